@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+
+export interface AtomicWriteOptions {
+  /** File mode of the result (default 0o644). */
+  mode?: number;
+  /** fsync the file and its folder (default true). Off only for high-rate, rebuildable files. */
+  fsync?: boolean;
+}
+
+/** Temp name in the same folder, so rename() stays on one filesystem and is atomic. */
+export function tempPathFor(target: string): string {
+  const dir = path.dirname(target);
+  const base = path.basename(target);
+  return path.join(dir, `.${base}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+}
+
+/**
+ * Write a file so readers see either the old content or the new one, never a
+ * partial file: temp file in the same folder, fsync, rename, fsync the folder.
+ * On any failure the temp file is removed and the target is untouched.
+ */
+export async function writeFileAtomic(
+  target: string,
+  data: string | Uint8Array,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const mode = options.mode ?? 0o644;
+  const sync = options.fsync ?? true;
+  const tmp = tempPathFor(target);
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(tmp, 'wx', mode);
+    await handle.writeFile(data);
+    // The umask may have narrowed the mode given to open().
+    await handle.chmod(mode);
+    if (sync) await handle.sync();
+    await handle.close();
+    handle = undefined;
+    await fs.rename(tmp, target);
+  } catch (err) {
+    if (handle) await handle.close().catch(() => undefined);
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw err;
+  }
+  if (sync) await syncDir(path.dirname(target));
+}
+
+async function syncDir(dir: string): Promise<void> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Some filesystems refuse fsync on a directory; the rename is still atomic.
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}

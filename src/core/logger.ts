@@ -1,0 +1,53 @@
+/**
+ * A small logger for journald: plain lines on stderr (journald adds the time
+ * and unit), or JSON lines when a machine reads them. Levels: error < warn <
+ * info < debug; `quiet` keeps warn and error, `verbose` adds debug.
+ */
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
+
+export interface Logger {
+  error(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  debug(message: string, fields?: Record<string, unknown>): void;
+  /** Whether a level would be written (skip building expensive messages). */
+  enabled(level: LogLevel): boolean;
+}
+
+export interface LoggerOptions {
+  level?: LogLevel;
+  /** Write `{"ts","level","msg",...fields}` lines instead of plain text. */
+  json?: boolean;
+  /** Where lines go (default process.stderr). */
+  write?: (line: string) => void;
+  /** Clock for JSON timestamps (tests inject one). */
+  now?: () => Date;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const threshold = RANK[options.level ?? 'info'];
+  const write = options.write ?? ((line: string) => void process.stderr.write(line));
+  const now = options.now ?? (() => new Date());
+  const log = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
+    if (RANK[level] > threshold) return;
+    if (options.json) {
+      write(`${JSON.stringify({ ts: now().toISOString(), level, msg: message, ...fields })}\n`);
+    } else {
+      const prefix = level === 'error' ? 'error: ' : level === 'warn' ? 'warning: ' : '';
+      write(`${prefix}${message}\n`);
+    }
+  };
+  return {
+    error: (m, f) => log('error', m, f),
+    warn: (m, f) => log('warn', m, f),
+    info: (m, f) => log('info', m, f),
+    debug: (m, f) => log('debug', m, f),
+    enabled: (level) => RANK[level] <= threshold,
+  };
+}
+
+/** A logger that drops everything (library use, tests). */
+export const silentLogger: Logger = createLogger({ level: 'error', write: () => undefined });
