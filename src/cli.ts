@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { VptError, EXIT } from './core/errors.js';
 import { parseDuration, parseInteger, parseNumber, parseSize } from './core/units.js';
-import { createUi, type GlobalFlags, type Ui } from './ui.js';
+import type { GlobalFlags, Ui } from './ui.js';
 
 /**
  * The one place that defines vpt's arguments. Each command's module is
@@ -62,12 +62,13 @@ export interface ProgramHooks {
   load?: CommandLoader;
   /** Receives the exit code of the command that ran. */
   onExit: (code: number) => void;
-  createUi?: (flags: GlobalFlags) => Ui;
+  createUi?: (flags: GlobalFlags) => Ui | Promise<Ui>;
 }
 
 export function buildProgram(hooks: ProgramHooks): Command {
   const load = hooks.load ?? loadCommand;
-  const makeUi = hooks.createUi ?? ((flags: GlobalFlags) => createUi(flags));
+  // ui.js pulls in chalk: import it only when a command runs, so --help and --version stay fast.
+  const makeUi = hooks.createUi ?? (async (flags: GlobalFlags) => (await import('./ui.js')).createUi(flags));
   const program = new Command('vpt')
     .description('Host toolkit for a video test farm: capture monitor, crash investigation, journal limits, temp cleanup.')
     .version(packageVersion(), '--version', 'print the version and exit')
@@ -82,7 +83,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
 
   const action = (name: CommandName) => async (_opts: unknown, cmd: Command) => {
     const options = cmd.optsWithGlobals();
-    const ui = makeUi(options as GlobalFlags);
+    const ui = await makeUi(options as GlobalFlags);
     const module = await load(name);
     hooks.onExit(await module.run(options, ui));
   };

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { MissingProgramError, errnoCode } from './errors.js';
 
 /** Default cap on any external command: a hung `dmesg` or `ffmpeg` must not hang vpt. */
@@ -35,6 +34,9 @@ export interface RunResult {
  */
 export async function runProgram(program: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const started = performance.now();
+  // execa costs ~150 ms to import; load it only when a program actually runs,
+  // so cheap paths (`investigate --health`, `--help`) never pay for it.
+  const { execa } = await import('execa');
   const child = execa(program, args, {
     reject: false,
     timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
