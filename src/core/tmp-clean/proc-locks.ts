@@ -67,8 +67,8 @@ export function parseProcLocks(text: string): ProcLock[] {
 
 /** Split a userspace st_dev into major and minor, as glibc's gnu_dev_major/minor do. */
 export function devMajorMinor(dev: bigint): { major: number; minor: number } {
-  const major = ((dev & 0xfff00n) >> 8n) | ((dev >> 32n) & ~0xfffn);
-  const minor = (dev & 0xffn) | ((dev >> 12n) & ~0xffn);
+  const major = ((dev & 0xfff00n) >> 8n) | ((dev & 0xfffff00000000000n) >> 32n);
+  const minor = (dev & 0xffn) | ((dev & 0xffffff00000n) >> 12n);
   return { major: Number(major), minor: Number(minor) };
 }
 
