@@ -96,6 +96,9 @@ export async function cleanTmp(options: CleanOptions): Promise<CleanResult> {
     handle.close();
   }
   result.totalBytes = result.removed.reduce((sum, r) => sum + r.bytes, 0);
+  // readdir order is the filesystem's; reports and tests want a stable one.
+  const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  for (const list of [result.removed, result.skipped, result.errors]) list.sort(byPath);
   return result;
 }
 
