@@ -9,6 +9,10 @@ import { openDirHandle } from './dir-handle.js';
  * entries are resolved through that open descriptor, so a sub-folder
  * swapped for a symlink mid-walk is refused at open, not descended into.
  * Symlinks inside are unlinked as links; their targets are never touched.
+ * Only the folder itself is checked against the open-file scan and the lock
+ * table: its files belonged to a process that is gone, and a stranger
+ * holding one open inside another process's private temp folder is not a
+ * case worth a second /proc scan per file.
  */
 
 /** Deepest nesting walked. The monitor writes one flat folder; anything deeper is not ours to guess at. */
