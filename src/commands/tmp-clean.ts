@@ -1,7 +1,60 @@
-import { UsageError } from '../core/errors.js';
+import { EXIT } from '../core/errors.js';
+import { cleanTmp } from '../core/tmp-clean/clean.js';
+import { SKIP_TEXT, type CleanResult } from '../core/tmp-clean/types.js';
+import { formatSize, printable } from '../core/units.js';
 import type { Ui } from '../ui.js';
 
-/** Placeholder until its issue lands: the help text in cli.ts is real, the work is not yet. */
-export async function run(_options: Record<string, unknown>, _ui: Ui): Promise<number> {
-  throw new UsageError('vpt tmp-clean is not yet implemented in this version');
+/** Flags of `vpt tmp-clean` as src/cli.ts parses them (durations already in ms). */
+export interface TmpCleanOptions {
+  dir: string;
+  pattern?: string[];
+  olderThan: number;
+  dryRun?: boolean;
+}
+
+/**
+ * Exit 0 when every matching file was removed or rightly skipped, 1 when at
+ * least one could not be removed (the run still finishes), 2 for a bad
+ * --dir or --pattern (thrown as UsageError before anything is touched).
+ */
+export async function run(options: Record<string, unknown>, ui: Ui): Promise<number> {
+  const flags = options as unknown as TmpCleanOptions;
+  const result = await cleanTmp({
+    dir: flags.dir,
+    patterns: flags.pattern ?? [],
+    olderThanMs: flags.olderThan,
+    dryRun: flags.dryRun === true,
+  });
+  if (ui.json) ui.out(JSON.stringify(result, null, 2));
+  else printHuman(result, ui);
+  return result.errors.length > 0 ? EXIT.warning : EXIT.ok;
+}
+
+function printHuman(result: CleanResult, ui: Ui): void {
+  const { color } = ui;
+  const verb = result.dryRun ? 'would remove' : 'removed';
+  // File names are printed escaped: a name with a newline must not forge an output line.
+  for (const removal of result.removed) {
+    ui.out(`${verb} ${printable(removal.path)}${removal.kind === 'folder' ? '/' : ''} (${removal.bytes} bytes)`);
+  }
+  for (const error of result.errors) {
+    ui.err(color.red(`vpt: cannot remove ${printable(error.path)}: ${error.message} (${error.code})`));
+  }
+  if (ui.verbose) {
+    for (const skip of result.skipped) ui.err(`skipped ${printable(skip.path)}: ${SKIP_TEXT[skip.reason]}`);
+  }
+  if (result.truncated) {
+    ui.err(color.yellow(`vpt: stopped after the per-run limit of matching entries in ${printable(result.dir)}; the next run continues`));
+  }
+  const somethingHappened = result.removed.length > 0 || result.errors.length > 0;
+  if (ui.quiet && !somethingHappened) return;
+  const entries = `${result.removed.length} ${result.removed.length === 1 ? 'entry' : 'entries'}`;
+  const total = `${result.totalBytes} bytes (${formatSize(result.totalBytes)}) in ${entries}`;
+  const summary =
+    result.removed.length === 0
+      ? `nothing to remove in ${printable(result.dir)}`
+      : result.dryRun
+        ? `would free ${total}`
+        : `freed ${total}`;
+  ui.out(result.errors.length > 0 ? `${summary}; ${result.errors.length} failed` : color.green(summary));
 }
