@@ -24,7 +24,9 @@ export async function inspectJournald(root: string, recommended: readonly LimitV
   return { config, storage, usage: { ram, disk }, compliance };
 }
 
-/** Plain data for --json (Maps do not serialise). */
+const usageJson = (u: DirUsage) => ({ ...u, bytes: u.bytes ?? null, apparentBytes: u.apparentBytes ?? null });
+
+/** Plain data for --json: Maps do not serialise, and an unknown value is null rather than an absent key. */
 export function inspectionToJson(inspection: JournaldInspection): Record<string, unknown> {
   const { config, storage, usage, compliance } = inspection;
   return {
@@ -33,8 +35,8 @@ export function inspectionToJson(inspection: JournaldInspection): Record<string,
     settings: Object.fromEntries(config.settings),
     warnings: config.warnings,
     storage,
-    usage,
-    limits: compliance.limits,
+    usage: { ram: usageJson(usage.ram), disk: usageJson(usage.disk) },
+    limits: compliance.limits.map((l) => ({ ...l, current: l.current ?? null })),
     compliant: compliance.compliant,
   };
 }
