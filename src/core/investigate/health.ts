@@ -27,7 +27,7 @@ import { renderMetrics, sampleMetrics } from './prometheus.js';
  */
 
 /** A sample runs every 30 s on a Pi: the /tmp and journal walks get a small share of it. */
-export const HEALTH_WALK_LIMITS = { maxEntries: 5_000, maxMs: 60 };
+export const HEALTH_WALK_LIMITS = { maxEntries: 5_000, maxMs: 100 };
 
 const HEALTH_PROBES = {
   memory: memoryProbe,

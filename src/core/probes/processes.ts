@@ -60,7 +60,7 @@ export async function scanProcesses(procRoot: string, windowMs = PROCESS_CPU_WIN
       return {
         pid,
         comm: stat.comm,
-        command: (argv.length > 0 ? argv.join(' ') : `[${stat.comm}]`).slice(0, COMMAND_CHARS),
+        command: (argv.length > 0 ? argv.join(' ').trim() : `[${stat.comm}]`).slice(0, COMMAND_CHARS),
         rssBytes: statusText === undefined ? undefined : parseProcStatus(statusText).rssBytes,
         cpuPercent: a === undefined || b === undefined ? undefined : ((b - a) / CLOCK_TICKS_PER_SECOND / elapsedSeconds) * 100,
       };
