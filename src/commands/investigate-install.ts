@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { applyInstall, checkInstallable, planInstall, type InstallAction } from '../core/investigate/install.js';
-import { lazyRunProgram } from '../core/probes/index.js';
+import { lazyRunProgram } from '../core/probes/context.js';
 import { formatSizeExact } from '../core/units.js';
 import type { Ui } from '../ui.js';
 import type { InvestigateOptions } from './investigate.js';

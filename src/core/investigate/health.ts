@@ -3,7 +3,8 @@ import { hostname } from 'node:os';
 import { writeFileAtomic } from '../atomic-write.js';
 import { EXIT, VptError, errnoCode } from '../errors.js';
 import { diskProbe } from '../probes/disk.js';
-import { runProbes, type ProbeContext } from '../probes/index.js';
+import { runProbes } from '../probes/runner.js';
+import type { ProbeContext } from '../probes/types.js';
 import { hotFoldersProbe } from '../probes/hot-folders.js';
 import { journalProbe } from '../probes/journal.js';
 import { loadProbe } from '../probes/load.js';
@@ -18,7 +19,6 @@ import { readDebounceCounters, writeDebounceCounters } from './health-state.js';
 import { NAGIOS_EXIT, type HealthSample } from './health-types.js';
 import { localTimestamp } from './local-time.js';
 import { formatNagiosLine } from './nagios.js';
-import { renderMetrics, sampleMetrics } from './prometheus.js';
 
 /**
  * The 30-second health sample: only file reads and statfs (no child process,
@@ -138,6 +138,7 @@ export async function takeHealthSample(ctx: ProbeContext, options: HealthOptions
   });
   if (options.promFile) {
     const promFile = options.promFile;
+    const { renderMetrics, sampleMetrics } = await import('./prometheus.js');
     // Rebuilt every 30 s: atomic rename so node_exporter never reads half a file; no fsync wear on the SD card.
     await write(promFile, () => writeFileAtomic(promFile, renderMetrics(sampleMetrics(sample)), { fsync: false }));
   }

@@ -1,4 +1,4 @@
-import { lstat, readdir } from 'node:fs/promises';
+import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
 
@@ -24,22 +24,26 @@ export interface FolderSizeLimits {
 export const FOLDER_SIZE_LIMITS: FolderSizeLimits = { maxEntries: 50_000, maxMs: 1_500 };
 
 /**
+ * Synchronous on purpose: a health sample walks a few dozen entries, and the
+ * promise API's thread-pool round trips cost more CPU than the lstat calls.
+ * The entry and time bounds keep a huge tree from blocking for long.
+ *
  * Walk without following symlinks and without crossing into other
  * filesystems (du -x), breadth first. A missing root is size 0; an
  * unreadable root throws (the caller reports "permission denied").
  */
 export async function folderSize(root: string, limits: FolderSizeLimits = FOLDER_SIZE_LIMITS): Promise<FolderSize> {
   const deadline = performance.now() + limits.maxMs;
-  let rootInfo;
+  let rootInfo: Stats;
   try {
-    rootInfo = await lstat(root);
+    rootInfo = lstatSync(root);
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return { bytes: 0, files: 0, complete: true, skipped: 0 };
     throw err;
   }
   const result: FolderSize = { bytes: rootInfo.blocks * 512, files: 0, complete: true, skipped: 0 };
   if (!rootInfo.isDirectory()) return { ...result, files: 1 };
-  await readdir(root); // an unreadable root is an error, not an empty folder
+  readdirSync(root); // an unreadable root is an error, not an empty folder
   const pending = [root];
   let entries = 0;
   while (pending.length > 0) {
@@ -50,7 +54,7 @@ export async function folderSize(root: string, limits: FolderSizeLimits = FOLDER
     const dir = pending.shift()!;
     let names: string[];
     try {
-      names = await readdir(dir);
+      names = readdirSync(dir);
     } catch {
       result.skipped++;
       continue;
@@ -58,7 +62,13 @@ export async function folderSize(root: string, limits: FolderSizeLimits = FOLDER
     const batch = names.slice(0, Math.max(0, limits.maxEntries - entries));
     if (batch.length < names.length) result.complete = false;
     entries += batch.length;
-    const infos = await Promise.all(batch.map((name) => lstat(path.join(dir, name)).catch(() => undefined)));
+    const infos = batch.map((name) => {
+      try {
+        return lstatSync(path.join(dir, name));
+      } catch {
+        return undefined;
+      }
+    });
     infos.forEach((info, i) => {
       if (!info) {
         result.skipped++;

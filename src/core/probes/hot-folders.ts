@@ -1,8 +1,9 @@
-import { readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
 import { describeProbeError } from './probe-error.js';
 import { mountFor, parseMounts } from './mounts.js';
+import { readProcOr } from './proc-pid.js';
 import { fsUsage, type FsUsage } from './statfs-usage.js';
 import { available, unavailable, type Probe } from './types.js';
 
@@ -46,7 +47,7 @@ export async function listHotFolders(streamRoot: string): Promise<{ device: stri
 
 export async function sampleHotFolders(procRoot: string, streamRoot: string): Promise<HotFolder[]> {
   const folders = await listHotFolders(streamRoot);
-  const mounts = folders.length === 0 ? [] : parseMounts(await readFile(path.join(procRoot, 'mounts'), 'utf8').catch(() => ''));
+  const mounts = folders.length === 0 ? [] : parseMounts(readProcOr(path.join(procRoot, 'mounts')));
   return Promise.all(
     folders.map(async ({ device, path: hotPath }): Promise<HotFolder> => {
       const real = await realpath(hotPath).catch(() => hotPath);

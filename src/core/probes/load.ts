@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readProcOr } from './proc-pid.js';
 import path from 'node:path';
 import { available, unavailable, type Probe } from './types.js';
 
@@ -39,10 +40,8 @@ export function parseBootTime(procStat: string): number | undefined {
 export const loadProbe: Probe<LoadInfo> = {
   name: 'load',
   async sample(ctx) {
-    const [loadavg, stat] = await Promise.all([
-      readFile(path.join(ctx.procRoot, 'loadavg'), 'utf8'),
-      readFile(path.join(ctx.procRoot, 'stat'), 'utf8').catch(() => ''),
-    ]);
+    const loadavg = readFileSync(path.join(ctx.procRoot, 'loadavg'), 'utf8');
+    const stat = readProcOr(path.join(ctx.procRoot, 'stat'));
     const load = parseLoadavg(loadavg);
     if (!load) return unavailable('/proc/loadavg is not in the expected format');
     return available({ ...load, cores: countCpus(stat) });

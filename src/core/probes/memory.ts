@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { available, unavailable, type Probe } from './types.js';
 
@@ -53,7 +53,7 @@ export function memoryFromMeminfo(values: Map<string, number>): MemoryInfo | und
 export const memoryProbe: Probe<MemoryInfo> = {
   name: 'memory',
   async sample(ctx) {
-    const info = memoryFromMeminfo(parseMeminfo(await readFile(path.join(ctx.procRoot, 'meminfo'), 'utf8')));
+    const info = memoryFromMeminfo(parseMeminfo(readFileSync(path.join(ctx.procRoot, 'meminfo'), 'utf8')));
     return info ? available(info) : unavailable('/proc/meminfo has no MemTotal');
   },
 };

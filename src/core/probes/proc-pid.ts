@@ -1,5 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
-import path from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
 
 /**
  * Reading and parsing the per-process files of /proc. Parsers are pure and
@@ -71,17 +70,32 @@ export function splitCmdline(raw: string): string[] {
   return parts.length === 1 && parts[0]!.includes(' ') ? parts[0]!.split(' ').filter(Boolean) : parts;
 }
 
+/*
+ * The readers are synchronous on purpose: /proc files are generated in
+ * memory and never wait on a disk, and a scan reads hundreds of them. Going
+ * through the libuv thread pool (open, fstat, read, close per file) cost
+ * the 30 s health sample several times the CPU of reading them directly.
+ */
+
 /** Every numeric entry of the proc root. */
 export async function listPids(procRoot: string): Promise<number[]> {
-  const entries = await readdir(procRoot);
-  return entries.filter((e) => /^\d+$/.test(e)).map(Number);
+  return readdirSync(procRoot).filter((e) => /^\d+$/.test(e)).map(Number);
 }
 
 /** Read one file of one process; a process that exits meanwhile gives undefined (not an error). */
 export async function readPidFile(procRoot: string, pid: number, file: string): Promise<string | undefined> {
   try {
-    return await readFile(path.join(procRoot, String(pid), file), 'utf8');
+    return readFileSync(`${procRoot}/${pid}/${file}`, 'utf8');
   } catch {
     return undefined;
+  }
+}
+
+/** A whole /proc file, or `fallback` when it cannot be read (a fixture without it, a locked-down /proc). */
+export function readProcOr(file: string, fallback = ''): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return fallback;
   }
 }

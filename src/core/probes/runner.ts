@@ -1,6 +1,7 @@
 import { describeProbeError } from './probe-error.js';
 import type { Probe, ProbeContext, ProbeResult } from './types.js';
 
+
 /** Default cap per probe: a dead NFS mount hangs statfs, a stuck journalctl hangs forever. */
 export const PROBE_TIMEOUT_MS = 2_500;
 
@@ -42,4 +43,13 @@ export async function runProbe<T>(probe: Probe<T>, ctx: ProbeContext, timeoutMs 
     ...(result.available ? {} : { error: result.reason }),
     result,
   };
+}
+
+type ProbeData<P> = P extends Probe<infer T> ? T : never;
+export type ProbeRuns<M extends Record<string, Probe<unknown>>> = { [K in keyof M]: ProbeRun<ProbeData<M[K]>> };
+
+/** Run a set of probes concurrently, each under its own timeout; never throws. */
+export async function runProbes<M extends Record<string, Probe<unknown>>>(probes: M, ctx: ProbeContext): Promise<ProbeRuns<M>> {
+  const entries = await Promise.all(Object.entries(probes).map(async ([key, probe]) => [key, await runProbe(probe, ctx)] as const));
+  return Object.fromEntries(entries) as ProbeRuns<M>;
 }

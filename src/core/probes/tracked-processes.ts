@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseBootTime } from './load.js';
-import { CLOCK_TICKS_PER_SECOND, listPids, parseProcStat, parseProcStatus, readPidFile, splitCmdline } from './proc-pid.js';
+import { CLOCK_TICKS_PER_SECOND, listPids, parseProcStat, parseProcStatus, readPidFile, readProcOr, splitCmdline } from './proc-pid.js';
 import { matchTracked } from './tracked-match.js';
 import { available, type Probe } from './types.js';
 
@@ -38,7 +37,7 @@ export async function scanTracked(
     .map(({ pid, argv }) => ({ pid, match: matchTracked(argv, patterns) }))
     .filter((m) => m.match !== undefined);
   const truncated = matches.length > MAX_TRACKED_PROCESSES;
-  const btime = parseBootTime(await readFile(path.join(procRoot, 'stat'), 'utf8').catch(() => ''));
+  const btime = parseBootTime(readProcOr(path.join(procRoot, 'stat')));
   const processes = await Promise.all(
     matches.slice(0, MAX_TRACKED_PROCESSES).map(async ({ pid, match }) => {
       const [statText, statusText] = await Promise.all([readPidFile(procRoot, pid, 'stat'), readPidFile(procRoot, pid, 'status')]);

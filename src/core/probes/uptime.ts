@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readProcOr } from './proc-pid.js';
 import path from 'node:path';
 import { parseBootTime } from './load.js';
 import { available, unavailable, type Probe } from './types.js';
@@ -18,10 +19,8 @@ export function parseUptime(text: string): number | undefined {
 export const uptimeProbe: Probe<UptimeInfo> = {
   name: 'uptime',
   async sample(ctx) {
-    const [uptimeText, stat] = await Promise.all([
-      readFile(path.join(ctx.procRoot, 'uptime'), 'utf8'),
-      readFile(path.join(ctx.procRoot, 'stat'), 'utf8').catch(() => ''),
-    ]);
+    const uptimeText = readFileSync(path.join(ctx.procRoot, 'uptime'), 'utf8');
+    const stat = readProcOr(path.join(ctx.procRoot, 'stat'));
     const uptimeSeconds = parseUptime(uptimeText);
     if (uptimeSeconds === undefined) return unavailable('/proc/uptime is not in the expected format');
     const btime = parseBootTime(stat);

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { available, unavailable, type Probe } from './types.js';
 
@@ -11,7 +11,7 @@ export function parseOomKillCount(vmstat: string): number | undefined {
 export const vmstatProbe: Probe<{ oomKills: number }> = {
   name: 'vmstat',
   async sample(ctx) {
-    const count = parseOomKillCount(await readFile(path.join(ctx.procRoot, 'vmstat'), 'utf8'));
+    const count = parseOomKillCount(readFileSync(path.join(ctx.procRoot, 'vmstat'), 'utf8'));
     return count === undefined ? unavailable('/proc/vmstat has no oom_kill counter (kernel older than 4.13)') : available({ oomKills: count });
   },
 };
