@@ -1,0 +1,49 @@
+import { lstat, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { folderSize, FOLDER_SIZE_LIMITS, type FolderSize, type FolderSizeLimits } from './folder-size.js';
+import { available, type Probe } from './types.js';
+
+/** Temp files the old audio checks left behind (the same patterns `vpt tmp-clean` removes). */
+export const LEFTOVER_PATTERNS: readonly RegExp[] = [/_audio_check\.ts$/, /_concat_list\.txt$/];
+/** Younger files may still be in use by a running check (tmp-clean's default --older-than). */
+export const LEFTOVER_MIN_AGE_MS = 10 * 60_000;
+/** The report names a few examples, not thousands. */
+export const MAX_LEFTOVER_EXAMPLES = 5;
+
+export interface TempFilesInfo {
+  dir: string;
+  size: FolderSize;
+  leftovers: { count: number; bytes: number; examples: string[] };
+}
+
+export function isLeftover(name: string): boolean {
+  return LEFTOVER_PATTERNS.some((pattern) => pattern.test(name));
+}
+
+export async function findLeftovers(dir: string, nowMs: number): Promise<TempFilesInfo['leftovers']> {
+  const names = (await readdir(dir).catch(() => [] as string[])).filter(isLeftover);
+  const infos = await Promise.all(names.map((name) => lstat(path.join(dir, name)).catch(() => undefined)));
+  const leftovers = { count: 0, bytes: 0, examples: [] as string[] };
+  infos.forEach((info, i) => {
+    if (!info?.isFile()) return;
+    // Age is the newest of mtime and ctime, like tmp-clean: atime lies under noatime.
+    if (nowMs - Math.max(info.mtimeMs, info.ctimeMs) < LEFTOVER_MIN_AGE_MS) return;
+    leftovers.count++;
+    leftovers.bytes += info.size;
+    if (leftovers.examples.length < MAX_LEFTOVER_EXAMPLES) leftovers.examples.push(names[i]!);
+  });
+  return leftovers;
+}
+
+export function tempFilesProbe(limits: FolderSizeLimits = FOLDER_SIZE_LIMITS): Probe<TempFilesInfo> {
+  return {
+    name: 'temp-files',
+    async sample(ctx) {
+      const [size, leftovers] = await Promise.all([
+        folderSize(ctx.tmpDir, limits),
+        findLeftovers(ctx.tmpDir, ctx.now().getTime()),
+      ]);
+      return available({ dir: ctx.tmpDir, size, leftovers });
+    },
+  };
+}

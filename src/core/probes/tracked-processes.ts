@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { parseBootTime } from './load.js';
+import { CLOCK_TICKS_PER_SECOND, listPids, parseProcStat, parseProcStatus, readPidFile, readProcOr, splitCmdline } from './proc-pid.js';
+import { matchTracked } from './tracked-match.js';
+import { available, type Probe } from './types.js';
+
+/** One running process matching a tracked pattern. pid + startTicks identify it across samples. */
+export interface TrackedProcess {
+  name: string;
+  pattern: string;
+  pid: number;
+  /** /proc/<pid>/stat starttime (clock ticks after boot): a restarted or reused pid gets a new value. */
+  startTicks: number;
+  /** Wall-clock start, when the boot time is known. */
+  startedAt: string | undefined;
+  rssBytes: number | undefined;
+  /** CPU time used so far, seconds. */
+  cpuSeconds: number;
+}
+
+/** A host runs a few hundred processes; more tracked matches than this is a bad pattern, not a farm. */
+export const MAX_TRACKED_PROCESSES = 64;
+
+/**
+ * Scan /proc once: read every cmdline, match, then read stat and status only
+ * for the matches. No child process (no ps, no pgrep): this runs every 30 s.
+ */
+export async function scanTracked(
+  procRoot: string,
+  patterns: readonly string[],
+  selfPid: number,
+): Promise<{ processes: TrackedProcess[]; truncated: boolean }> {
+  const pids = (await listPids(procRoot)).filter((pid) => pid !== selfPid);
+  const cmdlines = await Promise.all(pids.map((pid) => readPidFile(procRoot, pid, 'cmdline')));
+  const matches = pids
+    .map((pid, i) => ({ pid, argv: splitCmdline(cmdlines[i] ?? '') }))
+    .map(({ pid, argv }) => ({ pid, match: matchTracked(argv, patterns) }))
+    .filter((m) => m.match !== undefined);
+  const truncated = matches.length > MAX_TRACKED_PROCESSES;
+  const btime = parseBootTime(readProcOr(path.join(procRoot, 'stat')));
+  const processes = await Promise.all(
+    matches.slice(0, MAX_TRACKED_PROCESSES).map(async ({ pid, match }) => {
+      const [statText, statusText] = await Promise.all([readPidFile(procRoot, pid, 'stat'), readPidFile(procRoot, pid, 'status')]);
+      const stat = statText === undefined ? undefined : parseProcStat(statText);
+      // Gone between the cmdline read and now, or a zombie: nothing to measure.
+      if (!stat || statusText === undefined || stat.state === 'Z') return undefined;
+      const status = parseProcStatus(statusText);
+      return {
+        name: match!.name,
+        pattern: match!.pattern,
+        pid,
+        startTicks: stat.startTicks,
+        startedAt: btime === undefined ? undefined : new Date((btime + stat.startTicks / CLOCK_TICKS_PER_SECOND) * 1000).toISOString(),
+        rssBytes: status.rssBytes,
+        cpuSeconds: (stat.utimeTicks + stat.stimeTicks) / CLOCK_TICKS_PER_SECOND,
+      } satisfies TrackedProcess;
+    }),
+  );
+  return { processes: processes.filter((p): p is TrackedProcess => p !== undefined), truncated };
+}
+
+export const trackedProcessesProbe: Probe<{ processes: TrackedProcess[]; truncated: boolean }> = {
+  name: 'tracked-processes',
+  async sample(ctx) {
+    return available(await scanTracked(ctx.procRoot, ctx.trackedPatterns, ctx.selfPid));
+  },
+};
