@@ -77,7 +77,7 @@ async function runReplay(options: MonitorOptions, ui: Ui): Promise<number> {
     spinner?.stop();
     if (ui.json) ui.out(JSON.stringify(summary, null, 2));
     else if (!ui.quiet) printReplaySummary(summary, ui);
-    const partial = summary.errors > 0 || summary.devices.some((d) => d.missing);
+    const partial = summary.errors > 0 || summary.devices.length === 0 || summary.devices.some((d) => d.missing);
     return partial ? EXIT.warning : EXIT.ok;
   } finally {
     spinner?.stop();

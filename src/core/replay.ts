@@ -56,6 +56,9 @@ export type { DeviceSummary };
 export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   await checkStreamRoot(options.streamRoot);
   const specs = await resolveDevices(options.streamRoot, options.devices);
+  if (specs.length === 0) {
+    options.onWarning?.(`no devices under ${options.streamRoot}: no --devices, no existing folder in active_captures.conf, no capture* folder`);
+  }
   configureSharp();
   const started = performance.now();
   const devices = await Promise.all(specs.map((spec) => replayDevice(spec, options)));
