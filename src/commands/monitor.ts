@@ -44,7 +44,9 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
 async function runReplay(options: MonitorOptions, ui: Ui): Promise<number> {
   // sharp is heavy: loaded only when frames are analysed.
   const { replay } = await import('../core/replay.js');
-  const showProgress = ui.stderrIsTTY && !ui.json && !ui.quiet;
+  // A terminal that reports 0 columns (a pty with no size: `script`, some CI runners) makes ora
+  // count Infinity lines to clear and loop forever; no spinner there.
+  const showProgress = ui.stderrIsTTY && !ui.json && !ui.quiet && (process.stderr.columns ?? 0) > 0;
   const spinner = showProgress ? (await import('ora')).default({ text: 'replay: listing frames', stream: process.stderr }).start() : undefined;
   const progress = new Map<string, { done: number; total: number }>();
   let lastRefresh = 0;

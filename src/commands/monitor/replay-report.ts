@@ -24,7 +24,7 @@ export function printReplaySummary(summary: ReplaySummary, ui: Ui): void {
     const rows = items.map((e) => [e.type, clock(e.start), clock(e.end), e.shown, `frames ${e.startSequence}-${e.endSequence ?? '…'}`]);
     if (rows.length === 0) ui.out('  no events');
     const widths = rows.reduce((w, r) => r.map((c, i) => Math.max(w[i] ?? 0, c.length)), [] as number[]);
-    const typeColor = (t: string) => (t === 'zap' ? color.cyan(t) : color.red(t));
+    const typeColor = (t: string) => (t.trim() === 'zap' ? color.cyan(t) : color.red(t));
     for (const r of rows) {
       const cells = r.map((c, i) => c.padEnd(widths[i]!));
       ui.out(`  ${typeColor(cells[0]!)}  ${cells[1]} -> ${cells[2]}  ${cells[3]}  ${cells[4]}`);
