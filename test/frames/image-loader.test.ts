@@ -1,11 +1,11 @@
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffPercent } from '../../src/core/detectors/index.js';
 import { VptError } from '../../src/core/errors.js';
 import { FrameDecodeError } from '../../src/core/frames/frame-errors.js';
 import { CAPTURE_SIZE, THUMBNAIL_SIZE } from '../../src/core/frames/frame-size.js';
-import { configureSharp, loadGrayImage, sampleNearest } from '../../src/core/frames/image-loader.js';
+import { MAX_FRAME_FILE_BYTES, configureSharp, loadGrayImage, sampleNearest } from '../../src/core/frames/image-loader.js';
 import { runProgram } from '../../src/core/process-runner.js';
 import { REAL_FIXTURES, makeTempDir } from '../helpers/run-vpt.js';
 
@@ -103,6 +103,16 @@ describe('loadGrayImage', () => {
         return file;
       },
       reason: 'corrupt',
+    },
+    {
+      name: 'a file over the size bound (sparse, refused before reading)',
+      make: async () => {
+        const file = path.join(dir, 'huge.jpg');
+        await copyFile(path.join(REAL_FIXTURES, 'freeze_1.jpg'), file);
+        await truncate(file, MAX_FRAME_FILE_BYTES + 1);
+        return file;
+      },
+      reason: 'too large',
     },
     { name: 'a folder', make: async () => path.join(dir, 'a-folder.jpg'), reason: 'unreadable' },
   ])('$name -> FrameDecodeError "$reason"', async ({ make, reason }) => {
