@@ -86,6 +86,25 @@ function isBusy(err: unknown): boolean {
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY_'));
 }
 
+function prepareStatements(db: Database.Database) {
+  return {
+    openFor: db.prepare<[string, string], Row>(`SELECT * FROM incidents WHERE device = ? AND type = ? AND status = 'open'`),
+    insert: db.prepare<[string, string, string, string, string], Row>(
+      `INSERT INTO incidents (device, type, status, opened_at, evidence, metadata) VALUES (?, ?, 'open', ?, ?, ?) RETURNING *`,
+    ),
+    allOpen: db.prepare<[], Row>(`SELECT * FROM incidents WHERE status = 'open' ORDER BY id`),
+    byId: db.prepare<[number], Row>('SELECT * FROM incidents WHERE id = ?'),
+    openById: db.prepare<[number], Row>(`SELECT * FROM incidents WHERE id = ? AND status = 'open'`),
+    resolve: db.prepare<[string, number, string, string, number], Row>(
+      `UPDATE incidents SET status = 'resolved', resolved_at = ?, duration_ms = ?, evidence = ?, resolve_reason = ?
+       WHERE id = ? RETURNING *`,
+    ),
+    enqueue: db.prepare<[number, string, string, string, string]>(
+      'INSERT INTO outbox (incident_id, event, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+  };
+}
+
 /**
  * Incidents in SQLite (WAL, so readers such as a dashboard never block the
  * monitor). Synchronous by design: better-sqlite3 calls are microseconds and
@@ -97,12 +116,15 @@ export class IncidentStore {
   private readonly db: Database.Database;
   private readonly outbox: boolean;
   private readonly now: () => number;
+  // Prepared once: the monitor writes on every incident change for weeks.
+  private readonly sql: ReturnType<typeof prepareStatements>;
 
   private constructor(file: string, db: Database.Database, options: IncidentStoreOptions) {
     this.file = file;
     this.db = db;
     this.outbox = options.outbox ?? false;
     this.now = options.now ?? Date.now;
+    this.sql = prepareStatements(db);
   }
 
   /** Open (creating and migrating) `<stateDir>/incidents.db`. */
@@ -131,15 +153,9 @@ export class IncidentStore {
   /** Open an incident; if one is already open for this device and type, that one is returned unchanged. */
   open(device: string, type: IncidentType, openedAt: number, evidence: readonly string[], metadata: Record<string, unknown> = {}): Incident {
     return this.write(() => {
-      const existing = this.db
-        .prepare<[string, string], Row>(`SELECT * FROM incidents WHERE device = ? AND type = ? AND status = 'open'`)
-        .get(device, type);
+      const existing = this.sql.openFor.get(device, type);
       if (existing) return toIncident(existing);
-      const row = this.db
-        .prepare<[string, string, string, string, string], Row>(
-          `INSERT INTO incidents (device, type, status, opened_at, evidence, metadata) VALUES (?, ?, 'open', ?, ?, ?) RETURNING *`,
-        )
-        .get(device, type, iso(openedAt), JSON.stringify(evidence), JSON.stringify(metadata))!;
+      const row = this.sql.insert.get(device, type, iso(openedAt), JSON.stringify(evidence), JSON.stringify(metadata))!;
       const incident = toIncident(row);
       this.enqueue('incident_opened', incident);
       return incident;
@@ -155,11 +171,11 @@ export class IncidentStore {
   }
 
   openIncidents(): Incident[] {
-    return this.db.prepare<[], Row>(`SELECT * FROM incidents WHERE status = 'open' ORDER BY id`).all().map(toIncident);
+    return this.sql.allOpen.all().map(toIncident);
   }
 
   get(id: number): Incident | undefined {
-    const row = this.db.prepare<[number], Row>('SELECT * FROM incidents WHERE id = ?').get(id);
+    const row = this.sql.byId.get(id);
     return row ? toIncident(row) : undefined;
   }
 
@@ -183,16 +199,11 @@ export class IncidentStore {
   }
 
   private resolveRow(id: number, resolvedAt: number, reason: ResolveReason, evidence: readonly string[]): Incident | undefined {
-    const current = this.db.prepare<[number], Row>(`SELECT * FROM incidents WHERE id = ? AND status = 'open'`).get(id);
+    const current = this.sql.openById.get(id);
     if (!current) return undefined;
     const openedAt = Date.parse(current.opened_at);
     const merged = [...new Set([...(JSON.parse(current.evidence) as string[]), ...evidence])];
-    const row = this.db
-      .prepare<[string, number, string, string, number], Row>(
-        `UPDATE incidents SET status = 'resolved', resolved_at = ?, duration_ms = ?, evidence = ?, resolve_reason = ?
-         WHERE id = ? RETURNING *`,
-      )
-      .get(iso(resolvedAt), Math.max(0, resolvedAt - openedAt), JSON.stringify(merged), reason, id)!;
+    const row = this.sql.resolve.get(iso(resolvedAt), Math.max(0, resolvedAt - openedAt), JSON.stringify(merged), reason, id)!;
     const incident = toIncident(row);
     this.enqueue('incident_resolved', incident);
     return incident;
@@ -201,9 +212,7 @@ export class IncidentStore {
   private enqueue(event: OutboxEvent, incident: Incident): void {
     if (!this.outbox) return;
     const now = iso(this.now());
-    this.db
-      .prepare('INSERT INTO outbox (incident_id, event, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(incident.id, event, JSON.stringify({ event, incident }), now, now);
+    this.sql.enqueue.run(incident.id, event, JSON.stringify({ event, incident }), now, now);
   }
 
   /** One IMMEDIATE transaction per change; lock contention becomes a typed error. */
