@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { RingBuffer } from '../../src/core/cache/ring-buffer.js';
+
+describe('RingBuffer', () => {
+  it('keeps the newest items, newest first, and hands back what it pushed out', () => {
+    const ring = new RingBuffer<number>(3);
+    expect(ring.push(1)).toBeUndefined();
+    ring.push(2);
+    ring.push(3);
+    expect(ring.toArray()).toEqual([3, 2, 1]);
+    expect(ring.push(4)).toBe(1);
+    expect(ring.toArray()).toEqual([4, 3, 2]);
+    expect(ring.at(0)).toBe(4);
+    expect(ring.at(2)).toBe(2);
+    expect(ring.at(3)).toBeUndefined();
+    expect(ring.at(-1)).toBeUndefined();
+  });
+
+  it('never holds more than its capacity over 10,000 pushes', () => {
+    const ring = new RingBuffer<Uint8Array>(3);
+    let peak = 0;
+    for (let i = 0; i < 10_000; i++) {
+      ring.push(new Uint8Array([i & 0xff]));
+      peak = Math.max(peak, ring.size);
+    }
+    expect(peak).toBe(3);
+    expect(ring.toArray().map((a) => a[0])).toEqual([9999 & 0xff, 9998 & 0xff, 9997 & 0xff]);
+  });
+
+  it('clear() frees every item and reports how many', () => {
+    const ring = new RingBuffer<string>(2);
+    ring.push('a');
+    ring.push('b');
+    ring.push('c');
+    expect(ring.clear()).toBe(2);
+    expect(ring.size).toBe(0);
+    expect(ring.toArray()).toEqual([]);
+  });
+
+  it('refuses a capacity that is not a positive integer', () => {
+    expect(() => new RingBuffer(0)).toThrow(RangeError);
+    expect(() => new RingBuffer(1.5)).toThrow(RangeError);
+  });
+});
