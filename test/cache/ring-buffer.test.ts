@@ -27,6 +27,17 @@ describe('RingBuffer', () => {
     expect(ring.toArray().map((a) => a[0])).toEqual([9999 & 0xff, 9998 & 0xff, 9997 & 0xff]);
   });
 
+  it('popNewest() takes from the newest end and frees the slot for the next push', () => {
+    const ring = new RingBuffer<number>(3);
+    for (const n of [1, 2, 3, 4]) ring.push(n);
+    expect(ring.popNewest()).toBe(4);
+    expect(ring.toArray()).toEqual([3, 2]);
+    expect(ring.push(5)).toBeUndefined();
+    expect(ring.toArray()).toEqual([5, 3, 2]);
+    expect([ring.popNewest(), ring.popNewest(), ring.popNewest(), ring.popNewest()]).toEqual([5, 3, 2, undefined]);
+    expect(ring.size).toBe(0);
+  });
+
   it('clear() frees every item and reports how many', () => {
     const ring = new RingBuffer<string>(2);
     ring.push('a');

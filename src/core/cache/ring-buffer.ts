@@ -29,6 +29,16 @@ export class RingBuffer<T> {
     return evicted;
   }
 
+  /** Remove and return the newest item (LIFO use, e.g. the frame queue). */
+  popNewest(): T | undefined {
+    if (this.count === 0) return undefined;
+    this.head = (this.head - 1 + this.capacity) % this.capacity;
+    const item = this.items[this.head];
+    this.items[this.head] = undefined;
+    this.count--;
+    return item;
+  }
+
   /** The i-th newest item: at(0) is the newest. */
   at(i: number): T | undefined {
     if (!Number.isInteger(i) || i < 0 || i >= this.count) return undefined;
