@@ -1,6 +1,12 @@
+import { execa } from 'execa';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
 import { quoteExecArg, renderMonitorUnit } from '../../src/core/service-unit.js';
+import { makeTempDir, VPT_BIN } from '../helpers/run-vpt.js';
+
+const systemdAnalyze = await execa('systemd-analyze', ['--version'], { reject: false }).then((r) => r.exitCode === 0, () => false);
 
 /** Parse unit text into sections of key -> values (a key may repeat, e.g. Environment=). */
 function parseUnit(text: string): Map<string, Map<string, string[]>> {
@@ -73,5 +79,19 @@ describe('renderMonitorUnit', () => {
   it('refuses a relative program path and a bad user name', () => {
     expect(() => renderMonitorUnit({ execPath: 'node', args: [] })).toThrow(/absolute/);
     expect(() => renderMonitorUnit({ execPath: '/usr/bin/node', args: [], user: 'root\nExecStartPre=/bin/evil' })).toThrow(UsageError);
+  });
+
+  // systemd's own parser: it warns on stderr (exit 0) for unknown keys or bad values.
+  it.runIf(systemdAnalyze)('passes systemd-analyze verify without a single warning', async () => {
+    const { dir, cleanup } = await makeTempDir('vpt-unit-');
+    try {
+      const file = path.join(dir, 'vpt-monitor.service');
+      await writeFile(file, renderMonitorUnit({ execPath: process.execPath, args: [VPT_BIN, 'monitor', '--stream-root', '/srv/my stream'], user: 'root' }));
+      const result = await execa('systemd-analyze', ['verify', file], { reject: false, timeout: 30_000 });
+      expect(result.stderr).toBe('');
+      expect(result.exitCode).toBe(0);
+    } finally {
+      await cleanup();
+    }
   });
 });
