@@ -38,6 +38,15 @@ describe('RingBuffer', () => {
     expect(ring.size).toBe(0);
   });
 
+  it('popOldest() takes from the oldest end, mixing with popNewest and wrap-around', () => {
+    const ring = new RingBuffer<number>(3);
+    for (const n of [1, 2, 3, 4]) ring.push(n);
+    expect(ring.popOldest()).toBe(2);
+    ring.push(5);
+    expect(ring.toArray()).toEqual([5, 4, 3]);
+    expect([ring.popOldest(), ring.popNewest(), ring.popOldest(), ring.popOldest()]).toEqual([3, 5, 4, undefined]);
+  });
+
   it('clear() frees every item and reports how many', () => {
     const ring = new RingBuffer<string>(2);
     ring.push('a');

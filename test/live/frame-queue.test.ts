@@ -8,10 +8,19 @@ function makeQueue(limit?: number) {
 }
 
 describe('FrameQueue', () => {
-  it('hands out the newest frame first', () => {
+  it('without backlog, hands frames out in capture order', () => {
     const { queue } = makeQueue();
     for (const sequence of [1, 2, 3]) queue.push({ sequence });
-    expect([queue.pop()?.sequence, queue.pop()?.sequence, queue.pop()?.sequence, queue.pop()]).toEqual([3, 2, 1, undefined]);
+    expect([queue.pop()?.sequence, queue.pop()?.sequence, queue.pop()?.sequence, queue.pop()]).toEqual([1, 2, 3, undefined]);
+  });
+
+  it('under backlog, hands out the newest frame first (LIFO) until caught up', () => {
+    const { queue } = makeQueue();
+    for (let sequence = 1; sequence <= BACKLOG_THRESHOLD + 5; sequence++) queue.push({ sequence });
+    expect(queue.backlog).toBe(true);
+    expect([queue.pop()?.sequence, queue.pop()?.sequence]).toEqual([BACKLOG_THRESHOLD + 5, BACKLOG_THRESHOLD + 4]);
+    queue.push({ sequence: 100 });
+    expect(queue.pop()?.sequence).toBe(100);
   });
 
   it('ignores a frame already waiting (identity is the sequence)', () => {
@@ -41,6 +50,7 @@ describe('FrameQueue', () => {
     ]);
     const lastPopped: number[] = [];
     for (let f = queue.pop(); f; f = queue.pop()) lastPopped.push(f.sequence);
+    // Still in backlog (until empty): newest first, down to the oldest survivor.
     expect(lastPopped.at(-1)).toBe(1_850);
   });
 

@@ -39,6 +39,16 @@ export class RingBuffer<T> {
     return item;
   }
 
+  /** Remove and return the oldest item (FIFO use). */
+  popOldest(): T | undefined {
+    if (this.count === 0) return undefined;
+    const index = (this.head - this.count + this.capacity) % this.capacity;
+    const item = this.items[index];
+    this.items[index] = undefined;
+    this.count--;
+    return item;
+  }
+
   /** The i-th newest item: at(0) is the newest. */
   at(i: number): T | undefined {
     if (!Number.isInteger(i) || i < 0 || i >= this.count) return undefined;

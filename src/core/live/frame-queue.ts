@@ -23,10 +23,14 @@ export interface FrameQueueOptions {
 }
 
 /**
- * One device's waiting frames, newest first: a stale frame is worth less
- * than a fresh one, so when analysis falls behind the oldest waiting frames
- * are the ones dropped. The ring holds at most `limit` frames whatever the
- * input rate; the set of queued sequences mirrors it (same bound).
+ * One device's waiting frames. A stale frame is worth less than a fresh
+ * one: beyond `limit` the oldest waiting frames are dropped, and under
+ * backlog the newest is handed out first (LIFO). Without backlog (a few
+ * frames waiting, i.e. seconds at most) frames come out in capture order,
+ * because the event tracker measures events on the frame clock and a
+ * reordering there would cut events in pieces for no freshness gained.
+ * The ring holds at most `limit` frames whatever the input rate; the set of
+ * queued sequences mirrors it (same bound).
  *
  * Backlog has hysteresis: it starts above BACKLOG_THRESHOLD and lasts until
  * the queue is empty, so sampling does not flap at the threshold and the
@@ -78,9 +82,9 @@ export class FrameQueue<F extends QueuedFrame> {
     return true;
   }
 
-  /** The newest waiting frame, or undefined when the device is caught up. */
+  /** The next frame to analyse (newest under backlog, else oldest), or undefined when caught up. */
   pop(): F | undefined {
-    const frame = this.ring.popNewest();
+    const frame = this.inBacklog ? this.ring.popNewest() : this.ring.popOldest();
     if (frame) this.queued.delete(frame.sequence);
     if (this.burst && this.ring.size <= BACKLOG_THRESHOLD) this.flushDrops();
     if (this.inBacklog && this.ring.size === 0) {
