@@ -8,8 +8,8 @@ import { resolveStateDir } from '../core/state-dir.js';
 import { formatDuration } from '../core/units.js';
 import type { Ui } from '../ui.js';
 
-/** SIGTERM to exit: the frame in flight gets this long; the whole stop stays under the 5 s the design promises. */
-const DRAIN_DEADLINE_MS = 3_000;
+/** SIGTERM to exit: the frame in flight gets this long; with cli.ts's 2 s exit grace the whole stop stays under the 5 s the design promises. */
+const DRAIN_DEADLINE_MS = 2_500;
 
 export interface LiveOptions {
   devices?: string[];
