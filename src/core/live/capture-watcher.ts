@@ -7,6 +7,8 @@ export { RECENT_SEQUENCES_CAP } from './frame-dedupe.js';
 
 /** How often the safety-net rescan runs (missed inotify events, a folder that appeared, a dead watcher). */
 export const DEFAULT_RESCAN_INTERVAL_MS = 5_000;
+/** How often a device folder that does not exist yet is looked for. */
+export const WAITING_POLL_MS = 1_000;
 /** Claims waiting for their stat, and inotify events held during a rescan: more means inotify is flooding; the rescan catches up. */
 export const MAX_QUEUED_CLAIMS = 1024;
 
@@ -74,14 +76,21 @@ export class CaptureWatcher {
 
   async start(): Promise<void> {
     await this.rescan(this.options.includeExisting !== true);
-    const interval = this.options.rescanIntervalMs ?? DEFAULT_RESCAN_INTERVAL_MS;
-    this.timer = setInterval(() => void this.rescan(false), interval);
+    this.scheduleRescan();
   }
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.closeWatcher();
+  }
+
+  /** While the folder is missing, look for it more often: its first frames should not pile up. */
+  private scheduleRescan(): void {
+    if (this.stopped) return;
+    const interval = this.options.rescanIntervalMs ?? DEFAULT_RESCAN_INTERVAL_MS;
+    const next = this.watched ? interval : Math.min(interval, WAITING_POLL_MS);
+    this.timer = setTimeout(() => void this.rescan(false).finally(() => this.scheduleRescan()), next);
   }
 
   /** How many sequences the dedupe set holds (bounded by RECENT_SEQUENCES_CAP). */

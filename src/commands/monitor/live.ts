@@ -1,39 +1,45 @@
-import { DEFAULT_RESCAN_INTERVAL_MS } from '../core/live/capture-watcher.js';
-import type { AnalyzerFactory } from '../core/live/device-analyzer.js';
-import { LiveMonitor } from '../core/live/live-monitor.js';
-import { describeEvent, type MonitorEvent } from '../core/live/monitor-events.js';
-import { openMonitorResources, type MonitorResources } from '../core/live/monitor-resources.js';
-import { resolveDevices } from '../core/live/resolve-devices.js';
-import { resolveStateDir } from '../core/state-dir.js';
-import { formatDuration } from '../core/units.js';
-import type { Ui } from '../ui.js';
+import { UsageError } from '../../core/errors.js';
+import { validateDeviceName } from '../../core/layout/device-name.js';
+import { checkStreamRoot, resolveDevices } from '../../core/layout/stream-layout.js';
+import { DEFAULT_RESCAN_INTERVAL_MS } from '../../core/live/capture-watcher.js';
+import { LiveMonitor } from '../../core/live/live-monitor.js';
+import { describeEvent, type MonitorEvent } from '../../core/live/monitor-events.js';
+import { openMonitorResources, type MonitorResources } from '../../core/live/monitor-resources.js';
+import { resolveStateDir } from '../../core/state-dir.js';
+import { formatDuration } from '../../core/units.js';
+import type { Ui } from '../../ui.js';
+import { thresholdsFrom, type MonitorOptions } from '../monitor.js';
 
 /** SIGTERM to exit: the frame in flight gets this long; with cli.ts's 2 s exit grace the whole stop stays under the 5 s the design promises. */
 const DRAIN_DEADLINE_MS = 2_500;
-
-export interface LiveOptions {
-  devices?: string[];
-  streamRoot: string;
-  stateDir?: string;
-  replace?: boolean;
-  webhook?: string;
-  incidentDelay: number;
-  queueLimit: number;
-  sweepInterval: number;
-  memoryLogInterval: number;
-  memoryAlert: number;
-}
 
 /**
  * `vpt monitor` as a service: runs until SIGTERM/SIGINT, then drains, closes
  * the database, removes its temp folder, releases the lock and returns 0.
  */
-export async function runLive(options: LiveOptions, ui: Ui, loadAnalyzer: () => Promise<AnalyzerFactory>): Promise<number> {
-  const { devices, source } = await resolveDevices(options.streamRoot, options.devices);
+export async function runLive(options: MonitorOptions, ui: Ui): Promise<number> {
+  // Names first (a flag typo answers before any disk access); named devices need
+  // not exist yet (they are waited for), the stream root must.
+  options.devices?.forEach(validateDeviceName);
+  await checkStreamRoot(options.streamRoot);
+  const specs = await resolveDevices(options.streamRoot, options.devices);
+  if (specs.length === 0) {
+    throw new UsageError(`no devices under ${options.streamRoot}: pass --devices capture1,... (they are waited for) or fix --stream-root`);
+  }
+  const devices = specs.map((s) => s.name);
+  const source = specs[0]!.source;
   const { dir: stateDir } = await resolveStateDir({ flag: options.stateDir });
-  // Loaded after the cheap checks, before the lock: a bad flag must not wait for sharp.
-  const createAnalyzer = await loadAnalyzer();
   const log = ui.logger;
+  // sharp is heavy: loaded after the cheap checks, so a bad flag answers at once.
+  const { pipelineAnalyzerFactory } = await import('../../core/live/pipeline-analyzer.js');
+  const createAnalyzer = pipelineAnalyzerFactory({
+    fps: options.fps,
+    thresholds: thresholdsFrom(options),
+    macroblocks: options.macroblocks === true,
+    minEventMs: options.minEvent,
+    quality: (device) => specs.find((s) => s.name === device)?.quality,
+    onWarning: (message) => log.warn(message),
+  });
   // A live holder of the lock throws InstanceLockedError (exit 2, naming the pid) from here.
   const resources: MonitorResources = await openMonitorResources({
     stateDir,
