@@ -180,4 +180,16 @@ describe('vpt monitor, live, on the real binary', () => {
     expect((await stopWithSigterm(again)).exitCode).toBe(0);
     expect(await readdir(tmpRoot)).toEqual([]);
   }, 240_000);
+
+  it('--replace stops the running monitor (it exits 0 after its drain) and takes over the lock', async () => {
+    const args = ['--stream-root', stream, '--state-dir', stateDir, '--devices', 'capture1'];
+    const first = monitor(args);
+    await first.waitForEvent((e) => e.event === 'memory', 'the first monitor running');
+    const second = monitor([...args, '--replace']);
+    await second.waitForEvent((e) => e.event === 'memory', 'the replacement running');
+    expect((await first.child).exitCode).toBe(0);
+    expect(second.stderr).toContain(`warning: --replace: stopping the monitor with pid ${first.pid}`);
+    expect((await readFile(path.join(stateDir, 'monitor.lock'), 'utf8')).trim()).toBe(String(second.pid));
+    expect((await stopWithSigterm(second)).exitCode).toBe(0);
+  }, 120_000);
 });
