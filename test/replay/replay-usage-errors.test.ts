@@ -65,10 +65,13 @@ describe('vpt monitor --replay: bad input is one clear line', () => {
     expect(JSON.parse(run.stdout).devices.map((d: { device: string; fps: number }) => [d.device, d.fps])).toEqual([['capture2', 5]]);
   }, 60_000);
 
-  it('refuses live mode for now with one line', async () => {
-    const run = await runVpt(['monitor', '--stream-root', root.dir]);
+  it('live mode on a stream root without devices: one line, exit 2, nothing written', async () => {
+    const state = path.join(root.dir, 'state');
+    await mkdir(state);
+    const run = await runVpt(['monitor', '--stream-root', root.dir, '--state-dir', state]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/^vpt: live monitoring is not yet implemented/);
+    expect(run.stderr).toMatch(/^vpt: no devices under .*: pass --devices/);
+    expect(await readdir(state)).toEqual([]);
   });
 });

@@ -1,0 +1,32 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { captureFileName, parseFrameSequence, thumbnailFileName } from '../layout/frame-names.js';
+
+/** The frame's sequence number, or undefined when the name is not a frame (thumbnails, `.tmp`, dotfiles). */
+export const parseCaptureName = parseFrameSequence;
+export const captureName = captureFileName;
+export const thumbnailName = thumbnailFileName;
+
+export interface LiveFolders {
+  /** Where ffmpeg writes frames now: `<device>/hot/captures`, or `<device>/captures`. */
+  captures: string;
+  thumbnails: string;
+  /** RAM mode: the live files are on tmpfs and cold storage is the device folder itself. */
+  hot: boolean;
+}
+
+/**
+ * DESIGN.md layout: `hot/` present => the live folders are inside it.
+ * (layout/stream-layout's devicePaths says the same for a named device; the
+ * watcher only has the device folder, and re-asks at every rescan because
+ * hot/ may appear later.)
+ */
+export async function liveFolders(deviceDir: string): Promise<LiveFolders> {
+  const hotDir = path.join(deviceDir, 'hot');
+  const hot = await fs
+    .stat(hotDir)
+    .then((s) => s.isDirectory())
+    .catch(() => false);
+  const base = hot ? hotDir : deviceDir;
+  return { captures: path.join(base, 'captures'), thumbnails: path.join(base, 'thumbnails'), hot };
+}

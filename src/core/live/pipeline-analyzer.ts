@@ -1,0 +1,118 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { DetectorThresholds } from '../detectors/types.js';
+import { EventTracker, type FrameStamp } from '../events/event-tracker.js';
+import { INCIDENT_TYPES, type IncidentType } from '../events/types.js';
+import { configureSharp } from '../frames/image-loader.js';
+import { deviceFps } from '../layout/device-fps.js';
+import { isChunkFrame, thumbnailFileName } from '../layout/frame-names.js';
+import { ChunkWriter, chunkEntryFromFrameRecord } from '../pipeline/chunk-writer.js';
+import { DeviceAnalyzer as FrameAnalyzer, type FrameAnalysis } from '../pipeline/frame-analyzer.js';
+import { buildFrameRecord, writeFrameJson } from '../pipeline/frame-json.js';
+import { loadFrame } from '../pipeline/frame-loader.js';
+import type { CapturedFrame } from './capture-watcher.js';
+import type { AnalyzeMode, AnalyzerFactory, DeviceAnalyzer, EventTransition, FrameOutcome } from './device-analyzer.js';
+
+export interface PipelineAnalyzerOptions {
+  fps?: number;
+  thresholds?: Partial<DetectorThresholds>;
+  macroblocks?: boolean;
+  minEventMs?: number;
+  /** quality field of active_captures.conf per device (VNC devices run at 2 fps). */
+  quality?: (device: string) => string | undefined;
+  onWarning?: (message: string) => void;
+}
+
+const isIncidentType = (t: string): t is IncidentType => (INCIDENT_TYPES as readonly string[]).includes(t);
+
+/**
+ * The frame pipeline (issue 3) behind the live monitor's DeviceAnalyzer
+ * contract, per device: the same analyzer, event tracker, per-frame JSON
+ * and chunk files as `--replay`, on the live clock (the file's mtime).
+ */
+export function pipelineAnalyzerFactory(options: PipelineAnalyzerOptions): AnalyzerFactory {
+  configureSharp();
+  return (device, deviceDir) => new PipelineDeviceAnalyzer(device, deviceDir, options);
+}
+
+class PipelineDeviceAnalyzer implements DeviceAnalyzer {
+  private readonly analyzer: FrameAnalyzer;
+  private readonly tracker: EventTracker;
+  private readonly chunks: ChunkWriter;
+  private readonly fps: number;
+  /** The newest in-order analysis: a late frame reuses it (DESIGN.md backlog rule) instead of disturbing the freeze ring. */
+  private last: FrameAnalysis | undefined;
+  /** The live metadata folder known to exist (it moves if hot/ appears). */
+  private metadataReady: string | undefined;
+
+  constructor(
+    private readonly device: string,
+    deviceDir: string,
+    private readonly options: PipelineAnalyzerOptions,
+  ) {
+    this.analyzer = new FrameAnalyzer({ thresholds: options.thresholds, macroblocks: options.macroblocks });
+    this.tracker = new EventTracker(device, options.minEventMs);
+    this.fps = deviceFps(device, options.quality?.(device), options.fps);
+    this.chunks = new ChunkWriter(path.join(deviceDir, 'metadata'), {
+      onCorrupt: (file, aside) => options.onWarning?.(`[${device}] corrupt chunk file ${file} set aside as ${path.basename(aside)}`),
+    });
+  }
+
+  async analyze(frame: CapturedFrame, mode: AnalyzeMode): Promise<FrameOutcome> {
+    const live = path.dirname(path.dirname(frame.path));
+    const stamp: FrameStamp = { sequence: frame.sequence, timeMs: frame.mtimeMs };
+    let analysis: FrameAnalysis;
+    if (mode.late && this.last) {
+      analysis = { ...this.last, sequence: frame.sequence, error: undefined, sampled: true, performanceMs: 0 };
+    } else {
+      const loaded = await loadFrame({
+        sequence: frame.sequence,
+        capturePath: frame.path,
+        thumbnailPath: path.join(live, 'thumbnails', thumbnailFileName(frame.sequence)),
+      });
+      analysis = await this.analyzer.analyze(loaded, mode.sample);
+    }
+    if (analysis.error !== undefined) this.options.onWarning?.(`[${this.device}] frame ${frame.sequence}: ${analysis.error}`);
+    const transitions: EventTransition[] = [];
+    if (analysis.analyzed && !mode.late) {
+      this.last = analysis;
+      for (const r of this.tracker.update(stamp, { ...analysis.verdicts, audio_loss: undefined })) {
+        if (r.kind === 'event_started') {
+          transitions.push({ kind: 'event_started', type: r.type, startMs: r.startMs, firstSequence: r.startSequence });
+        } else if (r.kind === 'event_ended') {
+          transitions.push({
+            kind: 'event_ended',
+            type: r.type,
+            startMs: r.startMs,
+            firstSequence: r.startSequence,
+            endMs: r.endMs,
+            lastSequence: r.lastSequence,
+            durationMs: r.durationMs,
+          });
+        }
+      }
+    }
+    const open = mode.late ? [] : this.tracker.openSequences(stamp);
+    const record = buildFrameRecord({ analysis, timeMs: stamp.timeMs, ongoing: open });
+    const metadata = path.join(live, 'metadata');
+    if (this.metadataReady !== metadata) {
+      await fs.mkdir(metadata, { recursive: true });
+      this.metadataReady = metadata;
+    }
+    const written = await writeFrameJson(metadata, record, frame.sequence);
+    if (written.replacedCorrupt) this.options.onWarning?.(`[${this.device}] corrupt ${written.path} replaced`);
+    if (isChunkFrame(frame.sequence, this.fps)) {
+      await this.chunks.add(chunkEntryFromFrameRecord(record), stamp.timeMs);
+      // Live: nothing waits in memory for the next frame of the chunk.
+      await this.chunks.flush();
+    }
+    const ongoing = open
+      .filter((o) => o.confirmed && isIncidentType(o.type))
+      .map((o) => ({ type: o.type as IncidentType, startMs: o.startMs }));
+    return { sequence: frame.sequence, timeMs: frame.mtimeMs, ongoing, transitions, performanceMs: analysis.performanceMs };
+  }
+
+  async close(): Promise<void> {
+    await this.chunks.flush();
+  }
+}
