@@ -1,0 +1,227 @@
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { EXIT, VptError } from '../errors.js';
+import type { IncidentType } from '../events/types.js';
+import { migrate } from './schema.js';
+
+export const INCIDENTS_DB_FILE = 'incidents.db';
+/** How long a write waits for another connection's lock before giving up with a clear error. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+export type IncidentStatus = 'open' | 'resolved';
+/** Why an incident was resolved: its event ended, the monitor restarted, or the device is no longer monitored. */
+export type ResolveReason = 'cleared' | 'restart' | 'device_removed';
+export type OutboxEvent = 'incident_opened' | 'incident_resolved';
+
+export interface Incident {
+  id: number;
+  device: string;
+  type: IncidentType;
+  status: IncidentStatus;
+  /** Epoch ms on the frame clock. */
+  openedAt: number;
+  resolvedAt?: number;
+  durationMs?: number;
+  /** Cold-storage paths of the evidence frames. */
+  evidence: string[];
+  metadata: Record<string, unknown>;
+  resolveReason?: ResolveReason;
+}
+
+export interface IncidentStoreOptions {
+  /** Write an outbox row with every change (only when a webhook is configured). */
+  outbox?: boolean;
+  busyTimeoutMs?: number;
+  /** Wall clock for outbox bookkeeping (tests inject one). */
+  now?: () => number;
+}
+
+/** Another process holds the database lock longer than the busy timeout. */
+export class IncidentStoreLockedError extends VptError {
+  constructor(file: string, cause: unknown) {
+    super(`${file} is locked by another process; stop it (another vpt monitor on this --state-dir?) or use another --state-dir`, EXIT.critical, { cause });
+  }
+}
+
+/** The file cannot be opened or is not an SQLite database. */
+export class IncidentStoreOpenError extends VptError {
+  constructor(file: string, detail: string, cause: unknown) {
+    super(`cannot open incident database ${file}: ${detail}; move it aside or choose another --state-dir`, EXIT.critical, { cause });
+  }
+}
+
+interface Row {
+  id: number;
+  device: string;
+  type: IncidentType;
+  status: IncidentStatus;
+  opened_at: string;
+  resolved_at: string | null;
+  duration_ms: number | null;
+  evidence: string;
+  metadata: string;
+  resolve_reason: ResolveReason | null;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function toIncident(row: Row): Incident {
+  const incident: Incident = {
+    id: row.id,
+    device: row.device,
+    type: row.type,
+    status: row.status,
+    openedAt: Date.parse(row.opened_at),
+    evidence: JSON.parse(row.evidence) as string[],
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+  };
+  if (row.resolved_at !== null) incident.resolvedAt = Date.parse(row.resolved_at);
+  if (row.duration_ms !== null) incident.durationMs = row.duration_ms;
+  if (row.resolve_reason !== null) incident.resolveReason = row.resolve_reason;
+  return incident;
+}
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY_'));
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    openFor: db.prepare<[string, string], Row>(`SELECT * FROM incidents WHERE device = ? AND type = ? AND status = 'open'`),
+    insert: db.prepare<[string, string, string, string, string], Row>(
+      `INSERT INTO incidents (device, type, status, opened_at, evidence, metadata) VALUES (?, ?, 'open', ?, ?, ?) RETURNING *`,
+    ),
+    allOpen: db.prepare<[], Row>(`SELECT * FROM incidents WHERE status = 'open' ORDER BY id`),
+    byId: db.prepare<[number], Row>('SELECT * FROM incidents WHERE id = ?'),
+    openById: db.prepare<[number], Row>(`SELECT * FROM incidents WHERE id = ? AND status = 'open'`),
+    resolve: db.prepare<[string, number, string, string, number], Row>(
+      `UPDATE incidents SET status = 'resolved', resolved_at = ?, duration_ms = ?, evidence = ?, resolve_reason = ?
+       WHERE id = ? RETURNING *`,
+    ),
+    enqueue: db.prepare<[number, string, string, string, string]>(
+      'INSERT INTO outbox (incident_id, event, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+  };
+}
+
+/**
+ * Incidents in SQLite (WAL, so readers such as a dashboard never block the
+ * monitor). Synchronous by design: better-sqlite3 calls are microseconds and
+ * each change is one transaction together with its outbox row, so a crash
+ * can lose neither half.
+ */
+export class IncidentStore {
+  readonly file: string;
+  private readonly db: Database.Database;
+  private readonly outbox: boolean;
+  private readonly now: () => number;
+  // Prepared once: the monitor writes on every incident change for weeks.
+  private readonly sql: ReturnType<typeof prepareStatements>;
+
+  private constructor(file: string, db: Database.Database, options: IncidentStoreOptions) {
+    this.file = file;
+    this.db = db;
+    this.outbox = options.outbox ?? false;
+    this.now = options.now ?? Date.now;
+    this.sql = prepareStatements(db);
+  }
+
+  /** Open (creating and migrating) `<stateDir>/incidents.db`. */
+  static openInDir(stateDir: string, options: IncidentStoreOptions = {}): IncidentStore {
+    return IncidentStore.open(path.join(stateDir, INCIDENTS_DB_FILE), options);
+  }
+
+  static open(file: string, options: IncidentStoreOptions = {}): IncidentStore {
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(file, { timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
+      db.pragma('journal_mode = WAL');
+      // NORMAL is durable across application crashes in WAL mode; only power loss can drop the last commit.
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      migrate(db, file);
+      return new IncidentStore(file, db, options);
+    } catch (err) {
+      db?.close();
+      if (err instanceof VptError) throw err;
+      if (isBusy(err)) throw new IncidentStoreLockedError(file, err);
+      throw new IncidentStoreOpenError(file, err instanceof Error ? err.message : String(err), err);
+    }
+  }
+
+  /** Open an incident; if one is already open for this device and type, that one is returned unchanged. */
+  open(device: string, type: IncidentType, openedAt: number, evidence: readonly string[], metadata: Record<string, unknown> = {}): Incident {
+    return this.write(() => {
+      const existing = this.sql.openFor.get(device, type);
+      if (existing) return toIncident(existing);
+      const row = this.sql.insert.get(device, type, iso(openedAt), JSON.stringify(evidence), JSON.stringify(metadata))!;
+      const incident = toIncident(row);
+      this.enqueue('incident_opened', incident);
+      return incident;
+    });
+  }
+
+  /**
+   * Resolve an open incident; `evidence` (the frames copied at the event's
+   * end) is appended. Returns undefined when it was not open.
+   */
+  resolve(id: number, resolvedAt: number, reason: ResolveReason, evidence: readonly string[] = []): Incident | undefined {
+    return this.write(() => this.resolveRow(id, resolvedAt, reason, evidence));
+  }
+
+  openIncidents(): Incident[] {
+    return this.sql.allOpen.all().map(toIncident);
+  }
+
+  get(id: number): Incident | undefined {
+    const row = this.sql.byId.get(id);
+    return row ? toIncident(row) : undefined;
+  }
+
+  /** At start: whatever a previous run left open can no longer be watched to its end. */
+  resolveAllOpen(reason: ResolveReason, at: number): Incident[] {
+    return this.write(() => this.openIncidents().map((i) => this.resolveRow(i.id, at, reason, [])!));
+  }
+
+  /** Incidents of devices this run does not monitor would stay open forever. */
+  resolveForDevicesNotIn(devices: readonly string[], reason: ResolveReason, at: number): Incident[] {
+    const keep = new Set(devices);
+    return this.write(() =>
+      this.openIncidents()
+        .filter((i) => !keep.has(i.device))
+        .map((i) => this.resolveRow(i.id, at, reason, [])!),
+    );
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private resolveRow(id: number, resolvedAt: number, reason: ResolveReason, evidence: readonly string[]): Incident | undefined {
+    const current = this.sql.openById.get(id);
+    if (!current) return undefined;
+    const openedAt = Date.parse(current.opened_at);
+    const merged = [...new Set([...(JSON.parse(current.evidence) as string[]), ...evidence])];
+    const row = this.sql.resolve.get(iso(resolvedAt), Math.max(0, resolvedAt - openedAt), JSON.stringify(merged), reason, id)!;
+    const incident = toIncident(row);
+    this.enqueue('incident_resolved', incident);
+    return incident;
+  }
+
+  private enqueue(event: OutboxEvent, incident: Incident): void {
+    if (!this.outbox) return;
+    const now = iso(this.now());
+    this.sql.enqueue.run(incident.id, event, JSON.stringify({ event, incident }), now, now);
+  }
+
+  /** One IMMEDIATE transaction per change; lock contention becomes a typed error. */
+  private write<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (err) {
+      if (isBusy(err)) throw new IncidentStoreLockedError(this.file, err);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import type { IncidentType } from '../events/types.js';
+import type { Incident, ResolveReason } from './incident-store.js';
+
+/** DESIGN.md: an event that persists this long opens an incident (`--incident-delay`). */
+export const DEFAULT_INCIDENT_DELAY_MS = 30_000;
+
+/** The part of IncidentStore the tracker needs (the store satisfies it). */
+export interface IncidentWriter {
+  open(device: string, type: IncidentType, openedAt: number, evidence: readonly string[], metadata?: Record<string, unknown>): Incident;
+  resolve(id: number, resolvedAt: number, reason: ResolveReason, evidence?: readonly string[]): Incident | undefined;
+}
+
+export type IncidentRecord =
+  | { kind: 'incident_opened'; incident: Incident }
+  | { kind: 'incident_resolved'; incident: Incident };
+
+export interface IncidentTrackerOptions {
+  store: IncidentWriter;
+  incidentDelayMs?: number;
+  onRecord?: (record: IncidentRecord) => void;
+}
+
+interface OpenEntry {
+  incidentId: number;
+  /** The start of the event that opened it: a different start means a new event. */
+  eventStart: number;
+}
+
+/**
+ * Turns events into incidents on the frame clock (a replay of a capture opens
+ * the same incidents as watching it live). Holds at most one entry per device
+ * and type, and only while its incident is open: the map is bounded by
+ * devices x INCIDENT_TYPES and empties as incidents resolve, so nothing grows
+ * with uptime. Evidence paths live in the store, not here.
+ */
+export class IncidentTracker {
+  private readonly store: IncidentWriter;
+  private readonly delayMs: number;
+  private readonly onRecord: (record: IncidentRecord) => void;
+  private readonly open = new Map<string, OpenEntry>();
+
+  constructor(options: IncidentTrackerOptions) {
+    this.store = options.store;
+    this.delayMs = options.incidentDelayMs ?? DEFAULT_INCIDENT_DELAY_MS;
+    this.onRecord = options.onRecord ?? (() => undefined);
+  }
+
+  /**
+   * An event of this device and type is still detected at frame time `nowMs`.
+   * Opens the incident once it has lasted the incident delay; returns it when
+   * this call opened it.
+   */
+  eventOngoing(device: string, type: IncidentType, startTimeMs: number, nowMs: number, evidence: readonly string[] = []): Incident | undefined {
+    const key = keyOf(device, type);
+    const current = this.open.get(key);
+    if (current) {
+      if (current.eventStart === startTimeMs) return undefined;
+      // A new event while the old incident is still open: the old event must have ended unseen.
+      this.resolveEntry(key, current, startTimeMs, 'cleared', []);
+    }
+    if (nowMs - startTimeMs < this.delayMs) return undefined;
+    const incident = this.store.open(device, type, nowMs, evidence, {
+      event_start: new Date(startTimeMs).toISOString(),
+      incident_delay_ms: this.delayMs,
+    });
+    this.open.set(key, { incidentId: incident.id, eventStart: startTimeMs });
+    this.onRecord({ kind: 'incident_opened', incident });
+    return incident;
+  }
+
+  /** The event ended at frame time `endTimeMs`: resolve its incident, if it had one. */
+  eventEnded(device: string, type: IncidentType, endTimeMs: number, evidence: readonly string[] = []): Incident | undefined {
+    const key = keyOf(device, type);
+    const current = this.open.get(key);
+    if (!current) return undefined;
+    return this.resolveEntry(key, current, endTimeMs, 'cleared', evidence);
+  }
+
+  /** Incidents this tracker holds open (device, type, id). */
+  openEntries(): { device: string; type: IncidentType; incidentId: number }[] {
+    return [...this.open].map(([key, entry]) => {
+      const [device, type] = splitKey(key);
+      return { device, type, incidentId: entry.incidentId };
+    });
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  private resolveEntry(key: string, entry: OpenEntry, at: number, reason: ResolveReason, evidence: readonly string[]): Incident | undefined {
+    this.open.delete(key);
+    const incident = this.store.resolve(entry.incidentId, at, reason, evidence);
+    if (incident) this.onRecord({ kind: 'incident_resolved', incident });
+    return incident;
+  }
+}
+
+// NUL cannot appear in a device name (refused at the CLI), so it separates safely.
+const keyOf = (device: string, type: IncidentType): string => `${device}\u0000${type}`;
+const splitKey = (key: string): [string, IncidentType] => {
+  const at = key.indexOf('\u0000');
+  return [key.slice(0, at), key.slice(at + 1) as IncidentType];
+};

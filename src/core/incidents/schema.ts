@@ -1,0 +1,68 @@
+import type { Database } from 'better-sqlite3';
+import { VptError, EXIT } from '../errors.js';
+
+/**
+ * The incidents.db schema, versioned with PRAGMA user_version. Each
+ * migration moves the database from version i to i + 1 inside one
+ * transaction, so a crash mid-upgrade leaves the previous version intact.
+ * Append new migrations; never edit a released one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 0 -> 1: incidents, and the webhook outbox written in the same transaction.
+  `
+  CREATE TABLE incidents (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    device         TEXT    NOT NULL,
+    type           TEXT    NOT NULL CHECK (type IN ('blackscreen', 'freeze', 'macroblocks', 'audio_loss')),
+    status         TEXT    NOT NULL CHECK (status IN ('open', 'resolved')),
+    opened_at      TEXT    NOT NULL,
+    resolved_at    TEXT,
+    duration_ms    INTEGER,
+    evidence       TEXT    NOT NULL DEFAULT '[]',
+    metadata       TEXT    NOT NULL DEFAULT '{}',
+    resolve_reason TEXT
+  );
+  -- One open incident per device and type, enforced by the database itself.
+  CREATE UNIQUE INDEX incidents_one_open ON incidents (device, type) WHERE status = 'open';
+  CREATE INDEX incidents_opened_at ON incidents (opened_at);
+  CREATE TABLE outbox (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id     INTEGER NOT NULL REFERENCES incidents (id),
+    event           TEXT    NOT NULL CHECK (event IN ('incident_opened', 'incident_resolved')),
+    payload         TEXT    NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT    NOT NULL,
+    created_at      TEXT    NOT NULL,
+    sent_at         TEXT
+  );
+  CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE sent_at IS NULL;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The database was written by a newer vpt: refusing beats corrupting it. */
+export class SchemaTooNewError extends VptError {
+  constructor(file: string, found: number) {
+    super(
+      `${file} has schema version ${found}, newer than this vpt supports (${SCHEMA_VERSION}); upgrade vpt or use another --state-dir`,
+      EXIT.critical,
+    );
+  }
+}
+
+/** Bring the database to SCHEMA_VERSION; returns the version it started from. */
+export function migrate(db: Database, file: string): number {
+  const start = db.pragma('user_version', { simple: true }) as number;
+  if (start > SCHEMA_VERSION) throw new SchemaTooNewError(file, start);
+  for (let version = start; version < SCHEMA_VERSION; version++) {
+    // IMMEDIATE: take the write lock first, so two starting monitors cannot both migrate.
+    db.transaction(() => {
+      const now = db.pragma('user_version', { simple: true }) as number;
+      if (now !== version) return;
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+  return start;
+}

@@ -1,0 +1,57 @@
+import type { IncidentType } from '../events/types.js';
+import type { CacheSweepReport } from '../cache/sweeper-registry.js';
+import type { ResolveReason } from '../incidents/incident-store.js';
+import { formatDuration } from '../units.js';
+
+/**
+ * What the live monitor reports, one record per happening. `--json` prints
+ * each as one line on stdout; otherwise the command logs describeEvent().
+ * `ts` is the frame clock for frame-derived events, the wall clock otherwise.
+ */
+export type MonitorEvent =
+  | { event: 'frame'; ts: string; device: string; sequence: number; sampled: boolean; late: boolean; performance_ms?: number }
+  | { event: 'event_started'; ts: string; device: string; type: IncidentType; sequence: number }
+  | { event: 'event_ended'; ts: string; device: string; type: IncidentType; sequence: number; start: string; duration_ms: number }
+  | { event: 'incident_opened'; ts: string; device: string; type: IncidentType; incident_id: number; evidence: string[] }
+  | {
+      event: 'incident_resolved';
+      ts: string;
+      device: string;
+      type: IncidentType;
+      incident_id: number;
+      duration_ms: number;
+      resolve_reason: ResolveReason;
+      evidence: string[];
+    }
+  | { event: 'cache_sweep'; ts: string; device: string | null; freed_entries: number; freed_bytes: number; next_in_ms: number; caches: CacheSweepReport[] }
+  | { event: 'memory'; ts: string; rss_bytes: number; hwm_bytes: number | null; alert_bytes: number; alert: boolean }
+  | { event: 'queue_backlog'; ts: string; device: string; active: boolean; size: number }
+  | { event: 'dropped'; ts: string; device: string; count: number; first_sequence: number; last_sequence: number; total: number };
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The human (journald) line for an event, or undefined for per-frame events (verbose only). */
+export function describeEvent(e: MonitorEvent): string | undefined {
+  switch (e.event) {
+    case 'frame':
+      return `[${e.device}] frame ${e.sequence}${e.sampled ? ' (sampled)' : ''}${e.late ? ' (late)' : ''}${e.performance_ms !== undefined ? ` ${e.performance_ms.toFixed(1)}ms` : ''}`;
+    case 'event_started':
+      return `[${e.device}] ${e.type} started at frame ${e.sequence} (${e.ts})`;
+    case 'event_ended':
+      return `[${e.device}] ${e.type} ended at frame ${e.sequence} after ${formatDuration(e.duration_ms)}`;
+    case 'incident_opened':
+      return `[${e.device}] INCIDENT #${e.incident_id} opened: ${e.type} (evidence: ${e.evidence.length} files)`;
+    case 'incident_resolved':
+      return `[${e.device}] INCIDENT #${e.incident_id} resolved: ${e.type} after ${formatDuration(e.duration_ms)} (${e.resolve_reason})`;
+    case 'cache_sweep':
+      return undefined; // formatSweepLine() is the design's line; the command prints that
+    case 'memory':
+      return undefined; // formatMemoryLine()/formatMemoryAlert() likewise
+    case 'queue_backlog':
+      return e.active
+        ? `[${e.device}] analysis behind: ${e.size} frames waiting, sampling every 5th frame until caught up`
+        : `[${e.device}] caught up with the capture`;
+    case 'dropped':
+      return `[${e.device}] dropped ${e.count} frames (${e.first_sequence}..${e.last_sequence}) the analysis could not keep up with; ${e.total} in total`;
+  }
+}

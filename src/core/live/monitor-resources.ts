@@ -1,0 +1,70 @@
+import os from 'node:os';
+import type { Incident } from '../incidents/incident-store.js';
+import { IncidentStore } from '../incidents/incident-store.js';
+import { acquireInstanceLock, type InstanceLock } from '../lifecycle/instance-lock.js';
+import { createProcessTempDir, removeDeadProcessTempDirs, removeProcessTempDirSync } from '../lifecycle/process-temp-dir.js';
+import { removeStaleZapMarker } from '../lifecycle/zap-marker-cleanup.js';
+import { liveFolders } from './capture-files.js';
+import path from 'node:path';
+
+export interface MonitorResourcesOptions {
+  stateDir: string;
+  streamRoot: string;
+  devices: readonly string[];
+  replace?: boolean;
+  /** A webhook is configured: write outbox rows. */
+  webhook?: boolean;
+  tmpRoot?: string;
+  onReplacing?: (pid: number) => void;
+  now?: () => number;
+}
+
+export interface MonitorResources {
+  lock: InstanceLock;
+  store: IncidentStore;
+  tempDir: string;
+  /** What start-up cleaned: incidents left open, dead processes' temp folders, stale zap markers. */
+  resolvedAtStart: Incident[];
+  removedTempDirs: string[];
+  removedZapMarkers: string[];
+  /** Synchronous and idempotent, for exit and signal handlers: close the DB, remove the temp folder, release the lock. */
+  close(): void;
+}
+
+/**
+ * Everything a monitor run owns, taken in an order that is safe to undo:
+ * the lock first (nothing else is touched while another monitor runs),
+ * then the temp folder, then the database, whose leftovers are resolved.
+ */
+export async function openMonitorResources(options: MonitorResourcesOptions): Promise<MonitorResources> {
+  const now = options.now ?? Date.now;
+  const tmpRoot = options.tmpRoot ?? os.tmpdir();
+  const lock = await acquireInstanceLock(options.stateDir, { replace: options.replace, onReplacing: options.onReplacing });
+  let tempDir: string | undefined;
+  let store: IncidentStore | undefined;
+  const close = (): void => {
+    store?.close();
+    if (tempDir) removeProcessTempDirSync(tempDir);
+    lock.release();
+  };
+  try {
+    const removedTempDirs = await removeDeadProcessTempDirs(tmpRoot);
+    tempDir = await createProcessTempDir(tmpRoot);
+    store = IncidentStore.openInDir(options.stateDir, { outbox: options.webhook === true });
+    const at = now();
+    const resolvedAtStart = [
+      ...store.resolveForDevicesNotIn(options.devices, 'device_removed', at),
+      ...store.resolveAllOpen('restart', at),
+    ];
+    const removedZapMarkers: string[] = [];
+    for (const device of options.devices) {
+      const folders = await liveFolders(path.join(options.streamRoot, device));
+      const removed = await removeStaleZapMarker(path.join(path.dirname(folders.captures), 'metadata'), now());
+      if (removed) removedZapMarkers.push(removed);
+    }
+    return { lock, store, tempDir, resolvedAtStart, removedTempDirs, removedZapMarkers, close };
+  } catch (err) {
+    close();
+    throw err;
+  }
+}

@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { formatMB, formatSizeExact } from '../units.js';
+
+/** DESIGN.md: warn above `--memory-alert`, default 1G. */
+export const DEFAULT_MEMORY_ALERT_BYTES = 1024 ** 3;
+
+export interface SelfMemory {
+  /** Resident set size now (VmRSS). */
+  rssBytes: number;
+  /** Peak resident set size since start (VmHWM), when the kernel reports it. */
+  hwmBytes?: number;
+}
+
+/** `VmRSS:	   87244 kB` -> bytes. Values the kernel did not write are missing, not 0. */
+export function parseProcStatusMemory(text: string): Partial<SelfMemory> {
+  const field = (name: string): number | undefined => {
+    const match = new RegExp(`^${name}:\\s*(\\d+)\\s*kB\\s*$`, 'm').exec(text);
+    return match ? Number(match[1]) * 1024 : undefined;
+  };
+  const out: Partial<SelfMemory> = {};
+  const rss = field('VmRSS');
+  const hwm = field('VmHWM');
+  if (rss !== undefined) out.rssBytes = rss;
+  if (hwm !== undefined) out.hwmBytes = hwm;
+  return out;
+}
+
+/**
+ * Our own memory as the kernel (and the OOM killer) sees it. Returns
+ * undefined when /proc/self/status cannot be read or has no VmRSS.
+ */
+export async function readSelfMemory(procRoot = '/proc'): Promise<SelfMemory | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path.join(procRoot, 'self', 'status'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const parsed = parseProcStatusMemory(text);
+  return parsed.rssBytes === undefined ? undefined : (parsed as SelfMemory);
+}
+
+/** `[MEMORY] vpt monitor using 85.2MB RAM` */
+export function formatMemoryLine(rssBytes: number): string {
+  return `[MEMORY] vpt monitor using ${formatMB(rssBytes)} RAM`;
+}
+
+/** `[MEMORY] vpt monitor exceeds 1GB (1234.5MB) - possible memory leak!` */
+export function formatMemoryAlert(rssBytes: number, alertBytes: number): string {
+  return `[MEMORY] vpt monitor exceeds ${formatSizeExact(alertBytes)}B (${formatMB(rssBytes)}) - possible memory leak!`;
+}
+
+export function exceedsAlert(memory: SelfMemory, alertBytes: number): boolean {
+  return memory.rssBytes > alertBytes;
+}

@@ -1,0 +1,47 @@
+import { mkdir, rename, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export const FRAME_INTERVAL_MS = 200; // 5 fps
+
+const name = (sequence: number) => `capture_${String(sequence).padStart(9, '0')}`;
+
+/**
+ * Write one frame the way ffmpeg's image2 muxer does with atomic writing:
+ * `<name>.jpg.tmp` first, its mtime set to the frame's capture time, then
+ * renamed into place (and the thumbnail likewise). `content` is the JPEG
+ * bytes (a real fixture) or any placeholder for watcher-only tests.
+ */
+export async function writeFrameLikeFfmpeg(
+  liveDir: string,
+  sequence: number,
+  timeMs: number,
+  content: Uint8Array | string = 'jpeg',
+  thumbnail?: Uint8Array | string,
+): Promise<string> {
+  const captures = path.join(liveDir, 'captures');
+  await mkdir(captures, { recursive: true });
+  const target = path.join(captures, `${name(sequence)}.jpg`);
+  await writeRenamed(target, content, timeMs);
+  if (thumbnail !== undefined) {
+    const thumbs = path.join(liveDir, 'thumbnails');
+    await mkdir(thumbs, { recursive: true });
+    await writeRenamed(path.join(thumbs, `${name(sequence)}_thumbnail.jpg`), thumbnail, timeMs);
+  }
+  return target;
+}
+
+async function writeRenamed(target: string, content: Uint8Array | string, timeMs: number): Promise<void> {
+  const tmp = `${target}.tmp`;
+  await writeFile(tmp, content);
+  await utimes(tmp, timeMs / 1000, timeMs / 1000);
+  await rename(tmp, target);
+}
+
+/** Poll until `check` passes (generous: the test machine is shared and slow). */
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { INCIDENT_TYPES } from '../../src/core/events/types.js';
+import { IncidentStore } from '../../src/core/incidents/incident-store.js';
+import { IncidentTracker, type IncidentRecord } from '../../src/core/incidents/incident-tracker.js';
+import { makeTempDir } from '../helpers/run-vpt.js';
+
+const T0 = Date.parse('2025-10-17T14:30:00.000Z');
+const FRAME_MS = 200; // 5 fps
+
+let cleanup: () => Promise<void>;
+let store: IncidentStore;
+let records: IncidentRecord[];
+let tracker: IncidentTracker;
+
+beforeEach(async () => {
+  const temp = await makeTempDir('vpt-tracker-');
+  cleanup = temp.cleanup;
+  store = IncidentStore.openInDir(temp.dir);
+  records = [];
+  tracker = new IncidentTracker({ store, incidentDelayMs: 30_000, onRecord: (r) => records.push(r) });
+});
+afterEach(async () => {
+  store.close();
+  await cleanup();
+});
+
+/** Feed one event frame by frame on a 5 fps frame clock, as the event tracker would. */
+function runEvent(device: string, start: number, lengthMs: number, evidence: string[] = []): void {
+  for (let t = start; t <= start + lengthMs; t += FRAME_MS) tracker.eventOngoing(device, 'freeze', start, t, evidence);
+  tracker.eventEnded(device, 'freeze', start + lengthMs + FRAME_MS, ['/cold/last.jpg']);
+}
+
+describe('IncidentTracker', () => {
+  it.each([
+    ['just under the delay: no incident', 29_999, 0],
+    ['exactly the delay: an incident', 30_000, 1],
+    ['well over: one incident, not one per frame', 95_000, 1],
+  ])('%s', (_name, lengthMs, expected) => {
+    // Frame times not on the 200 ms grid would hide the boundary: feed the exact end time too.
+    tracker.eventOngoing('capture1', 'freeze', T0, T0 + lengthMs);
+    for (let t = T0; t <= T0 + lengthMs; t += FRAME_MS) tracker.eventOngoing('capture1', 'freeze', T0, t);
+    tracker.eventEnded('capture1', 'freeze', T0 + lengthMs + FRAME_MS);
+    expect(records.filter((r) => r.kind === 'incident_opened')).toHaveLength(expected);
+    expect(records.filter((r) => r.kind === 'incident_resolved')).toHaveLength(expected);
+    expect(store.openIncidents()).toEqual([]);
+  });
+
+  it('opens on the frame clock at start + delay and resolves with the event end, reason cleared', () => {
+    runEvent('capture1', T0, 40_000, ['/cold/before.jpg', '/cold/first.jpg']);
+    const [opened, resolved] = records;
+    expect(opened).toMatchObject({ kind: 'incident_opened', incident: { device: 'capture1', type: 'freeze', openedAt: T0 + 30_000 } });
+    expect(opened!.incident.metadata).toMatchObject({ event_start: new Date(T0).toISOString(), incident_delay_ms: 30_000 });
+    expect(resolved).toMatchObject({ kind: 'incident_resolved', incident: { status: 'resolved', resolveReason: 'cleared', resolvedAt: T0 + 40_200 } });
+    expect(resolved!.incident.durationMs).toBe(10_200);
+    expect(resolved!.incident.evidence).toEqual(['/cold/before.jpg', '/cold/first.jpg', '/cold/last.jpg']);
+    expect(tracker.size).toBe(0);
+  });
+
+  it('keeps devices and types apart', () => {
+    tracker.eventOngoing('capture1', 'freeze', T0, T0 + 31_000);
+    tracker.eventOngoing('capture1', 'blackscreen', T0, T0 + 31_000);
+    tracker.eventOngoing('capture2', 'freeze', T0, T0 + 31_000);
+    expect(tracker.size).toBe(3);
+    expect(store.openIncidents()).toHaveLength(3);
+    tracker.eventEnded('capture1', 'freeze', T0 + 32_000);
+    expect(store.openIncidents().map((i) => `${i.device}/${i.type}`).sort()).toEqual(['capture1/blackscreen', 'capture2/freeze']);
+  });
+
+  it('resolves an incident whose event was replaced by a new one without an end', () => {
+    tracker.eventOngoing('capture1', 'freeze', T0, T0 + 31_000);
+    tracker.eventOngoing('capture1', 'freeze', T0 + 50_000, T0 + 50_200);
+    expect(records.map((r) => r.kind)).toEqual(['incident_opened', 'incident_resolved']);
+    expect(records[1]!.incident.resolvedAt).toBe(T0 + 50_000);
+    expect(tracker.size).toBe(0);
+  });
+
+  it('an end without an incident is a no-op', () => {
+    expect(tracker.eventEnded('capture1', 'freeze', T0)).toBeUndefined();
+    expect(records).toEqual([]);
+  });
+
+  it('stays bounded by devices x types over 10,000 events, and empties as they end', () => {
+    let peak = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const device = `capture${i % 4}`;
+      const type = INCIDENT_TYPES[i % INCIDENT_TYPES.length]!;
+      const start = T0 + i * 1_000;
+      tracker.eventOngoing(device, type, start, start + 30_000);
+      peak = Math.max(peak, tracker.size);
+      if (i % 3 === 0) tracker.eventEnded(device, type, start + 31_000);
+    }
+    expect(peak).toBeLessThanOrEqual(4 * INCIDENT_TYPES.length);
+    for (const { device, type } of tracker.openEntries()) tracker.eventEnded(device, type, T0 + 20_000_000);
+    expect(tracker.size).toBe(0);
+    expect(store.openIncidents()).toEqual([]);
+  });
+});
