@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SILENT_MEAN_DB, analyzeSegment, probeFfmpeg } from '../../src/core/audio/analyze-segment.js';
+import { SILENT_MEAN_DB, analyzeSegment, classifyAudio, probeFfmpeg } from '../../src/core/audio/analyze-segment.js';
 import { parseSilencedetect } from '../../src/core/audio/ffmpeg-audio-parsers.js';
 import { MissingProgramError } from '../../src/core/errors.js';
 import { runProgram } from '../../src/core/process-runner.js';
@@ -44,6 +44,14 @@ describe('analyzeSegment on generated segments', () => {
     expect(result.silences).toHaveLength(1);
   });
 
+  it('judges a segment by how it ends: sound stopping mid-segment is silent, sound coming back is audio', async () => {
+    const stopping = await analyzeSegment(withAudio[4]!);
+    const resuming = await analyzeSegment(withAudio[10]!);
+    expect(stopping.state).toBe('silent');
+    expect(stopping.meanVolumeDb).toBeGreaterThan(SILENT_MEAN_DB);
+    expect(resuming.state).toBe('audio');
+  });
+
   it("says 'no_audio_stream' for video-only segments, not silence", async () => {
     const result = await analyzeSegment(videoOnly[1]!);
     expect(result).toEqual({ state: 'no_audio_stream', silences: [], durationMs: 0 });
@@ -84,5 +92,27 @@ describe('analyzeSegment on generated segments', () => {
     expect(interval!.end).toBeCloseTo(10, 1);
     expect(Math.abs(silent[0]! - interval!.start)).toBeLessThanOrEqual(1);
     expect(Math.abs(silent.at(-1)! + 1 - interval!.end)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('classifyAudio (pure)', () => {
+  const vol = (mean: number) => `[Parsed_volumedetect_0 @ 0x1] mean_volume: ${mean} dB\n[Parsed_volumedetect_0 @ 0x1] max_volume: -16.1 dB\n`;
+  const time = (sec: string) => `size=N/A time=00:00:${sec} bitrate=N/A speed= 300x\n`;
+
+  it('is silent below -50 dB mean, audio at or above', () => {
+    expect(classifyAudio(time('01.00') + vol(-50.1), 0).state).toBe('silent');
+    expect(classifyAudio(time('01.00') + vol(-50), 0).state).toBe('audio');
+  });
+
+  it('is silent when silencedetect covers 90% of the segment, audio just under', () => {
+    const silence = (end: string, d: string) => `[silencedetect @ 0x1] silence_start: 0.00\n[silencedetect @ 0x1] silence_end: ${end} | silence_duration: ${d}\n`;
+    // Silences ending well before the segment's end, so only coverage decides.
+    expect(classifyAudio(silence('0.90', '0.90') + time('01.00') + vol(-30), 0).state).toBe('silent');
+    expect(classifyAudio(silence('0.89', '0.89') + time('01.00') + vol(-30), 0).state).toBe('audio');
+  });
+
+  it('is an error when ffmpeg failed or decoded nothing', () => {
+    expect(classifyAudio('bad.ts: Invalid data found when processing input\n', 1)).toMatchObject({ state: 'error', error: 'bad.ts: Invalid data found when processing input' });
+    expect(classifyAudio(time('00.00'), 0).state).toBe('error');
   });
 });

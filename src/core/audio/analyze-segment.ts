@@ -19,6 +19,8 @@ export const SILENCE_MIN_SEC = 0.5;
  * the AAC encoder's first frames and rounding keep real coverage just short of 100%.
  */
 export const SILENCE_COVERAGE_RATIO = 0.9;
+/** A silence ending this close to the end of the decoded audio is still going on when the segment ends. */
+export const TRAILING_SILENCE_EPSILON_SEC = 0.05;
 /** One segment decodes in well under a second; a hung ffmpeg (NFS, dying disk) must not hold a device. */
 export const AUDIO_CHECK_TIMEOUT_MS = 10_000;
 
@@ -73,8 +75,14 @@ export function classifyAudio(stderr: string, exitCode: number | undefined): Seg
   if (exitCode !== 0 || !volume) {
     return { state: 'error', silences, durationMs, error: lastLine(stderr) ?? `ffmpeg exited with ${exitCode ?? 'a signal'}` };
   }
-  const covered = durationSec !== undefined && durationSec > 0 && totalSilenceSec(silences) >= durationSec * SILENCE_COVERAGE_RATIO;
-  const silent = volume.meanVolumeDb < SILENT_MEAN_DB || covered;
+  const known = durationSec !== undefined && durationSec > 0;
+  const covered = known && totalSilenceSec(silences) >= durationSec * SILENCE_COVERAGE_RATIO;
+  // The state at the END of the segment is the latest news: sound that stops
+  // mid-segment is a loss starting now (the next check is 5 s away), and
+  // sound that comes back mid-segment is sound.
+  const last = silences.at(-1);
+  const trailing = known && last !== undefined && last.end >= durationSec - TRAILING_SILENCE_EPSILON_SEC;
+  const silent = volume.meanVolumeDb < SILENT_MEAN_DB || covered || trailing;
   return { state: silent ? 'silent' : 'audio', meanVolumeDb: volume.meanVolumeDb, maxVolumeDb: volume.maxVolumeDb, silences, durationMs };
 }
 
