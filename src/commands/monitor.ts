@@ -1,7 +1,71 @@
+import { realpathSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
+import { renderMonitorUnit } from '../core/service-unit.js';
+import { formatSizeExact } from '../core/units.js';
 import type { Ui } from '../ui.js';
 
-/** Placeholder until its issue lands: the help text in cli.ts is real, the work is not yet. */
-export async function run(_options: Record<string, unknown>, _ui: Ui): Promise<number> {
-  throw new UsageError('vpt monitor is not yet implemented in this version');
+/** A time span as systemd.time(7) and our parser read it, in its largest exact unit. */
+function timeSpan(value: unknown): string {
+  const ms = Number(value);
+  for (const [unit, size] of [['h', 3_600_000], ['min', 60_000], ['s', 1000]] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+interface UnitFlag {
+  key: string;
+  flag: string;
+  /** cli.ts's default: a value equal to it is left out of the unit. */
+  default?: unknown;
+  format?: (v: unknown) => string;
+  boolean?: boolean;
+}
+
+/** Flags forwarded into the unit's ExecStart: those that change what the service does. */
+const UNIT_FLAGS: UnitFlag[] = [
+  { key: 'devices', flag: '--devices', format: (v) => (v as string[]).join(',') },
+  { key: 'streamRoot', flag: '--stream-root', default: '/var/www/html/stream' },
+  { key: 'stateDir', flag: '--state-dir' },
+  { key: 'fps', flag: '--fps' },
+  { key: 'macroblocks', flag: '--macroblocks', boolean: true },
+  { key: 'incidentDelay', flag: '--incident-delay', default: 30_000, format: timeSpan },
+  { key: 'minEvent', flag: '--min-event', default: 5_000, format: timeSpan },
+  { key: 'queueLimit', flag: '--queue-limit', default: 150 },
+  { key: 'sweepInterval', flag: '--sweep-interval', default: 3_600_000, format: timeSpan },
+  { key: 'memoryLogInterval', flag: '--memory-log-interval', default: 3_600_000, format: timeSpan },
+  { key: 'memoryAlert', flag: '--memory-alert', default: 1024 ** 3, format: (v) => formatSizeExact(Number(v)) },
+  { key: 'webhook', flag: '--webhook' },
+  { key: 'blackThreshold', flag: '--black-threshold', default: 85 },
+  { key: 'darkLuma', flag: '--dark-luma', default: 10 },
+  { key: 'freezeThreshold', flag: '--freeze-threshold', default: 2 },
+  { key: 'freezePixelDiff', flag: '--freeze-pixel-diff', default: 10 },
+];
+
+/** The monitor's arguments for the unit: every non-default flag, explicitly (the unit has no shell environment). */
+export function unitArgs(options: Record<string, unknown>): string[] {
+  const args = ['monitor'];
+  for (const { key, flag, format, boolean, default: dflt } of UNIT_FLAGS) {
+    const value = options[key];
+    if (value === undefined || value === false || value === dflt) continue;
+    if (boolean) args.push(flag);
+    else args.push(flag, format ? format(value) : String(value));
+  }
+  if (options.audio === false) args.push('--no-audio');
+  return args;
+}
+
+export async function run(options: Record<string, unknown>, ui: Ui): Promise<number> {
+  if (options.printUnit) {
+    // node plus the launcher's real path: systemd needs absolute paths and no PATH lookup.
+    const launcher = realpathSync(process.argv[1] ?? 'vpt');
+    ui.out(renderMonitorUnit({ execPath: process.execPath, args: [launcher, ...unitArgs(options)] }).trimEnd());
+    return 0;
+  }
+  if (options.replay || options.demo) {
+    throw new UsageError(`vpt monitor ${options.replay ? '--replay' : '--demo'} is not in this build yet (frame pipeline, issue 3)`);
+  }
+  const { runLive } = await import('./monitor-live.js');
+  const loadAnalyzer = async () => (await import('../core/live/pipeline-analyzer.js')).loadAnalyzerFactory(options);
+  return runLive(options as unknown as Parameters<typeof runLive>[0], ui, loadAnalyzer);
 }

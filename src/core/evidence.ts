@@ -25,7 +25,7 @@ export async function preserveEvidence(deviceDir: string, sequences: readonly nu
     .then((s) => s.isDirectory())
     .catch(() => false);
   const kept: string[] = [];
-  for (const sequence of new Set(sequences)) {
+  for (const sequence of new Set(sequences.filter((s) => Number.isInteger(s) && s >= 0))) {
     for (const { folder, name } of EVIDENCE_FOLDERS) {
       const cold = path.join(deviceDir, folder, name(sequence));
       const ok = hot ? await copyIntoCold(path.join(hotDir, folder, name(sequence)), cold) : await exists(cold);

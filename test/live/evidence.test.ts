@@ -47,7 +47,7 @@ describe('preserveEvidence', () => {
     const device = path.join(dir, 'capture2');
     await frames(device, [5, 6]);
     const before = await readdir(path.join(device, 'captures'));
-    const kept = await preserveEvidence(device, [4, 5, 6, 6]);
+    const kept = await preserveEvidence(device, [-1, 4, 5, 6, 6]);
     expect(kept).toEqual([5, 6].flatMap((n) => [path.join(device, 'captures', cap(n)), path.join(device, 'thumbnails', thumb(n))]));
     expect(await readdir(path.join(device, 'captures'))).toEqual(before);
   });
