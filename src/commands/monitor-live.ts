@@ -6,10 +6,17 @@ import { openMonitorResources, type MonitorResources } from '../core/live/monito
 import { resolveDevices } from '../core/live/resolve-devices.js';
 import { resolveStateDir } from '../core/state-dir.js';
 import { formatDuration } from '../core/units.js';
+import { parseWebhookUrl } from '../core/webhook/webhook-url.js';
 import type { Ui } from '../ui.js';
 
 /** SIGTERM to exit: the frame in flight gets this long; with cli.ts's 2 s exit grace the whole stop stays under the 5 s the design promises. */
 const DRAIN_DEADLINE_MS = 2_500;
+/**
+ * --webhook on exit: undelivered notifications are retried until this long
+ * after the signal (the design's "up to 5 s", kept inside its 5 s SIGTERM
+ * promise); whatever is left stays in the outbox for the next start.
+ */
+const WEBHOOK_EXIT_DEADLINE_MS = 4_500;
 
 export interface LiveOptions {
   devices?: string[];
@@ -29,6 +36,7 @@ export interface LiveOptions {
  * the database, removes its temp folder, releases the lock and returns 0.
  */
 export async function runLive(options: LiveOptions, ui: Ui, loadAnalyzer: () => Promise<AnalyzerFactory>): Promise<number> {
+  const webhookUrl = options.webhook !== undefined ? parseWebhookUrl(options.webhook) : undefined;
   const { devices, source } = await resolveDevices(options.streamRoot, options.devices);
   const { dir: stateDir } = await resolveStateDir({ flag: options.stateDir });
   // Loaded after the cheap checks, before the lock: a bad flag must not wait for sharp.
@@ -50,9 +58,11 @@ export async function runLive(options: LiveOptions, ui: Ui, loadAnalyzer: () => 
   for (const i of resources.resolvedAtStart) log.info(`[${i.device}] incident #${i.id} (${i.type}) left open by a previous run: resolved (${i.resolveReason})`);
   for (const d of resources.removedTempDirs) log.info(`removed ${d} (its process is gone)`);
   for (const m of resources.removedZapMarkers) log.info(`removed stale zap marker ${m}`);
-  if (options.webhook) log.warn('--webhook: incidents are queued in the outbox; delivery is not in this build yet');
+  // Delivery reads the outbox through its own connection: the monitor's writes never wait on HTTP.
+  const webhook = webhookUrl ? await startWebhookSender(resources.store.file, webhookUrl.href, log) : undefined;
 
   const print = (event: MonitorEvent): void => {
+    if (event.event === 'incident_opened' || event.event === 'incident_resolved') webhook?.sender.notify();
     if (ui.json) {
       if (event.event !== 'frame' || ui.verbose) ui.out(JSON.stringify(event));
       return;
@@ -101,13 +111,35 @@ export async function runLive(options: LiveOptions, ui: Ui, loadAnalyzer: () => 
     const started = Date.now();
     log.info(`${signal}: finishing the frames in flight`);
     const { drained, abandoned } = await monitor.stop(DRAIN_DEADLINE_MS);
+    if (webhook) {
+      const { delivered, pending } = await webhook.sender.flush(started + WEBHOOK_EXIT_DEADLINE_MS);
+      log.info(`webhook: ${delivered} delivered on exit${pending > 0 ? `, ${pending} kept for the next start` : ''}`);
+    }
     log.info(
       `stopped in ${formatDuration(Date.now() - started)}${drained ? '' : ' (a frame was still in flight at the deadline)'}` +
         `${abandoned > 0 ? `; ${abandoned} waiting frames not analysed` : ''}`,
     );
   } finally {
+    await webhook?.sender.stop();
+    webhook?.outbox.close();
     resources.close();
     process.removeListener('exit', onExit);
   }
   return 0;
+}
+
+/** The outbox's own connection and the sender; rows left by an earlier run go out first. */
+async function startWebhookSender(dbFile: string, url: string, logger: Ui['logger']) {
+  const [{ SqliteOutbox, SENT_RETENTION_MS }, { WebhookSender }] = await Promise.all([
+    import('../core/webhook/sqlite-outbox.js'),
+    import('../core/webhook/webhook-sender.js'),
+  ]);
+  const outbox = new SqliteOutbox(dbFile);
+  const pruned = outbox.pruneSent(Date.now() - SENT_RETENTION_MS);
+  if (pruned > 0) logger.debug(`webhook: pruned ${pruned} delivered notifications older than 7 days`);
+  const pending = outbox.pendingCount();
+  if (pending > 0) logger.info(`webhook: ${pending} notifications from an earlier run are being delivered`);
+  const sender = new WebhookSender({ url, outbox, logger });
+  sender.start();
+  return { sender, outbox };
 }
