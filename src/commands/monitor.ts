@@ -62,10 +62,14 @@ export async function run(options: Record<string, unknown>, ui: Ui): Promise<num
     ui.out(renderMonitorUnit({ execPath: process.execPath, args: [launcher, ...unitArgs(options)] }).trimEnd());
     return 0;
   }
-  if (options.replay || options.demo) {
-    throw new UsageError(`vpt monitor ${options.replay ? '--replay' : '--demo'} is not in this build yet (frame pipeline, issue 3)`);
+  if (options.replay) {
+    throw new UsageError('vpt monitor --replay is not in this build yet (frame pipeline, issue 3)');
+  }
+  const analyzerFor = (opts: Record<string, unknown>) => async () => (await import('../core/live/pipeline-analyzer.js')).loadAnalyzerFactory(opts);
+  if (options.demo) {
+    const { runDemo } = await import('./monitor-demo.js');
+    return runDemo(options, ui, analyzerFor);
   }
   const { runLive } = await import('./monitor-live.js');
-  const loadAnalyzer = async () => (await import('../core/live/pipeline-analyzer.js')).loadAnalyzerFactory(options);
-  return runLive(options as unknown as Parameters<typeof runLive>[0], ui, loadAnalyzer);
+  return runLive(options as unknown as Parameters<typeof runLive>[0], ui, analyzerFor(options));
 }
