@@ -79,6 +79,39 @@ describe('AudioChecker on generated segments (real ffmpeg)', () => {
     expect(Math.abs(backAfter / FPS - silence!.end)).toBeLessThanOrEqual(toleranceSec);
   }, 120_000);
 
+  it('reports no audio loss for silence under a blackscreen, nor for the result carried past its end; a loss over moving video is one run', async () => {
+    const dir = path.join(root.dir, 'capture3', 'segments');
+    const spans: AudioSpan[] = [
+      { kind: 'tone', seconds: 10 },
+      // While the picture is black, 10-22 s: the check at 21 s finds silence, carried until 26 s.
+      { kind: 'silence', seconds: 12 },
+      { kind: 'tone', seconds: 3 },
+      { kind: 'silence', seconds: 15 }, // over moving video: 25-40 s
+      { kind: 'tone', seconds: 10 },
+    ];
+    await generateSegments({ dir, audio: spans });
+    const checker = new AudioChecker({ device: 'capture3', segmentsDir: dir, fps: FPS });
+    const loss: (boolean | undefined)[] = [];
+    for (let seq = 0; seq < spansSeconds(spans) * FPS; seq++) {
+      const black = seq >= 10 * FPS && seq < 22 * FPS;
+      await checker.onFrameAndWait(seq, T0 + seq * FRAME_MS, black);
+      loss.push(checker.audioLoss());
+    }
+    const runs: [number, number][] = [];
+    for (let i = 0; i < loss.length; i++) {
+      if (loss[i] === true && loss[i - 1] !== true) runs.push([i / FPS, i / FPS]);
+      if (loss[i] === true) runs.at(-1)![1] = (i + 1) / FPS;
+    }
+    expect(runs).toHaveLength(1);
+    // Not before the silence over moving video begins (the carried silent result of 21 s does not count)...
+    expect(runs[0]![0]).toBeGreaterThanOrEqual(25);
+    // ...and within one check of it.
+    expect(runs[0]![0] - 25).toBeLessThanOrEqual(AUDIO_CHECK_INTERVAL_MS / 1000);
+    expect(Math.abs(runs[0]![1] - 40)).toBeLessThanOrEqual(AUDIO_CHECK_INTERVAL_MS / 1000);
+    // The raw per-frame field still says what the segment held: silent under the black.
+    expect(checker.current().audio).toBe(true);
+  }, 120_000);
+
   it('checks at most once per 5 s of video, carrying the last result in between', async () => {
     const checker = new AudioChecker({ device: 'capture1', segmentsDir, fps: FPS });
     const fields = await replay(checker, 20 * FPS);

@@ -59,6 +59,11 @@ export class AudioChecker {
   private lastCheckAtMs: number | undefined;
   private inFlight: Promise<void> | undefined;
   private readonly abort = new AbortController();
+  /** Frame-clock start of the segment behind `last` (for the suppression gate). */
+  private lastSegmentStartMs: number | undefined;
+  /** Frame time of the latest frame that suppressed audio loss (blackscreen or freeze). */
+  private lastSuppressedMs = Number.NEGATIVE_INFINITY;
+  private suppressedNow = false;
   private noStreamLogged = false;
   private lastErrorLogged: string | undefined;
   private unavailable = false;
@@ -71,17 +76,37 @@ export class AudioChecker {
     this.logger = options.logger ?? silentLogger;
   }
 
-  /** Live: the fields for this frame; starts a check in the background when one is due. */
-  onFrame(sequence: number, timeMs: number): AudioFields {
+  /**
+   * Live: the fields for this frame; starts a check in the background when
+   * one is due. `suppressed`: this frame is black or frozen (DESIGN.md
+   * priority), which audioLoss() needs to know.
+   */
+  onFrame(sequence: number, timeMs: number, suppressed = false): AudioFields {
+    this.noteSuppression(timeMs, suppressed);
     this.maybeStart(sequence, timeMs);
     return this.current();
   }
 
   /** Replay: as onFrame, but waits for a check this frame started (or one still running). */
-  async onFrameAndWait(sequence: number, timeMs: number): Promise<AudioFields> {
+  async onFrameAndWait(sequence: number, timeMs: number, suppressed = false): Promise<AudioFields> {
+    this.noteSuppression(timeMs, suppressed);
     this.maybeStart(sequence, timeMs);
     await this.inFlight;
     return this.current();
+  }
+
+  /**
+   * The audio_loss verdict for the frame last passed to onFrame: undefined
+   * when audio is unknown; false while the picture is black or frozen; and
+   * false when the silent segment began before the picture came back: a
+   * result carried over from the black stretch says nothing about the sound
+   * now, and would otherwise make an "audio loss" of one check interval
+   * after every blackscreen with silence.
+   */
+  audioLoss(): boolean | undefined {
+    if (this.last.audio === null) return undefined;
+    if (this.suppressedNow) return false;
+    return this.last.audio === false && (this.lastSegmentStartMs ?? Number.NEGATIVE_INFINITY) > this.lastSuppressedMs;
   }
 
   current(): AudioFields {
@@ -99,6 +124,11 @@ export class AudioChecker {
     await this.inFlight;
   }
 
+  private noteSuppression(timeMs: number, suppressed: boolean): void {
+    this.suppressedNow = suppressed;
+    if (suppressed) this.lastSuppressedMs = timeMs;
+  }
+
   private maybeStart(sequence: number, timeMs: number): void {
     if (this.unavailable || this.abort.signal.aborted) return;
     if (this.lastCheckAtMs !== undefined && timeMs - this.lastCheckAtMs < (this.options.intervalMs ?? AUDIO_CHECK_INTERVAL_MS)) return;
@@ -111,12 +141,14 @@ export class AudioChecker {
     if (index < 0) return; // no complete segment yet
     this.lastCheckAtMs = timeMs;
     this.checksStarted++;
-    this.inFlight = this.check(index, timeMs).finally(() => {
+    const framesPerSegment = this.options.fps * (this.options.segmentSeconds ?? SEGMENT_SECONDS);
+    const segmentStartMs = (i: number) => timeMs - ((sequence - i * framesPerSegment) * 1000) / this.options.fps;
+    this.inFlight = this.check(index, timeMs, segmentStartMs).finally(() => {
       this.inFlight = undefined;
     });
   }
 
-  private async check(index: number, timeMs: number): Promise<void> {
+  private async check(index: number, timeMs: number, segmentStartMs: (index: number) => number): Promise<void> {
     const stamp = new Date(timeMs).toISOString();
     let found: number | undefined;
     for (let i = index; i >= Math.max(0, index - SEGMENT_FALLBACK); i--) {
@@ -126,6 +158,7 @@ export class AudioChecker {
       }
     }
     if (found === undefined) {
+      this.lastSegmentStartMs = undefined;
       this.last = { audio: null, audio_state: 'no_segment', audio_check_timestamp: stamp, audio_segment_file: segmentFileName(index) };
       return;
     }
@@ -144,6 +177,7 @@ export class AudioChecker {
       result = { state: 'error', silences: [], durationMs: 0, error: err instanceof Error ? err.message : String(err) };
     }
     if (this.abort.signal.aborted) return;
+    this.lastSegmentStartMs = segmentStartMs(found);
     this.record(result, stamp, segmentFileName(found));
   }
 
