@@ -23,6 +23,31 @@ export function bannerSeenDuring(candidate: SequenceSpan, banner: SequenceSpan |
   return banner.startSequence <= candidate.lastSequence && banner.lastSequence >= candidate.startSequence;
 }
 
+/** The fields this module reads from the pipeline's tracker records (`zap`, `zap_candidate`, others ignored). */
+export interface TrackerRecordLike {
+  kind: string;
+  startSequence: number;
+  lastSequence?: number;
+}
+
+const isCandidate = (r: TrackerRecordLike): r is TrackerRecordLike & ZapCandidateSpan => r.kind === 'zap_candidate';
+const isBannerRun = (r: TrackerRecordLike): r is TrackerRecordLike & SequenceSpan => r.kind === 'zap' && r.lastSequence !== undefined;
+
+/**
+ * Per device: the latest banner run, to pair each zap candidate with it.
+ * The tracker reports records of one frame in type order, blackscreen before
+ * zap, so the banner run that ends with the black comes AFTER its candidate:
+ * all of a frame's records are looked at before pairing.
+ */
+export class BannerMemory {
+  private last: SequenceSpan | undefined;
+
+  take(records: readonly TrackerRecordLike[]): { candidate: ZapCandidateSpan; bannerSeen: boolean }[] {
+    for (const r of records) if (isBannerRun(r)) this.last = { startSequence: r.startSequence, lastSequence: r.lastSequence };
+    return records.filter(isCandidate).map((candidate) => ({ candidate, bannerSeen: bannerSeenDuring(candidate, this.last) }));
+  }
+}
+
 export interface ZapJobContext {
   segmentsDir: string;
   metadataDir: string;
