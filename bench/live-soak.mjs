@@ -1,24 +1,20 @@
-// Soak of the live monitor's own machinery: watcher, queue, worker, SQLite, sweeps.
-// Not part of `npm run bench` (minutes long). Run after `npm run build`:
+// Soak of the real `vpt monitor` service process (not part of `npm run bench`: minutes long).
+// Run after `npm run build`:
 //   node bench/live-soak.mjs --devices 4 --fps 5 --speed 5 --sim-minutes 10
-//   MALLOC_ARENA_MAX=2 node bench/live-soak.mjs ...      (compare arena settings)
+//   node bench/live-soak.mjs ... --arena 2          (the monitor runs with MALLOC_ARENA_MAX=2)
 //   node bench/live-soak.mjs --devices 4 --fps 25 --speed 1 --sim-minutes 1   (drops at 25 fps)
-// Frames are the farm's real fixtures written the ffmpeg way (temp + rename, mtime on a
-// simulated clock), with hot rotation. The analysis is a STAND-IN until the frame pipeline
-// lands: sharp decodes the 320x180 thumbnail to grayscale and a per-frame JSON is written,
-// the two costs that dominate the real analyzer's memory behaviour.
+// Spawns bin/vpt monitor on a temp stream root (even devices hot layout, odd cold) and writes
+// the farm's real fixtures the ffmpeg way (temp + rename, mtime on the simulated capture clock)
+// with hot rotation, fps x speed frames per second per device. Each simulated 2 minutes holds a
+// 40 s frozen picture, so events, incidents and evidence copies run too. Reports frames analysed
+// and dropped (from the monitor's JSON events) and the monitor's RSS from /proc/<pid>/status.
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
-import { writeFileAtomic } from '../dist/core/atomic-write.js';
-import { IncidentStore } from '../dist/core/incidents/incident-store.js';
-import { LiveMonitor } from '../dist/core/live/live-monitor.js';
-import { createLogger } from '../dist/core/logger.js';
-import { readSelfMemory } from '../dist/core/memory/self-memory.js';
-import { formatMB } from '../dist/core/units.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -27,6 +23,7 @@ const { values: opt } = parseArgs({
     speed: { type: 'string', default: '5' },
     'sim-minutes': { type: 'string', default: '10' },
     keep: { type: 'string', default: '300' },
+    arena: { type: 'string' },
   },
 });
 const DEVICES = Number(opt.devices);
@@ -34,65 +31,60 @@ const FPS = Number(opt.fps);
 const SPEED = Number(opt.speed);
 const FRAMES = Math.round(Number(opt['sim-minutes']) * 60 * FPS);
 const KEEP = Number(opt.keep);
-const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/fixtures/real');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const FIXTURES = path.resolve(here, '../../shared/fixtures/real');
 
-const captures = await Promise.all(['banner.jpg', 'subtitles_original.jpg'].map((f) => readFile(path.join(FIXTURES, f))));
-const thumbs = await Promise.all(
-  ['almost_freeze1.jpg', 'alsmot_freeze2.jpg', 'freeze_1.jpg', 'android_tv_blackscreen.jpg'].map((f) => readFile(path.join(FIXTURES, f))),
-);
-sharp.cache(false); // the pipeline will decide its own sharp cache; measure without libvips' cache
+const load = (names) => Promise.all(names.map((f) => readFile(path.join(FIXTURES, f))));
+const captures = await load(['banner.jpg', 'subtitles_original.jpg']);
+const thumbs = await load(['almost_freeze1.jpg', 'alsmot_freeze2.jpg', 'android_mobile_blackscreen.jpg']);
+const frozen = (await load(['freeze_1.jpg']))[0];
 const root = await mkdtemp(path.join(os.tmpdir(), 'vpt-soak-'));
 const T0 = Date.parse('2025-10-17T00:00:00Z');
-const name = (s) => `capture_${String(s).padStart(9, '0')}`;
+const stem = (s) => `capture_${String(s).padStart(9, '0')}`;
+const liveDirOf = (d) => path.join(root, 'stream', `capture${d}`, d % 2 === 0 ? 'hot' : '');
+for (let d = 1; d <= DEVICES; d++) {
+  for (const sub of ['captures', 'thumbnails']) await mkdir(path.join(liveDirOf(d), sub), { recursive: true });
+}
+await mkdir(path.join(root, 'state'));
+await mkdir(path.join(root, 'tmp'));
+
+const monitor = spawn(
+  process.execPath,
+  [path.join(here, '..', 'bin', 'vpt'), 'monitor', '--json', '--verbose', '--stream-root', path.join(root, 'stream'), '--state-dir', path.join(root, 'state'),
+    '--devices', Array.from({ length: DEVICES }, (_, i) => `capture${i + 1}`).join(','), '--fps', String(FPS), '--sweep-interval', '1min'],
+  { env: { ...process.env, TMPDIR: path.join(root, 'tmp'), ...(opt.arena ? { MALLOC_ARENA_MAX: opt.arena } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] },
+);
+const counts = { frame: 0, dropped: 0, late: 0, incident_opened: 0, incident_resolved: 0 };
+let ready;
+const isReady = new Promise((r) => (ready = r));
+createInterface({ input: monitor.stdout }).on('line', (line) => {
+  const e = JSON.parse(line);
+  if (e.event === 'memory') ready();
+  if (e.event === 'frame') {
+    counts.frame++;
+    if (e.late) counts.late++;
+  }
+  if (e.event === 'dropped') counts.dropped += e.count;
+  if (e.event in counts && e.event !== 'frame' && e.event !== 'dropped') counts[e.event]++;
+});
+let stderrTail = '';
+monitor.stderr.on('data', (c) => (stderrTail = (stderrTail + c).slice(-2000)));
+await isReady;
+
+async function rssOf(pid) {
+  const text = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = (k) => Number(new RegExp(`^${k}:\\s*(\\d+)`, 'm').exec(text)[1]);
+  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+}
+const samples = [];
+const started = Date.now();
+const sampler = setInterval(async () => samples.push({ at: Date.now() - started, ...(await rssOf(monitor.pid)) }), 5_000);
 
 async function place(file, data, ms) {
   await writeFile(`${file}.tmp`, data);
   await utimes(`${file}.tmp`, ms / 1000, ms / 1000);
   await rename(`${file}.tmp`, file);
 }
-
-const liveDirOf = (d) => path.join(root, 'stream', `capture${d}`, d % 2 === 0 ? 'hot' : '');
-for (let d = 1; d <= DEVICES; d++) {
-  for (const sub of ['captures', 'thumbnails', 'metadata']) await mkdir(path.join(liveDirOf(d), sub), { recursive: true });
-}
-await mkdir(path.join(root, 'state'));
-
-let analysed = 0;
-const analyzer = (device, deviceDir) => ({
-  async analyze(frame) {
-    const live = path.dirname(path.dirname(frame.path));
-    const thumb = path.join(live, 'thumbnails', `${name(frame.sequence)}_thumbnail.jpg`);
-    const { data } = await sharp(thumb).greyscale().raw().toBuffer({ resolveWithObject: true });
-    let sum = 0;
-    for (let i = 0; i < data.length; i++) sum += data[i];
-    await writeFileAtomic(path.join(live, 'metadata', `${name(frame.sequence)}.json`), JSON.stringify({ analyzed: true, mean: sum / data.length, device, deviceDir }), { fsync: false });
-    analysed++;
-    return { sequence: frame.sequence, timeMs: frame.mtimeMs, ongoing: [], transitions: [] };
-  },
-});
-
-const store = IncidentStore.openInDir(path.join(root, 'state'));
-let dropped = 0;
-const monitor = new LiveMonitor({
-  streamRoot: path.join(root, 'stream'),
-  devices: Array.from({ length: DEVICES }, (_, i) => `capture${i + 1}`),
-  store,
-  createAnalyzer: analyzer,
-  onEvent: (e) => {
-    if (e.event === 'dropped') dropped += e.count;
-  },
-  logger: createLogger({ level: 'warn', write: () => undefined }),
-  incidentDelayMs: 30_000,
-  queueLimit: 150,
-  sweepIntervalMs: 60_000,
-  memoryLogIntervalMs: 3_600_000,
-  memoryAlertBytes: 1024 ** 3,
-});
-await monitor.start();
-
-const rss = [];
-const sampler = setInterval(async () => rss.push({ at: Date.now(), ...(await readSelfMemory()) }), 5_000);
-const started = Date.now();
 const intervalMs = 1000 / (FPS * SPEED);
 await Promise.all(
   Array.from({ length: DEVICES }, async (_, i) => {
@@ -100,12 +92,14 @@ await Promise.all(
     for (let s = 0; s < FRAMES; s++) {
       const due = started + s * intervalMs;
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
-      const ms = T0 + (s * 1000) / FPS;
-      await place(path.join(live, 'thumbnails', `${name(s)}_thumbnail.jpg`), thumbs[s % thumbs.length], ms);
-      await place(path.join(live, 'captures', `${name(s)}.jpg`), captures[s % captures.length], ms);
+      const simS = s / FPS;
+      const held = simS % 120 >= 60 && simS % 120 < 100;
+      const ms = T0 + simS * 1000;
+      await place(path.join(live, 'thumbnails', `${stem(s)}_thumbnail.jpg`), held ? frozen : thumbs[s % thumbs.length], ms);
+      await place(path.join(live, 'captures', `${stem(s)}.jpg`), captures[s % captures.length], ms);
       if (s >= KEEP) {
-        // hot rotation, as the archiver does
-        for (const f of [`captures/${name(s - KEEP)}.jpg`, `thumbnails/${name(s - KEEP)}_thumbnail.jpg`, `metadata/${name(s - KEEP)}.json`]) {
+        // hot rotation, as the archiver does (the monitor's per-frame JSON goes with it)
+        for (const f of [`captures/${stem(s - KEEP)}.jpg`, `thumbnails/${stem(s - KEEP)}_thumbnail.jpg`, `metadata/${stem(s - KEEP)}.json`]) {
           await rm(path.join(live, f), { force: true });
         }
       }
@@ -113,20 +107,20 @@ await Promise.all(
   }),
 );
 const wroteMs = Date.now() - started;
-await new Promise((r) => setTimeout(r, 3_000));
+const total = FRAMES * DEVICES;
+const drainDeadline = Date.now() + 60_000;
+while (counts.frame + counts.dropped < total && Date.now() < drainDeadline) await new Promise((r) => setTimeout(r, 200));
 clearInterval(sampler);
-const stats = monitor.stats();
-await monitor.stop(5_000);
-store.close();
+const end = await rssOf(monitor.pid);
+monitor.kill('SIGTERM');
+const exit = await new Promise((r) => monitor.on('exit', (code) => r(code)));
 await rm(root, { recursive: true, force: true });
 
-const total = FRAMES * DEVICES;
-const warm = rss.filter((r) => r.at - started > 30_000);
-const first = warm[0] ?? rss[0];
-const last = rss.at(-1);
-const simHours = FRAMES / FPS / 3600;
-console.log(`devices ${DEVICES} x ${FPS} fps, ${FRAMES} frames each (${(simHours * 60).toFixed(1)} simulated min) written in ${(wroteMs / 1000).toFixed(0)} s; MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? 'unset'}`);
-console.log(`frames analysed ${analysed} of ${total}, dropped ${dropped} (queue counters: ${stats.map((s) => s.dropped).join('/')})`);
-console.log(`rss after warm-up ${formatMB(first.rssBytes)}, at end ${formatMB(last.rssBytes)}, peak (VmHWM) ${formatMB(last.hwmBytes)}`);
-console.log(`rss series, MB every 30 s: ${rss.filter((_, i) => i % 6 === 5).map((r) => (r.rssBytes / 1024 / 1024).toFixed(1)).join(' ')}`);
-console.log(`rss growth after warm-up ${((last.rssBytes - first.rssBytes) / 1024 / 1024).toFixed(1)} MB over ${((last.at - first.at) / 1000).toFixed(0)} s wall`);
+const warm = samples.filter((s) => s.at > 30_000);
+const first = warm[0] ?? samples[0];
+const mb = (v) => `${v.toFixed(1)}MB`;
+console.log(`monitor: ${DEVICES} devices x ${FPS} fps, ${FRAMES} frames each (${(FRAMES / FPS / 60).toFixed(1)} simulated min) written in ${(wroteMs / 1000).toFixed(0)} s; MALLOC_ARENA_MAX=${opt.arena ?? 'unset'}; exit ${exit}`);
+console.log(`frames analysed ${counts.frame} of ${total} (late ${counts.late}), dropped ${counts.dropped}; incidents opened ${counts.incident_opened}, resolved ${counts.incident_resolved}`);
+console.log(`monitor rss after warm-up ${mb(first.rss)}, at end ${mb(end.rss)}, peak (VmHWM) ${mb(end.hwm)}`);
+console.log(`rss series, MB every 30 s: ${samples.filter((_, i) => i % 6 === 5).map((s) => s.rss.toFixed(1)).join(' ')}`);
+if (exit !== 0) console.log(`monitor stderr (tail):\n${stderrTail}`);

@@ -1,10 +1,9 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import type { AnalyzerFactory } from '../core/live/device-analyzer.js';
 import { DEMO_FPS, DEMO_INCIDENT_DELAY_MS, DEMO_MIN_EVENT_MS } from '../core/demo/demo-script.js';
 import { formatDuration } from '../core/units.js';
 import type { Ui } from '../ui.js';
-import type { LiveOptions } from './monitor-live.js';
+import type { MonitorOptions } from './monitor.js';
 
 /**
  * `vpt monitor --demo`: a synthetic device in a temporary stream root,
@@ -12,12 +11,8 @@ import type { LiveOptions } from './monitor-live.js';
  * incidents.db) lives in the same temp folder, so a demo never touches the
  * service's database or lock; all of it is removed on exit.
  */
-export async function runDemo(
-  options: Record<string, unknown>,
-  ui: Ui,
-  analyzerFor: (options: Record<string, unknown>) => () => Promise<AnalyzerFactory>,
-): Promise<number> {
-  const [{ runLive }, { DemoDevice }] = await Promise.all([import('./monitor-live.js'), import('../core/demo/demo-device.js')]);
+export async function runDemo(options: MonitorOptions, ui: Ui): Promise<number> {
+  const [{ runLive }, { DemoDevice }] = await Promise.all([import('./monitor/live.js'), import('../core/demo/demo-device.js')]);
   const log = ui.logger;
   const demo = await DemoDevice.create({ logger: log });
   const root = path.dirname(demo.streamRoot);
@@ -34,7 +29,7 @@ export async function runDemo(
     if (demo.audioUnavailable) log.warn(`demo: no audio segments, so no audio loss (${demo.audioUnavailable})`);
     demo.start();
     // The analysis sees the demo's scale too (events from 3 s, 5 fps), not the service defaults.
-    const demoOptions: Record<string, unknown> = {
+    const demoOptions: MonitorOptions = {
       ...options,
       streamRoot: demo.streamRoot,
       devices: [demo.device],
@@ -44,7 +39,7 @@ export async function runDemo(
       minEvent: DEMO_MIN_EVENT_MS,
       fps: DEMO_FPS,
     };
-    return await runLive(demoOptions as unknown as LiveOptions, ui, analyzerFor(demoOptions));
+    return await runLive(demoOptions, ui);
   } finally {
     await demo.stop();
     process.removeListener('exit', onExit);

@@ -1,8 +1,48 @@
 import { realpathSync } from 'node:fs';
-import { UsageError } from '../core/errors.js';
+import type { DetectorThresholds } from '../core/detectors/types.js';
+import { EXIT } from '../core/errors.js';
 import { renderMonitorUnit } from '../core/service-unit.js';
 import { formatSizeExact } from '../core/units.js';
 import type { Ui } from '../ui.js';
+import { printReplaySummary } from './monitor/replay-report.js';
+
+/** Options of `vpt monitor` as cli.ts parses them (durations in ms). */
+export interface MonitorOptions {
+  devices?: string[];
+  streamRoot: string;
+  fps?: number;
+  replay?: boolean;
+  demo?: boolean;
+  printUnit?: boolean;
+  audio?: boolean;
+  macroblocks?: boolean;
+  minEvent?: number;
+  blackThreshold?: number;
+  darkLuma?: number;
+  freezeThreshold?: number;
+  freezePixelDiff?: number;
+  stateDir?: string;
+  replace?: boolean;
+  webhook?: string;
+  incidentDelay: number;
+  queueLimit: number;
+  sweepInterval: number;
+  memoryLogInterval: number;
+  memoryAlert: number;
+}
+
+/** How often the progress spinner's text is refreshed. */
+const PROGRESS_REFRESH_MS = 200;
+
+/** The calibration flags, mapped onto the detectors' thresholds. */
+export function thresholdsFrom(options: MonitorOptions): Partial<DetectorThresholds> {
+  const t: Partial<DetectorThresholds> = {};
+  if (options.blackThreshold !== undefined) t.blackPercent = options.blackThreshold;
+  if (options.darkLuma !== undefined) t.darkLuma = options.darkLuma;
+  if (options.freezeThreshold !== undefined) t.freezeSamePercent = options.freezeThreshold;
+  if (options.freezePixelDiff !== undefined) t.freezePixelDiff = options.freezePixelDiff;
+  return t;
+}
 
 /** A time span as systemd.time(7) and our parser read it, in its largest exact unit. */
 function timeSpan(value: unknown): string {
@@ -55,21 +95,62 @@ export function unitArgs(options: Record<string, unknown>): string[] {
   return args;
 }
 
-export async function run(options: Record<string, unknown>, ui: Ui): Promise<number> {
+export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number> {
+  const options = raw as unknown as MonitorOptions;
   if (options.printUnit) {
     // node plus the launcher's real path: systemd needs absolute paths and no PATH lookup.
     const launcher = realpathSync(process.argv[1] ?? 'vpt');
-    ui.out(renderMonitorUnit({ execPath: process.execPath, args: [launcher, ...unitArgs(options)] }).trimEnd());
-    return 0;
+    ui.out(renderMonitorUnit({ execPath: process.execPath, args: [launcher, ...unitArgs(raw)] }).trimEnd());
+    return EXIT.ok;
   }
-  if (options.replay) {
-    throw new UsageError('vpt monitor --replay is not in this build yet (frame pipeline, issue 3)');
-  }
-  const analyzerFor = (opts: Record<string, unknown>) => async () => (await import('../core/live/pipeline-analyzer.js')).loadAnalyzerFactory(opts);
+  if (options.replay) return runReplay(options, ui);
   if (options.demo) {
     const { runDemo } = await import('./monitor-demo.js');
-    return runDemo(options, ui, analyzerFor);
+    return runDemo(options, ui);
   }
-  const { runLive } = await import('./monitor-live.js');
-  return runLive(options as unknown as Parameters<typeof runLive>[0], ui, analyzerFor(options));
+  const { runLive } = await import('./monitor/live.js');
+  return runLive(options, ui);
+}
+
+async function runReplay(options: MonitorOptions, ui: Ui): Promise<number> {
+  // sharp is heavy: loaded only when frames are analysed.
+  const { replay } = await import('../core/replay.js');
+  const showProgress = ui.stderrIsTTY && !ui.json && !ui.quiet;
+  const spinner = showProgress ? (await import('ora')).default({ text: 'replay: listing frames', stream: process.stderr }).start() : undefined;
+  const progress = new Map<string, { done: number; total: number }>();
+  let lastRefresh = 0;
+  const warn = (message: string) => {
+    spinner?.clear();
+    ui.logger.warn(message);
+    spinner?.render();
+  };
+  try {
+    const summary = await replay({
+      streamRoot: options.streamRoot,
+      devices: options.devices,
+      fps: options.fps,
+      thresholds: thresholdsFrom(options),
+      macroblocks: options.macroblocks === true,
+      minEventMs: options.minEvent,
+      onProgress: ({ device, done, total }) => {
+        progress.set(device, { done, total });
+        const now = performance.now();
+        if (!spinner || now - lastRefresh < PROGRESS_REFRESH_MS) return;
+        lastRefresh = now;
+        spinner.text = `replay: ${[...progress].map(([d, p]) => `${d} ${p.done}/${p.total}`).join(', ')}`;
+      },
+      onFrameError: (device, fileName, error) => warn(`[${device}] ${fileName}: ${error}`),
+      onWarning: warn,
+      onRecord: (record) => {
+        if (ui.verbose) ui.logger.debug(`[${record.device}] ${record.kind}${'type' in record ? ` ${record.type}` : ''} at frame ${record.startSequence}`);
+      },
+    });
+    spinner?.stop();
+    if (ui.json) ui.out(JSON.stringify(summary, null, 2));
+    else if (!ui.quiet) printReplaySummary(summary, ui);
+    const partial = summary.errors > 0 || summary.devices.length === 0 || summary.devices.some((d) => d.missing);
+    return partial ? EXIT.warning : EXIT.ok;
+  } finally {
+    spinner?.stop();
+  }
 }

@@ -101,6 +101,8 @@ describe('CaptureWatcher', () => {
     await waitFor(() => frames.length >= 100, '100 frames');
     await new Promise((r) => setTimeout(r, 400));
     expectEachOnce(frames, 0, 99);
+    // Rescan finds and inotify events interleave, yet frames come out in capture order.
+    expect(frames.map((f) => f.sequence)).toEqual(Array.from({ length: 100 }, (_, i) => i));
   });
 
   it('both paths racing (fast rescans while inotify reports): every frame exactly once', async () => {
@@ -112,6 +114,7 @@ describe('CaptureWatcher', () => {
     await waitFor(() => frames.length >= 500, '500 frames');
     await new Promise((r) => setTimeout(r, 300));
     expectEachOnce(frames, 1, 500);
+    expect(frames.map((f) => f.sequence)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
   });
 
   it('a numbering restart (ffmpeg restarted, newer files with lower numbers) is followed', async () => {
@@ -139,8 +142,11 @@ describe('CaptureWatcher', () => {
       // 1,000 ffmpeg-style writes at once: their mtimes are not in sequence order, the dedupe must not care.
       await Promise.all(Array.from({ length: 1000 }, (_, i) => writeFrameLikeFfmpeg(device, batch * 1000 + i, Date.now())));
       await watcher.rescan();
+      // inotify claims still queued behind the rescan finish on their own.
+      await waitFor(() => frames.length >= (batch + 1) * 1000, `batch ${batch}`);
       peak = Math.max(peak, watcher.rememberedCount);
     }
+    await watcher.rescan();
     expect(peak).toBeLessThanOrEqual(RECENT_SEQUENCES_CAP);
     expectEachOnce(frames, 0, 9_999);
   });

@@ -23,8 +23,8 @@ describe('vpt monitor (binary)', () => {
   });
 
   it.each([
-    [['--devices', '../etc'], /--devices: "\.\.\/etc" is not a device folder name/],
-    [['--stream-root', '/nonexistent/stream'], /stream root \/nonexistent\/stream does not exist; pass --stream-root/],
+    [['--devices', '../etc'], /invalid device name "\.\.\/etc"/],
+    [['--stream-root', '/nonexistent/stream'], /stream root \/nonexistent\/stream does not exist: pass --stream-root/],
   ])('refuses %j with one line, exit 2, nothing written', async (args, message) => {
     const run = await runVpt(['monitor', '--state-dir', dir, ...args]);
     expect(run.exitCode).toBe(2);

@@ -18,7 +18,8 @@ export const ZAP_SILENCE_MIN_SEC = 0.3;
 export const ZAP_MERGE_TIMEOUT_MS = 20_000;
 
 export interface ZapAudioResult {
-  state: 'checked' | 'no_segments' | 'no_audio_stream' | 'error';
+  /** not_checked: audio is off (--no-audio, no ffmpeg); the banner alone decides. */
+  state: 'checked' | 'no_segments' | 'no_audio_stream' | 'error' | 'not_checked';
   /** true: sound ran through the event (dark content, not a zap); false: it dropped; null: unknown. */
   continuousAudio: boolean | null;
   silenceDurationMs: number;

@@ -20,8 +20,11 @@ export interface BlackscreenResult {
 export interface ZapResult {
   /** Blackscreen AND a banner in the bottom 30%. */
   detected: boolean;
-  /** Edge pixels in the bottom 30%, 0-100. */
-  edgeDensityPercent: number;
+  /**
+   * Edge pixels in the bottom 30%, 0-100; `undefined` when the frame is not
+   * black, because edges are then not computed (unknown, not 0).
+   */
+  edgeDensityPercent: number | undefined;
 }
 
 export interface FreezeResult {
@@ -32,7 +35,10 @@ export interface FreezeResult {
 
 export interface MacroblockResult {
   detected: boolean;
-  /** Blockiness score, 0-100. */
+  /**
+   * Blockiness score, 0-100: how much of the gradient energy on 8-pixel block
+   * boundaries is in excess of the energy inside blocks (0 = no blocking).
+   */
   score: number;
 }
 
@@ -51,4 +57,6 @@ export interface DetectorThresholds {
   freezeSamePercent: number;
   /** Stop comparing once one comparison exceeds this % (5). */
   freezeEarlyExitPercent: number;
+  /** Macroblocking when the blockiness score exceeds this (optional: --macroblocks only). */
+  macroblockPercent?: number;
 }

@@ -1,26 +1,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { captureFileName, parseFrameSequence, thumbnailFileName } from '../layout/frame-names.js';
 
-/**
- * ffmpeg's frame names: `capture_NNNNNNNNN.jpg`, exactly nine digits.
- * Thumbnails (`_thumbnail.jpg`), ffmpeg's temp files (`.jpg.tmp`) and dotfiles
- * do not match, so they are never taken for frames.
- */
-const CAPTURE_NAME = /^capture_(\d{9})\.jpg$/;
-
-/** The frame's sequence number, or undefined when the name is not a frame. */
-export function parseCaptureName(name: string): number | undefined {
-  const match = CAPTURE_NAME.exec(name);
-  return match ? Number(match[1]) : undefined;
-}
-
-export function captureName(sequence: number): string {
-  return `capture_${String(sequence).padStart(9, '0')}.jpg`;
-}
-
-export function thumbnailName(sequence: number): string {
-  return `capture_${String(sequence).padStart(9, '0')}_thumbnail.jpg`;
-}
+/** The frame's sequence number, or undefined when the name is not a frame (thumbnails, `.tmp`, dotfiles). */
+export const parseCaptureName = parseFrameSequence;
+export const captureName = captureFileName;
+export const thumbnailName = thumbnailFileName;
 
 export interface LiveFolders {
   /** Where ffmpeg writes frames now: `<device>/hot/captures`, or `<device>/captures`. */
@@ -30,7 +15,12 @@ export interface LiveFolders {
   hot: boolean;
 }
 
-/** DESIGN.md layout: `hot/` present => the live folders are inside it. */
+/**
+ * DESIGN.md layout: `hot/` present => the live folders are inside it.
+ * (layout/stream-layout's devicePaths says the same for a named device; the
+ * watcher only has the device folder, and re-asks at every rescan because
+ * hot/ may appear later.)
+ */
 export async function liveFolders(deviceDir: string): Promise<LiveFolders> {
   const hotDir = path.join(deviceDir, 'hot');
   const hot = await fs

@@ -1,16 +1,16 @@
 import { watch, promises as fs, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { captureName, liveFolders, parseCaptureName } from './capture-files.js';
+import { FrameDedupe } from './frame-dedupe.js';
+
+export { RECENT_SEQUENCES_CAP } from './frame-dedupe.js';
 
 /** How often the safety-net rescan runs (missed inotify events, a folder that appeared, a dead watcher). */
 export const DEFAULT_RESCAN_INTERVAL_MS = 5_000;
-/**
- * Sequences handed out recently, per device (the highest ones). A frame is
- * new when it is not in the set and above the lowest sequence the set has
- * let go of; anything lower is stale. 1024 frames is 200 s at 5 fps, far
- * more than a rescan interval can miss, and the set never holds more.
- */
-export const RECENT_SEQUENCES_CAP = 1024;
+/** How often a device folder that does not exist yet is looked for. */
+export const WAITING_POLL_MS = 1_000;
+/** Claims waiting for their stat, and inotify events held during a rescan: more means inotify is flooding; the rescan catches up. */
+export const MAX_QUEUED_CLAIMS = 1024;
 
 export interface CapturedFrame {
   device: string;
@@ -58,18 +58,15 @@ export class CaptureWatcher {
   private warnedWaiting = false;
   /** The folder has been seen once (the start baseline is taken then). */
   private started = false;
-  /** Frames at or below this were on disk at start: stale, never reported. */
-  private floor = -1;
-  private highest = -1;
-  /** Highest sequence evicted from `recent`: at or below it, a frame is stale. */
-  private evictedFloor = -1;
-  /** Newest mtime handed out: a known sequence with a newer mtime means ffmpeg restarted its numbering. */
-  private highestMtime = 0;
-  /** After a numbering restart, files older than the restart are the old run's leftovers. */
-  private staleBeforeMtime = 0;
-  private readonly recent = new Set<number>();
+  private readonly dedupe = new FrameDedupe();
+  /** Sequences queued on the claim chain (bounded by MAX_QUEUED_CLAIMS). */
   private readonly inFlight = new Set<number>();
+  /** Claims run one at a time, so frames are reported in the order they were found. */
+  private chain: Promise<unknown> = Promise.resolve();
   private rescanning: Promise<void> | undefined;
+  /** inotify events that arrive during a rescan wait here, so they are reported after the rescan's older finds. */
+  private readonly heldEvents = new Map<number, { dir: string; hot: boolean }>();
+  private holding = false;
 
   constructor(options: CaptureWatcherOptions) {
     this.device = options.device;
@@ -79,25 +76,44 @@ export class CaptureWatcher {
 
   async start(): Promise<void> {
     await this.rescan(this.options.includeExisting !== true);
-    const interval = this.options.rescanIntervalMs ?? DEFAULT_RESCAN_INTERVAL_MS;
-    this.timer = setInterval(() => void this.rescan(false), interval);
+    this.scheduleRescan();
   }
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     this.closeWatcher();
+  }
+
+  /** While the folder is missing, look for it more often: its first frames should not pile up. */
+  private scheduleRescan(): void {
+    if (this.stopped) return;
+    const interval = this.options.rescanIntervalMs ?? DEFAULT_RESCAN_INTERVAL_MS;
+    const next = this.watched ? interval : Math.min(interval, WAITING_POLL_MS);
+    this.timer = setTimeout(() => void this.rescan(false).finally(() => this.scheduleRescan()), next);
   }
 
   /** How many sequences the dedupe set holds (bounded by RECENT_SEQUENCES_CAP). */
   get rememberedCount(): number {
-    return this.recent.size;
+    return this.dedupe.size;
   }
 
   /** Re-check the folder: (re)create the watcher if needed, report missed frames. Serialised. */
   rescan(baselineOnly = false): Promise<void> {
-    this.rescanning ??= this.doRescan(baselineOnly).finally(() => (this.rescanning = undefined));
+    this.rescanning ??= this.holdEventsDuring(() => this.doRescan(baselineOnly)).finally(() => (this.rescanning = undefined));
     return this.rescanning;
+  }
+
+  private async holdEventsDuring(work: () => Promise<void>): Promise<void> {
+    this.holding = true;
+    try {
+      await work();
+    } finally {
+      this.holding = false;
+      const held = [...this.heldEvents].sort(([a], [b]) => a - b);
+      this.heldEvents.clear();
+      for (const [sequence, { dir, hot }] of held) void this.queueClaim(dir, sequence, hot);
+    }
   }
 
   private async doRescan(baselineOnly: boolean): Promise<void> {
@@ -122,19 +138,18 @@ export class CaptureWatcher {
       if (baselineOnly && sequences.length > 0) {
         // Frames already there at start are stale for a live monitor: start after them.
         const last = sequences.at(-1)!;
-        this.floor = last;
-        this.remember(last, (await mtimeOf(path.join(folders.captures, captureName(last)))) ?? 0);
+        this.dedupe.startAfter(last, (await mtimeOf(path.join(folders.captures, captureName(last)))) ?? 0);
         return;
       }
     }
     let found = 0;
     // Everything on disk is below what we handed out: ffmpeg may have restarted its numbering.
     const newest = sequences.at(-1);
-    if (newest !== undefined && newest < this.highest && (await this.claim(folders.captures, newest, folders.hot))) found++;
+    if (newest !== undefined && newest < this.dedupe.highest && (await this.queueClaim(folders.captures, newest, folders.hot, true))) found++;
     for (const sequence of sequences) {
       if (this.stopped) return;
       if (!this.worthChecking(sequence)) continue;
-      if (await this.claim(folders.captures, sequence, folders.hot)) found++;
+      if (await this.queueClaim(folders.captures, sequence, folders.hot, true)) found++;
     }
     if (found > 0) this.onRecord({ kind: 'rescan_found', device: this.device, count: found });
   }
@@ -146,7 +161,10 @@ export class CaptureWatcher {
         // A frame appears by a rename (or create); a 'change' is a write to a name already there.
         const sequence = event === 'rename' && filename ? parseCaptureName(filename.toString()) : undefined;
         // No pre-filter on `recent`: a known name with a newer mtime is a numbering restart.
-        if (sequence !== undefined && this.started) void this.claim(dir, sequence, hot);
+        if (sequence === undefined || !this.started) return;
+        if (!this.holding) void this.queueClaim(dir, sequence, hot);
+        else if (this.heldEvents.size < MAX_QUEUED_CLAIMS) this.heldEvents.set(sequence, { dir, hot });
+        // Beyond that the next rescan finds them.
       });
       watcher.on('error', (err) => {
         this.onRecord({ kind: 'watch_error', device: this.device, dir, message: err.message });
@@ -168,56 +186,31 @@ export class CaptureWatcher {
     this.watched = undefined;
   }
 
-  /** At or below the start baseline, or below the lowest sequence the set still remembers. */
-  private belowTracked(sequence: number): boolean {
-    return sequence <= this.floor || sequence <= this.evictedFloor;
-  }
-
   /** Cheap filter for the rescan (no stat): could this sequence be a frame not yet reported? */
   private worthChecking(sequence: number): boolean {
-    return !this.belowTracked(sequence) && !this.recent.has(sequence) && !this.inFlight.has(sequence);
+    return this.dedupe.mightBeNew(sequence) && !this.inFlight.has(sequence);
+  }
+
+  /**
+   * Queue a claim behind the others. A sequence already queued is skipped;
+   * so are inotify events beyond MAX_QUEUED_CLAIMS (the rescan covers them,
+   * and its own claims, one at a time, are never refused).
+   */
+  private queueClaim(dir: string, sequence: number, hot: boolean, fromRescan = false): Promise<boolean> {
+    if (this.inFlight.has(sequence) || (!fromRescan && this.inFlight.size >= MAX_QUEUED_CLAIMS)) return Promise.resolve(false);
+    this.inFlight.add(sequence);
+    const claimed = this.chain.then(() => this.claim(dir, sequence, hot)).finally(() => this.inFlight.delete(sequence));
+    this.chain = claimed.catch(() => undefined);
+    return claimed;
   }
 
   /** Stat (the event may be a deletion, or the frame already rotated away), decide, report once. */
   private async claim(dir: string, sequence: number, hot: boolean): Promise<boolean> {
-    if (this.inFlight.has(sequence)) return false;
-    this.inFlight.add(sequence);
-    try {
-      const file = path.join(dir, captureName(sequence));
-      const mtimeMs = await mtimeOf(file);
-      if (mtimeMs === undefined || this.stopped) return false;
-      if (this.recent.has(sequence) || this.belowTracked(sequence)) {
-        // Seen (or long gone) yet written after every frame handed out: ffmpeg restarted
-        // its numbering. Anything else is a duplicate event or a stale file.
-        if (mtimeMs <= this.highestMtime) return false;
-        this.recent.clear();
-        this.floor = -1;
-        this.evictedFloor = -1;
-        this.highest = -1;
-        this.staleBeforeMtime = mtimeMs;
-      } else if (mtimeMs < this.staleBeforeMtime) {
-        return false; // left over from before a numbering restart
-      }
-      this.remember(sequence, mtimeMs);
-      this.options.onFrame({ device: this.device, sequence, path: file, mtimeMs, hot });
-      return true;
-    } finally {
-      this.inFlight.delete(sequence);
-    }
-  }
-
-  private remember(sequence: number, mtimeMs: number): void {
-    this.recent.add(sequence);
-    if (this.recent.size > RECENT_SEQUENCES_CAP) {
-      // Evict the lowest, not the oldest inserted: then every sequence handed out above
-      // evictedFloor is still in the set, whatever order frames were found in.
-      let lowest = Infinity;
-      for (const s of this.recent) if (s < lowest) lowest = s;
-      this.recent.delete(lowest);
-      this.evictedFloor = Math.max(this.evictedFloor, lowest);
-    }
-    if (sequence > this.highest) this.highest = sequence;
-    if (mtimeMs > this.highestMtime) this.highestMtime = mtimeMs;
+    const file = path.join(dir, captureName(sequence));
+    const mtimeMs = await mtimeOf(file);
+    if (mtimeMs === undefined || this.stopped || !this.dedupe.accept(sequence, mtimeMs)) return false;
+    this.options.onFrame({ device: this.device, sequence, path: file, mtimeMs, hot });
+    return true;
   }
 }
 

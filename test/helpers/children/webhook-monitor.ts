@@ -3,7 +3,7 @@
  * webhook sender, signals), with the scripted stand-in analyzer, for the
  * webhook end-to-end test. Args: <stream-root> <state-dir> <webhook-url>.
  */
-import { runLive } from '../../../src/commands/monitor-live.js';
+import { runLive } from '../../../src/commands/monitor/live.js';
 import { createUi } from '../../../src/ui.js';
 import { scriptedAnalyzer } from '../scripted-analyzer.js';
 
@@ -25,6 +25,6 @@ const code = await runLive(
     memoryAlert: 1024 ** 3,
   },
   ui,
-  async () => () => scriptedAnalyzer(),
+  { createAnalyzer: () => scriptedAnalyzer() },
 );
 process.exitCode = code;

@@ -1,13 +1,18 @@
-import { DEFAULT_RESCAN_INTERVAL_MS } from '../core/live/capture-watcher.js';
-import type { AnalyzerFactory } from '../core/live/device-analyzer.js';
-import { LiveMonitor } from '../core/live/live-monitor.js';
-import { describeEvent, type MonitorEvent } from '../core/live/monitor-events.js';
-import { openMonitorResources, type MonitorResources } from '../core/live/monitor-resources.js';
-import { resolveDevices } from '../core/live/resolve-devices.js';
-import { resolveStateDir } from '../core/state-dir.js';
-import { formatDuration } from '../core/units.js';
-import { parseWebhookUrl } from '../core/webhook/webhook-url.js';
-import type { Ui } from '../ui.js';
+import { UsageError } from '../../core/errors.js';
+import { validateDeviceName } from '../../core/layout/device-name.js';
+import { checkStreamRoot, resolveDevices } from '../../core/layout/stream-layout.js';
+import { DEFAULT_RESCAN_INTERVAL_MS } from '../../core/live/capture-watcher.js';
+import { ZapConfirmer } from '../../core/audio/zap-confirmer.js';
+import type { AnalyzerFactory } from '../../core/live/device-analyzer.js';
+import { LiveMonitor } from '../../core/live/live-monitor.js';
+import { describeEvent, type MonitorEvent } from '../../core/live/monitor-events.js';
+import { openMonitorResources, type MonitorResources } from '../../core/live/monitor-resources.js';
+import { resolveStateDir } from '../../core/state-dir.js';
+import { formatDuration } from '../../core/units.js';
+import { parseWebhookUrl } from '../../core/webhook/webhook-url.js';
+import type { Ui } from '../../ui.js';
+import { AUDIO_NOT_CHECKED, ffmpegPresent } from './audio-setup.js';
+import { thresholdsFrom, type MonitorOptions } from '../monitor.js';
 
 /** SIGTERM to exit: the frame in flight gets this long; with cli.ts's 2 s exit grace the whole stop stays under the 5 s the design promises. */
 const DRAIN_DEADLINE_MS = 2_500;
@@ -18,30 +23,27 @@ const DRAIN_DEADLINE_MS = 2_500;
  */
 const WEBHOOK_EXIT_DEADLINE_MS = 4_500;
 
-export interface LiveOptions {
-  devices?: string[];
-  streamRoot: string;
-  stateDir?: string;
-  replace?: boolean;
-  webhook?: string;
-  incidentDelay: number;
-  queueLimit: number;
-  sweepInterval: number;
-  memoryLogInterval: number;
-  memoryAlert: number;
-}
-
 /**
  * `vpt monitor` as a service: runs until SIGTERM/SIGINT, then drains, closes
  * the database, removes its temp folder, releases the lock and returns 0.
  */
-export async function runLive(options: LiveOptions, ui: Ui, loadAnalyzer: () => Promise<AnalyzerFactory>): Promise<number> {
+export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAnalyzer?: AnalyzerFactory } = {}): Promise<number> {
   const webhookUrl = options.webhook !== undefined ? parseWebhookUrl(options.webhook) : undefined;
-  const { devices, source } = await resolveDevices(options.streamRoot, options.devices);
+  // Names first (a flag typo answers before any disk access); named devices need
+  // not exist yet (they are waited for), the stream root must.
+  options.devices?.forEach(validateDeviceName);
+  await checkStreamRoot(options.streamRoot);
+  const specs = await resolveDevices(options.streamRoot, options.devices);
+  if (specs.length === 0) {
+    throw new UsageError(`no devices under ${options.streamRoot}: pass --devices capture1,... (they are waited for) or fix --stream-root`);
+  }
+  const devices = specs.map((s) => s.name);
+  const source = specs[0]!.source;
   const { dir: stateDir } = await resolveStateDir({ flag: options.stateDir });
-  // Loaded after the cheap checks, before the lock: a bad flag must not wait for sharp.
-  const createAnalyzer = await loadAnalyzer();
   const log = ui.logger;
+  // sharp is heavy: loaded after the cheap checks, so a bad flag answers at once.
+  const { pipelineAnalyzerFactory } = await import('../../core/live/pipeline-analyzer.js');
+  const checkAudio = options.audio !== false && (await ffmpegPresent(log));
   // A live holder of the lock throws InstanceLockedError (exit 2, naming the pid) from here.
   const resources: MonitorResources = await openMonitorResources({
     stateDir,
@@ -86,6 +88,25 @@ export async function runLive(options: LiveOptions, ui: Ui, loadAnalyzer: () => 
     });
   }
 
+  // One pool per process: zap checks run off the frame queue, their temp files in the process's temp folder.
+  const zaps = new ZapConfirmer({
+    tempDir: resources.tempDir,
+    onZap: print,
+    logger: log,
+    ...(checkAudio ? {} : { check: async () => AUDIO_NOT_CHECKED }),
+  });
+  // seams.createAnalyzer: a test's scripted analyzer, to drive the service's outputs (webhook) without frames.
+  const createAnalyzer = seams.createAnalyzer ?? pipelineAnalyzerFactory({
+    fps: options.fps,
+    thresholds: thresholdsFrom(options),
+    macroblocks: options.macroblocks === true,
+    minEventMs: options.minEvent,
+    quality: (device) => specs.find((s) => s.name === device)?.quality,
+    onWarning: (message) => log.warn(message),
+    checkAudio,
+    zaps,
+    logger: log,
+  });
   const monitor = new LiveMonitor({
     streamRoot: options.streamRoot,
     devices,
@@ -120,6 +141,8 @@ export async function runLive(options: LiveOptions, ui: Ui, loadAnalyzer: () => 
         `${abandoned > 0 ? `; ${abandoned} waiting frames not analysed` : ''}`,
     );
   } finally {
+    // Before resources.close(): a running merge's temp files live in the folder that removes.
+    await zaps.close();
     await webhook?.sender.stop();
     webhook?.outbox.close();
     resources.close();
@@ -131,8 +154,8 @@ export async function runLive(options: LiveOptions, ui: Ui, loadAnalyzer: () => 
 /** The outbox's own connection and the sender; rows left by an earlier run go out first. */
 async function startWebhookSender(dbFile: string, url: string, logger: Ui['logger']) {
   const [{ SqliteOutbox, SENT_RETENTION_MS }, { WebhookSender }] = await Promise.all([
-    import('../core/webhook/sqlite-outbox.js'),
-    import('../core/webhook/webhook-sender.js'),
+    import('../../core/webhook/sqlite-outbox.js'),
+    import('../../core/webhook/webhook-sender.js'),
   ]);
   const outbox = new SqliteOutbox(dbFile);
   const pruned = outbox.pruneSent(Date.now() - SENT_RETENTION_MS);

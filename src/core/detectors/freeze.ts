@@ -1,0 +1,51 @@
+import type { DetectorThresholds, FreezeResult, GrayFrame } from './types.js';
+
+/** A pixel differs when |a-b| is strictly above this (compression noise stays under it). */
+export const FREEZE_PIXEL_DIFF = 10;
+/** A comparison is "same" when strictly under this % of pixels differ. */
+export const FREEZE_SAME_PERCENT = 2.0;
+/** Once one comparison exceeds this %, the picture is moving: stop comparing. */
+export const FREEZE_EARLY_EXIT_PERCENT = 5;
+/** Frozen needs at least this many comparisons, all "same" (one equal pair proves little). */
+export const FREEZE_MIN_COMPARISONS = 2;
+/** A previous frame of another size is a comparison in which every pixel differs. */
+export const FREEZE_SIZE_MISMATCH_PERCENT = 100;
+
+/** Share of pixels differing by more than `pixelDiff`, 0-100. Frames must have the same size. */
+export function diffPercent(a: GrayFrame, b: GrayFrame, pixelDiff: number): number {
+  const x = a.data;
+  const y = b.data;
+  const n = a.width * a.height;
+  if (n === 0) return 0;
+  let differing = 0;
+  for (let i = 0; i < n; i++) {
+    const d = x[i]! - y[i]!;
+    if (d > pixelDiff || d < -pixelDiff) differing++;
+  }
+  return (differing * 100) / n;
+}
+
+/**
+ * Freeze: compare the current thumbnail with up to 3 previous ones of the
+ * same device (newest first, as FreezeRing.previous() gives them). `diffs`
+ * holds the comparisons actually made, so an early exit shows as a short list.
+ */
+export function detectFreeze(
+  current: GrayFrame,
+  previous: readonly GrayFrame[],
+  t?: Partial<DetectorThresholds>,
+): FreezeResult {
+  const pixelDiff = t?.freezePixelDiff ?? FREEZE_PIXEL_DIFF;
+  const samePercent = t?.freezeSamePercent ?? FREEZE_SAME_PERCENT;
+  const earlyExitPercent = t?.freezeEarlyExitPercent ?? FREEZE_EARLY_EXIT_PERCENT;
+  const diffs: number[] = [];
+  let allSame = true;
+  for (const prev of previous) {
+    const sameSize = prev.width === current.width && prev.height === current.height;
+    const diff = sameSize ? diffPercent(current, prev, pixelDiff) : FREEZE_SIZE_MISMATCH_PERCENT;
+    diffs.push(diff);
+    if (!(diff < samePercent)) allSame = false;
+    if (diff > earlyExitPercent) break;
+  }
+  return { detected: allSame && diffs.length >= FREEZE_MIN_COMPARISONS, diffs };
+}

@@ -1,0 +1,179 @@
+import { INCIDENT_TYPES, type IncidentType } from './types.js';
+
+/**
+ * Events per device and type, driven only by per-frame verdicts and frame
+ * times (DESIGN.md "Events and incidents", "Time"): the clock is the
+ * capture's, never the wall clock, so a replay gives the events a live run
+ * would have given.
+ *
+ * A run of detecting frames is a "sequence". It starts on its first
+ * detecting frame and ends on the first clear frame, which also gives its
+ * duration. A sequence becomes an event once it has lasted --min-event:
+ * `event_started` is emitted then (carrying the time of the first frame),
+ * not on the first frame, so the many sub-5 s blips of a working farm never
+ * reach the logs or the incident store. `event_ended` follows for confirmed
+ * events only. Blackscreen and freeze sequences that end before
+ * ZAP_CANDIDATE_MAX_MS are reported as `zap_candidate` whatever their length
+ * (the zap/audio check needs the short ones). A zap run gives one `zap`.
+ *
+ * State is one open sequence per type: bounded by the number of types.
+ */
+
+/** Default --min-event. */
+export const MIN_EVENT_MS = 5_000;
+/** Blackscreen/freeze sequences shorter than this that end are zap candidates. */
+export const ZAP_CANDIDATE_MAX_MS = 10_000;
+
+export type SequenceType = IncidentType | 'zap';
+export const SEQUENCE_TYPES: readonly SequenceType[] = [...INCIDENT_TYPES, 'zap'];
+
+export interface FrameStamp {
+  sequence: number;
+  timeMs: number;
+}
+
+interface Span {
+  device: string;
+  startSequence: number;
+  startMs: number;
+}
+
+interface EndedSpan extends Span {
+  /** Last detecting frame. */
+  lastSequence: number;
+  /** First clear frame: the end of the sequence. */
+  endSequence: number;
+  endMs: number;
+  durationMs: number;
+}
+
+export interface EventStarted extends Span {
+  kind: 'event_started';
+  type: IncidentType;
+  /** The frame on which the event reached --min-event. */
+  confirmedSequence: number;
+}
+export interface EventEnded extends EndedSpan {
+  kind: 'event_ended';
+  type: IncidentType;
+}
+export interface ZapCandidate extends EndedSpan {
+  kind: 'zap_candidate';
+  type: 'blackscreen' | 'freeze';
+}
+export interface ZapSequence extends EndedSpan {
+  kind: 'zap';
+}
+export type TrackerRecord = EventStarted | EventEnded | ZapCandidate | ZapSequence;
+
+export interface OpenSequence extends Span {
+  type: SequenceType;
+  durationMs: number;
+  /** Lasted --min-event already (an event, not a blip). */
+  confirmed: boolean;
+}
+
+interface OpenState {
+  startSequence: number;
+  startMs: number;
+  lastSequence: number;
+  confirmed: boolean;
+}
+
+/** Per-frame verdicts; `undefined` means unknown for this frame (leaves the state as it is). */
+export type Detections = Partial<Record<SequenceType, boolean | undefined>>;
+
+export class EventTracker {
+  private readonly open = new Map<SequenceType, OpenState>();
+
+  constructor(
+    readonly device: string,
+    private readonly minEventMs: number = MIN_EVENT_MS,
+  ) {}
+
+  /** Feed one analysed frame; returns the records it produced, in order. */
+  update(stamp: FrameStamp, detections: Detections): TrackerRecord[] {
+    const out: TrackerRecord[] = [];
+    for (const type of SEQUENCE_TYPES) {
+      const detected = detections[type];
+      if (detected === undefined) continue;
+      const state = this.open.get(type);
+      if (detected) {
+        if (!state) {
+          const fresh = { startSequence: stamp.sequence, startMs: stamp.timeMs, lastSequence: stamp.sequence, confirmed: false };
+          this.open.set(type, fresh);
+          this.confirmIfLong(type, fresh, stamp, out);
+        } else {
+          state.lastSequence = stamp.sequence;
+          this.confirmIfLong(type, state, stamp, out);
+        }
+      } else if (state) {
+        this.open.delete(type);
+        this.end(type, state, stamp, out);
+      }
+    }
+    return out;
+  }
+
+  /** The open sequence of a type at this frame (for `<type>_event_start` / `_duration_ms`). */
+  ongoing(type: SequenceType, now: FrameStamp): OpenSequence | undefined {
+    const state = this.open.get(type);
+    if (!state) return undefined;
+    return {
+      device: this.device,
+      type,
+      startSequence: state.startSequence,
+      startMs: state.startMs,
+      durationMs: now.timeMs - state.startMs,
+      confirmed: state.confirmed,
+    };
+  }
+
+  /** Every open sequence (end of a replay: events still running). */
+  openSequences(now: FrameStamp): OpenSequence[] {
+    return SEQUENCE_TYPES.map((t) => this.ongoing(t, now)).filter((s): s is OpenSequence => s !== undefined);
+  }
+
+  /** Open sequences held: at most one per type. */
+  get size(): number {
+    return this.open.size;
+  }
+
+  private confirmIfLong(type: SequenceType, state: OpenState, stamp: FrameStamp, out: TrackerRecord[]): void {
+    if (type === 'zap' || state.confirmed || stamp.timeMs - state.startMs < this.minEventMs) return;
+    state.confirmed = true;
+    out.push({
+      kind: 'event_started',
+      device: this.device,
+      type,
+      startSequence: state.startSequence,
+      startMs: state.startMs,
+      confirmedSequence: stamp.sequence,
+    });
+  }
+
+  private end(type: SequenceType, state: OpenState, stamp: FrameStamp, out: TrackerRecord[]): void {
+    const span: EndedSpan = {
+      device: this.device,
+      startSequence: state.startSequence,
+      startMs: state.startMs,
+      lastSequence: state.lastSequence,
+      endSequence: stamp.sequence,
+      endMs: stamp.timeMs,
+      durationMs: stamp.timeMs - state.startMs,
+    };
+    if (type === 'zap') {
+      out.push({ kind: 'zap', ...span });
+      return;
+    }
+    if (!state.confirmed && span.durationMs >= this.minEventMs) {
+      // Long enough only counting up to the clear frame: it is an event after all.
+      out.push({ kind: 'event_started', device: this.device, type, startSequence: span.startSequence, startMs: span.startMs, confirmedSequence: stamp.sequence });
+      state.confirmed = true;
+    }
+    if (state.confirmed) out.push({ kind: 'event_ended', type, ...span });
+    if ((type === 'blackscreen' || type === 'freeze') && span.durationMs < ZAP_CANDIDATE_MAX_MS) {
+      out.push({ kind: 'zap_candidate', type, ...span });
+    }
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * The farm's frame sizes (DESIGN.md "Input layout"): ffmpeg writes a 1280x720
+ * capture and a 320x180 nearest-neighbour thumbnail of it, so the thumbnail
+ * is a sample of every 4th pixel. Detectors run on the thumbnail.
+ */
+export const CAPTURE_SIZE = { width: 1280, height: 720 } as const;
+export const THUMBNAIL_SIZE = { width: 320, height: 180 } as const;

@@ -1,0 +1,120 @@
+import { open } from 'node:fs/promises';
+import sharp from 'sharp';
+import { errnoCode } from '../errors.js';
+import type { GrayFrame } from '../detectors/types.js';
+import { FrameDecodeError } from './frame-errors.js';
+
+/**
+ * libvips' operation cache keys on the input: every frame is a new buffer, so
+ * it can never hit and would only retain decoded pixels (up to 50 MB and 20
+ * open files by default). Zero is the bound.
+ */
+export const SHARP_CACHE_MEMORY_MB = 0;
+export const SHARP_CACHE_FILES = 0;
+export const SHARP_CACHE_ITEMS = 0;
+/**
+ * Threads libvips uses per image. A 320x180 thumbnail is too small to split
+ * usefully; parallelism comes from several frames in flight on libuv's pool,
+ * and one thread per image keeps glibc's per-thread malloc arenas (a known
+ * source of RSS growth with sharp) few.
+ */
+export const SHARP_CONCURRENCY = 1;
+/** A capture is ~100 KB; anything this big is not a frame and is refused before it is read into memory. */
+export const MAX_FRAME_FILE_BYTES = 16 * 1024 * 1024;
+/**
+ * Any libjpeg complaint fails the decode: truncated files, and also corrupt
+ * data that libjpeg notices and would otherwise "recover" into grey or
+ * smeared blocks, which look like a freeze, a blackscreen or macroblocking. The
+ * farm's ffmpeg writes clean JPEGs atomically, so a complaint means a bad
+ * file, and the frame is reported as such instead of analysed.
+ */
+const FAIL_ON = 'warning' as const;
+
+/** Bound libvips' caches and threads; call once before the first decode. */
+export function configureSharp(): void {
+  sharp.cache({ memory: SHARP_CACHE_MEMORY_MB, files: SHARP_CACHE_FILES, items: SHARP_CACHE_ITEMS });
+  sharp.concurrency(SHARP_CONCURRENCY);
+}
+
+/**
+ * Decode a JPEG to 8-bit grayscale (BT.601 luma, the Y of the JPEG, as
+ * OpenCV's IMREAD_GRAYSCALE gives it). With `size`, an image of another size
+ * is resampled to it by nearest neighbour at pixel centres, which is what
+ * ffmpeg's `flags=neighbor` does for the thumbnails: a capture loaded this way
+ * differs from its real thumbnail by ~1-3% of pixels (JPEG re-encoding),
+ * against ~4-6% with libvips' nearest resize or shrink-on-load, which sample
+ * another phase or average; the freeze threshold is 2%, so fidelity wins over
+ * the faster 1/4-scale decode on this rare path (thumbnail missing).
+ * Throws FrameDecodeError with a short reason.
+ */
+export async function loadGrayImage(path: string, size?: { width: number; height: number }): Promise<GrayFrame> {
+  const bytes = await readFrameFile(path);
+  if (bytes.length === 0) throw new FrameDecodeError(path, 'empty file');
+  if (bytes.length < 3 || bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) {
+    throw new FrameDecodeError(path, 'not a JPEG');
+  }
+  let raw: { data: Buffer; info: sharp.OutputInfo };
+  try {
+    raw = await sharp(bytes, { failOn: FAIL_ON }).raw().toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    throw new FrameDecodeError(path, decodeReason(err), { cause: err });
+  }
+  const gray = toGray(raw.data, raw.info.width, raw.info.height, raw.info.channels);
+  if (!size || (size.width === gray.width && size.height === gray.height)) return gray;
+  return sampleNearest(gray, size.width, size.height);
+}
+
+/** Nearest-neighbour resampling at pixel centres: target x takes source floor((x + 0.5) * srcW / dstW). */
+export function sampleNearest(frame: GrayFrame, width: number, height: number): GrayFrame {
+  const out = new Uint8Array(width * height);
+  const columns = new Int32Array(width);
+  for (let x = 0; x < width; x++) columns[x] = Math.floor(((x + 0.5) * frame.width) / width);
+  for (let y = 0; y < height; y++) {
+    const from = Math.floor(((y + 0.5) * frame.height) / height) * frame.width;
+    const to = y * width;
+    for (let x = 0; x < width; x++) out[to + x] = frame.data[from + columns[x]!]!;
+  }
+  return { data: out, width, height };
+}
+
+async function readFrameFile(path: string): Promise<Buffer> {
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    throw new FrameDecodeError(path, errnoCode(err) === 'ENOENT' ? 'missing' : 'unreadable', { cause: err });
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size > MAX_FRAME_FILE_BYTES) throw new FrameDecodeError(path, 'too large');
+    return await handle.readFile();
+  } catch (err) {
+    if (err instanceof FrameDecodeError) throw err;
+    throw new FrameDecodeError(path, 'unreadable', { cause: err });
+  } finally {
+    await handle.close();
+  }
+}
+
+function decodeReason(err: unknown): 'truncated' | 'corrupt' {
+  const message = err instanceof Error ? err.message : String(err);
+  return /premature end|truncated|unexpected end/i.test(message) ? 'truncated' : 'corrupt';
+}
+
+/**
+ * Luma from libvips' RGB output, in place: sharp's own greyscale() goes
+ * through linear light (slower, and a red banner then reads ~50 levels
+ * brighter than its Y). Weights are BT.601 in 16-bit fixed point.
+ */
+function toGray(data: Buffer, width: number, height: number, channels: number): GrayFrame {
+  const pixels = width * height;
+  const gray = new Uint8Array(data.buffer, data.byteOffset, pixels);
+  if (channels >= 3) {
+    for (let i = 0, j = 0; i < pixels; i++, j += channels) {
+      gray[i] = (19595 * data[j]! + 38470 * data[j + 1]! + 7471 * data[j + 2]! + 32768) >>> 16;
+    }
+  } else if (channels === 2) {
+    for (let i = 0, j = 0; i < pixels; i++, j += 2) gray[i] = data[j]!;
+  }
+  return { data: gray, width, height };
+}

@@ -1,0 +1,54 @@
+/**
+ * Names of the files ffmpeg writes for each frame (DESIGN.md "Input layout").
+ * Frame numbers are 9-digit sequence numbers; anything else in a captures
+ * folder (thumbnails, ffmpeg's `.tmp` files during atomic writing, dotfiles,
+ * editor leftovers) is not a frame.
+ */
+
+/** Digits in a frame number: capture_000000123.jpg. */
+export const FRAME_DIGITS = 9;
+
+const FRAME_NAME = /^capture_(\d{9})\.jpg$/;
+
+/** The sequence number of a frame file name, or undefined when the name is not a frame. */
+export function parseFrameSequence(fileName: string): number | undefined {
+  const match = FRAME_NAME.exec(fileName);
+  return match ? Number(match[1]) : undefined;
+}
+
+export function frameStem(sequence: number): string {
+  return `capture_${String(sequence).padStart(FRAME_DIGITS, '0')}`;
+}
+
+/** captures/capture_NNNNNNNNN.jpg */
+export function captureFileName(sequence: number): string {
+  return `${frameStem(sequence)}.jpg`;
+}
+
+/** thumbnails/capture_NNNNNNNNN_thumbnail.jpg */
+export function thumbnailFileName(sequence: number): string {
+  return `${frameStem(sequence)}_thumbnail.jpg`;
+}
+
+/** metadata/capture_NNNNNNNNN.json */
+export function metadataFileName(sequence: number): string {
+  return `${frameStem(sequence)}.json`;
+}
+
+/** segments/segment_NNNNNNNNN.ts */
+export function segmentFileName(segment: number): string {
+  return `segment_${String(segment).padStart(FRAME_DIGITS, '0')}.ts`;
+}
+
+/**
+ * The HLS segment holding a frame. Segments are 1 s long, so at `fps` frames
+ * per second frame N is in segment floor(N / fps) (DESIGN.md).
+ */
+export function segmentForFrame(sequence: number, fps: number): number {
+  return Math.floor(sequence / fps);
+}
+
+/** Once per second of video a frame goes into the 10-minute chunk file. */
+export function isChunkFrame(sequence: number, fps: number): boolean {
+  return sequence % fps === 0;
+}

@@ -1,0 +1,147 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { UsageError, errnoCode } from '../errors.js';
+import { deviceNameProblem, validateDeviceName } from './device-name.js';
+
+/** The optional list of running captures at the top of the stream root. */
+export const ACTIVE_CAPTURES_FILE = 'active_captures.conf';
+/** Discovery fallback: every folder under the stream root whose name starts with this. */
+export const DEVICE_PREFIX = 'capture';
+
+export type DeviceSource = 'flag' | 'active_captures' | 'discovery';
+
+export interface DeviceSpec {
+  name: string;
+  /** The quality field of active_captures.conf, when the device came from there. */
+  quality?: string;
+  source: DeviceSource;
+}
+
+export interface ActiveCapture {
+  baseDir: string;
+  pid: number | undefined;
+  quality: string;
+}
+
+/**
+ * Parse active_captures.conf: one `<device-base-dir>,<pid>,<quality>` per
+ * line. Blank lines and `#` comments are skipped; a line without a base dir
+ * is ignored rather than fatal, because the capture script rewrites this file
+ * while we may be reading it.
+ */
+export function parseActiveCaptures(text: string): ActiveCapture[] {
+  const out: ActiveCapture[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const [baseDir = '', pidText = '', quality = ''] = line.split(',').map((s) => s.trim());
+    if (baseDir === '') continue;
+    const pid = /^\d+$/.test(pidText) ? Number(pidText) : undefined;
+    out.push({ baseDir: baseDir.replace(/\/+$/, ''), pid, quality });
+  }
+  return out;
+}
+
+/** The stream root must be an existing folder: one clear line otherwise. */
+export async function checkStreamRoot(streamRoot: string): Promise<void> {
+  let stat;
+  try {
+    stat = await fs.stat(streamRoot);
+  } catch (err) {
+    const code = errnoCode(err);
+    if (code === 'ENOENT') {
+      throw new UsageError(`stream root ${streamRoot} does not exist: pass --stream-root <dir> or set VPT_STREAM_ROOT`);
+    }
+    if (code === 'EACCES') throw new UsageError(`stream root ${streamRoot} is not readable (permission denied)`);
+    throw err;
+  }
+  if (!stat.isDirectory()) throw new UsageError(`stream root ${streamRoot} is not a folder: pass --stream-root <dir>`);
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await fs.stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Which devices to watch (DESIGN.md): --devices; else the lines of
+ * active_captures.conf whose folder exists under the stream root (the base
+ * dir's last component is the device, so a copied stream root still
+ * resolves); else every `capture*` folder. Names are validated first.
+ */
+export async function resolveDevices(streamRoot: string, explicit?: readonly string[]): Promise<DeviceSpec[]> {
+  if (explicit && explicit.length > 0) {
+    const names = [...new Set(explicit.map(validateDeviceName))];
+    return names.map((name) => ({ name, source: 'flag' as const }));
+  }
+  const fromConf = await devicesFromActiveCaptures(streamRoot);
+  if (fromConf.length > 0) return fromConf;
+  const entries = await fs.readdir(streamRoot, { withFileTypes: true });
+  return entries
+    .filter((e) => e.isDirectory() && e.name.startsWith(DEVICE_PREFIX) && deviceNameProblem(e.name) === undefined)
+    .map((e) => e.name)
+    .sort(naturalCompare)
+    .map((name) => ({ name, source: 'discovery' as const }));
+}
+
+async function devicesFromActiveCaptures(streamRoot: string): Promise<DeviceSpec[]> {
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(streamRoot, ACTIVE_CAPTURES_FILE), 'utf8');
+  } catch {
+    return [];
+  }
+  const seen = new Set<string>();
+  const out: DeviceSpec[] = [];
+  for (const entry of parseActiveCaptures(text)) {
+    const name = path.basename(entry.baseDir);
+    if (seen.has(name) || deviceNameProblem(name) !== undefined) continue;
+    if (!(await isDirectory(path.join(streamRoot, name)))) continue;
+    seen.add(name);
+    out.push({ name, quality: entry.quality, source: 'active_captures' });
+  }
+  return out;
+}
+
+/** capture2 before capture10. */
+export function naturalCompare(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+export interface FolderSet {
+  captures: string;
+  thumbnails: string;
+  segments: string;
+  metadata: string;
+}
+
+export interface DevicePaths {
+  name: string;
+  base: string;
+  /** hot/ exists: RAM mode, live files are under hot/. */
+  hot: boolean;
+  /** Where ffmpeg writes now and where per-frame JSON goes. */
+  live: FolderSet;
+  /** Cold storage: the 10-minute chunk files, evidence copies. */
+  cold: FolderSet;
+}
+
+function folderSet(root: string): FolderSet {
+  return {
+    captures: path.join(root, 'captures'),
+    thumbnails: path.join(root, 'thumbnails'),
+    segments: path.join(root, 'segments'),
+    metadata: path.join(root, 'metadata'),
+  };
+}
+
+/** Paths of one device; `hot` is decided by whether `<device>/hot/` exists now. */
+export async function devicePaths(streamRoot: string, name: string): Promise<DevicePaths> {
+  const base = path.join(streamRoot, validateDeviceName(name));
+  const hot = await isDirectory(path.join(base, 'hot'));
+  const cold = folderSet(base);
+  return { name, base, hot, live: hot ? folderSet(path.join(base, 'hot')) : cold, cold };
+}

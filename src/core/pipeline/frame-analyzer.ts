@@ -1,0 +1,144 @@
+import { detectBlackscreen, detectFreeze, detectMacroblocks, detectZap, FreezeRing } from '../detectors/index.js';
+import type {
+  BlackscreenResult,
+  DetectorThresholds,
+  FreezeResult,
+  MacroblockResult,
+  ZapResult,
+} from '../detectors/types.js';
+import { FrameDecodeError } from '../frames/frame-errors.js';
+import { loadGrayImage } from '../frames/image-loader.js';
+import type { LoadedFrame } from './frame-loader.js';
+
+/** Under backlog, blackscreen and freeze run on one frame in this many; the others reuse its result. */
+export const BACKLOG_SAMPLE_EVERY = 5;
+
+export interface AnalyzerOptions {
+  thresholds?: Partial<DetectorThresholds>;
+  /** --macroblocks: decode the full capture and look for blocking (off by default: costly). */
+  macroblocks?: boolean;
+}
+
+/** Verdicts after priority suppression: what events are built from. */
+export interface FrameVerdicts {
+  blackscreen: boolean;
+  zap: boolean;
+  freeze: boolean;
+  /** undefined when not analysed (flag off, suppressed, or the capture could not be decoded). */
+  macroblocks: boolean | undefined;
+}
+
+export interface FrameAnalysis {
+  sequence: number;
+  analyzed: boolean;
+  /** What was wrong with the frame's files (see LoadedFrame.error). */
+  error: string | undefined;
+  source: 'thumbnail' | 'capture' | undefined;
+  blackscreen: BlackscreenResult | undefined;
+  zap: ZapResult | undefined;
+  /** undefined when suppressed by a blackscreen. */
+  freeze: FreezeResult | undefined;
+  macroblocks: MacroblockResult | undefined;
+  verdicts: FrameVerdicts;
+  /** Blackscreen or freeze: an audio loss now is not reported (DESIGN.md "Priority"). */
+  suppressesAudioLoss: boolean;
+  /** Blackscreen and freeze were reused from an earlier frame (backlog sampling). */
+  sampled: boolean;
+  performanceMs: number;
+}
+
+const NO_VERDICTS: FrameVerdicts = { blackscreen: false, zap: false, freeze: false, macroblocks: undefined };
+
+/**
+ * The per-device analysis: detectors in priority order, the freeze ring,
+ * backlog sampling. One instance per device; frames must arrive in sequence
+ * order. Memory: the ring's 3 thumbnails and the last results, nothing else.
+ */
+export class DeviceAnalyzer {
+  private readonly ring = new FreezeRing();
+  private readonly thresholds: Partial<DetectorThresholds>;
+  private readonly macroblocks: boolean;
+  private framesSinceFull = 0;
+  private last: { black: BlackscreenResult; zap: ZapResult; freeze: FreezeResult | undefined } | undefined;
+
+  constructor(options: AnalyzerOptions = {}) {
+    this.thresholds = options.thresholds ?? {};
+    this.macroblocks = options.macroblocks === true;
+  }
+
+  /** `sampling`: the caller is behind (queue > 50); run blackscreen and freeze on every 5th frame only. */
+  async analyze(frame: LoadedFrame, sampling = false): Promise<FrameAnalysis> {
+    const started = performance.now();
+    const thumb = frame.thumb;
+    const base = { sequence: frame.files.sequence, error: frame.error, source: frame.source };
+    if (!thumb) {
+      return {
+        ...base,
+        analyzed: false,
+        blackscreen: undefined,
+        zap: undefined,
+        freeze: undefined,
+        macroblocks: undefined,
+        verdicts: NO_VERDICTS,
+        suppressesAudioLoss: false,
+        sampled: false,
+        performanceMs: frame.loadMs,
+      };
+    }
+    const reuse = sampling && this.last !== undefined && this.framesSinceFull % BACKLOG_SAMPLE_EVERY !== 0;
+    this.framesSinceFull = reuse ? this.framesSinceFull + 1 : 1;
+    let black: BlackscreenResult;
+    let zap: ZapResult;
+    let freeze: FreezeResult | undefined;
+    if (reuse && this.last) {
+      ({ black, zap, freeze } = this.last);
+    } else {
+      black = detectBlackscreen(thumb, this.thresholds);
+      // Edges are only computed on black frames: a zap is blackscreen + banner.
+      zap = detectZap(thumb, black, this.thresholds);
+      // Blackscreen suppresses freeze (a black screen is trivially "frozen").
+      freeze = black.detected ? undefined : detectFreeze(thumb, this.ring.previous(), this.thresholds);
+      this.last = { black, zap, freeze };
+    }
+    if (black.detected) {
+      // Black frames are no reference for freeze once the picture is back.
+      this.ring.clear();
+    } else {
+      this.ring.push(thumb);
+    }
+    const frozen = freeze?.detected === true;
+    // Macroblocks need the full capture, so only when nothing outranks them.
+    const macroblocks = this.macroblocks && !black.detected && !frozen ? await this.detectBlocks(frame.files.capturePath) : undefined;
+    return {
+      ...base,
+      analyzed: true,
+      blackscreen: black,
+      zap,
+      freeze,
+      macroblocks,
+      verdicts: {
+        blackscreen: black.detected,
+        zap: zap.detected,
+        freeze: frozen,
+        macroblocks: macroblocks?.detected,
+      },
+      suppressesAudioLoss: black.detected || frozen,
+      sampled: reuse,
+      performanceMs: frame.loadMs + (performance.now() - started),
+    };
+  }
+
+  /** Thumbnails held for freeze comparison: bounded by the ring. */
+  get heldThumbnails(): number {
+    return this.ring.size;
+  }
+
+  private async detectBlocks(capturePath: string): Promise<MacroblockResult | undefined> {
+    try {
+      return detectMacroblocks(await loadGrayImage(capturePath), this.thresholds);
+    } catch (err) {
+      if (err instanceof FrameDecodeError) return undefined;
+      throw err;
+    }
+  }
+}

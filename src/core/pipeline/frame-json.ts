@@ -1,0 +1,125 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
+import { errnoCode } from '../errors.js';
+import type { OpenSequence } from '../events/event-tracker.js';
+import { SEQUENCE_TYPES } from '../events/event-tracker.js';
+import { captureFileName, metadataFileName } from '../layout/frame-names.js';
+import { isoLocal } from '../layout/frame-time.js';
+import type { FrameAnalysis } from './frame-analyzer.js';
+
+/** What the audio analysis knows about the frame's time (the last check's result, carried between checks). */
+export interface FrameAudio {
+  /** true: sound; false: silence; null: unknown (not analysed, --no-audio, no ffmpeg). */
+  audio: boolean | null;
+  meanVolumeDb?: number;
+  /** Frame-clock time of the check behind this result (ISO 8601). */
+  checkTimestamp?: string;
+  /** The segment that check analysed. */
+  segmentFile?: string;
+}
+
+export interface FrameRecordInput {
+  analysis: FrameAnalysis;
+  timeMs: number;
+  /** Sequences open at this frame (EventTracker.openSequences). */
+  ongoing: readonly OpenSequence[];
+  audio?: FrameAudio;
+  /** The latest zap confirmation, on the few frames after it (ZapConfirmer.takeFrameFields). */
+  zapping?: object;
+}
+
+/** Every key vpt writes into a frame's JSON; on merge, old values of these are dropped first. */
+export const FRAME_JSON_KEYS: readonly string[] = [
+  'analyzed', 'timestamp', 'filename', 'sequence', 'source', 'error', 'sampled',
+  'blackscreen', 'blackscreen_percentage', 'zap', 'zap_edge_density_percentage',
+  'freeze', 'freeze_diffs', 'macroblocks', 'macroblocks_score', 'audio', 'mean_volume_db', 'audio_check_timestamp', 'audio_segment_file', 'zapping', 'performance_ms',
+  ...SEQUENCE_TYPES.flatMap((t) => [`${t}_event_start`, `${t}_event_duration_ms`]),
+];
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * The per-frame JSON (DESIGN.md "Outputs"). Numbers behind each verdict are
+ * included so an operator can see why; `error` says what was wrong with the
+ * frame's files (with `analyzed: false` when nothing could be decoded).
+ */
+export function buildFrameRecord(input: FrameRecordInput): Record<string, unknown> {
+  const { analysis: a } = input;
+  const record: Record<string, unknown> = {
+    analyzed: a.analyzed,
+    timestamp: isoLocal(input.timeMs),
+    filename: captureFileName(a.sequence),
+    sequence: a.sequence,
+  };
+  if (a.error !== undefined) record.error = a.error;
+  if (a.analyzed) {
+    record.source = a.source;
+    if (a.sampled) record.sampled = true;
+    record.blackscreen = a.verdicts.blackscreen;
+    record.blackscreen_percentage = round2(a.blackscreen?.darkPercent ?? 0);
+    record.zap = a.verdicts.zap;
+    const edges = a.zap?.edgeDensityPercent;
+    record.zap_edge_density_percentage = typeof edges === 'number' ? round2(edges) : null;
+    record.freeze = a.verdicts.freeze;
+    record.freeze_diffs = (a.freeze?.diffs ?? []).map(round2);
+    record.macroblocks = a.verdicts.macroblocks ?? null;
+    if (a.macroblocks) record.macroblocks_score = round2(a.macroblocks.score);
+    record.audio = input.audio?.audio ?? null;
+    if (input.audio?.meanVolumeDb !== undefined) record.mean_volume_db = round2(input.audio.meanVolumeDb);
+    if (input.audio?.checkTimestamp !== undefined) record.audio_check_timestamp = input.audio.checkTimestamp;
+    if (input.audio?.segmentFile !== undefined) record.audio_segment_file = input.audio.segmentFile;
+    if (input.zapping !== undefined) record.zapping = input.zapping;
+    for (const open of input.ongoing) {
+      record[`${open.type}_event_start`] = isoLocal(open.startMs);
+      record[`${open.type}_event_duration_ms`] = Math.round(open.durationMs);
+    }
+  }
+  record.performance_ms = round2(a.performanceMs);
+  return record;
+}
+
+export interface FrameJsonWriteResult {
+  path: string;
+  /** An existing file was not valid JSON (or not an object) and was replaced. */
+  replacedCorrupt: boolean;
+}
+
+/**
+ * Write `metadata/capture_NNNNNNNNN.json`, merged into what other tools
+ * already wrote for the frame: their keys are kept, vpt's own keys are
+ * replaced as a whole (a stale `freeze_event_start` from an earlier run
+ * must not survive). A corrupt existing file is replaced. Written
+ * atomically; no fsync, because these files are many, short-lived in hot
+ * storage, and rebuilt by a replay, while the rename still guarantees a
+ * reader never sees half a file.
+ */
+export async function writeFrameJson(metadataDir: string, record: Record<string, unknown>, sequence: number): Promise<FrameJsonWriteResult> {
+  const target = path.join(metadataDir, metadataFileName(sequence));
+  let existing: Record<string, unknown> = {};
+  let replacedCorrupt = false;
+  let text: string | undefined;
+  try {
+    text = await fs.readFile(target, 'utf8');
+  } catch (err) {
+    // Unreadable for another reason (EACCES): do not clobber what we cannot see.
+    if (errnoCode(err) !== 'ENOENT') throw err;
+  }
+  if (text !== undefined) {
+    const parsed = parseJsonObject(text);
+    if (parsed) existing = parsed;
+    else replacedCorrupt = true;
+  }
+  for (const key of FRAME_JSON_KEYS) delete existing[key];
+  await writeFileAtomic(target, `${JSON.stringify({ ...existing, ...record }, null, 2)}\n`, { fsync: false });
+  return { path: target, replacedCorrupt };
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { EventTracker, MIN_EVENT_MS, SEQUENCE_TYPES, ZAP_CANDIDATE_MAX_MS, type Detections, type TrackerRecord } from '../../src/core/events/event-tracker.js';
+
+const FPS = 5;
+const T0 = 1_700_000_000_000;
+const at = (seq: number) => ({ sequence: seq, timeMs: T0 + (seq * 1000) / FPS });
+
+/** Feed `pattern` (one char per frame: 1 detected, 0 clear, ? unknown) for one type. */
+function feed(tracker: EventTracker, type: keyof Detections, pattern: string, first = 0): TrackerRecord[] {
+  const out: TrackerRecord[] = [];
+  [...pattern].forEach((c, i) => {
+    out.push(...tracker.update(at(first + i), { [type]: c === '?' ? undefined : c === '1' }));
+  });
+  return out;
+}
+
+describe('EventTracker', () => {
+  it('ignores a sequence shorter than --min-event (but reports it as a zap candidate)', () => {
+    const records = feed(new EventTracker('capture1'), 'blackscreen', `0${'1'.repeat(20)}0`);
+    expect(records.map((r) => r.kind)).toEqual(['zap_candidate']);
+    expect(records[0]).toMatchObject({ type: 'blackscreen', startSequence: 1, lastSequence: 20, endSequence: 21, durationMs: 4000 });
+  });
+
+  it('confirms an event once it has lasted --min-event, and ends it on the first clear frame with its duration', () => {
+    const records = feed(new EventTracker('capture1'), 'freeze', `00${'1'.repeat(35)}00`);
+    expect(records.map((r) => r.kind)).toEqual(['event_started', 'event_ended', 'zap_candidate']);
+    expect(records[0]).toMatchObject({ type: 'freeze', startSequence: 2, confirmedSequence: 27, startMs: at(2).timeMs });
+    expect(records[1]).toMatchObject({ type: 'freeze', startSequence: 2, lastSequence: 36, endSequence: 37, durationMs: 7000 });
+  });
+
+  it('counts exactly --min-event as an event, also when only the clear frame makes it that long', () => {
+    // 25 detecting frames at 5 fps: the 25th is at +4.8 s, the clear frame at +5.0 s.
+    const records = feed(new EventTracker('capture1'), 'blackscreen', `${'1'.repeat(25)}0`);
+    expect(records.map((r) => r.kind)).toEqual(['event_started', 'event_ended', 'zap_candidate']);
+    expect(records[1]).toMatchObject({ durationMs: MIN_EVENT_MS });
+    // One frame less: 4.8 s, ignored.
+    expect(feed(new EventTracker('capture1'), 'blackscreen', `${'1'.repeat(24)}0`).map((r) => r.kind)).toEqual(['zap_candidate']);
+  });
+
+  it('reports no zap candidate for a blackscreen or freeze of 10 s or more, and none for macroblocks', () => {
+    const long = feed(new EventTracker('capture1'), 'blackscreen', `${'1'.repeat(ZAP_CANDIDATE_MAX_MS / 200)}0`);
+    expect(long.map((r) => r.kind)).toEqual(['event_started', 'event_ended']);
+    const blocks = feed(new EventTracker('capture1'), 'macroblocks', '1110');
+    expect(blocks).toEqual([]);
+  });
+
+  it('gives one zap record per zap run, whatever its length', () => {
+    const records = feed(new EventTracker('capture1'), 'zap', '0111100');
+    expect(records).toEqual([
+      { kind: 'zap', device: 'capture1', startSequence: 1, startMs: at(1).timeMs, lastSequence: 4, endSequence: 5, endMs: at(5).timeMs, durationMs: 800 },
+    ]);
+  });
+
+  it('honours another --min-event, and 0 confirms on the first frame', () => {
+    expect(feed(new EventTracker('c', 0), 'freeze', '10').map((r) => r.kind)).toEqual(['event_started', 'event_ended', 'zap_candidate']);
+    expect(feed(new EventTracker('c', 60_000), 'freeze', `${'1'.repeat(40)}0`).map((r) => r.kind)).toEqual(['zap_candidate']);
+  });
+
+  it('leaves the state alone on frames whose verdict is unknown', () => {
+    const tracker = new EventTracker('capture1');
+    const records = feed(tracker, 'blackscreen', '11??11');
+    expect(records).toEqual([]);
+    expect(tracker.ongoing('blackscreen', at(5))).toMatchObject({ startSequence: 0, durationMs: 1000, confirmed: false });
+  });
+
+  it('measures on frame time only: a frame arriving late in wall time changes nothing', () => {
+    const tracker = new EventTracker('capture1');
+    tracker.update({ sequence: 0, timeMs: T0 }, { freeze: true });
+    const out = tracker.update({ sequence: 1, timeMs: T0 + 6000 }, { freeze: true });
+    expect(out.map((r) => r.kind)).toEqual(['event_started']);
+    expect(tracker.ongoing('freeze', { sequence: 1, timeMs: T0 + 6000 })).toMatchObject({ durationMs: 6000, confirmed: true });
+  });
+
+  it('holds at most one open sequence per type, whatever it is fed', () => {
+    const tracker = new EventTracker('capture1');
+    for (let i = 0; i < 50_000; i++) {
+      const all = Object.fromEntries(SEQUENCE_TYPES.map((t) => [t, i % 7 !== 0])) as Detections;
+      tracker.update(at(i), all);
+      expect(tracker.size).toBeLessThanOrEqual(SEQUENCE_TYPES.length);
+    }
+    expect(tracker.openSequences(at(50_000)).length).toBe(SEQUENCE_TYPES.length);
+  });
+});
