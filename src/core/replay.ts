@@ -1,16 +1,19 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { DeviceAudio } from './audio/device-audio.js';
+import type { ZapConfirmer } from './audio/zap-confirmer.js';
 import type { DetectorThresholds } from './detectors/types.js';
 import { EventTracker, type FrameStamp, type OpenSequence, type TrackerRecord } from './events/event-tracker.js';
 import { configureSharp } from './frames/image-loader.js';
-import { deviceFps } from './layout/device-fps.js';
+import { deviceFps, isVncDevice } from './layout/device-fps.js';
 import { listFrames } from './layout/frame-listing.js';
 import { captureFileName, isChunkFrame, thumbnailFileName } from './layout/frame-names.js';
 import { replayFrameTimeMs, type ReplayClock } from './layout/frame-time.js';
 import { checkStreamRoot, devicePaths, resolveDevices, type DevicePaths, type DeviceSpec } from './layout/stream-layout.js';
 import { ChunkWriter, chunkEntryFromFrameRecord } from './pipeline/chunk-writer.js';
 import { DeviceAnalyzer } from './pipeline/frame-analyzer.js';
-import { buildFrameRecord, writeFrameJson } from './pipeline/frame-json.js';
+import { buildFrameRecord, writeFrameJson, type FrameAudio } from './pipeline/frame-json.js';
+import type { Logger } from './logger.js';
 import { loadFrame, type FrameFiles, type LoadedFrame } from './pipeline/frame-loader.js';
 import { DeviceSummaryBuilder, type DeviceSummary } from './replay-summary.js';
 
@@ -40,6 +43,11 @@ export interface ReplayOptions {
   onFrameError?: (device: string, fileName: string, error: string) => void;
   onRecord?: (record: TrackerRecord) => void;
   onWarning?: (message: string) => void;
+  /** false: --no-audio or no ffmpeg (audio unknown, never loss). */
+  checkAudio?: boolean;
+  /** The process's zap confirmation pool (the caller closes it). */
+  zaps?: ZapConfirmer;
+  logger?: Logger;
 }
 
 export interface ReplaySummary {
@@ -100,6 +108,16 @@ async function replayDevice(spec: DeviceSpec, options: ReplayOptions): Promise<D
     const side = index.inLive[i] === 1 ? paths.live : paths.cold;
     return { sequence: seq, capturePath: path.join(side.captures, captureFileName(seq)), thumbnailPath: path.join(side.thumbnails, thumbnailFileName(seq)) };
   };
+  // Replay waits for each audio check it starts (frameAndWait), so it samples where live would.
+  const audio = new DeviceAudio({
+    device: spec.name,
+    liveDir: path.dirname(paths.live.captures),
+    fps,
+    vnc: isVncDevice(spec.name, spec.quality),
+    checkAudio: options.checkAudio === true,
+    zaps: options.zaps,
+    logger: options.logger,
+  });
   const ahead: Promise<Settled>[] = [];
   let next = 0;
   let last: FrameStamp | undefined;
@@ -112,8 +130,12 @@ async function replayDevice(spec: DeviceSpec, options: ReplayOptions): Promise<D
     const analysis = await analyzer.analyze(settled.frame);
     const stamp: FrameStamp = { sequence: analysis.sequence, timeMs: replayFrameTimeMs(clock, analysis.sequence) };
     let ongoing: OpenSequence[] = [];
+    let frameAudio: FrameAudio = audio.carried();
     if (analysis.analyzed) {
-      const records = tracker.update(stamp, { ...analysis.verdicts, audio_loss: undefined });
+      const heard = await audio.frameAndWait(analysis.sequence, stamp.timeMs, analysis.suppressesAudioLoss);
+      frameAudio = heard.audio;
+      const records = tracker.update(stamp, { ...analysis.verdicts, audio_loss: heard.audioLoss });
+      audio.submitZaps(records);
       for (const record of records) {
         summary.add(record);
         options.onRecord?.(record);
@@ -125,7 +147,7 @@ async function replayDevice(spec: DeviceSpec, options: ReplayOptions): Promise<D
       summary.frameError();
       options.onFrameError?.(spec.name, captureFileName(analysis.sequence), analysis.error);
     }
-    const record = buildFrameRecord({ analysis, timeMs: stamp.timeMs, ongoing });
+    const record = buildFrameRecord({ analysis, timeMs: stamp.timeMs, ongoing, audio: frameAudio, zapping: audio.zapping() });
     const written = await writeFrameJson(paths.live.metadata, record, analysis.sequence);
     if (written.replacedCorrupt) options.onWarning?.(`[${spec.name}] corrupt ${written.path} replaced`);
     if (isChunkFrame(analysis.sequence, fps)) await chunks.add(chunkEntryFromFrameRecord(record), stamp.timeMs);
@@ -133,6 +155,7 @@ async function replayDevice(spec: DeviceSpec, options: ReplayOptions): Promise<D
     options.onProgress?.({ device: spec.name, done: i + 1, total: index.length });
   }
   await chunks.flush();
+  await audio.close();
   return summary.finish(last ? tracker.openSequences(last) : []);
 }
 

@@ -2,22 +2,33 @@ import { UsageError } from '../../core/errors.js';
 import { validateDeviceName } from '../../core/layout/device-name.js';
 import { checkStreamRoot, resolveDevices } from '../../core/layout/stream-layout.js';
 import { DEFAULT_RESCAN_INTERVAL_MS } from '../../core/live/capture-watcher.js';
+import { ZapConfirmer } from '../../core/audio/zap-confirmer.js';
+import type { AnalyzerFactory } from '../../core/live/device-analyzer.js';
 import { LiveMonitor } from '../../core/live/live-monitor.js';
 import { describeEvent, type MonitorEvent } from '../../core/live/monitor-events.js';
 import { openMonitorResources, type MonitorResources } from '../../core/live/monitor-resources.js';
 import { resolveStateDir } from '../../core/state-dir.js';
 import { formatDuration } from '../../core/units.js';
+import { parseWebhookUrl } from '../../core/webhook/webhook-url.js';
 import type { Ui } from '../../ui.js';
+import { AUDIO_NOT_CHECKED, ffmpegPresent } from './audio-setup.js';
 import { thresholdsFrom, type MonitorOptions } from '../monitor.js';
 
 /** SIGTERM to exit: the frame in flight gets this long; with cli.ts's 2 s exit grace the whole stop stays under the 5 s the design promises. */
 const DRAIN_DEADLINE_MS = 2_500;
+/**
+ * --webhook on exit: undelivered notifications are retried until this long
+ * after the signal (the design's "up to 5 s", kept inside its 5 s SIGTERM
+ * promise); whatever is left stays in the outbox for the next start.
+ */
+const WEBHOOK_EXIT_DEADLINE_MS = 4_500;
 
 /**
  * `vpt monitor` as a service: runs until SIGTERM/SIGINT, then drains, closes
  * the database, removes its temp folder, releases the lock and returns 0.
  */
-export async function runLive(options: MonitorOptions, ui: Ui): Promise<number> {
+export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAnalyzer?: AnalyzerFactory } = {}): Promise<number> {
+  const webhookUrl = options.webhook !== undefined ? parseWebhookUrl(options.webhook) : undefined;
   // Names first (a flag typo answers before any disk access); named devices need
   // not exist yet (they are waited for), the stream root must.
   options.devices?.forEach(validateDeviceName);
@@ -32,14 +43,7 @@ export async function runLive(options: MonitorOptions, ui: Ui): Promise<number> 
   const log = ui.logger;
   // sharp is heavy: loaded after the cheap checks, so a bad flag answers at once.
   const { pipelineAnalyzerFactory } = await import('../../core/live/pipeline-analyzer.js');
-  const createAnalyzer = pipelineAnalyzerFactory({
-    fps: options.fps,
-    thresholds: thresholdsFrom(options),
-    macroblocks: options.macroblocks === true,
-    minEventMs: options.minEvent,
-    quality: (device) => specs.find((s) => s.name === device)?.quality,
-    onWarning: (message) => log.warn(message),
-  });
+  const checkAudio = options.audio !== false && (await ffmpegPresent(log));
   // A live holder of the lock throws InstanceLockedError (exit 2, naming the pid) from here.
   const resources: MonitorResources = await openMonitorResources({
     stateDir,
@@ -56,9 +60,11 @@ export async function runLive(options: MonitorOptions, ui: Ui): Promise<number> 
   for (const i of resources.resolvedAtStart) log.info(`[${i.device}] incident #${i.id} (${i.type}) left open by a previous run: resolved (${i.resolveReason})`);
   for (const d of resources.removedTempDirs) log.info(`removed ${d} (its process is gone)`);
   for (const m of resources.removedZapMarkers) log.info(`removed stale zap marker ${m}`);
-  if (options.webhook) log.warn('--webhook: incidents are queued in the outbox; delivery is not in this build yet');
+  // Delivery reads the outbox through its own connection: the monitor's writes never wait on HTTP.
+  const webhook = webhookUrl ? await startWebhookSender(resources.store.file, webhookUrl.href, log) : undefined;
 
   const print = (event: MonitorEvent): void => {
+    if (event.event === 'incident_opened' || event.event === 'incident_resolved') webhook?.sender.notify();
     if (ui.json) {
       if (event.event !== 'frame' || ui.verbose) ui.out(JSON.stringify(event));
       return;
@@ -82,6 +88,25 @@ export async function runLive(options: MonitorOptions, ui: Ui): Promise<number> 
     });
   }
 
+  // One pool per process: zap checks run off the frame queue, their temp files in the process's temp folder.
+  const zaps = new ZapConfirmer({
+    tempDir: resources.tempDir,
+    onZap: print,
+    logger: log,
+    ...(checkAudio ? {} : { check: async () => AUDIO_NOT_CHECKED }),
+  });
+  // seams.createAnalyzer: a test's scripted analyzer, to drive the service's outputs (webhook) without frames.
+  const createAnalyzer = seams.createAnalyzer ?? pipelineAnalyzerFactory({
+    fps: options.fps,
+    thresholds: thresholdsFrom(options),
+    macroblocks: options.macroblocks === true,
+    minEventMs: options.minEvent,
+    quality: (device) => specs.find((s) => s.name === device)?.quality,
+    onWarning: (message) => log.warn(message),
+    checkAudio,
+    zaps,
+    logger: log,
+  });
   const monitor = new LiveMonitor({
     streamRoot: options.streamRoot,
     devices,
@@ -107,13 +132,37 @@ export async function runLive(options: MonitorOptions, ui: Ui): Promise<number> 
     const started = Date.now();
     log.info(`${signal}: finishing the frames in flight`);
     const { drained, abandoned } = await monitor.stop(DRAIN_DEADLINE_MS);
+    if (webhook) {
+      const { delivered, pending } = await webhook.sender.flush(started + WEBHOOK_EXIT_DEADLINE_MS);
+      log.info(`webhook: ${delivered} delivered on exit${pending > 0 ? `, ${pending} kept for the next start` : ''}`);
+    }
     log.info(
       `stopped in ${formatDuration(Date.now() - started)}${drained ? '' : ' (a frame was still in flight at the deadline)'}` +
         `${abandoned > 0 ? `; ${abandoned} waiting frames not analysed` : ''}`,
     );
   } finally {
+    // Before resources.close(): a running merge's temp files live in the folder that removes.
+    await zaps.close();
+    await webhook?.sender.stop();
+    webhook?.outbox.close();
     resources.close();
     process.removeListener('exit', onExit);
   }
   return 0;
+}
+
+/** The outbox's own connection and the sender; rows left by an earlier run go out first. */
+async function startWebhookSender(dbFile: string, url: string, logger: Ui['logger']) {
+  const [{ SqliteOutbox, SENT_RETENTION_MS }, { WebhookSender }] = await Promise.all([
+    import('../../core/webhook/sqlite-outbox.js'),
+    import('../../core/webhook/webhook-sender.js'),
+  ]);
+  const outbox = new SqliteOutbox(dbFile);
+  const pruned = outbox.pruneSent(Date.now() - SENT_RETENTION_MS);
+  if (pruned > 0) logger.debug(`webhook: pruned ${pruned} delivered notifications older than 7 days`);
+  const pending = outbox.pendingCount();
+  if (pending > 0) logger.info(`webhook: ${pending} notifications from an earlier run are being delivered`);
+  const sender = new WebhookSender({ url, outbox, logger });
+  sender.start();
+  return { sender, outbox };
 }

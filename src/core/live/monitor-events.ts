@@ -2,6 +2,7 @@ import type { IncidentType } from '../events/types.js';
 import type { CacheSweepReport } from '../cache/sweeper-registry.js';
 import type { ResolveReason } from '../incidents/incident-store.js';
 import { formatDuration } from '../units.js';
+import type { ZapEvent } from '../audio/zap-confirmer.js';
 
 /**
  * What the live monitor reports, one record per happening. `--json` prints
@@ -26,7 +27,8 @@ export type MonitorEvent =
   | { event: 'cache_sweep'; ts: string; device: string | null; freed_entries: number; freed_bytes: number; next_in_ms: number; caches: CacheSweepReport[] }
   | { event: 'memory'; ts: string; rss_bytes: number; hwm_bytes: number | null; alert_bytes: number; alert: boolean }
   | { event: 'queue_backlog'; ts: string; device: string; active: boolean; size: number }
-  | { event: 'dropped'; ts: string; device: string; count: number; first_sequence: number; last_sequence: number; total: number };
+  | { event: 'dropped'; ts: string; device: string; count: number; first_sequence: number; last_sequence: number; total: number }
+  | ZapEvent;
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -51,6 +53,11 @@ export function describeEvent(e: MonitorEvent): string | undefined {
       return e.active
         ? `[${e.device}] analysis behind: ${e.size} frames waiting, sampling every 5th frame until caught up`
         : `[${e.device}] caught up with the capture`;
+    case 'zap':
+      return (
+        `[${e.device}] ${e.zapping_detected ? 'zap confirmed' : 'no zap'} at ${e.frame} after ${formatDuration(e.duration_ms)} of black: ` +
+        `${e.banner_seen ? 'banner seen' : 'no banner'}, ${e.continuous_audio === null ? `audio unknown (${e.audio_check})` : e.continuous_audio ? 'sound continuous' : `sound dropped for ${e.silence_duration.toFixed(1)}s`}`
+      );
     case 'dropped':
       return `[${e.device}] dropped ${e.count} frames (${e.first_sequence}..${e.last_sequence}) the analysis could not keep up with; ${e.total} in total`;
   }

@@ -1,10 +1,13 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { DeviceAudio } from '../audio/device-audio.js';
+import type { ZapConfirmer } from '../audio/zap-confirmer.js';
 import type { DetectorThresholds } from '../detectors/types.js';
 import { EventTracker, type FrameStamp } from '../events/event-tracker.js';
 import { INCIDENT_TYPES, type IncidentType } from '../events/types.js';
 import { configureSharp } from '../frames/image-loader.js';
-import { deviceFps } from '../layout/device-fps.js';
+import { deviceFps, isVncDevice } from '../layout/device-fps.js';
+import type { Logger } from '../logger.js';
 import { isChunkFrame, thumbnailFileName } from '../layout/frame-names.js';
 import { ChunkWriter, chunkEntryFromFrameRecord } from '../pipeline/chunk-writer.js';
 import { DeviceAnalyzer as FrameAnalyzer, type FrameAnalysis } from '../pipeline/frame-analyzer.js';
@@ -21,6 +24,11 @@ export interface PipelineAnalyzerOptions {
   /** quality field of active_captures.conf per device (VNC devices run at 2 fps). */
   quality?: (device: string) => string | undefined;
   onWarning?: (message: string) => void;
+  /** false: --no-audio or no ffmpeg (audio unknown, never loss). */
+  checkAudio?: boolean;
+  /** The process's zap confirmation pool. */
+  zaps?: ZapConfirmer;
+  logger?: Logger;
 }
 
 const isIncidentType = (t: string): t is IncidentType => (INCIDENT_TYPES as readonly string[]).includes(t);
@@ -44,6 +52,8 @@ class PipelineDeviceAnalyzer implements DeviceAnalyzer {
   private last: FrameAnalysis | undefined;
   /** The live metadata folder known to exist (it moves if hot/ appears). */
   private metadataReady: string | undefined;
+  /** Audio and zap submission for the current live folder (recreated if hot/ appears). */
+  private audio: DeviceAudio | undefined;
 
   constructor(
     private readonly device: string,
@@ -73,10 +83,16 @@ class PipelineDeviceAnalyzer implements DeviceAnalyzer {
       analysis = await this.analyzer.analyze(loaded, mode.sample);
     }
     if (analysis.error !== undefined) this.options.onWarning?.(`[${this.device}] frame ${frame.sequence}: ${analysis.error}`);
+    const audio = this.audioFor(live);
     const transitions: EventTransition[] = [];
+    let frameAudio = audio.carried();
     if (analysis.analyzed && !mode.late) {
       this.last = analysis;
-      for (const r of this.tracker.update(stamp, { ...analysis.verdicts, audio_loss: undefined })) {
+      const heard = audio.frame(frame.sequence, stamp.timeMs, analysis.suppressesAudioLoss);
+      frameAudio = heard.audio;
+      const records = this.tracker.update(stamp, { ...analysis.verdicts, audio_loss: heard.audioLoss });
+      audio.submitZaps(records);
+      for (const r of records) {
         if (r.kind === 'event_started') {
           transitions.push({ kind: 'event_started', type: r.type, startMs: r.startMs, firstSequence: r.startSequence });
         } else if (r.kind === 'event_ended') {
@@ -93,7 +109,7 @@ class PipelineDeviceAnalyzer implements DeviceAnalyzer {
       }
     }
     const open = mode.late ? [] : this.tracker.openSequences(stamp);
-    const record = buildFrameRecord({ analysis, timeMs: stamp.timeMs, ongoing: open });
+    const record = buildFrameRecord({ analysis, timeMs: stamp.timeMs, ongoing: open, audio: frameAudio, zapping: audio.zapping() });
     const metadata = path.join(live, 'metadata');
     if (this.metadataReady !== metadata) {
       await fs.mkdir(metadata, { recursive: true });
@@ -113,6 +129,23 @@ class PipelineDeviceAnalyzer implements DeviceAnalyzer {
   }
 
   async close(): Promise<void> {
+    await this.audio?.close();
     await this.chunks.flush();
+  }
+
+  private audioFor(live: string): DeviceAudio {
+    if (this.audio?.liveDir === live) return this.audio;
+    // hot/ appeared (or went): the segments moved with the frames. The old checker's ffmpeg is killed in the background.
+    void this.audio?.close();
+    this.audio = new DeviceAudio({
+      device: this.device,
+      liveDir: live,
+      fps: this.fps,
+      vnc: isVncDevice(this.device, this.options.quality?.(this.device)),
+      checkAudio: this.options.checkAudio === true,
+      zaps: this.options.zaps,
+      logger: this.options.logger,
+    });
+    return this.audio;
   }
 }

@@ -8,11 +8,15 @@ import { captureFileName, metadataFileName } from '../layout/frame-names.js';
 import { isoLocal } from '../layout/frame-time.js';
 import type { FrameAnalysis } from './frame-analyzer.js';
 
-/** What the audio analysis knows about the frame's time; audio lands with its own issue. */
+/** What the audio analysis knows about the frame's time (the last check's result, carried between checks). */
 export interface FrameAudio {
   /** true: sound; false: silence; null: unknown (not analysed, --no-audio, no ffmpeg). */
   audio: boolean | null;
   meanVolumeDb?: number;
+  /** Frame-clock time of the check behind this result (ISO 8601). */
+  checkTimestamp?: string;
+  /** The segment that check analysed. */
+  segmentFile?: string;
 }
 
 export interface FrameRecordInput {
@@ -21,13 +25,15 @@ export interface FrameRecordInput {
   /** Sequences open at this frame (EventTracker.openSequences). */
   ongoing: readonly OpenSequence[];
   audio?: FrameAudio;
+  /** The latest zap confirmation, on the few frames after it (ZapConfirmer.takeFrameFields). */
+  zapping?: object;
 }
 
 /** Every key vpt writes into a frame's JSON; on merge, old values of these are dropped first. */
 export const FRAME_JSON_KEYS: readonly string[] = [
   'analyzed', 'timestamp', 'filename', 'sequence', 'source', 'error', 'sampled',
   'blackscreen', 'blackscreen_percentage', 'zap', 'zap_edge_density_percentage',
-  'freeze', 'freeze_diffs', 'macroblocks', 'macroblocks_score', 'audio', 'mean_volume_db', 'performance_ms',
+  'freeze', 'freeze_diffs', 'macroblocks', 'macroblocks_score', 'audio', 'mean_volume_db', 'audio_check_timestamp', 'audio_segment_file', 'zapping', 'performance_ms',
   ...SEQUENCE_TYPES.flatMap((t) => [`${t}_event_start`, `${t}_event_duration_ms`]),
 ];
 
@@ -61,6 +67,9 @@ export function buildFrameRecord(input: FrameRecordInput): Record<string, unknow
     if (a.macroblocks) record.macroblocks_score = round2(a.macroblocks.score);
     record.audio = input.audio?.audio ?? null;
     if (input.audio?.meanVolumeDb !== undefined) record.mean_volume_db = round2(input.audio.meanVolumeDb);
+    if (input.audio?.checkTimestamp !== undefined) record.audio_check_timestamp = input.audio.checkTimestamp;
+    if (input.audio?.segmentFile !== undefined) record.audio_segment_file = input.audio.segmentFile;
+    if (input.zapping !== undefined) record.zapping = input.zapping;
     for (const open of input.ongoing) {
       record[`${open.type}_event_start`] = isoLocal(open.startMs);
       record[`${open.type}_event_duration_ms`] = Math.round(open.durationMs);

@@ -1,0 +1,15 @@
+import { UsageError } from '../errors.js';
+
+/** `--webhook URL`: an absolute http(s) URL, checked before anything starts. */
+export function parseWebhookUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--webhook: "${value}" is not a URL; give an absolute http:// or https:// address`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--webhook: "${value}" is not an http:// or https:// URL`);
+  }
+  return url;
+}

@@ -1,0 +1,86 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateCapture, type GeneratedCapture } from '../helpers/generate-capture.js';
+import { generateSegments, type AudioSpan } from '../helpers/generate-segments.js';
+import { makeTempDir, runVpt } from '../helpers/run-vpt.js';
+
+/**
+ * Issue 5 acceptance through the binary: a capture generated with its
+ * audio segments, replayed with audio checks on the frame clock. Silence
+ * over moving video is one audio_loss event; silence under black is none
+ * (priority); black with a banner over silence is a confirmed zap, plain
+ * black is not.
+ */
+
+/** One audio check per 5 s, on the segment before the frame's own: an interval may be off by that much plus a segment. */
+const TOLERANCE_S = 6;
+const PICTURE = [
+  { kind: 'moving', seconds: 4 }, // 0-4 tone
+  { kind: 'moving', seconds: 30 }, // 4-34 silence: audio loss
+  { kind: 'moving', seconds: 6 }, // 34-40 tone
+  { kind: 'black', seconds: 6 }, // 40-46 silence under black: no loss; plain black: no zap
+  { kind: 'moving', seconds: 4 }, // 46-50 tone
+  { kind: 'banner', seconds: 3 }, // 50-53 silence under a banner: a zap
+  { kind: 'moving', seconds: 7 }, // 53-60 tone
+] as const;
+const SOUND: AudioSpan[] = [
+  { kind: 'tone', seconds: 4 },
+  { kind: 'silence', seconds: 30 },
+  { kind: 'tone', seconds: 6 },
+  { kind: 'silence', seconds: 6 },
+  { kind: 'tone', seconds: 4 },
+  { kind: 'silence', seconds: 3 },
+  { kind: 'tone', seconds: 7 },
+];
+
+interface Summary {
+  devices: { frames: number; events: { type: string; start: string; end: string | null }[] }[];
+  zaps: { frame: string; start_frame: string; zapping_detected: boolean; banner_seen: boolean; continuous_audio: boolean | null }[];
+}
+
+describe('replay of a generated capture with audio', () => {
+  let root: { dir: string; cleanup: () => Promise<void> };
+  let tmp: { dir: string; cleanup: () => Promise<void> };
+  let capture: GeneratedCapture;
+  let summary: Summary;
+  let rel: (iso: string | null) => number;
+
+  beforeAll(async () => {
+    root = await makeTempDir('vpt-replay-audio-');
+    tmp = await makeTempDir('vpt-replay-audio-tmp-');
+    const device = path.join(root.dir, 'capture1');
+    capture = await generateCapture(device, PICTURE);
+    await generateSegments({ dir: path.join(device, 'segments'), audio: SOUND });
+    rel = (iso) => (Date.parse(iso!) - capture.firstMtimeMs) / 1000;
+    const run = await runVpt(['monitor', '--replay', '--stream-root', root.dir, '--json'], { timeoutMs: 240_000, env: { TMPDIR: tmp.dir } });
+    expect(run.exitCode, run.stderr).toBe(0);
+    summary = JSON.parse(run.stdout) as Summary;
+  }, 360_000);
+  afterAll(async () => {
+    await root?.cleanup();
+    await tmp?.cleanup();
+  });
+
+  it('reports the silence over moving video as one audio_loss event, within one check of the truth, and none for the silence under black', () => {
+    const losses = summary.devices[0]!.events.filter((e) => e.type === 'audio_loss');
+    expect(losses, JSON.stringify(summary.devices[0]!.events)).toHaveLength(1);
+    expect(Math.abs(rel(losses[0]!.start) - 4)).toBeLessThanOrEqual(TOLERANCE_S);
+    expect(Math.abs(rel(losses[0]!.end) - 34)).toBeLessThanOrEqual(TOLERANCE_S);
+  });
+
+  it('confirms the zap of black with a banner over silence, and not plain black', () => {
+    const bySecond = (name: string) => Number(/(\d{9})/.exec(name)![1]) / capture.fps;
+    const confirmed = summary.zaps.filter((z) => z.zapping_detected);
+    expect(confirmed, JSON.stringify(summary.zaps)).toHaveLength(1);
+    expect(Math.abs(bySecond(confirmed[0]!.start_frame) - 50)).toBeLessThanOrEqual(1);
+    expect(confirmed[0]).toMatchObject({ banner_seen: true, continuous_audio: false });
+    // The 6 s plain black is a zap candidate, checked, and not a zap (no banner).
+    const black = summary.zaps.find((z) => Math.abs(bySecond(z.start_frame) - 40) <= 1);
+    expect(black, JSON.stringify(summary.zaps)).toMatchObject({ zapping_detected: false, banner_seen: false });
+  });
+
+  it('leaves no temp file behind', async () => {
+    expect(await readdir(tmp.dir)).toEqual([]);
+  });
+});
