@@ -49,6 +49,8 @@ export interface ZapEvent {
   device: string;
   frame: string;
   start_frame: string;
+  /** The event that was a zap candidate: a short blackscreen or freeze. */
+  event_type: 'blackscreen' | 'freeze';
   duration_ms: number;
   zapping_detected: boolean;
   /** Seconds of silence in the merged audio, like ffmpeg's silence_duration (and the old monitor's field). */
@@ -173,6 +175,7 @@ export class ZapConfirmer {
       const result: ZapFrameFields = {
         frame: job.endFrame,
         start_frame: job.startFrame,
+        event_type: job.eventType,
         duration_ms: job.durationMs,
         zapping_detected: confirmZap(job.bannerSeen, audio.continuousAudio),
         silence_duration: audio.silenceDurationMs / 1000,

@@ -55,7 +55,7 @@ export function describeEvent(e: MonitorEvent): string | undefined {
         : `[${e.device}] caught up with the capture`;
     case 'zap':
       return (
-        `[${e.device}] ${e.zapping_detected ? 'zap confirmed' : 'no zap'} at ${e.frame} after ${formatDuration(e.duration_ms)} of black: ` +
+        `[${e.device}] ${e.zapping_detected ? 'zap confirmed' : 'no zap'} at ${e.frame} after a ${formatDuration(e.duration_ms)} ${e.event_type}: ` +
         `${e.banner_seen ? 'banner seen' : 'no banner'}, ${e.continuous_audio === null ? `audio unknown (${e.audio_check})` : e.continuous_audio ? 'sound continuous' : `sound dropped for ${e.silence_duration.toFixed(1)}s`}`
       );
     case 'dropped':
