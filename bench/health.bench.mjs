@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { figure, median } from './lib.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.argv[2] ?? process.env.BENCH_RUNS ?? 20);
@@ -37,12 +38,6 @@ function measure(argv) {
   });
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const fmt = (ms) => ms.toFixed(1);
 
 const work = mkdtempSync(path.join(tmpdir(), 'vpt-bench-health-'));
 try {
@@ -63,17 +58,20 @@ try {
   if (bad) throw new Error(`vpt investigate --health exited ${bad.code}`);
   const [vw, sw] = [median(a.map((r) => r.wallMs)), median(b.map((r) => r.wallMs))];
   const [vc, sc] = [median(a.map((r) => r.cpuMs)), median(b.map((r) => r.cpuMs))];
-  console.log(`health-sample-ms ${fmt(vw)} ms  baseline(shell) ${fmt(sw)} ms  ratio ${(vw / sw).toFixed(2)}  (${RUNS} runs each, budget 300 ms)`);
-  console.log(`health-sample-cpu-ms ${fmt(vc)} ms  baseline(shell) ${fmt(sc)} ms  ratio ${(vc / sc).toFixed(2)}  (budget 150 ms)`);
+  const shellBaseline = (value) => ({ name: 'bench/health.sh', value });
+  figure('health-sample-ms', vw, 'ms', shellBaseline(sw), `median of ${RUNS} runs each`);
+  figure('health-sample-cpu-ms', vc, 'ms', shellBaseline(sc), 'user+sys of the whole process');
   // The floor any Node.js CLI pays on this machine, for reading the figures above.
   const bare = [];
   for (let i = 0; i < Math.min(RUNS, 10); i++) bare.push(await measure([process.execPath, '-e', '0']));
-  console.log(`node-startup-ms ${fmt(median(bare.map((r) => r.wallMs)))} ms  cpu ${fmt(median(bare.map((r) => r.cpuMs)))} ms  (node -e 0, the floor under any vpt command)`);
+  figure('node-startup-ms', median(bare.map((r) => r.wallMs)), 'ms', shellBaseline(sw), 'node -e 0: the floor under any vpt command');
+  figure('node-startup-cpu-ms', median(bare.map((r) => r.cpuMs)), 'ms', shellBaseline(sc));
   const report = [];
   for (let i = 0; i < REPORT_RUNS; i++) {
     report.push(await measure([process.execPath, path.join(ROOT, 'bin/vpt'), 'investigate', '--log-dir', path.join(work, 'report-log'), '--stream-root', stream]));
   }
-  console.log(`investigate-report-ms ${fmt(median(report.map((r) => r.wallMs)))} ms  cpu ${fmt(median(report.map((r) => r.cpuMs)))} ms  (${REPORT_RUNS} runs, budget 3000 ms)`);
+  figure('investigate-report-ms', median(report.map((r) => r.wallMs)), 'ms', { name: 'budget', value: 3000 }, `median of ${REPORT_RUNS} runs`);
+  figure('investigate-report-cpu-ms', median(report.map((r) => r.cpuMs)), 'ms');
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -21,12 +21,18 @@ export function timeCommand(command, args, { runs = 9, env, warmup = 1 } = {}) {
   return { wallMs: median(walls), runs };
 }
 
-/** One figure per line: name, value, unit, baseline and ratio (value / baseline). */
-export function figure(name, value, unit, baseline) {
-  const parts = [`${name.padEnd(28)} ${value.toFixed(1).padStart(9)} ${unit}`];
+/**
+ * One figure per line, the shape bench/run.mjs gathers into its summary:
+ * `name  value unit  baseline(<name>) value unit  ratio r  (note)`; ratio = value / baseline.
+ */
+export function figure(name, value, unit, baseline, note) {
+  const parts = [`${name.padEnd(28)} ${formatValue(value).padStart(9)} ${unit}`];
   if (baseline) {
-    parts.push(`baseline(${baseline.name}) ${baseline.value.toFixed(1)} ${baseline.unit ?? unit}`);
+    parts.push(`baseline(${baseline.name}) ${formatValue(baseline.value)} ${baseline.unit ?? unit}`);
     parts.push(`ratio ${(value / baseline.value).toFixed(2)}`);
   }
+  if (note) parts.push(`(${note})`);
   console.log(parts.join('  '));
 }
+
+const formatValue = (value) => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(Math.abs(value) >= 10 ? 1 : 2));
