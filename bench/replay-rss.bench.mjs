@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Memory of `vpt monitor --replay` over a long capture (issue 3: replaying
 // 20,000 frames keeps RSS under 150 MB). A measurement, not a test: it prints
-// figures. Usage: node bench/replay-rss.mjs [frames=20000] [--keep]
+// figures (part of `npm run bench`). Usage: node bench/replay-rss.bench.mjs [frames=20000] [--keep]
 //
 // The capture has the farm's shape (5 fps, 1280x720 MJPEG captures, 320x180
 // nearest-neighbour thumbnails) with moving, held, black and banner episodes.
@@ -13,6 +13,7 @@ import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { figure } from './lib.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FRAMES = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 20_000);
@@ -100,7 +101,7 @@ try {
   const genStart = performance.now();
   generate();
   const files = readdirSync(captures).length;
-  console.log(`capture: ${files} frames (${UNIQUE} distinct, hard-linked), generated in ${((performance.now() - genStart) / 1000).toFixed(1)} s`);
+  console.log(`# capture: ${files} frames (${UNIQUE} distinct, hard-linked), generated in ${((performance.now() - genStart) / 1000).toFixed(1)} s`);
   const r = await measure();
   if (r.code !== 0) {
     console.error(`vpt exited ${r.code}: ${r.stderr}`);
@@ -110,12 +111,13 @@ try {
     const mb = (kb) => (kb / 1024).toFixed(1);
     const at = (fraction) => r.samples[Math.min(r.samples.length - 1, Math.floor(r.samples.length * fraction))]?.rss ?? 0;
     const d = summary.devices[0];
-    console.log(`replay: ${summary.frames} frames in ${(r.wallMs / 1000).toFixed(1)} s wall, ${summary.framesPerSecond.toFixed(1)} frames/s (analysis), ${d.events.length} events, ${d.zaps.length} zaps`);
-    console.log(`rss MB at 10/25/50/75/100% of the run: ${[0.1, 0.25, 0.5, 0.75, 0.999].map((f) => mb(at(f))).join(' / ')}`);
-    console.log(`peak RSS (VmHWM): ${mb(r.hwmKb)} MB (budget ${BUDGET_MB} MB): ${r.hwmKb / 1024 < BUDGET_MB ? 'OK' : 'OVER BUDGET'}`);
+    console.log(`# replay: ${summary.frames} frames in ${(r.wallMs / 1000).toFixed(1)} s wall, ${d.events.length} events, ${d.zaps.length} zaps`);
+    console.log(`# rss MB at 10/25/50/75/100% of the run: ${[0.1, 0.25, 0.5, 0.75, 0.999].map((f) => mb(at(f))).join(' / ')}`);
+    figure('replay-peak-rss-mb', r.hwmKb / 1024, 'MB', { name: 'budget', value: BUDGET_MB }, `VmHWM over ${summary.frames} frames`);
+    figure('replay-long-fps', summary.framesPerSecond, 'frames/s', undefined, 'analysis rate of the same replay');
     if (r.hwmKb / 1024 >= BUDGET_MB) process.exitCode = 1;
   }
 } finally {
-  if (KEEP) console.log(`kept ${root}`);
+  if (KEEP) console.log(`# kept ${root}`);
   else rmSync(root, { recursive: true, force: true });
 }
