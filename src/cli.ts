@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { VptError, EXIT } from './core/errors.js';
+import { EXIT } from './core/errors.js';
+import { runToExit } from './exit.js';
 import { parseDuration, parseInteger, parseNumber, parseSize } from './core/units.js';
 import type { GlobalFlags, Ui } from './ui.js';
 
@@ -218,40 +219,25 @@ export function buildProgram(hooks: ProgramHooks): Command {
   return program;
 }
 
-/** Entry point used by bin/vpt. The only place that ends the process. */
+/** Entry point used by bin/vpt. With src/exit.ts, the only place that ends the process. */
 export async function main(argv: string[]): Promise<void> {
   let code: number = EXIT.ok;
-  const verbose = argv.includes('-v') || argv.includes('--verbose');
-  // `vpt ... | head` closes stdout early: that is not an error worth a stack trace.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(code);
-  });
   const program = buildProgram({ onExit: (c) => (code = c) });
-  try {
-    await program.parseAsync(argv);
-  } catch (err) {
-    code = errorExitCode(err, verbose);
-  }
-  process.exitCode = code;
-  // Give stdout a chance to drain when piped; a stray handle must not keep a cron job alive.
-  setTimeout(() => process.exit(code), 2000).unref();
+  await runToExit(argv, async () => {
+    try {
+      await program.parseAsync(argv);
+    } catch (err) {
+      // commander already printed help, the version, or its own one-line error.
+      if (err instanceof CommanderError) return commanderExitCode(err);
+      throw err;
+    }
+    return code;
+  });
 }
 
-function errorExitCode(err: unknown, verbose: boolean): number {
-  if (err instanceof CommanderError) {
-    // commander already printed help, the version, or its own one-line error.
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
-      return EXIT.ok;
-    }
-    return EXIT.usage;
+function commanderExitCode(err: CommanderError): number {
+  if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
+    return EXIT.ok;
   }
-  if (err instanceof VptError) {
-    process.stderr.write(`vpt: ${err.message}\n`);
-    if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
-    return err.exitCode;
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`vpt: unexpected error: ${message}${verbose ? '' : ' (run with --verbose for details)'}\n`);
-  if (verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
-  return EXIT.unknown;
+  return EXIT.usage;
 }

@@ -1,0 +1,68 @@
+import { parseArgs } from 'node:util';
+import { runToExit } from './exit.js';
+import { parseInteger, parseSize } from './core/units.js';
+
+/**
+ * `vpt investigate --health` is what a timer runs every 30 s on every host, so it skips commander
+ * and the full CLI (about 30 ms of each sample here): the health flags are read with node's own
+ * parseArgs and handed to the same command module with the same option names. Anything else
+ * (another flag, --help, a value that does not parse) goes to the full CLI in src/cli.ts, so usage
+ * errors and help keep one wording. test/cli/health-fast-path.test.ts checks that both parsers give
+ * the command the same options.
+ */
+
+const HEALTH_FLAGS = {
+  health: { type: 'boolean' },
+  'log-dir': { type: 'string' },
+  'stream-root': { type: 'string' },
+  processes: { type: 'string', multiple: true },
+  'memory-alert': { type: 'string' },
+  for: { type: 'string' },
+  prom: { type: 'string' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  verbose: { type: 'boolean', short: 'v' },
+  'no-color': { type: 'boolean' },
+} as const;
+
+/**
+ * The options commander would give `investigate` for these arguments (everything after `vpt`), or
+ * undefined when they are not a plain health sample.
+ */
+export function healthFastOptions(args: string[], env: NodeJS.ProcessEnv): Record<string, unknown> | undefined {
+  if (args[0] !== 'investigate') return undefined;
+  let values;
+  try {
+    ({ values } = parseArgs({ args: args.slice(1), options: HEALTH_FLAGS, strict: true, allowPositionals: false }));
+  } catch {
+    return undefined;
+  }
+  if (values.health !== true) return undefined;
+  try {
+    return {
+      health: true,
+      logDir: values['log-dir'] ?? env.VPT_LOG_DIR,
+      streamRoot: values['stream-root'] ?? env.VPT_STREAM_ROOT ?? '/var/www/html/stream',
+      processes: values.processes?.flatMap((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+      memoryAlert: values['memory-alert'] === undefined ? 1024 ** 3 : parseSize(values['memory-alert'], '--memory-alert'),
+      for: values.for === undefined ? 1 : parseInteger(values.for, '--for', 1, 1000),
+      prom: values.prom,
+      json: values.json,
+      quiet: values.quiet,
+      verbose: values.verbose,
+      color: values['no-color'] !== true,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Entry point used by bin/vpt for `vpt investigate ... --health ...`. */
+export async function main(argv: string[]): Promise<void> {
+  const options = healthFastOptions(argv.slice(2), process.env);
+  if (!options) return (await import('./cli.js')).main(argv);
+  await runToExit(argv, async () => {
+    const [{ createUi }, { run }] = await Promise.all([import('./ui.js'), import('./commands/investigate.js')]);
+    return run(options, createUi(options));
+  });
+}
