@@ -96,6 +96,10 @@ export function unitArgs(options: Record<string, unknown>): string[] {
     else args.push(flag, format ? format(value) : String(value));
   }
   if (options.audio === false) args.push('--no-audio');
+  // The global output flags change what the service writes to the journal: keep them too.
+  if (options.json === true) args.push('--json');
+  if (options.quiet === true) args.push('--quiet');
+  if (options.verbose === true) args.push('--verbose');
   return args;
 }
 

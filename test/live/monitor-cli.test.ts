@@ -41,4 +41,9 @@ describe('unitArgs', () => {
       'monitor', '--macroblocks', '--incident-delay', '90s', '--sweep-interval', '30min', '--memory-log-interval', '1500ms', '--memory-alert', '512M',
     ]);
   });
+
+  it('keeps the output flags the operator gave (--json lines in the journal)', () => {
+    expect(unitArgs({ devices: ['capture1'], json: true, quiet: true })).toEqual(['monitor', '--devices', 'capture1', '--json', '--quiet']);
+    expect(unitArgs({ verbose: true, json: false })).toEqual(['monitor', '--verbose']);
+  });
 });
