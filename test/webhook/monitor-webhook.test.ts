@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResultPromise } from 'execa';
@@ -68,7 +69,7 @@ describe('vpt monitor --webhook (runLive in a child process, real SQLite, real H
     await capture.write('ok', 3);
     await vi.waitFor(() => expect(endpoint.deliveredKeys()).toEqual(new Set(['1:incident_opened', '1:incident_resolved'])), WAIT);
     const opened = endpoint.received.find((r) => r.body.event === 'incident_opened')!.body;
-    expect(opened).toMatchObject({ id: 1, device: 'capture1', type: 'freeze', status: 'open', resolved_at: null });
+    expect(opened).toMatchObject({ id: 1, host: os.hostname(), device: 'capture1', type: 'freeze', status: 'open', resolved_at: null });
 
     await endpoint.down();
     await capture.write('blackscreen', 10);

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Incident, OutboxEvent } from '../incidents/incident-store.js';
 
 /** One notification waiting to be delivered (an `outbox` row). */
@@ -29,8 +30,10 @@ export interface Outbox {
 
 /** The JSON body POSTed for one row. Times are ISO 8601 on the frame clock. */
 export interface WebhookPayload {
-  /** The incident id: both notifications of one incident carry it. */
+  /** The incident id: both notifications of one incident carry it (unique per host, not across a fleet). */
   id: number;
+  /** The host that recorded the incident (os.hostname()): a fleet's receiver pairs and dedupes per host. */
+  host: string;
   event: OutboxEvent;
   device: string;
   type: string;
@@ -45,10 +48,11 @@ export interface WebhookPayload {
   delivery_id: number;
 }
 
-export function toWebhookPayload(row: OutboxRow): WebhookPayload {
+export function toWebhookPayload(row: OutboxRow, host: string = hostname()): WebhookPayload {
   const i = row.incident;
   return {
     id: row.incidentId,
+    host,
     event: row.event,
     device: i.device,
     type: i.type,
