@@ -2,7 +2,9 @@ import { execa, type ResultPromise } from 'execa';
 import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { AUDIO_CHECK_TIMEOUT_MS } from '../../src/core/audio/analyze-segment.js';
+import { ZAP_MERGE_TIMEOUT_MS } from '../../src/core/audio/zap-audio.js';
 import { STORE_RETRY_MS } from '../../src/core/incidents/incident-tracker.js';
 import { DEFAULT_QUEUE_LIMIT } from '../../src/core/live/frame-queue.js';
 import { makeTempDir, REPO_ROOT } from '../helpers/run-vpt.js';
@@ -68,50 +70,75 @@ async function burst(rig: FaultRig, from: number, count: number): Promise<void> 
 }
 
 describe('vpt monitor, live: processes around it', () => {
-  it('a hanging ffmpeg (ignoring SIGTERM) is killed at the audio check timeout; frames are analysed meanwhile and after', async () => {
+  it('a hanging ffmpeg (ignoring SIGTERM) is killed at its timeout, for the audio check and for the zap confirmation; frames are analysed meanwhile and after', async () => {
     const rig = await newRig();
-    // A stand-in ffmpeg first on the monitor's PATH: answers the start-up probe, hangs on the audio check.
+    // A stand-in ffmpeg first on the monitor's PATH: answers the start-up probe, hangs on anything else.
     const bin = path.join(rig.root, 'bin');
-    const pids = path.join(rig.root, 'ffmpeg.pids');
+    const runs = path.join(rig.root, 'ffmpeg.runs');
     await mkdir(bin);
     await writeFile(
       path.join(bin, 'ffmpeg'),
-      `#!/bin/sh\ncase "$*" in *-version*) echo "ffmpeg version stand-in"; exit 0;; esac\necho $$ >> '${pids}'\ntrap '' TERM\nexec sleep 600\n`,
+      `#!/bin/sh\ncase "$*" in *-version*) echo "ffmpeg version stand-in"; exit 0;; esac\necho "$$ $*" >> '${runs}'\ntrap '' TERM\nexec sleep 600\n`,
     );
     await chmod(path.join(bin, 'ffmpeg'), 0o755);
     await mkdir(path.join(rig.live, 'segments'));
-    await writeFile(path.join(rig.live, 'segments', 'segment_000000000.ts'), 'not read by the stand-in');
+    for (let i = 0; i < 6; i++) await writeFile(path.join(rig.live, 'segments', `segment_00000000${i}.ts`), 'not read by the stand-in');
     await rig.start([], { audio: true, env: { PATH: `${bin}:${process.env.PATH}` } });
     const started = Date.now();
-    // Frames 1..9: frame 5 starts second 1, whose check reads segment 0 and hangs.
-    await rig.expectAnalysed(await rig.writeGood(1, 9));
-    const pid = await (async () => {
+    /** The stand-in run whose arguments match, once it has started. */
+    const run = async (args: RegExp): Promise<number> => {
+      const deadline = Date.now() + 10_000;
       for (;;) {
-        const text = await readFile(pids, 'utf8').catch(() => '');
-        if (text.trim()) return Number(text.trim().split('\n')[0]);
+        const line = (await readFile(runs, 'utf8').catch(() => '')).split('\n').find((l) => args.test(l));
+        if (line) return Number(line.split(' ')[0]);
+        if (Date.now() > deadline) throw new Error(`no ffmpeg run matching ${args}`);
         await new Promise((r) => setTimeout(r, 50));
       }
-    })();
-    expect(alive(pid)).toBe(true);
-    // Frames go on while ffmpeg hangs (live checks never make a frame wait).
-    await rig.expectAnalysed(await rig.writeGood(10, 5));
-    expect(alive(pid)).toBe(true);
-    const line = await rig.monitor.waitForStderr(/audio check of/, AUDIO_CHECK_TIMEOUT_MS + 10_000);
-    expect(line).toBe(`warning: [capture1] audio check of segment_000000000.ts failed: ffmpeg timed out after ${AUDIO_CHECK_TIMEOUT_MS} ms`);
+    };
+    const gone = (pid: number, withinMs: number) =>
+      new Promise<void>((resolve, reject) => {
+        const deadline = Date.now() + withinMs;
+        const poll = () => (!alive(pid) ? resolve() : Date.now() > deadline ? reject(new Error(`stand-in ffmpeg ${pid} still alive`)) : setTimeout(poll, 50));
+        poll();
+      });
+    // Frames 1..9: frame 5 starts second 1, whose audio check reads segment 0 and hangs.
+    await rig.expectAnalysed(await rig.writeGood(1, 9));
+    const checkPid = await run(/volumedetect/);
+    // Frames 10..14 black (a 1 s blackscreen: a zap candidate), then the picture again: the zap
+    // confirmation merges segments 2..4 with ffmpeg, which hangs too.
+    const black = await sharp({ create: { width: 320, height: 180, channels: 3, background: '#000' } }).jpeg().toBuffer();
+    const blackCapture = await sharp({ create: { width: 1280, height: 720, channels: 3, background: '#000' } }).jpeg().toBuffer();
+    for (let s = 10; s <= 14; s++) await rig.write(s, blackCapture, black);
+    for (let s = 10; s <= 14; s++) await rig.waitForFrame(s);
+    const after = await rig.writeGood(15, 5);
+    for (const s of after) await rig.waitForFrame(s);
+    const mergePid = await run(/-f concat/);
+    expect(alive(checkPid) && alive(mergePid)).toBe(true);
+
+    const checkLine = await rig.monitor.waitForStderr(/audio check of/, AUDIO_CHECK_TIMEOUT_MS + 10_000);
+    expect(checkLine).toBe(`warning: [capture1] audio check of segment_000000000.ts failed: ffmpeg timed out after ${AUDIO_CHECK_TIMEOUT_MS} ms`);
     expect(Date.now() - started).toBeGreaterThanOrEqual(AUDIO_CHECK_TIMEOUT_MS);
     // It ignored SIGTERM: execa's SIGKILL follows 2 s after the timeout.
-    await new Promise<void>((resolve, reject) => {
-      const deadline = Date.now() + 5_000;
-      const poll = () => (!alive(pid) ? resolve() : Date.now() > deadline ? reject(new Error(`stand-in ffmpeg ${pid} still alive`)) : setTimeout(poll, 50));
-      poll();
-    });
-    await rig.expectAnalysed(await rig.writeGood(15, 5));
-    expect(rig.monitor.stderr.filter((l) => l.includes('audio check'))).toEqual([line]);
+    await gone(checkPid, 5_000);
+    // Frames go on while the zap merge still hangs (zap checks run off the frame queue).
+    expect(alive(mergePid)).toBe(true);
+    await rig.expectAnalysed(await rig.writeGood(20, 3));
+
+    const zapLine = await rig.monitor.waitForStderr(/zap audio check of/, ZAP_MERGE_TIMEOUT_MS + 10_000);
+    expect(zapLine).toBe(`warning: [capture1] zap audio check of capture_000000015.jpg failed: merging segments failed: timed out after ${ZAP_MERGE_TIMEOUT_MS} ms`);
+    await gone(mergePid, 5_000);
+    const zap = await rig.monitor.waitForEvent((e) => e.event === 'zap', 'the zap result');
+    expect(zap).toMatchObject({ device: 'capture1', event_type: 'blackscreen', audio_check: 'error', continuous_audio: null });
+    await rig.expectAnalysed(await rig.writeGood(23, 3));
+    // One line per hang; nothing else about ffmpeg.
+    expect(rig.monitor.stderr.filter((l) => /ffmpeg|audio check/.test(l))).toEqual([checkLine, zapLine]);
     rig.expectAlive();
     rig.expectNoStackTrace();
     await expectNoPartialFiles(rig.metadata);
+    // The merge's temp files were removed after the kill; the whole temp folder goes at exit.
+    expect(await readdir(path.join(rig.tmpDir, `vpt-${rig.monitor.pid}`))).toEqual([]);
     await expectCleanStop(rig);
-  }, 60_000);
+  }, 90_000);
 
   it('the incident database locked by another process (BEGIN EXCLUSIVE) when an incident should open: one line, frames go on, the incident opens once the lock is gone', async () => {
     const rig = await newRig();
