@@ -8,7 +8,7 @@ const name = (sequence: number) => `capture_${String(sequence).padStart(9, '0')}
 /**
  * Write one frame the way ffmpeg's image2 muxer does with atomic writing:
  * `<name>.jpg.tmp` first, its mtime set to the frame's capture time, then
- * renamed into place (and the thumbnail likewise). `content` is the JPEG
+ * renamed into place (the thumbnail likewise, before the capture). `content` is the JPEG
  * bytes (a real fixture) or any placeholder for watcher-only tests.
  */
 export async function writeFrameLikeFfmpeg(
@@ -18,15 +18,17 @@ export async function writeFrameLikeFfmpeg(
   content: Uint8Array | string = 'jpeg',
   thumbnail?: Uint8Array | string,
 ): Promise<string> {
-  const captures = path.join(liveDir, 'captures');
-  await mkdir(captures, { recursive: true });
-  const target = path.join(captures, `${name(sequence)}.jpg`);
-  await writeRenamed(target, content, timeMs);
+  // The thumbnail first, as the farm's ffmpeg does: the capture's rename is what the monitor reacts to,
+  // and a thumbnail landing after it would make the frame look thumbnail-less.
   if (thumbnail !== undefined) {
     const thumbs = path.join(liveDir, 'thumbnails');
     await mkdir(thumbs, { recursive: true });
     await writeRenamed(path.join(thumbs, `${name(sequence)}_thumbnail.jpg`), thumbnail, timeMs);
   }
+  const captures = path.join(liveDir, 'captures');
+  await mkdir(captures, { recursive: true });
+  const target = path.join(captures, `${name(sequence)}.jpg`);
+  await writeRenamed(target, content, timeMs);
   return target;
 }
 

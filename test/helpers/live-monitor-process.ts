@@ -13,8 +13,10 @@ export interface MonitorProcess {
   waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<string>;
 }
 
-export function startMonitor(args: string[], env: Record<string, string>): MonitorProcess {
-  const child = execa(VPT_BIN, ['monitor', '--json', '--verbose', ...args], {
+/** `prefix`: a command the monitor runs under (`setpriv ...`, `unshare ... sh -c ... exec "$@"`); it must exec the monitor so `pid` is the monitor's. */
+export function startMonitor(args: string[], env: Record<string, string>, options: { prefix?: string[] } = {}): MonitorProcess {
+  const [program, ...before] = [...(options.prefix ?? []), VPT_BIN];
+  const child = execa(program!, [...before, 'monitor', '--json', '--verbose', ...args], {
     reject: false,
     env: { NO_COLOR: '1', ...env },
     stdin: 'ignore',

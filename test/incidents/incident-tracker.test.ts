@@ -1,7 +1,9 @@
+import Database from 'better-sqlite3';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INCIDENT_TYPES } from '../../src/core/events/types.js';
-import { IncidentStore } from '../../src/core/incidents/incident-store.js';
-import { IncidentTracker, type IncidentRecord } from '../../src/core/incidents/incident-tracker.js';
+import { INCIDENTS_DB_FILE, IncidentStore } from '../../src/core/incidents/incident-store.js';
+import { IncidentTracker, STORE_RETRY_MS, type IncidentRecord } from '../../src/core/incidents/incident-tracker.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 
 const T0 = Date.parse('2025-10-17T14:30:00.000Z');
@@ -93,5 +95,85 @@ describe('IncidentTracker', () => {
     for (const { device, type } of tracker.openEntries()) tracker.eventEnded(device, type, T0 + 20_000_000);
     expect(tracker.size).toBe(0);
     expect(store.openIncidents()).toEqual([]);
+  });
+});
+
+describe('IncidentTracker, database locked by another connection', () => {
+  let dir: { dir: string; cleanup: () => Promise<void> };
+  let locked: IncidentStore;
+  let other: Database.Database;
+  let wall: number;
+  let lockedErrors: number;
+  let backs: number;
+  let held: IncidentTracker;
+  let heldRecords: IncidentRecord[];
+
+  beforeEach(async () => {
+    dir = await makeTempDir('vpt-tracker-locked-');
+    locked = IncidentStore.openInDir(dir.dir, { busyTimeoutMs: 10 });
+    other = new Database(path.join(dir.dir, INCIDENTS_DB_FILE));
+    wall = 1_000_000;
+    lockedErrors = 0;
+    backs = 0;
+    heldRecords = [];
+    held = new IncidentTracker({
+      store: locked,
+      incidentDelayMs: 30_000,
+      onRecord: (r) => heldRecords.push(r),
+      onStoreLocked: () => lockedErrors++,
+      onStoreBack: () => backs++,
+      now: () => wall,
+    });
+  });
+  afterEach(async () => {
+    if (other.inTransaction) other.exec('ROLLBACK');
+    other.close();
+    locked.close();
+    await dir.cleanup();
+  });
+
+  it('holds an open while locked (reported once), tries again only after STORE_RETRY_MS, and opens once free', () => {
+    other.exec('BEGIN EXCLUSIVE');
+    for (let t = T0 + 30_000; t < T0 + 35_000; t += FRAME_MS) expect(held.eventOngoing('capture1', 'freeze', T0, t)).toBeUndefined();
+    expect(lockedErrors).toBe(1);
+    other.exec('COMMIT');
+    // Free now, but the retry time has not come: no write yet.
+    expect(held.eventOngoing('capture1', 'freeze', T0, T0 + 35_200)).toBeUndefined();
+    wall += STORE_RETRY_MS;
+    const opened = held.eventOngoing('capture1', 'freeze', T0, T0 + 35_400);
+    expect(opened).toMatchObject({ device: 'capture1', type: 'freeze', openedAt: T0 + 35_400 });
+    expect(backs).toBe(1);
+    expect(heldRecords.map((r) => r.kind)).toEqual(['incident_opened']);
+  });
+
+  it('keeps a resolution refused while locked (at most one per device and type) and writes it once free', () => {
+    for (const device of ['capture1', 'capture2']) for (const type of INCIDENT_TYPES) held.eventOngoing(device, type, T0, T0 + 30_000);
+    expect(held.size).toBe(2 * INCIDENT_TYPES.length);
+    other.exec('BEGIN EXCLUSIVE');
+    // Many events end and restart while locked: the held resolutions stay one per key.
+    for (let round = 0; round < 50; round++) {
+      for (const device of ['capture1', 'capture2']) {
+        for (const type of INCIDENT_TYPES) {
+          const start = T0 + 100_000 * (round + 1);
+          held.eventEnded(device, type, start - 1);
+          held.eventOngoing(device, type, start, start + 30_000);
+        }
+      }
+      wall += STORE_RETRY_MS;
+      expect(held.pendingCount).toBeLessThanOrEqual(2 * INCIDENT_TYPES.length);
+    }
+    expect(held.pendingCount).toBe(2 * INCIDENT_TYPES.length);
+    expect(locked.openIncidents()).toHaveLength(2 * INCIDENT_TYPES.length);
+    expect(lockedErrors).toBe(1);
+    other.exec('COMMIT');
+    wall += STORE_RETRY_MS;
+    held.retryPending();
+    expect(held.pendingCount).toBe(0);
+    expect(locked.openIncidents()).toEqual([]);
+    const resolved = heldRecords.filter((r) => r.kind === 'incident_resolved');
+    expect(resolved).toHaveLength(2 * INCIDENT_TYPES.length);
+    // Resolved at the end the tracker saw first, not at the time it could finally write.
+    for (const r of resolved) expect(r.incident.resolvedAt).toBe(T0 + 100_000 - 1);
+    expect(backs).toBe(1);
   });
 });

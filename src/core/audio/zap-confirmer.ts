@@ -183,7 +183,7 @@ export class ZapConfirmer {
         audio_check: audio.state,
         banner_seen: job.bannerSeen,
       };
-      if (audio.error) this.logger.warn(`[${job.device}] zap audio check failed: ${audio.error}`);
+      if (audio.error) this.logger.warn(`[${job.device}] zap audio check of ${job.endFrame} failed: ${audio.error}`);
       await writeFileAtomic(marker, `${JSON.stringify({ status: 'done', ...base, ...result, checked_at: new Date().toISOString() })}\n`);
       this.checked++;
       this.remember(job.device, result);

@@ -7,6 +7,12 @@ import { migrate } from './schema.js';
 export const INCIDENTS_DB_FILE = 'incidents.db';
 /** How long a write waits for another connection's lock before giving up with a clear error. */
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+/**
+ * The running live monitor's wait: better-sqlite3 is synchronous, so a wait
+ * stalls every device's analysis; the tracker retries later instead
+ * (STORE_RETRY_MS). Our own transactions take microseconds.
+ */
+export const LIVE_BUSY_TIMEOUT_MS = 250;
 
 export type IncidentStatus = 'open' | 'resolved';
 /** Why an incident was resolved: its event ended, the monitor restarted, or the device is no longer monitored. */
@@ -192,6 +198,11 @@ export class IncidentStore {
         .filter((i) => !keep.has(i.device))
         .map((i) => this.resolveRow(i.id, at, reason, [])!),
     );
+  }
+
+  /** How long a write waits for another connection's lock from now on (the live monitor shortens it: a wait blocks every device). */
+  setBusyTimeout(ms: number): void {
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(ms))}`);
   }
 
   close(): void {

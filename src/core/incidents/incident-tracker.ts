@@ -1,8 +1,10 @@
 import type { IncidentType } from '../events/types.js';
-import type { Incident, ResolveReason } from './incident-store.js';
+import { IncidentStoreLockedError, type Incident, type ResolveReason } from './incident-store.js';
 
 /** DESIGN.md: an event that persists this long opens an incident (`--incident-delay`). */
 export const DEFAULT_INCIDENT_DELAY_MS = 30_000;
+/** After the database was found locked by another process, the next write is tried this much later (wall clock). */
+export const STORE_RETRY_MS = 5_000;
 
 /** The part of IncidentStore the tracker needs (the store satisfies it). */
 export interface IncidentWriter {
@@ -18,6 +20,19 @@ export interface IncidentTrackerOptions {
   store: IncidentWriter;
   incidentDelayMs?: number;
   onRecord?: (record: IncidentRecord) => void;
+  /** The store is locked by another process (once per episode): changes are held and retried. */
+  onStoreLocked?: (err: IncidentStoreLockedError) => void;
+  /** The store took writes again after being locked. */
+  onStoreBack?: () => void;
+  /** Wall clock for the retry delay (tests inject one). */
+  now?: () => number;
+}
+
+interface PendingResolve {
+  incidentId: number;
+  at: number;
+  reason: ResolveReason;
+  evidence: readonly string[];
 }
 
 interface OpenEntry {
@@ -38,11 +53,39 @@ export class IncidentTracker {
   private readonly delayMs: number;
   private readonly onRecord: (record: IncidentRecord) => void;
   private readonly open = new Map<string, OpenEntry>();
+  /**
+   * Resolutions the store refused while locked, written on a later call.
+   * At most one per device and type (a key's next incident waits for its
+   * pending resolution), so bounded like `open`.
+   */
+  private readonly pending = new Map<string, PendingResolve>();
+  private readonly options: IncidentTrackerOptions;
+  private readonly now: () => number;
+  private lockedUntil = Number.NEGATIVE_INFINITY;
+  private locked = false;
 
   constructor(options: IncidentTrackerOptions) {
+    this.options = options;
     this.store = options.store;
     this.delayMs = options.incidentDelayMs ?? DEFAULT_INCIDENT_DELAY_MS;
     this.onRecord = options.onRecord ?? (() => undefined);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Resolutions held while the store was locked (bounded by devices x types). */
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  /** Write the resolutions held while the store was locked, if its retry time has come. */
+  retryPending(): void {
+    for (const [key, p] of [...this.pending]) {
+      if (this.waiting()) return;
+      const incident = this.tryWrite(() => this.store.resolve(p.incidentId, p.at, p.reason, p.evidence));
+      if (incident === LOCKED) return;
+      this.pending.delete(key);
+      if (incident) this.onRecord({ kind: 'incident_resolved', incident });
+    }
   }
 
   /**
@@ -59,10 +102,17 @@ export class IncidentTracker {
       this.resolveEntry(key, current, startTimeMs, 'cleared', []);
     }
     if (nowMs - startTimeMs < this.delayMs) return undefined;
-    const incident = this.store.open(device, type, nowMs, evidence, {
-      event_start: new Date(startTimeMs).toISOString(),
-      incident_delay_ms: this.delayMs,
-    });
+    this.retryPending();
+    // The store would hand back the still-open previous incident: wait until its resolution is written.
+    if (this.pending.has(key) || this.waiting()) return undefined;
+    const incident = this.tryWrite(() =>
+      this.store.open(device, type, nowMs, evidence, {
+        event_start: new Date(startTimeMs).toISOString(),
+        incident_delay_ms: this.delayMs,
+      }),
+    );
+    // Locked: the event is still ongoing, so a later frame tries again.
+    if (incident === LOCKED) return undefined;
     this.open.set(key, { incidentId: incident.id, eventStart: startTimeMs });
     this.onRecord({ kind: 'incident_opened', incident });
     return incident;
@@ -90,11 +140,43 @@ export class IncidentTracker {
 
   private resolveEntry(key: string, entry: OpenEntry, at: number, reason: ResolveReason, evidence: readonly string[]): Incident | undefined {
     this.open.delete(key);
-    const incident = this.store.resolve(entry.incidentId, at, reason, evidence);
+    const held: PendingResolve = { incidentId: entry.incidentId, at, reason, evidence };
+    const incident = this.waiting() ? LOCKED : this.tryWrite(() => this.store.resolve(entry.incidentId, at, reason, evidence));
+    if (incident === LOCKED) {
+      this.pending.set(key, held);
+      return undefined;
+    }
     if (incident) this.onRecord({ kind: 'incident_resolved', incident });
     return incident;
   }
+
+  private waiting(): boolean {
+    return this.now() < this.lockedUntil;
+  }
+
+  /** One store write; LOCKED when another process holds the database (reported once per episode). */
+  private tryWrite<T>(write: () => T): T | typeof LOCKED {
+    let result: T;
+    try {
+      result = write();
+    } catch (err) {
+      if (!(err instanceof IncidentStoreLockedError)) throw err;
+      this.lockedUntil = this.now() + STORE_RETRY_MS;
+      if (!this.locked) {
+        this.locked = true;
+        this.options.onStoreLocked?.(err);
+      }
+      return LOCKED;
+    }
+    if (this.locked) {
+      this.locked = false;
+      this.options.onStoreBack?.();
+    }
+    return result;
+  }
 }
+
+const LOCKED = Symbol('locked');
 
 // NUL cannot appear in a device name (refused at the CLI), so it separates safely.
 const keyOf = (device: string, type: IncidentType): string => `${device}\u0000${type}`;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { SweeperRegistry, formatSweepLine } from '../cache/sweeper-registry.js';
 import type { IncidentType } from '../events/types.js';
 import { preserveEvidence } from '../evidence.js';
-import { IncidentTracker, type IncidentRecord, type IncidentWriter } from '../incidents/incident-tracker.js';
+import { IncidentTracker, STORE_RETRY_MS, type IncidentRecord, type IncidentWriter } from '../incidents/incident-tracker.js';
 import type { Logger } from '../logger.js';
 import { exceedsAlert, formatMemoryAlert, formatMemoryLine, readSelfMemory } from '../memory/self-memory.js';
 import { CaptureWatcher, type CapturedFrame, type WatcherRecord } from './capture-watcher.js';
@@ -64,6 +64,10 @@ export class LiveMonitor {
       store: options.store,
       incidentDelayMs: options.incidentDelayMs,
       onRecord: (record) => this.emitIncident(record),
+      now: this.now,
+      onStoreLocked: (err) =>
+        options.logger.warn(`incident database locked: ${err.message}; incident changes are held and retried every ${STORE_RETRY_MS / 1000} s`),
+      onStoreBack: () => options.logger.info('incident database writable again: held incident changes written'),
     });
   }
 
@@ -193,6 +197,7 @@ export class LiveMonitor {
         this.incidents.eventEnded(device, t.type, endMs, lastEvidence);
       }
     }
+    this.incidents.retryPending();
     state.ongoing = new Set(outcome.ongoing.map((o) => o.type));
     for (const o of outcome.ongoing) {
       this.incidents.eventOngoing(device, o.type, o.startMs, outcome.timeMs, state.evidence.get(o.type) ?? []);

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { Incident } from '../incidents/incident-store.js';
-import { IncidentStore } from '../incidents/incident-store.js';
+import { IncidentStore, LIVE_BUSY_TIMEOUT_MS } from '../incidents/incident-store.js';
 import { acquireInstanceLock, type InstanceLock } from '../lifecycle/instance-lock.js';
 import { createProcessTempDir, removeDeadProcessTempDirs, removeProcessTempDirSync } from '../lifecycle/process-temp-dir.js';
 import { removeStaleZapMarker } from '../lifecycle/zap-marker-cleanup.js';
@@ -56,6 +56,8 @@ export async function openMonitorResources(options: MonitorResourcesOptions): Pr
       ...store.resolveForDevicesNotIn(options.devices, 'device_removed', at),
       ...store.resolveAllOpen('restart', at),
     ];
+    // Start-up waited up to DEFAULT_BUSY_TIMEOUT_MS; from here on a locked database is retried, not waited for.
+    store.setBusyTimeout(LIVE_BUSY_TIMEOUT_MS);
     const removedZapMarkers: string[] = [];
     for (const device of options.devices) {
       const folders = await liveFolders(path.join(options.streamRoot, device));

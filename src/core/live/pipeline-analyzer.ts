@@ -8,8 +8,9 @@ import { INCIDENT_TYPES, type IncidentType } from '../events/types.js';
 import { configureSharp } from '../frames/image-loader.js';
 import { deviceFps, isVncDevice } from '../layout/device-fps.js';
 import type { Logger } from '../logger.js';
-import { isChunkFrame, thumbnailFileName } from '../layout/frame-names.js';
-import { ChunkWriter, chunkEntryFromFrameRecord } from '../pipeline/chunk-writer.js';
+import { isChunkFrame, metadataFileName, thumbnailFileName } from '../layout/frame-names.js';
+import { ChunkWriter, chunkEntryFromFrameRecord, chunkFilePath, chunkLocation } from '../pipeline/chunk-writer.js';
+import { errnoCode } from '../errors.js';
 import { DeviceAnalyzer as FrameAnalyzer, type FrameAnalysis } from '../pipeline/frame-analyzer.js';
 import { buildFrameRecord, writeFrameJson } from '../pipeline/frame-json.js';
 import { loadFrame } from '../pipeline/frame-loader.js';
@@ -47,6 +48,8 @@ class PipelineDeviceAnalyzer implements DeviceAnalyzer {
   private readonly analyzer: FrameAnalyzer;
   private readonly tracker: EventTracker;
   private readonly chunks: ChunkWriter;
+  private readonly chunksDir: string;
+  private readonly writes: WriteFailures;
   private readonly fps: number;
   /** The newest in-order analysis: a late frame reuses it (DESIGN.md backlog rule) instead of disturbing the freeze ring. */
   private last: FrameAnalysis | undefined;
@@ -63,7 +66,9 @@ class PipelineDeviceAnalyzer implements DeviceAnalyzer {
     this.analyzer = new FrameAnalyzer({ thresholds: options.thresholds, macroblocks: options.macroblocks });
     this.tracker = new EventTracker(device, options.minEventMs);
     this.fps = deviceFps(device, options.quality?.(device), options.fps);
-    this.chunks = new ChunkWriter(path.join(deviceDir, 'metadata'), {
+    this.chunksDir = path.join(deviceDir, 'metadata');
+    this.writes = new WriteFailures(device, options.onWarning, options.logger);
+    this.chunks = new ChunkWriter(this.chunksDir, {
       onCorrupt: (file, aside) => options.onWarning?.(`[${device}] corrupt chunk file ${file} set aside as ${path.basename(aside)}`),
     });
   }
@@ -82,7 +87,8 @@ class PipelineDeviceAnalyzer implements DeviceAnalyzer {
       });
       analysis = await this.analyzer.analyze(loaded, mode.sample);
     }
-    if (analysis.error !== undefined) this.options.onWarning?.(`[${this.device}] frame ${frame.sequence}: ${analysis.error}`);
+    // One line naming the file, as --replay words it.
+    if (analysis.error !== undefined) this.options.onWarning?.(`[${this.device}] ${path.basename(frame.path)}: ${analysis.error}`);
     const audio = this.audioFor(live);
     const transitions: EventTransition[] = [];
     let frameAudio = audio.carried();
@@ -111,16 +117,23 @@ class PipelineDeviceAnalyzer implements DeviceAnalyzer {
     const open = mode.late ? [] : this.tracker.openSequences(stamp);
     const record = buildFrameRecord({ analysis, timeMs: stamp.timeMs, ongoing: open, audio: frameAudio, zapping: audio.zapping() });
     const metadata = path.join(live, 'metadata');
-    if (this.metadataReady !== metadata) {
-      await fs.mkdir(metadata, { recursive: true });
-      this.metadataReady = metadata;
-    }
-    const written = await writeFrameJson(metadata, record, frame.sequence);
-    if (written.replacedCorrupt) this.options.onWarning?.(`[${this.device}] corrupt ${written.path} replaced`);
+    // A metadata folder that cannot be written (read-only, disk full) loses the files, not the analysis:
+    // events and incidents go on, and the failure is one line until writes succeed again.
+    await this.writes.attempt(path.join(metadata, metadataFileName(frame.sequence)), async () => {
+      if (this.metadataReady !== metadata) {
+        await fs.mkdir(metadata, { recursive: true });
+        this.metadataReady = metadata;
+      }
+      const written = await writeFrameJson(metadata, record, frame.sequence);
+      if (written.replacedCorrupt) this.options.onWarning?.(`[${this.device}] corrupt ${written.path} replaced`);
+    });
     if (isChunkFrame(frame.sequence, this.fps)) {
-      await this.chunks.add(chunkEntryFromFrameRecord(record), stamp.timeMs);
-      // Live: nothing waits in memory for the next frame of the chunk.
-      await this.chunks.flush();
+      const location = chunkFilePath(this.chunksDir, chunkLocation(stamp.timeMs));
+      await this.writes.attempt(location, async () => {
+        await this.chunks.add(chunkEntryFromFrameRecord(record), stamp.timeMs);
+        // Live: nothing waits in memory for the next frame of the chunk.
+        await this.chunks.flush();
+      });
     }
     const ongoing = open
       .filter((o) => o.confirmed && isIncidentType(o.type))
@@ -148,4 +161,51 @@ class PipelineDeviceAnalyzer implements DeviceAnalyzer {
     });
     return this.audio;
   }
+}
+
+/**
+ * A device's output writes (frame JSON, chunk files) that fail for a lasting
+ * reason (EACCES, EROFS, ENOSPC): the first failure of a kind is one warning
+ * naming the file, the following ones are counted, and the first success
+ * after them is one line saying writes are back. Holds two scalars.
+ */
+class WriteFailures {
+  private failing: string | undefined;
+  private failed = 0;
+
+  constructor(
+    private readonly device: string,
+    private readonly warn: ((message: string) => void) | undefined,
+    private readonly logger: Logger | undefined,
+  ) {}
+
+  async attempt(file: string, write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      const code = errnoCode(err);
+      // Only filesystem refusals are an output problem; anything else is a bug and propagates.
+      if (code === undefined) throw err;
+      this.failed++;
+      if (this.failing === code) {
+        this.logger?.debug(`[${this.device}] cannot write ${file}: ${describeFsError(err, code)}`);
+        return;
+      }
+      this.failing = code;
+      this.warn?.(`[${this.device}] cannot write ${file}: ${describeFsError(err, code)}; analysis goes on without it (reported once until writes succeed)`);
+      return;
+    }
+    if (this.failing !== undefined) {
+      this.logger?.info(`[${this.device}] metadata writes succeed again (${this.failed} failed while ${this.failing})`);
+      this.failing = undefined;
+      this.failed = 0;
+    }
+  }
+}
+
+/** `EACCES: permission denied, open '/x/.tmp-123'` -> `permission denied (EACCES)`: the temp file's name says nothing. */
+function describeFsError(err: unknown, code: string): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const what = /^[A-Z]+: ([^,]+)/.exec(message)?.[1];
+  return `${what ?? message} (${code})`;
 }

@@ -48,9 +48,14 @@ async function acquire(lockPath: string, options: LockOptions): Promise<string> 
       const handle = await fs.open(lockPath, 'wx', 0o644);
       try {
         await handle.writeFile(`${token}\n`);
-      } finally {
-        await handle.close();
+      } catch (err) {
+        // Disk full: the file was created but holds no token. It is ours (wx); left behind it would
+        // block every writer of this chunk until it turns stale.
+        await handle.close().catch(() => undefined);
+        await fs.rm(lockPath, { force: true }).catch(() => undefined);
+        throw err;
       }
+      await handle.close();
       return token;
     } catch (err) {
       if (errnoCode(err) !== 'EEXIST') throw err;

@@ -31,7 +31,7 @@ function reasonOf(err: unknown): string {
 }
 
 /**
- * Decode the thumbnail; when it is missing or broken, decode the 1280x720
+ * Decode the thumbnail; when it is missing, broken or not 320x180, decode the 1280x720
  * capture shrunk to 320x180 instead (libjpeg shrink-on-load, then
  * nearest-neighbour, so it samples the same pixels ffmpeg's thumbnail
  * would have). Only a FrameDecodeError is a bad frame; anything else
@@ -48,7 +48,10 @@ export async function loadFrame(files: FrameFiles): Promise<LoadedFrame> {
   });
   let thumbProblem: string;
   try {
-    return done(await loadGrayImage(files.thumbnailPath), 'thumbnail', undefined);
+    const thumb = await loadGrayImage(files.thumbnailPath);
+    if (thumb.width === THUMBNAIL_SIZE.width && thumb.height === THUMBNAIL_SIZE.height) return done(thumb, 'thumbnail', undefined);
+    // Not ffmpeg's 320x180 sample: the detectors' thresholds and the freeze ring assume that size.
+    thumbProblem = `thumbnail wrong size ${thumb.width}x${thumb.height} (expected ${THUMBNAIL_SIZE.width}x${THUMBNAIL_SIZE.height})`;
   } catch (err) {
     thumbProblem = `thumbnail ${reasonOf(err)}`;
   }

@@ -1,0 +1,240 @@
+import { execa, type ResultPromise } from 'execa';
+import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { AUDIO_CHECK_TIMEOUT_MS } from '../../src/core/audio/analyze-segment.js';
+import { ZAP_MERGE_TIMEOUT_MS } from '../../src/core/audio/zap-audio.js';
+import { STORE_RETRY_MS } from '../../src/core/incidents/incident-tracker.js';
+import { DEFAULT_QUEUE_LIMIT } from '../../src/core/live/frame-queue.js';
+import { makeTempDir, REPO_ROOT } from '../helpers/run-vpt.js';
+import { expectNoPartialFiles, FaultRig, makeGoodFrames, type GoodFrames } from './fault-rig.js';
+
+/**
+ * Issue 7, faults of the processes around the monitor, on the real
+ * `vpt monitor` binary: a hanging ffmpeg, the incident database locked by
+ * another process, a burst of 2,000 frames, and SIGTERM in the middle of it.
+ */
+let good: GoodFrames;
+let cleanupGood: () => Promise<void>;
+const rigs: FaultRig[] = [];
+const children: ResultPromise[] = [];
+
+beforeAll(async () => {
+  const dir = await makeTempDir('vpt-faults-good-');
+  cleanupGood = dir.cleanup;
+  good = await makeGoodFrames(path.join(dir.dir, 'src'));
+}, 120_000);
+afterAll(async () => cleanupGood?.());
+afterEach(async () => {
+  for (const child of children.splice(0)) {
+    child.kill('SIGKILL');
+    await child;
+  }
+  for (const rig of rigs.splice(0)) await rig.cleanup();
+});
+
+async function newRig(): Promise<FaultRig> {
+  const rig = await FaultRig.create('vpt-faults-proc-', good);
+  rigs.push(rig);
+  return rig;
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function expectCleanStop(rig: FaultRig): Promise<void> {
+  const { exitCode, ms } = await rig.stop();
+  expect(exitCode).toBe(0);
+  expect(ms).toBeLessThan(5_000);
+  expect(await readdir(rig.tmpDir)).toEqual([]);
+  expect(await readdir(rig.stateDir)).not.toContain('monitor.lock');
+}
+
+/** `count` frames written as fast as the disk takes them (thumbnail-sized captures: the content is not the point). */
+async function burst(rig: FaultRig, from: number, count: number): Promise<void> {
+  for (let s = from; s < from + count; s += 50) {
+    await Promise.all(
+      Array.from({ length: Math.min(50, from + count - s) }, (_, i) => {
+        const thumb = good.thumbnails[(s + i) % good.thumbnails.length]!;
+        return rig.write(s + i, thumb, thumb);
+      }),
+    );
+  }
+}
+
+describe('vpt monitor, live: processes around it', () => {
+  it('a hanging ffmpeg (ignoring SIGTERM) is killed at its timeout, for the audio check and for the zap confirmation; frames are analysed meanwhile and after', async () => {
+    const rig = await newRig();
+    // A stand-in ffmpeg first on the monitor's PATH: answers the start-up probe, hangs on anything else.
+    const bin = path.join(rig.root, 'bin');
+    const runs = path.join(rig.root, 'ffmpeg.runs');
+    await mkdir(bin);
+    await writeFile(
+      path.join(bin, 'ffmpeg'),
+      `#!/bin/sh\ncase "$*" in *-version*) echo "ffmpeg version stand-in"; exit 0;; esac\necho "$$ $*" >> '${runs}'\ntrap '' TERM\nexec sleep 600\n`,
+    );
+    await chmod(path.join(bin, 'ffmpeg'), 0o755);
+    await mkdir(path.join(rig.live, 'segments'));
+    for (let i = 0; i < 6; i++) await writeFile(path.join(rig.live, 'segments', `segment_00000000${i}.ts`), 'not read by the stand-in');
+    await rig.start([], { audio: true, env: { PATH: `${bin}:${process.env.PATH}` } });
+    const started = Date.now();
+    /** The stand-in run whose arguments match, once it has started. */
+    const run = async (args: RegExp): Promise<number> => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const line = (await readFile(runs, 'utf8').catch(() => '')).split('\n').find((l) => args.test(l));
+        if (line) return Number(line.split(' ')[0]);
+        if (Date.now() > deadline) throw new Error(`no ffmpeg run matching ${args}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const gone = (pid: number, withinMs: number) =>
+      new Promise<void>((resolve, reject) => {
+        const deadline = Date.now() + withinMs;
+        const poll = () => (!alive(pid) ? resolve() : Date.now() > deadline ? reject(new Error(`stand-in ffmpeg ${pid} still alive`)) : setTimeout(poll, 50));
+        poll();
+      });
+    // Frames 1..9: frame 5 starts second 1, whose audio check reads segment 0 and hangs.
+    await rig.expectAnalysed(await rig.writeGood(1, 9));
+    const checkPid = await run(/volumedetect/);
+    // Frames 10..14 black (a 1 s blackscreen: a zap candidate), then the picture again: the zap
+    // confirmation merges segments 2..4 with ffmpeg, which hangs too.
+    const black = await sharp({ create: { width: 320, height: 180, channels: 3, background: '#000' } }).jpeg().toBuffer();
+    const blackCapture = await sharp({ create: { width: 1280, height: 720, channels: 3, background: '#000' } }).jpeg().toBuffer();
+    for (let s = 10; s <= 14; s++) await rig.write(s, blackCapture, black);
+    for (let s = 10; s <= 14; s++) await rig.waitForFrame(s);
+    const after = await rig.writeGood(15, 5);
+    for (const s of after) await rig.waitForFrame(s);
+    const mergePid = await run(/-f concat/);
+    expect(alive(checkPid) && alive(mergePid)).toBe(true);
+
+    const checkLine = await rig.monitor.waitForStderr(/audio check of/, AUDIO_CHECK_TIMEOUT_MS + 10_000);
+    expect(checkLine).toBe(`warning: [capture1] audio check of segment_000000000.ts failed: ffmpeg timed out after ${AUDIO_CHECK_TIMEOUT_MS} ms`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(AUDIO_CHECK_TIMEOUT_MS);
+    // It ignored SIGTERM: execa's SIGKILL follows 2 s after the timeout.
+    await gone(checkPid, 5_000);
+    // Frames go on while the zap merge still hangs (zap checks run off the frame queue).
+    expect(alive(mergePid)).toBe(true);
+    await rig.expectAnalysed(await rig.writeGood(20, 3));
+
+    const zapLine = await rig.monitor.waitForStderr(/zap audio check of/, ZAP_MERGE_TIMEOUT_MS + 10_000);
+    expect(zapLine).toBe(`warning: [capture1] zap audio check of capture_000000015.jpg failed: merging segments failed: timed out after ${ZAP_MERGE_TIMEOUT_MS} ms`);
+    await gone(mergePid, 5_000);
+    const zap = await rig.monitor.waitForEvent((e) => e.event === 'zap', 'the zap result');
+    expect(zap).toMatchObject({ device: 'capture1', event_type: 'blackscreen', audio_check: 'error', continuous_audio: null });
+    await rig.expectAnalysed(await rig.writeGood(23, 3));
+    // One line per hang; nothing else about ffmpeg.
+    expect(rig.monitor.stderr.filter((l) => /ffmpeg|audio check/.test(l))).toEqual([checkLine, zapLine]);
+    rig.expectAlive();
+    rig.expectNoStackTrace();
+    await expectNoPartialFiles(rig.metadata);
+    // The merge's temp files were removed after the kill; the whole temp folder goes at exit.
+    expect(await readdir(path.join(rig.tmpDir, `vpt-${rig.monitor.pid}`))).toEqual([]);
+    await expectCleanStop(rig);
+  }, 90_000);
+
+  it('the incident database locked by another process (BEGIN EXCLUSIVE) when an incident should open: one line, frames go on, the incident opens once the lock is gone', async () => {
+    const rig = await newRig();
+    await rig.start(['--min-event', '1s', '--incident-delay', '2s']);
+    await rig.expectAnalysed(await rig.writeGood(1, 5));
+    const db = path.join(rig.stateDir, 'incidents.db');
+    const holder = execa(
+      process.execPath,
+      ['-e', `const db = new (require('better-sqlite3'))(${JSON.stringify(db)}); db.exec('BEGIN EXCLUSIVE'); console.log('locked'); setInterval(() => {}, 1000);`],
+      { cwd: REPO_ROOT, reject: false, stdin: 'ignore' },
+    );
+    children.push(holder);
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout!.on('data', (d: Buffer) => d.toString().includes('locked') && resolve());
+      void holder.then((r) => reject(new Error(`lock holder exited: ${String(r.stderr)}`)));
+    });
+    // A held picture: frames 6..30 are one frame repeated (a freeze of ~5 s on the frame clock, over the 2 s delay).
+    const held = good.captures[6]!;
+    const heldThumb = good.thumbnails[6]!;
+    const started = Date.now();
+    for (let s = 6; s <= 30; s++) await rig.write(s, held, heldThumb);
+    for (let s = 6; s <= 30; s++) await rig.waitForFrame(s);
+    const elapsed = Date.now() - started;
+    await rig.monitor.waitForEvent((e) => e.event === 'event_started' && e.type === 'freeze', 'the freeze event');
+    const lockedLines = rig.monitor.stderr.filter((l) => l.includes('incident database'));
+    expect(lockedLines).toEqual([expect.stringMatching(new RegExp(`^warning: incident database locked: ${db} is locked by another process.*; incident changes are held and retried every ${STORE_RETRY_MS / 1000} s$`))]);
+    expect(rig.monitor.events.filter((e) => e.event === 'incident_opened')).toEqual([]);
+    // No stall: 25 frames went through in far less than one 5 s busy wait per frame.
+    expect(elapsed).toBeLessThan(10_000);
+    rig.expectAlive();
+
+    holder.kill('SIGKILL');
+    await holder;
+    // Still frozen: once the retry time has come, the next frame opens the incident.
+    await new Promise((r) => setTimeout(r, STORE_RETRY_MS));
+    for (let s = 31; s <= 35; s++) await rig.write(s, held, heldThumb);
+    const opened = await rig.monitor.waitForEvent((e) => e.event === 'incident_opened', 'the incident after the lock');
+    expect(opened).toMatchObject({ device: 'capture1', type: 'freeze' });
+    expect(rig.monitor.stderr.filter((l) => l.includes('incident database'))).toEqual([lockedLines[0], 'incident database writable again: held incident changes written']);
+    // The picture moves again: the incident resolves.
+    await rig.expectAnalysed(await rig.writeGood(36, 5));
+    await rig.monitor.waitForEvent((e) => e.event === 'incident_resolved' && e.incident_id === opened.incident_id, 'the incident resolved');
+    rig.expectNoStackTrace();
+    await expectCleanStop(rig);
+  }, 60_000);
+
+  it('a burst of 2,000 frames at once: the queue stays bounded, drops are counted in the output, and it catches up', async () => {
+    const rig = await newRig();
+    await rig.start();
+    await rig.expectAnalysed(await rig.writeGood(1, 3));
+    const first = 10;
+    const count = 2_000;
+    await burst(rig, first, count);
+    const inBurst = (s: unknown) => typeof s === 'number' && s >= first && s < first + count;
+    const analysed = () => new Set(rig.monitor.events.filter((e) => e.event === 'frame' && inBurst(e.sequence)).map((e) => e.sequence)).size;
+    const dropped = () => rig.monitor.events.filter((e) => e.event === 'dropped').reduce((n, e) => n + (e.count as number), 0);
+    // Every frame of the burst is accounted for: analysed once, or counted as dropped.
+    await rig.monitor.waitForEvent(() => analysed() + dropped() >= count, 'every burst frame analysed or dropped', 60_000);
+    expect(analysed() + dropped()).toBe(count);
+    expect(dropped()).toBeGreaterThan(0);
+    const drops = rig.monitor.events.filter((e) => e.event === 'dropped');
+    expect(drops.at(-1)!.total).toBe(dropped());
+    for (const d of drops) expect(inBurst(d.first_sequence) && inBurst(d.last_sequence)).toBe(true);
+    // One warning per drop burst, not one per frame.
+    const warnings = rig.monitor.stderr.filter((l) => l.includes('analysis cannot keep up'));
+    expect(warnings).toHaveLength(drops.length);
+    expect(warnings[0]).toBe(`warning: [capture1] analysis cannot keep up: more than ${DEFAULT_QUEUE_LIMIT} frames waiting, dropping the oldest`);
+    // The newest frame of the burst is never the one dropped (LIFO under backlog).
+    expect(rig.frameEvent(first + count - 1)).toBeDefined();
+    await rig.monitor.waitForEvent((e) => e.event === 'queue_backlog' && e.active === false, 'caught up');
+    await rig.expectAnalysed(await rig.writeGood(first + count + 10, 3));
+    rig.expectAlive();
+    rig.expectNoStackTrace();
+    await expectNoPartialFiles(rig.metadata);
+    await expectCleanStop(rig);
+  }, 120_000);
+
+  it('SIGTERM during a burst: exits 0 promptly, no temp or partial files, lock and temp folder released', async () => {
+    const rig = await newRig();
+    await rig.start();
+    const writing = burst(rig, 10, 2_000);
+    await rig.monitor.waitForEvent((e) => e.event === 'queue_backlog' && e.active === true, 'the backlog', 60_000);
+    await rig.monitor.waitForEvent((e) => e.event === 'frame' && (e.sequence as number) >= 10, 'burst frames being analysed');
+    const { exitCode, ms } = await rig.stop();
+    await writing;
+    expect(exitCode).toBe(0);
+    expect(ms).toBeLessThan(5_000);
+    expect(rig.monitor.stderr.at(-1)).toMatch(/^stopped in .*waiting frames not analysed$/);
+    expect(await readdir(rig.tmpDir)).toEqual([]);
+    expect(await readdir(rig.stateDir)).not.toContain('monitor.lock');
+    await expectNoPartialFiles(rig.metadata);
+    await expectNoPartialFiles(rig.stateDir);
+    rig.expectNoStackTrace();
+    // Nothing half-written for the next run: a new monitor starts on the same state dir at once.
+    await rig.start();
+    await rig.expectAnalysed(await rig.writeGood(3_000, 3));
+    await expectCleanStop(rig);
+  }, 120_000);
+});
