@@ -8,6 +8,7 @@ import { INCIDENT_TYPES, type IncidentType } from '../events/types.js';
 import { configureSharp } from '../frames/image-loader.js';
 import { deviceFps, isVncDevice } from '../layout/device-fps.js';
 import type { Logger } from '../logger.js';
+import { WarningLimiter } from './warning-limiter.js';
 import { isChunkFrame, metadataFileName, thumbnailFileName } from '../layout/frame-names.js';
 import { ChunkWriter, chunkEntryFromFrameRecord, chunkFilePath, chunkLocation } from '../pipeline/chunk-writer.js';
 import { errnoCode } from '../errors.js';
@@ -50,6 +51,7 @@ class PipelineDeviceAnalyzer implements DeviceAnalyzer {
   private readonly chunks: ChunkWriter;
   private readonly chunksDir: string;
   private readonly writes: WriteFailures;
+  private readonly badFrames: WarningLimiter;
   private readonly fps: number;
   /** The newest in-order analysis: a late frame reuses it (DESIGN.md backlog rule) instead of disturbing the freeze ring. */
   private last: FrameAnalysis | undefined;
@@ -68,6 +70,7 @@ class PipelineDeviceAnalyzer implements DeviceAnalyzer {
     this.fps = deviceFps(device, options.quality?.(device), options.fps);
     this.chunksDir = path.join(deviceDir, 'metadata');
     this.writes = new WriteFailures(device, options.onWarning, options.logger);
+    this.badFrames = new WarningLimiter((message) => options.onWarning?.(message));
     this.chunks = new ChunkWriter(this.chunksDir, {
       onCorrupt: (file, aside) => options.onWarning?.(`[${device}] corrupt chunk file ${file} set aside as ${path.basename(aside)}`),
     });
@@ -88,7 +91,8 @@ class PipelineDeviceAnalyzer implements DeviceAnalyzer {
       analysis = await this.analyzer.analyze(loaded, mode.sample);
     }
     // One line naming the file, as --replay words it.
-    if (analysis.error !== undefined) this.options.onWarning?.(`[${this.device}] ${path.basename(frame.path)}: ${analysis.error}`);
+    if (analysis.error !== undefined) this.badFrames.warn(analysis.error, `[${this.device}] ${path.basename(frame.path)}: ${analysis.error}`);
+    else this.badFrames.tick();
     const audio = this.audioFor(live);
     const transitions: EventTransition[] = [];
     let frameAudio = audio.carried();
