@@ -157,13 +157,12 @@ export class EntropyReader {
   }
 
   /**
-   * At a restart marker or the end of the scan: drop the padding bits and
-   * return where the next marker must start. Whole unread bytes before it are
-   * extraneous data (libjpeg: "corrupt"), a cut-short segment is "truncated".
+   * At a restart interval's end: drop the unread bits and return where the
+   * marker must start. Bytes the read-ahead already took are not checked
+   * (libjpeg does not either); a cut-short segment is "truncated".
    */
   finishSegment(): number {
     if (this.overran()) throw new JpegLumaError('truncated', 'premature end of data segment');
-    if (this.bits - this.phantomBits >= 8) throw new JpegLumaError('corrupt', 'extraneous bytes before marker');
     this.bits = 0;
     this.acc = 0;
     this.phantomBits = 0;

@@ -54,7 +54,6 @@ export function decodeJpegLuma(data: Uint8Array): GrayFrame | undefined {
   huffmanDefined.fill(0);
   let restartInterval = 0;
   let frame: Frame | undefined;
-  let luma: Uint8Array | undefined;
   let jfif = false;
   let adobeTransform = -1;
   let pos = 2;
@@ -86,12 +85,14 @@ export function decodeJpegLuma(data: Uint8Array): GrayFrame | undefined {
       if (segment.length !== 2) throw new JpegLumaError('corrupt', 'bad DRI length');
       restartInterval = (segment[0]! << 8) | segment[1]!;
     } else if (marker === 0xda) {
-      // One scan with every component is all this decoder reads; a second scan means another layout.
-      if (!frame || luma || !isLumaYCbCr(frame, jfif, adobeTransform)) return undefined;
+      // One scan with every component is all this decoder reads. Like libjpeg under libvips, it stops
+      // after the last MCU: what follows the scan (junk, EOI) is not looked at.
+      if (!frame || !isLumaYCbCr(frame, jfif, adobeTransform)) return undefined;
       const scan = parseScan(segment, frame, restartInterval);
       if (!scan) return undefined;
-      luma = new Uint8Array(frame.width * frame.height);
-      pos = decodeScan(data, pos, scan, luma, frame.width, frame.height);
+      const luma = new Uint8Array(frame.width * frame.height);
+      decodeScan(data, pos, scan, luma, frame.width, frame.height);
+      return { data: luma, width: frame.width, height: frame.height };
     } else if (marker === 0xe0) {
       jfif ||= segment.length >= 5 && String.fromCharCode(...segment.subarray(0, 5)) === 'JFIF\0';
     } else if (marker === 0xee) {
@@ -102,8 +103,7 @@ export function decodeJpegLuma(data: Uint8Array): GrayFrame | undefined {
       throw new JpegLumaError('corrupt', `unknown marker 0x${marker.toString(16)}`);
     }
   }
-  if (!frame || !luma) throw new JpegLumaError('corrupt', 'no image before EOI');
-  return { data: luma, width: frame.width, height: frame.height };
+  throw new JpegLumaError('corrupt', 'no image before EOI');
 }
 
 /** SOF0/1: undefined when the layout is not one this decoder reads (12-bit, CMYK, subsampled luma...). */

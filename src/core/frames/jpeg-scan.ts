@@ -44,11 +44,8 @@ const edgeBlock = new Uint8Array(64);
 const predictors = new Int32Array(4);
 const reader = new EntropyReader();
 
-/**
- * Decode the scan starting at `pos` (just after the SOS header) into `out`
- * (width x height luma); returns the position of the marker that follows it.
- */
-export function decodeScan(data: Uint8Array, pos: number, layout: ScanLayout, out: Uint8Array, width: number, height: number): number {
+/** Decode the scan starting at `pos` (just after the SOS header) into `out` (width x height luma). */
+export function decodeScan(data: Uint8Array, pos: number, layout: ScanLayout, out: Uint8Array, width: number, height: number): void {
   const { components, mcusAcross, mcusDown, restartInterval } = layout;
   reader.reset(data, pos);
   predictors.fill(0);
@@ -87,7 +84,8 @@ export function decodeScan(data: Uint8Array, pos: number, layout: ScanLayout, ou
     }
     if (reader.overran()) throw new JpegLumaError('truncated', 'premature end of data segment');
   }
-  return reader.finishSegment();
+  // The data ran out right after the last MCU, with no marker: libjpeg's read-ahead reports "premature end".
+  if (reader.stopped && reader.pos >= data.length) throw new JpegLumaError('truncated', 'premature end of JPEG file');
 }
 
 function decodeBlock(component: ScanComponent, c: number): void {
