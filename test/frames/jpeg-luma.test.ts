@@ -195,6 +195,10 @@ describe('decodeJpegLuma', () => {
     const first = decodeJpegLuma(bytes)!;
     const copy = Uint8Array.from(first.data);
     decodeJpegLuma(await readFile(path.join(REAL_FIXTURES, 'banner.jpg')));
+    // A decode that fails mid-block leaves nothing behind either.
+    const damaged = Buffer.from(await readFile(path.join(REAL_FIXTURES, 'banner.jpg')));
+    for (let i = 0; i < 6; i++) damaged.set([0xff, 0x00], 1000 + i * 2); // 48 one bits: no such code
+    expect(() => decodeJpegLuma(damaged)).toThrow(JpegLumaError);
     const second = decodeJpegLuma(bytes)!;
     expect(second.data).not.toBe(first.data);
     expect(first.data).toEqual(copy);

@@ -33,6 +33,12 @@ export class HuffmanTable {
   /** Index in `symbols` of the first code of each length, minus that code. */
   readonly offset = new Int32Array(17);
   readonly symbols = new Uint8Array(HUFFMAN_MAX_SYMBOLS);
+  /**
+   * For AC tables, a code and its magnitude bits that fit in the lookahead
+   * together, decoded in one read (most coefficients of a typical frame):
+   * value << 16 | run << 8 | bits used, else 0.
+   */
+  readonly fastAc = new Int32Array(LOOKAHEAD_SIZE);
 
   /**
    * Rebuild from `counts[1..16]` (codes per length) and the symbols in code
@@ -59,12 +65,37 @@ export class HuffmanTable {
       code <<= 1;
     }
     this.maxcode[17] = 0x7fffffff;
+    this.fastAc.fill(0);
+    for (let look = 0; look < LOOKAHEAD_SIZE; look++) {
+      const entry = this.lookup[look]!;
+      const length = entry >> 8;
+      const size = entry & 15;
+      if (entry === 0 || size === 0 || length + size > HUFFMAN_LOOKAHEAD_BITS) continue;
+      const used = length + size;
+      const raw = (look >> (HUFFMAN_LOOKAHEAD_BITS - used)) & ((1 << size) - 1);
+      const value = raw < 1 << (size - 1) ? raw - (1 << size) + 1 : raw;
+      this.fastAc[look] = value * 65536 + (((entry & 0xff) >> 4) << 8) + used;
+    }
     if (dc) {
       for (let i = 0; i < total; i++) {
         if (symbols[i]! > 15) throw new JpegLumaError('corrupt', 'bad Huffman table');
       }
     }
   }
+}
+
+/**
+ * A code longer than the lookahead, from a buffer holding at least 16 unread
+ * bits: (length << 8) | symbol, as a lookup entry would be.
+ */
+export function decodeLongCode(table: HuffmanTable, acc: number, bits: number): number {
+  for (let length = HUFFMAN_LOOKAHEAD_BITS + 1; length <= 16; length++) {
+    const code = (acc >>> (bits - length)) & ((1 << length) - 1);
+    if (code <= table.maxcode[length]!) {
+      return (length << 8) | table.symbols[(table.offset[length]! + code) & (HUFFMAN_MAX_SYMBOLS - 1)]!;
+    }
+  }
+  throw new JpegLumaError('corrupt', 'bad Huffman code');
 }
 
 /**
@@ -118,37 +149,6 @@ export class EntropyReader {
       this.acc = (this.acc << 8) | byte;
       this.bits += 8;
     }
-  }
-
-  decode(table: HuffmanTable): number {
-    if (this.bits < 16) this.fill();
-    const bits = this.bits;
-    const entry = table.lookup[(this.acc >>> (bits - HUFFMAN_LOOKAHEAD_BITS)) & (LOOKAHEAD_SIZE - 1)]!;
-    if (entry !== 0) {
-      this.bits = bits - (entry >> 8);
-      return entry & 0xff;
-    }
-    for (let length = HUFFMAN_LOOKAHEAD_BITS + 1; length <= 16; length++) {
-      const code = (this.acc >>> (bits - length)) & ((1 << length) - 1);
-      if (code <= table.maxcode[length]!) {
-        this.bits = bits - length;
-        return table.symbols[(table.offset[length]! + code) & (HUFFMAN_MAX_SYMBOLS - 1)]!;
-      }
-    }
-    throw new JpegLumaError('corrupt', 'bad Huffman code');
-  }
-
-  /** The next `size` bits (1-15) as a signed coefficient (T.81 F.2.2.1 EXTEND). */
-  receiveExtend(size: number): number {
-    if (this.bits < size) this.fill();
-    this.bits -= size;
-    const value = (this.acc >>> this.bits) & ((1 << size) - 1);
-    return value < 1 << (size - 1) ? value - (1 << size) + 1 : value;
-  }
-
-  skip(size: number): void {
-    if (this.bits < size) this.fill();
-    this.bits -= size;
   }
 
   /** True once decoding has used bits past the end of the segment's real data. */

@@ -5,7 +5,9 @@
  * output image.
  */
 import { idctBlock } from './jpeg-idct.js';
-import { EntropyReader, type HuffmanTable, JpegLumaError } from './jpeg-huffman.js';
+import { EntropyReader, HUFFMAN_LOOKAHEAD_BITS, type HuffmanTable, JpegLumaError, decodeLongCode } from './jpeg-huffman.js';
+
+const LOOKAHEAD_MASK = (1 << HUFFMAN_LOOKAHEAD_BITS) - 1;
 
 /** Zigzag position -> natural (row-major) index; 16 extra entries absorb a run past 63 as libjpeg does. */
 export const NATURAL_ORDER = Int32Array.from([
@@ -40,6 +42,8 @@ export interface ScanLayout {
  * The only per-frame allocation is the caller's output image.
  */
 const coefficients = new Int32Array(64);
+/** Natural-order positions of the AC coefficients set in `coefficients`, cleared after each block. */
+const written = new Int32Array(64);
 const edgeBlock = new Uint8Array(64);
 const predictors = new Int32Array(4);
 const reader = new EntropyReader();
@@ -49,6 +53,8 @@ export function decodeScan(data: Uint8Array, pos: number, layout: ScanLayout, ou
   const { components, mcusAcross, mcusDown, restartInterval } = layout;
   reader.reset(data, pos);
   predictors.fill(0);
+  // A previous scan that threw mid-block (damaged data) left coefficients behind.
+  coefficients.fill(0);
   let untilRestart = restartInterval;
   let restartIndex = 0;
   const total = mcusAcross * mcusDown;
@@ -70,15 +76,20 @@ export function decodeScan(data: Uint8Array, pos: number, layout: ScanLayout, ou
             skipBlock(component, c);
             continue;
           }
-          decodeBlock(component, c);
+          const count = decodeBlock(component, c);
           const x = (mcuX * component.h + h) * 8;
           const y = (mcuY * component.v + v) * 8;
-          if (x + 8 <= width && y + 8 <= height) {
-            idctBlock(coefficients, out, y * width + x, width);
-          } else if (x < width && y < height) {
-            idctBlock(coefficients, edgeBlock, 0, 8);
-            copyClipped(out, width, height, x, y);
+          const inside = x + 8 <= width && y + 8 <= height;
+          const target = inside ? out : edgeBlock;
+          const offset = inside ? y * width + x : 0;
+          const stride = inside ? width : 8;
+          if (count === 0) {
+            fillFlat(target, offset, stride, coefficients[0]!);
+          } else {
+            idctBlock(coefficients, target, offset, stride);
+            for (let i = 0; i < count; i++) coefficients[written[i]!] = 0;
           }
+          if (!inside && x < width && y < height) copyClipped(out, width, height, x, y);
         }
       }
     }
@@ -88,46 +99,173 @@ export function decodeScan(data: Uint8Array, pos: number, layout: ScanLayout, ou
   if (reader.stopped && reader.pos >= data.length) throw new JpegLumaError('truncated', 'premature end of JPEG file');
 }
 
-function decodeBlock(component: ScanComponent, c: number): void {
+/*
+ * The block decoders keep the bit buffer in locals (V8 keeps them in
+ * registers) and hand it back to the reader only around a refill and at the
+ * end. Per coefficient: one fastAc read for the common short codes, else a
+ * lookahead read plus the magnitude bits.
+ */
+
+/**
+ * Huffman-decode one luma block into `coefficients` (dequantized), noting the
+ * positions written in `written`; returns how many, 0 when only DC is set.
+ */
+function decodeBlock(component: ScanComponent, c: number): number {
+  const r = reader;
   const block = coefficients;
   const quant = component.quant;
-  // Stores, not block.fill(0): a builtin call per block costs more than 64 writes.
-  for (let i = 0; i < 64; i++) block[i] = 0;
-  const size = reader.decode(component.dc);
-  const dc = (predictors[c] = predictors[c]! + (size === 0 ? 0 : reader.receiveExtend(size)));
+  let acc = r.acc;
+  let bits = r.bits;
+  if (bits < 16) {
+    r.bits = bits;
+    r.fill();
+    acc = r.acc;
+    bits = r.bits;
+  }
+  const dcTable = component.dc;
+  let entry = dcTable.lookup[(acc >>> (bits - HUFFMAN_LOOKAHEAD_BITS)) & LOOKAHEAD_MASK]!;
+  if (entry === 0) entry = decodeLongCode(dcTable, acc, bits);
+  bits -= entry >> 8;
+  const size = entry & 15;
+  let diff = 0;
+  if (size !== 0) {
+    if (bits < size) {
+      r.bits = bits;
+      r.fill();
+      acc = r.acc;
+      bits = r.bits;
+    }
+    bits -= size;
+    const raw = (acc >>> bits) & ((1 << size) - 1);
+    diff = raw < 1 << (size - 1) ? raw - (1 << size) + 1 : raw;
+  }
+  const dc = (predictors[c] = predictors[c]! + diff);
   block[0] = dc * quant[0]!;
   const ac = component.ac;
+  const fastAc = ac.fastAc;
+  const lookup = ac.lookup;
+  let count = 0;
   for (let k = 1; k < 64; k++) {
-    const symbol = reader.decode(ac);
-    const run = symbol >> 4;
-    const bits = symbol & 15;
-    if (bits === 0) {
-      if (run !== 15) break;
-      k += 15;
-      continue;
+    if (bits < 16) {
+      r.bits = bits;
+      r.fill();
+      acc = r.acc;
+      bits = r.bits;
     }
-    k += run;
+    const look = (acc >>> (bits - HUFFMAN_LOOKAHEAD_BITS)) & LOOKAHEAD_MASK;
+    const fast = fastAc[look]!;
+    let value: number;
+    if (fast !== 0) {
+      bits -= fast & 0xff;
+      k += (fast >> 8) & 15;
+      value = fast >> 16;
+    } else {
+      entry = lookup[look]!;
+      if (entry === 0) entry = decodeLongCode(ac, acc, bits);
+      bits -= entry >> 8;
+      const bitsOfValue = entry & 15;
+      if (bitsOfValue === 0) {
+        if ((entry & 0xff) !== 0xf0) break;
+        k += 15;
+        continue;
+      }
+      k += (entry >> 4) & 15;
+      if (bits < bitsOfValue) {
+        r.bits = bits;
+        r.fill();
+        acc = r.acc;
+        bits = r.bits;
+      }
+      bits -= bitsOfValue;
+      const raw = (acc >>> bits) & ((1 << bitsOfValue) - 1);
+      value = raw < 1 << (bitsOfValue - 1) ? raw - (1 << bitsOfValue) + 1 : raw;
+    }
     const z = NATURAL_ORDER[k]!;
-    block[z] = reader.receiveExtend(bits) * quant[z]!;
+    block[z] = value * quant[z]!;
+    written[count++] = z;
   }
+  r.bits = bits;
+  return count;
 }
 
 /** A chroma block: same bitstream walk, nothing kept but the DC predictor. */
 function skipBlock(component: ScanComponent, c: number): void {
-  const size = reader.decode(component.dc);
-  if (size !== 0) predictors[c] = predictors[c]! + reader.receiveExtend(size);
+  const r = reader;
+  let acc = r.acc;
+  let bits = r.bits;
+  if (bits < 16) {
+    r.bits = bits;
+    r.fill();
+    acc = r.acc;
+    bits = r.bits;
+  }
+  const dcTable = component.dc;
+  let entry = dcTable.lookup[(acc >>> (bits - HUFFMAN_LOOKAHEAD_BITS)) & LOOKAHEAD_MASK]!;
+  if (entry === 0) entry = decodeLongCode(dcTable, acc, bits);
+  bits -= entry >> 8;
+  const size = entry & 15;
+  if (size !== 0) {
+    if (bits < size) {
+      r.bits = bits;
+      r.fill();
+      acc = r.acc;
+      bits = r.bits;
+    }
+    bits -= size;
+    const raw = (acc >>> bits) & ((1 << size) - 1);
+    predictors[c] = predictors[c]! + (raw < 1 << (size - 1) ? raw - (1 << size) + 1 : raw);
+  }
   const ac = component.ac;
+  const fastAc = ac.fastAc;
+  const lookup = ac.lookup;
   for (let k = 1; k < 64; k++) {
-    const symbol = reader.decode(ac);
-    const run = symbol >> 4;
-    const bits = symbol & 15;
-    if (bits === 0) {
-      if (run !== 15) break;
+    if (bits < 16) {
+      r.bits = bits;
+      r.fill();
+      acc = r.acc;
+      bits = r.bits;
+    }
+    const look = (acc >>> (bits - HUFFMAN_LOOKAHEAD_BITS)) & LOOKAHEAD_MASK;
+    const fast = fastAc[look]!;
+    if (fast !== 0) {
+      bits -= fast & 0xff;
+      k += (fast >> 8) & 15;
+      continue;
+    }
+    entry = lookup[look]!;
+    if (entry === 0) entry = decodeLongCode(ac, acc, bits);
+    bits -= entry >> 8;
+    const bitsOfValue = entry & 15;
+    if (bitsOfValue === 0) {
+      if ((entry & 0xff) !== 0xf0) break;
       k += 15;
       continue;
     }
-    k += run;
-    reader.skip(bits);
+    k += (entry >> 4) & 15;
+    if (bits < bitsOfValue) {
+      r.bits = bits;
+      r.fill();
+      acc = r.acc;
+      bits = r.bits;
+    }
+    bits -= bitsOfValue;
+  }
+  r.bits = bits;
+}
+
+/** A block with only DC set is flat: libjpeg's IDCT reduces exactly to this value. */
+function fillFlat(out: Uint8Array, offset: number, stride: number, dcValue: number): void {
+  const shifted = ((dcValue << 2) + 16) >> 5;
+  const sample = shifted + 128 < 0 ? 0 : shifted + 128 > 255 ? 255 : shifted + 128;
+  for (let row = 0, o = offset; row < 8; row++, o += stride) {
+    out[o] = sample;
+    out[o + 1] = sample;
+    out[o + 2] = sample;
+    out[o + 3] = sample;
+    out[o + 4] = sample;
+    out[o + 5] = sample;
+    out[o + 6] = sample;
+    out[o + 7] = sample;
   }
 }
 
@@ -135,8 +273,8 @@ function copyClipped(out: Uint8Array, width: number, height: number, x: number, 
   const columns = Math.min(8, width - x);
   const rows = Math.min(8, height - y);
   for (let row = 0; row < rows; row++) {
-    const from = row * 8;
-    out.set(edgeBlock.subarray(from, from + columns), (y + row) * width + x);
+    const to = (y + row) * width + x;
+    for (let column = 0; column < columns; column++) out[to + column] = edgeBlock[row * 8 + column]!;
   }
 }
 
