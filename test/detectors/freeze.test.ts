@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   FREEZE_SIZE_MISMATCH_PERCENT,
   FreezeRing,
+  diffPercent,
   detectFreeze,
 } from '../../src/core/detectors/index.js';
 import type { GrayFrame } from '../../src/core/detectors/types.js';
@@ -91,5 +92,37 @@ describe('detectFreeze on the farm fixtures', () => {
     const subtitles = await load('subtitles_original.jpg');
     expect(detectFreeze(banner, [subtitles, subtitles]).detected).toBe(false);
     expect(detectFreeze(subtitles, [banner, banner]).detected).toBe(false);
+  });
+});
+
+describe('diffPercent', () => {
+  /** The rule as DESIGN.md says it, one pixel at a time. */
+  const naive = (a: GrayFrame, b: GrayFrame, pixelDiff: number) => {
+    let n = 0;
+    for (let i = 0; i < a.data.length; i++) if (Math.abs(a.data[i]! - b.data[i]!) > pixelDiff) n++;
+    return (n * 100) / a.data.length;
+  };
+
+  it('counts exactly the pixels whose |a-b| is above the threshold, integer or not, on every difference from -255 to 255', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const width = 64;
+    const height = 32;
+    const a: GrayFrame = { width, height, data: new Uint8Array(width * height) };
+    const b: GrayFrame = { width, height, data: new Uint8Array(width * height) };
+    for (let i = 0; i < a.data.length; i++) {
+      a.data[i] = Math.floor(random() * 256);
+      b.data[i] = Math.floor(random() * 256);
+    }
+    // Every difference, both signs, at the ends of the range.
+    for (let d = 0; d <= 255; d++) {
+      a.data[d] = 255;
+      b.data[d] = 255 - d;
+      a.data[256 + d] = 0;
+      b.data[256 + d] = d;
+    }
+    for (const pixelDiff of [0, 1, 9.5, 10, 10.01, 11, 127, 254, 255, -0.5]) {
+      expect(diffPercent(a, b, pixelDiff), `pixelDiff ${pixelDiff}`).toBe(naive(a, b, pixelDiff));
+    }
   });
 });
