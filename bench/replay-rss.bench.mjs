@@ -8,12 +8,12 @@
 // 2,000 distinct frames are encoded once and hard-linked under the following
 // sequence numbers, so every one of the N frames is a real file that vpt
 // opens, decodes, analyses and writes JSON for, without N encodes.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { figure } from './lib.mjs';
+import { figure, generateCapture } from './lib.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const FRAMES = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 20_000);
@@ -22,7 +22,6 @@ const FPS = 5;
 const UNIQUE = Math.min(2_000, FRAMES);
 const BUDGET_MB = 150;
 const SAMPLE_MS = 100;
-const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
 
 const root = mkdtempSync(path.join(tmpdir(), 'vpt-bench-rss-'));
 const device = path.join(root, 'capture1');
@@ -33,31 +32,7 @@ mkdirSync(thumbnails, { recursive: true });
 const stem = (n) => `capture_${String(n).padStart(9, '0')}`;
 
 function generate() {
-  const size = `s=1280x720:r=${FPS}`;
-  const banner = existsSync(FONT)
-    ? `drawbox=x=iw*0.05:y=ih*0.78:w=iw*0.9:h=ih*0.14:color=0x303030:t=fill,drawtext=fontfile=${FONT}:text='CH 101':fontsize=h/16:fontcolor=white:x=w*0.08:y=h*0.81`
-    : 'drawbox=x=iw*0.05:y=ih*0.78:w=iw*0.9:h=ih*0.14:color=0x303030:t=fill,drawbox=x=iw*0.1:y=ih*0.81:w=iw*0.3:h=ih*0.07:color=white:t=fill';
-  // 100 s cycle: moving 40, held 12, moving 20, black 8, moving 10, banner 3, moving 7.
-  const cycle = [
-    `testsrc2=${size}:d=40`,
-    `testsrc=${size}:d=0.2,tpad=stop_mode=clone:stop_duration=11.8`,
-    `testsrc2=${size}:d=20`,
-    `color=c=black:${size}:d=8`,
-    `testsrc2=${size}:d=10`,
-    `color=c=black:${size}:d=3,${banner}`,
-    `testsrc2=${size}:d=7`,
-  ];
-  const cycles = Math.ceil(UNIQUE / (100 * FPS));
-  const sources = Array.from({ length: cycles }, () => cycle).flat();
-  const inputs = sources.flatMap((s) => ['-f', 'lavfi', '-i', s]);
-  const graph =
-    sources.map((_, i) => `[${i}:v]format=yuv420p,setsar=1[v${i}];`).join('') +
-    `${sources.map((_, i) => `[v${i}]`).join('')}concat=n=${sources.length}:v=1:a=0,trim=end_frame=${UNIQUE},split=2[full][s];[s]scale=320:180:flags=neighbor[thumb]`;
-  execFileSync('ffmpeg', [
-    '-v', 'error', '-y', ...inputs, '-filter_complex', graph,
-    '-map', '[full]', '-c:v', 'mjpeg', '-q:v', '6', '-f', 'image2', '-atomic_writing', '1', '-start_number', '0', path.join(captures, 'capture_%09d.jpg'),
-    '-map', '[thumb]', '-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2', '-atomic_writing', '1', '-start_number', '0', path.join(thumbnails, 'capture_%09d_thumbnail.jpg'),
-  ], { stdio: 'inherit', timeout: 30 * 60_000 });
+  generateCapture({ captures, thumbnails, frames: UNIQUE, fps: FPS });
   for (let n = UNIQUE; n < FRAMES; n++) {
     const from = n % UNIQUE;
     linkSync(path.join(captures, `${stem(from)}.jpg`), path.join(captures, `${stem(n)}.jpg`));

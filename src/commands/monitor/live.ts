@@ -93,7 +93,8 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     tempDir: resources.tempDir,
     onZap: print,
     logger: log,
-    ...(checkAudio ? {} : { check: async () => AUDIO_NOT_CHECKED }),
+    // Without audio there is no segment to wait for: each zap check would idle ZAP_SEGMENT_WAIT_MS for nothing.
+    ...(checkAudio ? {} : { check: async () => AUDIO_NOT_CHECKED, segmentWaitMs: 0 }),
   });
   // seams.createAnalyzer: a test's scripted analyzer, to drive the service's outputs (webhook) without frames.
   const createAnalyzer = seams.createAnalyzer ?? pipelineAnalyzerFactory({
