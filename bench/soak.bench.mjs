@@ -3,7 +3,7 @@
 // while frames arrive the way the farm's ffmpeg writes them, on a simulated 5 fps clock faster than
 // real time, with hot-storage rotation deleting old frames behind it and cache sweeps every 30 s.
 //
-//   node bench/soak.bench.mjs [--hours 24] [--speed 30] [--devices 4] [--keep 1500]
+//   node bench/soak.bench.mjs [--hours 24] [--speed 30] [--devices 4] [--keep 1500] [--arena 2]
 //   npm run bench -- soak                        (hours from VPT_SOAK_HOURS, default 3)
 //
 // 24 simulated hours of 4 devices is 1,728,000 frames. The monitor's RSS is read from /proc every
@@ -14,6 +14,7 @@
 // The capture is generated once (one 100 s cycle with moving, held, black and banner episodes) and
 // its 500 frames are written again and again under new sequence numbers, each a real new file with
 // the mtime of its simulated capture time. Audio is off (--no-audio): the generated capture has none.
+// The monitor runs with MALLOC_ARENA_MAX=2 as its systemd unit sets it (`--arena 0`: unset, glibc's default).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, rename, rm, utimes, writeFile, readdir } from 'node:fs/promises';
@@ -32,6 +33,7 @@ const { values: opt } = parseArgs({
     speed: { type: 'string', default: '30' },
     devices: { type: 'string', default: '4' },
     keep: { type: 'string', default: '1500' },
+    arena: { type: 'string', default: '2' },
     out: { type: 'string' },
   },
 });
@@ -39,11 +41,16 @@ const HOURS = Number(opt.hours);
 const SPEED = Number(opt.speed);
 const DEVICES = Number(opt.devices);
 const KEEP = Number(opt.keep);
+const ARENA = Number(opt.arena);
 for (const [name, value] of [['--hours', HOURS], ['--speed', SPEED], ['--devices', DEVICES], ['--keep', KEEP]]) {
   if (!(value > 0)) {
     console.error(`soak: ${name} must be a positive number`);
     process.exit(2);
   }
+}
+if (!(Number.isInteger(ARENA) && ARENA >= 0)) {
+  console.error('soak: --arena must be 0 (unset) or a positive whole number');
+  process.exit(2);
 }
 const FPS = 5;
 const UNIQUE = 100 * FPS;
@@ -92,7 +99,7 @@ try {
   }
   mkdirSync(path.join(root, 'state'));
   mkdirSync(path.join(root, 'tmp'));
-  console.log(`# soak: ${DEVICES} devices x ${FPS} fps, ${HOURS} simulated h (${FRAMES * DEVICES} frames) at ${SPEED}x real time, hot rotation keeps ${KEEP} frames per device; capture generated in ${((performance.now() - genStart) / 1000).toFixed(1)} s; files in ${root}`);
+  console.log(`# soak: ${DEVICES} devices x ${FPS} fps, ${HOURS} simulated h (${FRAMES * DEVICES} frames) at ${SPEED}x real time, hot rotation keeps ${KEEP} frames per device, MALLOC_ARENA_MAX=${ARENA > 0 ? ARENA : 'unset'}; capture generated in ${((performance.now() - genStart) / 1000).toFixed(1)} s; files in ${root}`);
 
   monitor = spawn(
     process.execPath,
@@ -100,7 +107,7 @@ try {
       '--stream-root', path.join(root, 'stream'), '--state-dir', path.join(root, 'state'),
       '--devices', Array.from({ length: DEVICES }, (_, d) => device(d)).join(','), '--fps', String(FPS),
       '--sweep-interval', '30s', '--memory-log-interval', '1min'],
-    { env: { ...process.env, TMPDIR: path.join(root, 'tmp') }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { env: { ...withoutArena(process.env), TMPDIR: path.join(root, 'tmp'), ...(ARENA > 0 ? { MALLOC_ARENA_MAX: String(ARENA) } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise((resolve) => monitor.on('exit', (code, signal) => resolve(code ?? signal)));
   const counts = { frame: 0, late: 0, sampled: 0, dropped: 0, incident_opened: 0, incident_resolved: 0, cache_sweep: 0, warnings: 0 };
@@ -227,7 +234,7 @@ try {
   for (const [kind, n] of warningKinds) console.log(`#   ${String(n).padStart(7)} x ${kind}`);
   console.log(`# rss MB at 10/25/50/75/100% of the run: ${[0.1, 0.25, 0.5, 0.75, 1].map((f) => samples[Math.min(samples.length - 1, Math.floor((samples.length - 1) * f))]?.rss.toFixed(1)).join(' / ')}`);
   console.log(`# series: ${path.relative(process.cwd(), path.join(outDir, 'rss.csv'))}, plot: ${path.relative(process.cwd(), path.join(outDir, 'rss.png'))}`);
-  figure('soak-peak-rss-mb', peak, 'MB', { name: 'goal', value: PEAK_GOAL_MB }, `VmHWM, ${simHours().toFixed(1)} simulated h, ${DEVICES} devices`);
+  figure('soak-peak-rss-mb', peak, 'MB', { name: 'goal', value: PEAK_GOAL_MB }, `VmHWM, ${simHours().toFixed(1)} simulated h, ${DEVICES} devices, MALLOC_ARENA_MAX=${ARENA > 0 ? ARENA : 'unset'}`);
   if (fitted) {
     figure('soak-rss-growth-mb-per-h', fitted.slope, 'MB/sim h', { name: 'goal', value: GROWTH_GOAL_MB_PER_H },
       `least squares after ${warmupH.toFixed(1)} h warm-up, R² ${fitted.r2.toFixed(3)}, ${fitted.n} samples`);
@@ -241,6 +248,11 @@ try {
 } finally {
   if (monitor) monitor.kill('SIGKILL');
   rmSync(root, { recursive: true, force: true });
+}
+
+function withoutArena(env) {
+  const { MALLOC_ARENA_MAX, ...rest } = env;
+  return rest;
 }
 
 /** Least-squares line through [x, y] points: slope, intercept, R²; undefined below 10 points or a 0.5 h span. */
