@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -102,6 +103,8 @@ describe('vpt monitor, live: bad frames', () => {
     await rig.waitForFrame(batch.at(-1)!);
     expect(rig.frameEvent(victim), 'the victim was never reported: deleted before the watcher claimed it, so the test raced').toBeDefined();
     expect(rig.linesNaming(stem(victim))).toEqual([`warning: [capture1] ${stem(victim)}.jpg: capture missing, thumbnail missing`]);
+    // Its files are gone, so is its JSON: nothing would remove one written now (rotation has passed it).
+    expect(existsSync(rig.jsonPath(victim))).toBe(false);
     await rig.expectAnalysed(await rig.writeGood(base + 50, 3));
   }, 60_000);
 });

@@ -20,6 +20,7 @@ const loaded = (sequence: number, thumb: GrayFrame, capturePath = '/nonexistent.
   thumb,
   source: 'thumbnail',
   error: undefined,
+  gone: false,
   loadMs: 0,
 });
 

@@ -9,6 +9,7 @@ const analysis = (over: Partial<FrameAnalysis> = {}): FrameAnalysis => ({
   sequence: 7,
   analyzed: true,
   error: undefined,
+  gone: false,
   source: 'thumbnail',
   blackscreen: { detected: false, darkPercent: 12.3456 },
   zap: { detected: false, edgeDensityPercent: undefined },

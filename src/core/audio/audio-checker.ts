@@ -1,8 +1,8 @@
-import { access } from 'node:fs/promises';
 import { MissingProgramError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { analyzeSegment, type AudioState, type SegmentAudio } from './analyze-segment.js';
 import { SEGMENT_SECONDS, segmentFileName, segmentIndexForFrame, segmentPath } from './segment-files.js';
+import { pathExists } from '../path-exists.js';
 
 /** At most one audio check per this much video per device (DESIGN.md: every 5 s of frame time). */
 export const AUDIO_CHECK_INTERVAL_MS = 5_000;
@@ -42,7 +42,6 @@ export interface AudioCheckerOptions {
   onUnavailable?: (err: MissingProgramError) => void;
 }
 
-const exists = (file: string): Promise<boolean> => access(file).then(() => true, () => false);
 
 /**
  * Audio presence for one device on the frame clock. Each frame asks for the
@@ -152,7 +151,7 @@ export class AudioChecker {
     const stamp = new Date(timeMs).toISOString();
     let found: number | undefined;
     for (let i = index; i >= Math.max(0, index - SEGMENT_FALLBACK); i--) {
-      if (await exists(segmentPath(this.options.segmentsDir, i))) {
+      if (await pathExists(segmentPath(this.options.segmentsDir, i))) {
         found = i;
         break;
       }

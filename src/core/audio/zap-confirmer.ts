@@ -1,10 +1,10 @@
-import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { ZAP_MARKER_FILE } from '../lifecycle/zap-marker-cleanup.js';
 import { SEGMENT_SECONDS, segmentPath, segmentRangeForFrames } from './segment-files.js';
 import { checkZapAudio, confirmZap, type ZapAudioResult } from './zap-audio.js';
+import { pathExists } from '../path-exists.js';
 
 /** Zap checks running at once across all devices: each is two short ffmpeg runs; a Pi has 4 cores and frames come first. */
 export const ZAP_WORKERS = 2;
@@ -77,7 +77,6 @@ export interface ZapConfirmerOptions {
   check?: ZapCheckFn;
 }
 
-const exists = (file: string): Promise<boolean> => access(file).then(() => true, () => false);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -200,7 +199,7 @@ export class ZapConfirmer {
     const range = segmentRangeForFrames(job.firstSequence, job.lastSequence, job.fps, job.segmentSeconds ?? SEGMENT_SECONDS);
     const files = range.map((i) => segmentPath(job.segmentsDir, i));
     const deadline = Date.now() + (this.options.segmentWaitMs ?? ZAP_SEGMENT_WAIT_MS);
-    while (!(await exists(files.at(-1)!)) && Date.now() < deadline && !this.abort.signal.aborted) await sleep(SEGMENT_POLL_MS);
+    while (!(await pathExists(files.at(-1)!)) && Date.now() < deadline && !this.abort.signal.aborted) await sleep(SEGMENT_POLL_MS);
     return files;
   }
 

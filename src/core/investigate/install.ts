@@ -1,4 +1,4 @@
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
 import { PermissionError, UsageError, VptError, EXIT, errnoCode } from '../errors.js';
@@ -6,6 +6,7 @@ import { HEALTH_UNIT_PATHS } from '../probes/health-sampling.js';
 import { systemdRunning } from '../probes/services.js';
 import type { CommandRunner } from '../probes/types.js';
 import { cronFiles, systemdFiles, TIMER_UNIT, type PlannedFile } from './install-files.js';
+import { pathExists } from '../path-exists.js';
 
 /** One step of an install or uninstall, shown by --dry-run and reported after the real run. */
 export type InstallAction =
@@ -27,10 +28,6 @@ export interface InstallRequest {
 
 const SYSTEMCTL_TIMEOUT_MS = 30_000;
 
-async function exists(file: string): Promise<boolean> {
-  return (await stat(file).catch(() => undefined)) !== undefined;
-}
-
 /** What install/uninstall would do, in order; nothing is touched. */
 export async function planInstall(req: InstallRequest): Promise<InstallAction[]> {
   const root = req.root ?? '/';
@@ -47,12 +44,12 @@ export async function planInstall(req: InstallRequest): Promise<InstallAction[]>
   }
   const systemd = [HEALTH_UNIT_PATHS.timer, HEALTH_UNIT_PATHS.service].map((p) => path.join(root, p));
   const cron = path.join(root, HEALTH_UNIT_PATHS.cron);
-  const present = async (files: string[]) => (await Promise.all(files.map(exists))).some(Boolean);
+  const present = async (files: string[]) => (await Promise.all(files.map(pathExists))).some(Boolean);
   const removeSystemd = !req.cron && (await present(systemd));
   if (removeSystemd && live && (await systemdRunning('/'))) actions.push({ kind: 'run', command: ['systemctl', 'disable', '--now', TIMER_UNIT] });
-  if (removeSystemd) for (const file of systemd) if (await exists(file)) actions.push({ kind: 'remove', path: file });
+  if (removeSystemd) for (const file of systemd) if (await pathExists(file)) actions.push({ kind: 'remove', path: file });
   if (removeSystemd && live && (await systemdRunning('/'))) actions.push({ kind: 'run', command: ['systemctl', 'daemon-reload'] });
-  if (await exists(cron)) actions.push({ kind: 'remove', path: cron });
+  if (await pathExists(cron)) actions.push({ kind: 'remove', path: cron });
   return actions;
 }
 

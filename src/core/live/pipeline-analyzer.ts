@@ -15,6 +15,7 @@ import { errnoCode } from '../errors.js';
 import { DeviceAnalyzer as FrameAnalyzer, type FrameAnalysis } from '../pipeline/frame-analyzer.js';
 import { buildFrameRecord, writeFrameJson } from '../pipeline/frame-json.js';
 import { loadFrame } from '../pipeline/frame-loader.js';
+import { pathExists } from '../path-exists.js';
 import type { CapturedFrame } from './capture-watcher.js';
 import type { AnalyzeMode, AnalyzerFactory, DeviceAnalyzer, EventTransition, FrameOutcome } from './device-analyzer.js';
 
@@ -81,7 +82,9 @@ class PipelineDeviceAnalyzer implements DeviceAnalyzer {
     const stamp: FrameStamp = { sequence: frame.sequence, timeMs: frame.mtimeMs };
     let analysis: FrameAnalysis;
     if (mode.late && this.last) {
-      analysis = { ...this.last, sequence: frame.sequence, error: undefined, sampled: true, performanceMs: 0 };
+      // Reused without reading the files: look whether the frame still exists at all (rotation may have taken it).
+      const gone = !(await pathExists(frame.path));
+      analysis = { ...this.last, sequence: frame.sequence, error: undefined, gone, sampled: true, performanceMs: 0 };
     } else {
       const loaded = await loadFrame({
         sequence: frame.sequence,
@@ -119,6 +122,13 @@ class PipelineDeviceAnalyzer implements DeviceAnalyzer {
       }
     }
     const open = mode.late ? [] : this.tracker.openSequences(stamp);
+    const ongoing = open
+      .filter((o) => o.confirmed && isIncidentType(o.type))
+      .map((o) => ({ type: o.type as IncidentType, startMs: o.startMs }));
+    const outcome: FrameOutcome = { sequence: frame.sequence, timeMs: frame.mtimeMs, ongoing, transitions, performanceMs: analysis.performanceMs };
+    // A frame whose files are gone (hot rotation got there first, under backlog) gets no per-frame JSON:
+    // nothing would ever remove it from the metadata folder, whose frames the rotation has passed.
+    if (analysis.gone) return outcome;
     const record = buildFrameRecord({ analysis, timeMs: stamp.timeMs, ongoing: open, audio: frameAudio, zapping: audio.zapping() });
     const metadata = path.join(live, 'metadata');
     // A metadata folder that cannot be written (read-only, disk full) loses the files, not the analysis:
@@ -139,10 +149,7 @@ class PipelineDeviceAnalyzer implements DeviceAnalyzer {
         await this.chunks.flush();
       });
     }
-    const ongoing = open
-      .filter((o) => o.confirmed && isIncidentType(o.type))
-      .map((o) => ({ type: o.type as IncidentType, startMs: o.startMs }));
-    return { sequence: frame.sequence, timeMs: frame.mtimeMs, ongoing, transitions, performanceMs: analysis.performanceMs };
+    return outcome;
   }
 
   async close(): Promise<void> {

@@ -33,6 +33,8 @@ export interface FrameAnalysis {
   analyzed: boolean;
   /** What was wrong with the frame's files (see LoadedFrame.error). */
   error: string | undefined;
+  /** Capture and thumbnail were both gone when the frame came to be analysed (see LoadedFrame.gone). */
+  gone: boolean;
   source: 'thumbnail' | 'capture' | undefined;
   blackscreen: BlackscreenResult | undefined;
   zap: ZapResult | undefined;
@@ -70,7 +72,7 @@ export class DeviceAnalyzer {
   async analyze(frame: LoadedFrame, sampling = false): Promise<FrameAnalysis> {
     const started = performance.now();
     const thumb = frame.thumb;
-    const base = { sequence: frame.files.sequence, error: frame.error, source: frame.source };
+    const base = { sequence: frame.files.sequence, error: frame.error, gone: frame.gone, source: frame.source };
     if (!thumb) {
       return {
         ...base,

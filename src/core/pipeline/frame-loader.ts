@@ -22,10 +22,12 @@ export interface LoadedFrame {
    * when nothing could be decoded at all (then `thumb` is undefined).
    */
   error: string | undefined;
+  /** Capture and thumbnail are both gone (rotated or deleted since the frame was seen). */
+  gone: boolean;
   loadMs: number;
 }
 
-function reasonOf(err: unknown): string {
+function reasonOf(err: unknown): FrameDecodeError['reason'] {
   if (err instanceof FrameDecodeError) return err.reason;
   throw err;
 }
@@ -39,26 +41,31 @@ function reasonOf(err: unknown): string {
  */
 export async function loadFrame(files: FrameFiles): Promise<LoadedFrame> {
   const started = performance.now();
-  const done = (thumb: GrayFrame | undefined, source: LoadedFrame['source'], error: string | undefined): LoadedFrame => ({
+  const done = (thumb: GrayFrame | undefined, source: LoadedFrame['source'], error: string | undefined, gone = false): LoadedFrame => ({
     files,
     thumb,
     source,
     error,
+    gone,
     loadMs: performance.now() - started,
   });
   let thumbProblem: string;
+  let thumbMissing = false;
   try {
     const thumb = await loadGrayImage(files.thumbnailPath);
     if (thumb.width === THUMBNAIL_SIZE.width && thumb.height === THUMBNAIL_SIZE.height) return done(thumb, 'thumbnail', undefined);
     // Not ffmpeg's 320x180 sample: the detectors' thresholds and the freeze ring assume that size.
     thumbProblem = `thumbnail wrong size ${thumb.width}x${thumb.height} (expected ${THUMBNAIL_SIZE.width}x${THUMBNAIL_SIZE.height})`;
   } catch (err) {
-    thumbProblem = `thumbnail ${reasonOf(err)}`;
+    const reason = reasonOf(err);
+    thumbMissing = reason === 'missing';
+    thumbProblem = `thumbnail ${reason}`;
   }
   try {
     const thumb = await loadGrayImage(files.capturePath, THUMBNAIL_SIZE);
     return done(thumb, 'capture', `${thumbProblem}: analysed the capture instead`);
   } catch (err) {
-    return done(undefined, undefined, `capture ${reasonOf(err)}, ${thumbProblem}`);
+    const reason = reasonOf(err);
+    return done(undefined, undefined, `capture ${reason}, ${thumbProblem}`, reason === 'missing' && thumbMissing);
   }
 }

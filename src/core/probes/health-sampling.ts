@@ -1,6 +1,6 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { available, type Probe } from './types.js';
+import { pathExists } from '../path-exists.js';
 
 /** Where `vpt investigate --install` puts its files, relative to the root. */
 export const HEALTH_UNIT_PATHS = {
@@ -14,17 +14,13 @@ export interface HealthSamplingInfo {
   cron: boolean;
 }
 
-async function exists(file: string): Promise<boolean> {
-  return (await stat(file).catch(() => undefined)) !== undefined;
-}
-
 /** Whether the 30 s health sampling is installed (timer or cron). */
 export const healthSamplingProbe: Probe<HealthSamplingInfo> = {
   name: 'health-sampling',
   async sample(ctx) {
     const [timer, cron] = await Promise.all([
-      exists(path.join(ctx.rootfs, HEALTH_UNIT_PATHS.timer)),
-      exists(path.join(ctx.rootfs, HEALTH_UNIT_PATHS.cron)),
+      pathExists(path.join(ctx.rootfs, HEALTH_UNIT_PATHS.timer)),
+      pathExists(path.join(ctx.rootfs, HEALTH_UNIT_PATHS.cron)),
     ]);
     return available({ systemdTimer: timer, cron });
   },
