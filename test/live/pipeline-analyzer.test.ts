@@ -31,13 +31,14 @@ afterEach(async () => tmp.cleanup());
 function frameOf(sequence: number): CapturedFrame {
   return { device: 'capture1', sequence, path: path.join(device, 'captures', `${stem(sequence)}.jpg`), mtimeMs: Date.now() - 60_000 + sequence * 200, hot: false };
 }
+const newAnalyzer = () => pipelineAnalyzerFactory({ checkAudio: false, onWarning: (m) => warnings.push(m) })('capture1', device);
 const jsonPath = (sequence: number) => path.join(device, 'metadata', `${stem(sequence)}.json`);
 const removeFrame = (sequence: number) =>
   Promise.all([rm(frameOf(sequence).path), rm(path.join(device, 'thumbnails', `${stem(sequence)}_thumbnail.jpg`))]);
 
 describe('live pipeline analyzer: frames gone before their analysis', () => {
   it('an in-order frame whose capture and thumbnail are gone: one warning naming it, no per-frame JSON', async () => {
-    const analyzer = pipelineAnalyzerFactory({ checkAudio: false, onWarning: (m) => warnings.push(m) })('capture1', device);
+    const analyzer = newAnalyzer();
     await analyzer.analyze(frameOf(10), { sample: false, late: false });
     await removeFrame(11);
     await analyzer.analyze(frameOf(11), { sample: false, late: false });
@@ -50,7 +51,7 @@ describe('live pipeline analyzer: frames gone before their analysis', () => {
   });
 
   it('a frame with only its thumbnail gone is still analysed from the capture, with its JSON', async () => {
-    const analyzer = pipelineAnalyzerFactory({ checkAudio: false, onWarning: (m) => warnings.push(m) })('capture1', device);
+    const analyzer = newAnalyzer();
     await rm(path.join(device, 'thumbnails', `${stem(11)}_thumbnail.jpg`));
     await analyzer.analyze(frameOf(11), { sample: false, late: false });
     await analyzer.close?.();
@@ -58,7 +59,7 @@ describe('live pipeline analyzer: frames gone before their analysis', () => {
   });
 
   it('a late frame (reusing the last result under backlog) gets its JSON only while its capture exists', async () => {
-    const analyzer = pipelineAnalyzerFactory({ checkAudio: false, onWarning: (m) => warnings.push(m) })('capture1', device);
+    const analyzer = newAnalyzer();
     await analyzer.analyze(frameOf(15), { sample: true, late: false });
     await removeFrame(12);
     await analyzer.analyze(frameOf(13), { sample: true, late: true });
