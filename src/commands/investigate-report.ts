@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../core/atomic-write.js';
 import { EXIT, VptError, errnoCode } from '../core/errors.js';
 import { compactDateTime } from '../core/investigate/local-time.js';
 import { buildReport } from '../core/investigate/report.js';
-import { renderReport } from '../core/investigate/report-text.js';
+import { renderReport } from './investigate-report-text.js';
 import type { Report } from '../core/investigate/report-types.js';
 import type { Ui } from '../ui.js';
 import { probeContext, type InvestigateOptions } from './investigate.js';

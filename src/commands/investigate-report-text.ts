@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { CheckStatus, Report } from './report-types.js';
+import type { CheckStatus, Report } from '../core/investigate/report-types.js';
 
 /**
  * The report as text. With a colour chalk it is what the terminal shows;
