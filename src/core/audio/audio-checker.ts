@@ -42,7 +42,6 @@ export interface AudioCheckerOptions {
   onUnavailable?: (err: MissingProgramError) => void;
 }
 
-
 /**
  * Audio presence for one device on the frame clock. Each frame asks for the
  * current fields; when 5 s of video passed since the last check and no
