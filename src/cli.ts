@@ -112,7 +112,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .addOption(parsed('--sweep-interval <time>', 'how often cache sweepers run', duration('--sweep-interval'), 3_600_000, '1h'))
     .addOption(parsed('--memory-log-interval <time>', 'how often the monitor logs its own RSS', duration('--memory-log-interval'), 3_600_000, '1h'))
     .addOption(parsed('--memory-alert <size>', 'warn when the monitor RSS exceeds this', size('--memory-alert'), 1024 ** 3, '1G'))
-    .option('--webhook <url>', 'POST each opened/resolved incident as JSON to this URL')
+    .addOption(new Option('--webhook <url>', 'POST each opened/resolved incident as JSON to this URL (user:password@ becomes Basic auth)').env('VPT_WEBHOOK'))
     .option('--replace', 'stop a monitor already running on this state dir first')
     .option('--print-unit', 'print a systemd unit for the monitor and exit')
     .option('--black-threshold <percent>', 'blackscreen when more than this % of the region is dark', number('--black-threshold', 0, 100), 85)
