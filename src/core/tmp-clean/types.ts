@@ -52,8 +52,11 @@ export interface CleanResult {
   /** With dryRun, what would have been removed. */
   removed: Removal[];
   totalBytes: number;
+  /** The first MAX_SKIPS_LISTED entries left alone; skippedByReason counts them all. */
   skipped: Skip[];
+  /** Every entry left alone, counted by reason (reasons with none are absent). */
+  skippedByReason: Partial<Record<SkipReason, number>>;
   errors: CleanError[];
-  /** The run stopped at the candidate limit; the rest waits for the next run. */
+  /** The run stopped at the per-run limit of removal candidates; the rest waits for the next run. */
   truncated: boolean;
 }
