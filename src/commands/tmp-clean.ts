@@ -67,7 +67,7 @@ function skippedCount(result: CleanResult): number {
   return Object.values(result.skippedByReason).reduce((sum, n) => sum + n, 0);
 }
 
-/** "2 too young, 1 symlink, not followed": the commonest reason first. */
+/** "2 too young, 1 symlink (never followed)": the commonest reason first. */
 function skipSummary(result: CleanResult): string {
   return (Object.entries(result.skippedByReason) as [SkipReason, number][])
     .sort((a, b) => b[1] - a[1])

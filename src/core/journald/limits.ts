@@ -125,7 +125,9 @@ function canonicalSize(text: string): string {
 }
 
 function example(spec: LimitSpec): string {
-  return spec.kind === 'size' ? '500M' : spec.kind === 'time' ? '1week' : '10';
+  // A rate-limit window is seconds long; the retention keys are days or weeks.
+  if (spec.kind === 'time') return spec.direction === 'min' ? '30s' : '1week';
+  return spec.kind === 'size' ? '500M' : '10';
 }
 
 /** Read every limit flag (raw strings from commander); the first bad one is refused before anything is written. */

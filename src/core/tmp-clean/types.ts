@@ -14,7 +14,7 @@ export type SkipReason =
   | 'vanished'; // removed by someone else mid-run: fine, not an error
 
 export const SKIP_TEXT: Record<SkipReason, string> = {
-  symlink: 'symlink, not followed',
+  symlink: 'symlink (never followed)',
   'not-regular-file': 'not a regular file',
   'not-directory': 'not a folder',
   young: 'too young',
