@@ -59,10 +59,10 @@ export const LIMIT_SPECS: readonly LimitSpec[] = [
  * - RateLimitBurst is an unsigned int (32-bit); SystemMaxFiles a 64-bit count,
  *   capped here at the same 2^32-1: more files than that is no bound.
  */
-export const MIN_TIME_SPAN_MS = 1;
+const MIN_TIME_SPAN_MS = 1;
 /** Longest span systemd can hold: just under UINT64_MAX microseconds (which means infinity). */
 export const MAX_TIME_SPAN_MS = (2 ** 64 - 2) / 1000;
-export const MAX_COUNT = 2 ** 32 - 1;
+const MAX_COUNT = 2 ** 32 - 1;
 /** The largest count systemd itself accepts in a config file, per count key (unsigned int, uint64_t). */
 export const SYSTEMD_COUNT_MAX: Readonly<Record<string, bigint>> = { RateLimitBurst: 2n ** 32n - 1n, SystemMaxFiles: 2n ** 64n - 1n };
 

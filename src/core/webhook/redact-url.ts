@@ -1,5 +1,5 @@
 /** What a hidden secret reads as in logs, unit files and payloads. */
-export const REDACTED = '***';
+const REDACTED = '***';
 
 /** Query keys whose value is a secret, compared lower-case, `-` read as `_`. */
 const SECRET_QUERY_KEYS: ReadonlySet<string> = new Set([
