@@ -123,9 +123,12 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     rescanIntervalMs: DEFAULT_RESCAN_INTERVAL_MS,
   });
 
+  // `on`, not `once`, and never removed: timeout(1) sends SIGTERM to the monitor and then to its whole
+  // process group, so a second signal can arrive mid-shutdown; with no handler left it killed the process
+  // (exit 143) with the lock, incidents.db-wal/-shm and the temp folder still there. Later signals are no-ops.
   const signalled = new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
+    process.on('SIGTERM', () => resolve('SIGTERM'));
+    process.on('SIGINT', () => resolve('SIGINT'));
   });
   try {
     await monitor.start();
