@@ -56,6 +56,54 @@ export class IncidentStoreOpenError extends VptError {
   }
 }
 
+/**
+ * A write the database refused for a reason other than another process's
+ * lock: disk full (SQLITE_FULL), read-only file or mount (SQLITE_READONLY*),
+ * I/O error (SQLITE_IOERR*), damage found mid-run (SQLITE_CORRUPT). The
+ * running monitor holds the change and retries (incident-tracker.ts); at
+ * start it is fatal, with this message.
+ */
+export class IncidentStoreWriteError extends VptError {
+  /** SQLite's extended code, e.g. SQLITE_FULL, SQLITE_READONLY_DBMOVED, SQLITE_IOERR_WRITE. */
+  readonly code: string;
+  constructor(file: string, code: string, cause: unknown) {
+    super(`cannot write incident database ${file}: ${describeSqliteFailure(code, cause)} (${code})`, EXIT.critical, { cause });
+    this.code = code;
+  }
+}
+
+/** The database file is damaged (SQLITE_CORRUPT, SQLITE_NOTADB): found at start, it stops the monitor with what to do. */
+export class IncidentStoreCorruptError extends VptError {
+  constructor(file: string, detail: string, cause: unknown) {
+    super(
+      `incident database ${file} is damaged (${detail}); start with --reset-incidents to move it aside (kept as ${path.basename(file)}.corrupt-<time>) and begin a new one`,
+      EXIT.critical,
+      { cause },
+    );
+  }
+}
+
+/** The database file cannot be written (chattr +i, a read-only file on a writable folder): refused at start. */
+export class IncidentStoreReadOnlyError extends VptError {
+  constructor(file: string, cause: unknown) {
+    super(`incident database ${file} is read-only (file permissions or chattr +i); make it writable (chattr -i, chmod u+w) or choose another --state-dir`, EXIT.critical, { cause });
+  }
+}
+
+const sqliteCode = (err: unknown): string | undefined => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
+};
+const isCorrupt = (code: string | undefined): boolean => code !== undefined && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
+
+function describeSqliteFailure(code: string, cause: unknown): string {
+  if (code === 'SQLITE_FULL') return 'the disk is full';
+  if (code.startsWith('SQLITE_READONLY')) return 'the database is read-only';
+  if (code.startsWith('SQLITE_IOERR')) return 'I/O error';
+  if (isCorrupt(code)) return 'the database is damaged';
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
 interface Row {
   id: number;
   device: string;
@@ -147,11 +195,14 @@ export class IncidentStore {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       migrate(db, file);
+      checkIntact(db, file);
+      probeWritable(db, file);
       return new IncidentStore(file, db, options);
     } catch (err) {
       db?.close();
       if (err instanceof VptError) throw err;
       if (isBusy(err)) throw new IncidentStoreLockedError(file, err);
+      if (isCorrupt(sqliteCode(err))) throw new IncidentStoreCorruptError(file, err instanceof Error ? err.message : String(err), err);
       throw new IncidentStoreOpenError(file, err instanceof Error ? err.message : String(err), err);
     }
   }
@@ -226,13 +277,46 @@ export class IncidentStore {
     this.sql.enqueue.run(incident.id, event, JSON.stringify({ event, incident }), now, now);
   }
 
-  /** One IMMEDIATE transaction per change; lock contention becomes a typed error. */
+  /** One IMMEDIATE transaction per change; every SQLite refusal becomes a typed error (locked, or a write failure). */
   private write<T>(fn: () => T): T {
     try {
       return this.db.transaction(fn).immediate();
     } catch (err) {
       if (isBusy(err)) throw new IncidentStoreLockedError(this.file, err);
+      const code = sqliteCode(err);
+      if (code !== undefined) throw new IncidentStoreWriteError(this.file, code, err);
       throw err;
     }
+  }
+}
+
+/**
+ * A damaged file otherwise passes the open and fails at the first query that
+ * reaches the bad page (`database disk image is malformed`, exit 3 with no
+ * file named). quick_check reads every page: milliseconds for an incident
+ * database.
+ */
+function checkIntact(db: Database.Database, file: string): void {
+  const rows = db.pragma('quick_check(1)', { simple: false }) as { quick_check: string }[];
+  const verdict = rows[0]?.quick_check ?? 'no answer';
+  if (verdict !== 'ok') throw new IncidentStoreCorruptError(file, verdict, undefined);
+}
+
+/**
+ * SQLite opens a file it may not write (chattr +i, mode 0444) read-only
+ * without a word, and even BEGIN IMMEDIATE succeeds: only a page write
+ * fails. Rewrite user_version to its own value and roll back.
+ */
+function probeWritable(db: Database.Database, file: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  try {
+    db.exec('BEGIN IMMEDIATE');
+    db.pragma(`user_version = ${version}`);
+  } catch (err) {
+    if (sqliteCode(err)?.startsWith('SQLITE_READONLY')) throw new IncidentStoreReadOnlyError(file, err);
+    // Locked by another process: writability cannot be known now; the first real write reports the lock.
+    if (!isBusy(err)) throw err;
+  } finally {
+    if (db.inTransaction) db.exec('ROLLBACK');
   }
 }
