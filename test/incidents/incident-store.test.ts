@@ -146,6 +146,6 @@ describe('IncidentStore', () => {
     const junk = path.join(dir, 'junk.db');
     await writeFile(junk, 'this is not sqlite, it is a text file long enough to have a header....................................');
     expect(() => IncidentStore.open(junk)).toThrow(IncidentStoreCorruptError);
-    expect(() => IncidentStore.open(junk)).toThrow(`incident database ${junk} is damaged (file is not a database); start with --reset-incidents`);
+    expect(() => IncidentStore.open(junk)).toThrow(`incident database ${junk} is damaged (file is not a database); start the monitor with --reset-incidents`);
   });
 });

@@ -51,12 +51,14 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     devices,
     replace: options.replace,
     webhook: options.webhook !== undefined,
+    resetIncidents: options.resetIncidents === true,
     onReplacing: (pid) => log.warn(`--replace: stopping the monitor with pid ${pid}`),
   });
   // Last resort if something below throws past us: never leave the lock or the temp folder behind.
   const onExit = (): void => resources.close();
   process.once('exit', onExit);
   log.info(`devices (${source}): ${devices.join(', ')}; state in ${stateDir}; temp in ${resources.tempDir}`);
+  if (resources.incidentsMovedAside) log.warn(`--reset-incidents: the old incident database is kept as ${resources.incidentsMovedAside}; starting a new one`);
   for (const i of resources.resolvedAtStart) log.info(`[${i.device}] incident #${i.id} (${i.type}) left open by a previous run: resolved (${i.resolveReason})`);
   for (const d of resources.removedTempDirs) log.info(`removed ${d} (its process is gone)`);
   for (const m of resources.removedZapMarkers) log.info(`removed stale zap marker ${m}`);

@@ -76,7 +76,7 @@ export class IncidentStoreWriteError extends VptError {
 export class IncidentStoreCorruptError extends VptError {
   constructor(file: string, detail: string, cause: unknown) {
     super(
-      `incident database ${file} is damaged (${detail}); start with --reset-incidents to move it aside (kept as ${path.basename(file)}.corrupt-<time>) and begin a new one`,
+      `incident database ${file} is damaged (${detail}); start the monitor with --reset-incidents to move it aside (kept as ${path.basename(file)}.aside-<time>) and begin a new one`,
       EXIT.critical,
       { cause },
     );
@@ -299,7 +299,8 @@ export class IncidentStore {
 function checkIntact(db: Database.Database, file: string): void {
   const rows = db.pragma('quick_check(1)', { simple: false }) as { quick_check: string }[];
   const verdict = rows[0]?.quick_check ?? 'no answer';
-  if (verdict !== 'ok') throw new IncidentStoreCorruptError(file, verdict, undefined);
+  // Multi-line ("*** in database main ***\nTree 3 page 3: ..."): one line for the log.
+  if (verdict !== 'ok') throw new IncidentStoreCorruptError(file, verdict.replace('*** in database main ***', '').replace(/\s+/g, ' ').trim(), undefined);
 }
 
 /**

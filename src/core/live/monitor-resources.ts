@@ -1,6 +1,7 @@
 import os from 'node:os';
 import type { Incident } from '../incidents/incident-store.js';
 import { IncidentStore, LIVE_BUSY_TIMEOUT_MS } from '../incidents/incident-store.js';
+import { moveIncidentDbAside } from '../incidents/incident-db-aside.js';
 import { acquireInstanceLock, type InstanceLock } from '../lifecycle/instance-lock.js';
 import { createProcessTempDir, removeDeadProcessTempDirs, removeProcessTempDirSync } from '../lifecycle/process-temp-dir.js';
 import { removeStaleZapMarker } from '../lifecycle/zap-marker-cleanup.js';
@@ -14,6 +15,8 @@ export interface MonitorResourcesOptions {
   replace?: boolean;
   /** A webhook is configured: write outbox rows. */
   webhook?: boolean;
+  /** `--reset-incidents`: move incidents.db aside (never deleted) and start a new one. */
+  resetIncidents?: boolean;
   tmpRoot?: string;
   onReplacing?: (pid: number) => void;
   now?: () => number;
@@ -27,6 +30,8 @@ export interface MonitorResources {
   resolvedAtStart: Incident[];
   removedTempDirs: string[];
   removedZapMarkers: string[];
+  /** Where `--reset-incidents` moved the old database, if there was one. */
+  incidentsMovedAside: string | undefined;
   /** Synchronous and idempotent, for exit and signal handlers: close the DB, remove the temp folder, release the lock. */
   close(): void;
 }
@@ -50,6 +55,7 @@ export async function openMonitorResources(options: MonitorResourcesOptions): Pr
   try {
     const removedTempDirs = await removeDeadProcessTempDirs(tmpRoot);
     tempDir = await createProcessTempDir(tmpRoot);
+    const incidentsMovedAside = options.resetIncidents ? await moveIncidentDbAside(options.stateDir, new Date(now())) : undefined;
     store = IncidentStore.openInDir(options.stateDir, { outbox: options.webhook === true });
     const at = now();
     const resolvedAtStart = [
@@ -64,7 +70,7 @@ export async function openMonitorResources(options: MonitorResourcesOptions): Pr
       const removed = await removeStaleZapMarker(path.join(path.dirname(folders.captures), 'metadata'), now());
       if (removed) removedZapMarkers.push(removed);
     }
-    return { lock, store, tempDir, resolvedAtStart, removedTempDirs, removedZapMarkers, close };
+    return { lock, store, tempDir, resolvedAtStart, removedTempDirs, removedZapMarkers, incidentsMovedAside, close };
   } catch (err) {
     close();
     throw err;
