@@ -16,6 +16,7 @@ import { buildFrameRecord, writeFrameJson, type FrameAudio, type FrameJsonWriteR
 import type { Logger } from './logger.js';
 import { loadFrame, replayClockStart, type FrameFiles, type LoadedFrame } from './pipeline/frame-loader.js';
 import { DeviceSummaryBuilder, type DeviceSummary } from './replay-summary.js';
+import { removeDeadWritersTempFiles } from './lifecycle/stale-temp-files.js';
 
 /**
  * `vpt monitor --replay`: analyse every frame already on disk, per device in
@@ -104,6 +105,8 @@ async function replayDevice(spec: DeviceSpec, options: ReplayOptions): Promise<D
   const index = await listFrames(paths);
   if (index.length === 0) return summary.finish([]);
   await fs.mkdir(paths.live.metadata, { recursive: true });
+  // A replay killed mid-write left .capture_N.json.tmp-<pid>-* files that nothing else removes.
+  await removeDeadWritersTempFiles(paths.live.metadata);
   const analyzer = new DeviceAnalyzer({ thresholds: options.thresholds, macroblocks: options.macroblocks });
   const tracker = new EventTracker(spec.name, options.minEventMs);
   const chunks = new ChunkWriter(paths.cold.metadata, {

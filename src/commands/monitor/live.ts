@@ -62,6 +62,7 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
   for (const i of resources.resolvedAtStart) log.info(`[${i.device}] incident #${i.id} (${i.type}) left open by a previous run: resolved (${i.resolveReason})`);
   for (const d of resources.removedTempDirs) log.info(`removed ${d} (its process is gone)`);
   for (const m of resources.removedZapMarkers) log.info(`removed stale zap marker ${m}`);
+  for (const t of resources.removedTempFiles) log.info(`removed ${t.count} temp files of processes that are gone from ${t.dir}`);
   // Delivery reads the outbox through its own connection: the monitor's writes never wait on HTTP.
   const webhook = webhookUrl ? await startWebhookSender(resources.store.file, webhookUrl.href, log) : undefined;
 

@@ -5,6 +5,7 @@ import { moveIncidentDbAside } from '../incidents/incident-db-aside.js';
 import { acquireInstanceLock, type InstanceLock } from '../lifecycle/instance-lock.js';
 import { createProcessTempDir, removeDeadProcessTempDirs, removeProcessTempDirSync } from '../lifecycle/process-temp-dir.js';
 import { removeStaleZapMarker } from '../lifecycle/zap-marker-cleanup.js';
+import { removeDeadWritersTempFiles } from '../lifecycle/stale-temp-files.js';
 import { liveFolders } from './capture-files.js';
 import path from 'node:path';
 
@@ -30,6 +31,8 @@ export interface MonitorResources {
   resolvedAtStart: Incident[];
   removedTempDirs: string[];
   removedZapMarkers: string[];
+  /** Atomic-write temp files of dead processes, per metadata folder. */
+  removedTempFiles: { dir: string; count: number }[];
   /** Where `--reset-incidents` moved the old database, if there was one. */
   incidentsMovedAside: string | undefined;
   /** Synchronous and idempotent, for exit and signal handlers: close the DB, remove the temp folder, release the lock. */
@@ -65,12 +68,16 @@ export async function openMonitorResources(options: MonitorResourcesOptions): Pr
     // Start-up waited up to DEFAULT_BUSY_TIMEOUT_MS; from here on a locked database is retried, not waited for.
     store.setBusyTimeout(LIVE_BUSY_TIMEOUT_MS);
     const removedZapMarkers: string[] = [];
+    const removedTempFiles: { dir: string; count: number }[] = [];
     for (const device of options.devices) {
       const folders = await liveFolders(path.join(options.streamRoot, device));
-      const removed = await removeStaleZapMarker(path.join(path.dirname(folders.captures), 'metadata'), now());
+      const metadata = path.join(path.dirname(folders.captures), 'metadata');
+      const removed = await removeStaleZapMarker(metadata, now());
       if (removed) removedZapMarkers.push(removed);
+      const temps = await removeDeadWritersTempFiles(metadata);
+      if (temps > 0) removedTempFiles.push({ dir: metadata, count: temps });
     }
-    return { lock, store, tempDir, resolvedAtStart, removedTempDirs, removedZapMarkers, incidentsMovedAside, close };
+    return { lock, store, tempDir, resolvedAtStart, removedTempDirs, removedZapMarkers, removedTempFiles, incidentsMovedAside, close };
   } catch (err) {
     close();
     throw err;
