@@ -111,6 +111,36 @@ describe.skipIf(!isRoot)('vpt monitor, live: state dir full (incidents.db on a f
   }, 120_000);
 });
 
+describe.skipIf(!isRoot)('vpt monitor, live: state dir full at shutdown', () => {
+  it('changes held when SIGTERM comes are tried once more before exit: written if space is back, else said in one line', async () => {
+    for (const spaceBack of [true, false]) {
+      const rig = await FaultRig.create('vpt-hostile-stopfull-', good);
+      rigs.push(rig);
+      await mountTmpfs(rig.stateDir, '1m');
+      await rig.start(FLAGS);
+      let next = await moving(rig, 1, 5);
+      const filler = await fill(rig.stateDir);
+      next = await hold(rig, next, 25, 6);
+      await moving(rig, next, 6);
+      expect(rig.monitor.events.filter((e) => e.event === 'incident_opened')).toEqual([]);
+      if (spaceBack) await rm(filler);
+      // Well inside the 5 s retry time: only the shutdown's last try can write them.
+      const { exitCode } = await rig.stop();
+      expect(exitCode).toBe(0);
+      const db = new Database(path.join(rig.stateDir, 'incidents.db'), { readonly: true });
+      const rows = db.prepare('SELECT status FROM incidents').all();
+      db.close();
+      if (spaceBack) {
+        expect(rows).toEqual([{ status: 'resolved' }]);
+        expect(rig.monitor.stderr).toContain('incident database writable again: 2 held incident changes written');
+      } else {
+        expect(rows).toEqual([]);
+        expect(rig.monitor.stderr).toContain('warning: 2 incident changes could not be written before stopping; the next start resolves what the database still has open');
+      }
+    }
+  }, 120_000);
+});
+
 describe.skipIf(!isRoot)('vpt monitor, live: cold storage full (RAM mode, evidence copies fail)', () => {
   it('the event ends and its incident resolves on time; the failing copies are one line, their recovery another', async () => {
     const rig = await FaultRig.create('vpt-hostile-cold-', good, { hot: true });

@@ -5,7 +5,7 @@
  * so a 1.6 KB file declaring 16383x16383 costs gigabytes; the caller refuses
  * such a frame from this header first.
  */
-export interface JpegDeclaredSize {
+interface JpegDeclaredSize {
   width: number;
   height: number;
 }

@@ -25,7 +25,7 @@ export type IncidentRecord =
   | { kind: 'incident_resolved'; incident: Incident };
 
 /** A write the store refused: another process's lock, or a filesystem or database failure. */
-export type IncidentStoreFailure = IncidentStoreLockedError | IncidentStoreWriteError;
+type IncidentStoreFailure = IncidentStoreLockedError | IncidentStoreWriteError;
 
 export interface IncidentTrackerOptions {
   store: IncidentWriter;
@@ -102,8 +102,9 @@ export class IncidentTracker {
     return this.held.length;
   }
 
-  /** Write the held changes, in order, if the retry time has come. */
-  retryPending(): void {
+  /** Write the held changes, in order, if the retry time has come (`now`: at once, as at shutdown). */
+  retryPending(now = false): void {
+    if (now) this.retryAt = Number.NEGATIVE_INFINITY;
     this.flush();
   }
 

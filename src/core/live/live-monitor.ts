@@ -131,6 +131,11 @@ export class LiveMonitor {
     ]);
     clearTimeout(timer);
     for (const state of this.devices.values()) await state.analyzer.close?.();
+    // One last try for incident changes held while the database refused writes; what is left is said, not silently lost.
+    this.incidents.retryPending(true);
+    if (this.incidents.pendingCount > 0) {
+      this.options.logger.warn(`${this.incidents.pendingCount} incident changes could not be written before stopping; the next start resolves what the database still has open`);
+    }
     return { drained, abandoned };
   }
 

@@ -73,7 +73,7 @@ export async function loadFrame(files: FrameFiles): Promise<LoadedFrame> {
 }
 
 /** Frames looked at for the replay clock's start before giving up on their mtimes. */
-export const CLOCK_START_PROBES = 64;
+const CLOCK_START_PROBES = 64;
 
 /**
  * The replay clock's start (the first frame's mtime, DESIGN.md), taken from
