@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IncidentStore, IncidentStoreCorruptError, IncidentStoreLockedError } from '../../src/core/incidents/incident-store.js';
+import { IncidentStore, IncidentStoreLockedError } from '../../src/core/incidents/incident-store.js';
+import { IncidentStoreCorruptError } from '../../src/core/incidents/store-errors.js';
 import { SCHEMA_VERSION, SchemaTooNewError } from '../../src/core/incidents/schema.js';
 import { makeTempDir, REPO_ROOT } from '../helpers/run-vpt.js';
 import { startTsChild } from '../helpers/ts-child.js';

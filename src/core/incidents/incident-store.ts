@@ -3,6 +3,8 @@ import path from 'node:path';
 import { EXIT, VptError } from '../errors.js';
 import type { IncidentType } from '../events/types.js';
 import { migrate } from './schema.js';
+import { IncidentStoreCorruptError, IncidentStoreWriteError, isBusy, isCorrupt, sqliteCode } from './store-errors.js';
+import { checkIntact, probeWritable } from './store-start-checks.js';
 
 export const INCIDENTS_DB_FILE = 'incidents.db';
 /** How long a write waits for another connection's lock before giving up with a clear error. */
@@ -56,54 +58,6 @@ export class IncidentStoreOpenError extends VptError {
   }
 }
 
-/**
- * A write the database refused for a reason other than another process's
- * lock: disk full (SQLITE_FULL), read-only file or mount (SQLITE_READONLY*),
- * I/O error (SQLITE_IOERR*), damage found mid-run (SQLITE_CORRUPT). The
- * running monitor holds the change and retries (incident-tracker.ts); at
- * start it is fatal, with this message.
- */
-export class IncidentStoreWriteError extends VptError {
-  /** SQLite's extended code, e.g. SQLITE_FULL, SQLITE_READONLY_DBMOVED, SQLITE_IOERR_WRITE. */
-  readonly code: string;
-  constructor(file: string, code: string, cause: unknown) {
-    super(`cannot write incident database ${file}: ${describeSqliteFailure(code, cause)} (${code})`, EXIT.critical, { cause });
-    this.code = code;
-  }
-}
-
-/** The database file is damaged (SQLITE_CORRUPT, SQLITE_NOTADB): found at start, it stops the monitor with what to do. */
-export class IncidentStoreCorruptError extends VptError {
-  constructor(file: string, detail: string, cause: unknown) {
-    super(
-      `incident database ${file} is damaged (${detail}); start the monitor with --reset-incidents to move it aside (kept as ${path.basename(file)}.aside-<time>) and begin a new one`,
-      EXIT.critical,
-      { cause },
-    );
-  }
-}
-
-/** The database file cannot be written (chattr +i, a read-only file on a writable folder): refused at start. */
-class IncidentStoreReadOnlyError extends VptError {
-  constructor(file: string, cause: unknown) {
-    super(`incident database ${file} is read-only (file permissions or chattr +i); make it writable (chattr -i, chmod u+w) or choose another --state-dir`, EXIT.critical, { cause });
-  }
-}
-
-const sqliteCode = (err: unknown): string | undefined => {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
-};
-const isCorrupt = (code: string | undefined): boolean => code !== undefined && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
-
-function describeSqliteFailure(code: string, cause: unknown): string {
-  if (code === 'SQLITE_FULL') return 'the disk is full';
-  if (code.startsWith('SQLITE_READONLY')) return 'the database is read-only';
-  if (code.startsWith('SQLITE_IOERR')) return 'I/O error';
-  if (isCorrupt(code)) return 'the database is damaged';
-  return cause instanceof Error ? cause.message : String(cause);
-}
-
 interface Row {
   id: number;
   device: string;
@@ -135,10 +89,6 @@ function toIncident(row: Row): Incident {
   return incident;
 }
 
-function isBusy(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY_'));
-}
 
 function prepareStatements(db: Database.Database) {
   return {
@@ -287,37 +237,5 @@ export class IncidentStore {
       if (code !== undefined) throw new IncidentStoreWriteError(this.file, code, err);
       throw err;
     }
-  }
-}
-
-/**
- * A damaged file otherwise passes the open and fails at the first query that
- * reaches the bad page (`database disk image is malformed`, exit 3 with no
- * file named). quick_check reads every page: milliseconds for an incident
- * database.
- */
-function checkIntact(db: Database.Database, file: string): void {
-  const rows = db.pragma('quick_check(1)', { simple: false }) as { quick_check: string }[];
-  const verdict = rows[0]?.quick_check ?? 'no answer';
-  // Multi-line ("*** in database main ***\nTree 3 page 3: ..."): one line for the log.
-  if (verdict !== 'ok') throw new IncidentStoreCorruptError(file, verdict.replace('*** in database main ***', '').replace(/\s+/g, ' ').trim(), undefined);
-}
-
-/**
- * SQLite opens a file it may not write (chattr +i, mode 0444) read-only
- * without a word, and even BEGIN IMMEDIATE succeeds: only a page write
- * fails. Rewrite user_version to its own value and roll back.
- */
-function probeWritable(db: Database.Database, file: string): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  try {
-    db.exec('BEGIN IMMEDIATE');
-    db.pragma(`user_version = ${version}`);
-  } catch (err) {
-    if (sqliteCode(err)?.startsWith('SQLITE_READONLY')) throw new IncidentStoreReadOnlyError(file, err);
-    // Locked by another process: writability cannot be known now; the first real write reports the lock.
-    if (!isBusy(err)) throw err;
-  } finally {
-    if (db.inTransaction) db.exec('ROLLBACK');
   }
 }

@@ -1,5 +1,6 @@
 import type { IncidentType } from '../events/types.js';
-import { IncidentStoreLockedError, IncidentStoreWriteError, type Incident, type ResolveReason } from './incident-store.js';
+import { IncidentStoreLockedError, type Incident, type ResolveReason } from './incident-store.js';
+import { IncidentStoreWriteError } from './store-errors.js';
 
 /** DESIGN.md: an event that persists this long opens an incident (`--incident-delay`). */
 export const DEFAULT_INCIDENT_DELAY_MS = 30_000;
