@@ -114,6 +114,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .addOption(parsed('--memory-alert <size>', 'warn when the monitor RSS exceeds this', size('--memory-alert'), 1024 ** 3, '1G'))
     .addOption(new Option('--webhook <url>', 'POST each opened/resolved incident as JSON to this URL (user:password@ becomes Basic auth)').env('VPT_WEBHOOK'))
     .option('--replace', 'stop a monitor already running on this state dir first')
+    .option('--reset-incidents', 'move incidents.db aside (kept as incidents.db.aside-<time>) and start a new one')
     .option('--print-unit', 'print a systemd unit for the monitor and exit')
     .option('--black-threshold <percent>', 'blackscreen when more than this % of the region is dark', number('--black-threshold', 0, 100), 85)
     .option('--dark-luma <n>', 'a pixel is dark at or below this luma (0-255)', integer('--dark-luma', 0, 255), 10)

@@ -25,6 +25,8 @@ export interface MonitorOptions {
   freezePixelDiff?: number;
   stateDir?: string;
   replace?: boolean;
+  /** Move incidents.db aside (kept) and start a new one: the way out of a damaged database. */
+  resetIncidents?: boolean;
   webhook?: string;
   incidentDelay: number;
   queueLimit: number;
