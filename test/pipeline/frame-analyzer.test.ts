@@ -2,7 +2,7 @@ import { copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FREEZE_RING_SIZE } from '../../src/core/detectors/index.js';
-import type { GrayFrame } from '../../src/core/detectors/types.js';
+import type { GrayFrame } from '../../src/core/frames/gray-frame.js';
 import { BACKLOG_SAMPLE_EVERY, DeviceAnalyzer } from '../../src/core/pipeline/frame-analyzer.js';
 import { loadFrame, type LoadedFrame } from '../../src/core/pipeline/frame-loader.js';
 import { makeTempDir, REAL_FIXTURES } from '../helpers/run-vpt.js';

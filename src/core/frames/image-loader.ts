@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import sharp from 'sharp';
 import { errnoCode } from '../errors.js';
-import type { GrayFrame } from '../detectors/types.js';
+import type { GrayFrame } from './gray-frame.js';
 import { FrameDecodeError } from './frame-errors.js';
 import { JpegLumaError, decodeJpegLuma } from './jpeg-luma.js';
 
