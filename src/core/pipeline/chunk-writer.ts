@@ -73,6 +73,11 @@ export class ChunkWriter {
     return this.pending.length;
   }
 
+  /** The chunk file the pending entries go to (for a failure's message). */
+  get pendingPath(): string | undefined {
+    return this.location ? chunkFilePath(this.coldMetadataDir, this.location) : undefined;
+  }
+
   async add(entry: ChunkEntry, timeMs: number): Promise<void> {
     const loc = chunkLocation(timeMs);
     if (this.location && this.location.windowStartMs !== loc.windowStartMs) await this.flush();

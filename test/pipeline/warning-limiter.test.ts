@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BAD_FRAME_WARNINGS_PER_WINDOW, BAD_FRAME_WINDOW_MS, MAX_KINDS, WarningLimiter } from '../../src/core/live/warning-limiter.js';
+import { BAD_FRAME_WARNINGS_PER_WINDOW, BAD_FRAME_WINDOW_MS, MAX_KINDS, WarningLimiter } from '../../src/core/pipeline/warning-limiter.js';
 
 function limiter() {
   let now = 1_000_000;
