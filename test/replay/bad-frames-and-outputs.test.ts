@@ -19,7 +19,7 @@ describe('vpt monitor --replay: bad frames, JSON merging, chunk files', () => {
   }, 120_000);
   afterEach(() => root.cleanup());
 
-  it('reports each bad frame by name in one line, keeps going, and writes "error" in its JSON', async () => {
+  it('reports each bad frame by name in one line, keeps going, and writes "error" in its JSON; a missing thumbnail is no bad frame', async () => {
     const cap = (seq: number) => path.join(device, 'captures', `${stem(seq)}.jpg`);
     const thumb = (seq: number) => path.join(device, 'thumbnails', `${stem(seq)}_thumbnail.jpg`);
     // 2: zero bytes; 4: truncated; 6: not a JPEG; 8: thumbnail missing (the capture is fine).
@@ -34,14 +34,16 @@ describe('vpt monitor --replay: bad frames, JSON merging, chunk files', () => {
     const run = await runVpt(['monitor', '--replay', '--stream-root', root.dir, '--json'], { timeoutMs: 120_000 });
     expect(run.exitCode).toBe(1);
     const lines = run.stderr.trim().split('\n');
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5);
     expect(lines[0]).toMatch(/capture1.*capture_000000002\.jpg.*empty file/);
     expect(lines[1]).toMatch(/capture1.*capture_000000004\.jpg.*truncated/);
     expect(lines[2]).toMatch(/capture1.*capture_000000006\.jpg.*not a JPEG/);
-    expect(lines[3]).toMatch(/capture1.*capture_000000008\.jpg.*thumbnail missing/);
+    // The thumbnail state changes are one line each, not a bad frame.
+    expect(lines[3]).toBe('warning: [capture1] no thumbnail from capture_000000008.jpg on: analysing the captures instead (said once until thumbnails are back)');
+    expect(lines[4]).toMatch(/\[capture1\] thumbnails back at capture_000000009\.jpg \(1 frames analysed from the capture\)$/);
 
     const summary = JSON.parse(run.stdout);
-    expect(summary.devices[0]).toMatchObject({ frames: 12, analyzed: 9, errors: 4 });
+    expect(summary.devices[0]).toMatchObject({ frames: 12, analyzed: 9, errors: 3, withoutThumbnail: 1 });
     for (const seq of [2, 4, 6]) {
       const json = await frameJson(seq);
       expect(json.analyzed, `frame ${seq}`).toBe(false);
@@ -52,6 +54,24 @@ describe('vpt monitor --replay: bad frames, JSON merging, chunk files', () => {
     expect(await frameJson(8)).toMatchObject({ analyzed: true, source: 'capture', blackscreen: false, error: expect.stringMatching(/thumbnail missing/) });
     expect(await frameJson(11)).toMatchObject({ analyzed: true, source: 'thumbnail' });
     expect(await frameJson(11)).not.toHaveProperty('error');
+  }, 120_000);
+
+  it('frames with no thumbnails at all: one line, not bad frames, exit 0 (every frame analysed from its capture)', async () => {
+    await rm(path.join(device, 'thumbnails'), { recursive: true });
+    const run = await runVpt(['monitor', '--replay', '--stream-root', root.dir, '--json'], { timeoutMs: 120_000 });
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'warning: [capture1] no thumbnail from capture_000000000.jpg on: analysing the captures instead (said once until thumbnails are back)',
+    ]);
+    expect(run.exitCode).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({ frames: 12, errors: 0, withoutThumbnail: 12 });
+    expect(summary.devices[0]).toMatchObject({ frames: 12, analyzed: 12, errors: 0, withoutThumbnail: 12 });
+    expect(await frameJson(0)).toMatchObject({ analyzed: true, source: 'capture', error: 'thumbnail missing: analysed the capture instead' });
+
+    const human = await runVpt(['monitor', '--replay', '--stream-root', root.dir], { timeoutMs: 120_000 });
+    expect(human.exitCode).toBe(0);
+    expect(human.stdout).toMatch(/^ {2}12 frames without thumbnail: the capture was analysed instead$/m);
+    expect(human.stdout).toMatch(/no bad frames/);
   }, 120_000);
 
   it("merges into a frame's existing JSON, keeping other tools' fields, and replaces a corrupt one", async () => {
