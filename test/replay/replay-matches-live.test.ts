@@ -51,14 +51,14 @@ const incidentRows = (stateDir: string) => {
   const db = new Database(path.join(stateDir, 'incidents.db'), { readonly: true });
   try {
     const rows = db.prepare('SELECT device, type, status, opened_at, resolved_at, duration_ms, resolve_reason, metadata, evidence FROM incidents ORDER BY opened_at').all() as Record<string, unknown>[];
-    return rows.map((r) => {
+    return rows.map((r): Record<string, unknown> & { metadata: { event_start: string }; evidence: string[] } => {
       const metadata = JSON.parse(String(r.metadata)) as { event_start: string; incident_delay_ms: number };
       return {
         ...r,
         opened_at: iso10(r.opened_at),
         resolved_at: iso10(r.resolved_at),
         duration_ms: ms10(Number(r.duration_ms)),
-        metadata: { ...metadata, event_start: iso10(metadata.event_start) },
+        metadata: { ...metadata, event_start: String(iso10(metadata.event_start)) },
         // Each run's own stream root: compare where under the device folder the evidence went.
         evidence: (JSON.parse(String(r.evidence)) as string[]).map((f) => f.split(`${path.sep}capture1${path.sep}`)[1]),
       };

@@ -38,7 +38,7 @@ export const LIVE_SCHEDULE: Schedule = { waitForAudio: false, writesInFlight: 1,
  * (about nine file operations) to a file of its own; awaiting each before the
  * next frame left the CPU idle for close to half of a replay.
  */
-export const REPLAY_WRITES_IN_FLIGHT = 8;
+const REPLAY_WRITES_IN_FLIGHT = 8;
 export const REPLAY_SCHEDULE: Schedule = { waitForAudio: true, writesInFlight: REPLAY_WRITES_IN_FLIGHT, flushChunksEachFrame: false };
 
 export interface DevicePipelineOptions {
@@ -84,7 +84,7 @@ export interface PipelineFrame {
   late?: boolean;
 }
 
-export interface PipelineResult {
+interface PipelineResult {
   outcome: FrameOutcome;
   analysis: FrameAnalysis;
   /** The frame counts as bad (FrameProblems). */

@@ -11,7 +11,7 @@ import { loadFrame, type LoadedFrame } from '../pipeline/frame-loader.js';
  * on libuv's threads while JavaScript runs the detectors. Each is one
  * 320x180 buffer (57 KB).
  */
-export const PREFETCH_FRAMES = 2;
+const PREFETCH_FRAMES = 2;
 
 type Settled = { ok: true; frame: LoadedFrame } | { ok: false; error: unknown };
 
