@@ -1,8 +1,9 @@
+import { execa } from 'execa';
 import { copyFile, mkdir, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildFixtureDevice, FIXTURE } from '../helpers/fixture-tree.js';
-import { makeTempDir, runVpt } from '../helpers/run-vpt.js';
+import { makeTempDir, runVpt, VPT_BIN } from '../helpers/run-vpt.js';
 
 const stem = (seq: number) => `capture_${String(seq).padStart(9, '0')}`;
 
@@ -72,6 +73,30 @@ describe('vpt monitor --replay: bad frames, JSON merging, chunk files', () => {
     expect(human.exitCode).toBe(0);
     expect(human.stdout).toMatch(/^ {2}12 frames without thumbnail: the capture was analysed instead$/m);
     expect(human.stdout).toMatch(/no bad frames/);
+  }, 120_000);
+
+  it('a metadata folder that is read-only: one line naming the file, every frame still analysed with its events, exit 1', async () => {
+    const metadata = path.join(device, 'metadata');
+    await mkdir(metadata, { recursive: true });
+    // A read-only bind mount in a private mount namespace: root ignores file modes, not EROFS.
+    const ro = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"';
+    const run = await execa('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', ro, metadata, VPT_BIN, 'monitor', '--replay', '--stream-root', root.dir, '--json', '--no-audio'], {
+      reject: false,
+      env: { NO_COLOR: '1' },
+      timeout: 120_000,
+    });
+    // Writes are in flight, so the first to fail may be any of the first frames'; then the chunk file at the end.
+    const lines = run.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^warning: \[capture1\] cannot write \S+\/metadata\/capture_\d{9}\.json: read-only file system \(EROFS\); analysis goes on without it \(reported once until writes succeed\)$/);
+    expect(lines.slice(1).every((l) => /cannot write \S+\/metadata\/\d+\/chunk_10min_\d\.json/.test(l))).toBe(true);
+    expect(lines.length).toBeLessThanOrEqual(2);
+    expect(run.stderr).not.toMatch(/succeed again/);
+    expect(run.exitCode).toBe(1);
+    const summary = JSON.parse(run.stdout);
+    // 12 frame JSONs and the one chunk file of their 10 minutes.
+    expect(summary).toMatchObject({ frames: 12, errors: 0, writesLost: 13 });
+    expect(summary.devices[0]).toMatchObject({ analyzed: 12, writesLost: 13 });
+    expect(await readdir(metadata)).toEqual([]);
   }, 120_000);
 
   it("merges into a frame's existing JSON, keeping other tools' fields, and replaces a corrupt one", async () => {

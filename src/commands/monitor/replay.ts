@@ -94,7 +94,8 @@ export async function runReplay(options: MonitorOptions, ui: Ui, thresholds: Par
     const stateDir = storage.stateDir ?? null;
     if (ui.json) ui.out(JSON.stringify({ ...summary, stateDir, zaps: zapEvents, ...(zapsNotKept > 0 ? { zaps_not_listed: zapsNotKept } : {}) }, null, 2));
     else if (!ui.quiet) printReplaySummary(summary, stateDir, ui);
-    const partial = summary.errors > 0 || summary.devices.length === 0 || summary.devices.some((d) => d.missing);
+    // Files the filesystem refused are output missing: partial, like a bad frame.
+    const partial = summary.errors > 0 || summary.writesLost > 0 || summary.devices.length === 0 || summary.devices.some((d) => d.missing);
     return partial ? EXIT.warning : EXIT.ok;
   } finally {
     spinner?.stop();

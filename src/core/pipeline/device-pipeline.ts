@@ -223,8 +223,8 @@ export class DevicePipeline {
   private async writeChunkEntry(record: Record<string, unknown>, timeMs: number): Promise<void> {
     const location = chunkFilePath(this.options.chunksDir, chunkLocation(timeMs));
     await this.writes.attempt(location, async () => {
-      await this.chunks.add(chunkEntryFromFrameRecord(record), timeMs);
-      if (this.options.schedule.flushChunksEachFrame) await this.chunks.flush();
+      const wrote = await this.chunks.add(chunkEntryFromFrameRecord(record), timeMs);
+      return this.options.schedule.flushChunksEachFrame ? await this.chunks.flush() : wrote;
     });
   }
 

@@ -1,4 +1,4 @@
-import { constants as fsc, readFileSync } from 'node:fs';
+import { closeSync, constants as fsc, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
 import { errnoCode } from '../errors.js';
@@ -106,7 +106,12 @@ export async function writeFrameJson(metadataDir: string, record: Record<string,
     // One synchronous read: the file is a few hundred bytes, written moments ago (by us or another
     // tool) and in the page cache; the four thread-pool round trips of an async read (open, fstat,
     // read, close) cost more main-thread time than the read itself and queue behind the frame decodes.
-    text = readFileSync(target, { encoding: 'utf8', flag: READ_FLAGS });
+    const fd = openSync(target, READ_FLAGS);
+    try {
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch (err) {
     // Unreadable for another reason (EACCES): do not clobber what we cannot see.
     if (errnoCode(err) !== 'ENOENT') throw err;

@@ -25,9 +25,11 @@ export class WriteFailures {
     return this.total;
   }
 
-  async attempt(file: string, write: () => Promise<void>): Promise<void> {
+  /** `write` resolves false when it wrote nothing (a chunk entry left waiting in memory): no sign that writes are back. */
+  async attempt(file: string, write: () => Promise<boolean | void>): Promise<void> {
+    let wrote: boolean | void;
     try {
-      await write();
+      wrote = await write();
     } catch (err) {
       const code = errnoCode(err);
       if (code === undefined) throw err;
@@ -41,7 +43,7 @@ export class WriteFailures {
       this.warn?.(`[${this.device}] cannot write ${file}: ${describeFsError(err, code)}; analysis goes on without it (reported once until writes succeed)`);
       return;
     }
-    if (this.failing !== undefined) {
+    if (this.failing !== undefined && wrote !== false) {
       this.logger?.info(`[${this.device}] metadata writes succeed again (${this.failed} failed while ${this.failing})`);
       this.failing = undefined;
       this.failed = 0;

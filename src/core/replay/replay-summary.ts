@@ -53,6 +53,8 @@ export interface DeviceSummary {
   errors: number;
   /** Frames analysed from the capture because their thumbnail was missing (not bad frames). */
   withoutThumbnail: number;
+  /** Per-frame JSON and chunk writes the filesystem refused (the analysis went on without them). */
+  writesLost: number;
   firstSequence: number | null;
   lastSequence: number | null;
   firstTime: string | null;
@@ -147,11 +149,11 @@ export class DeviceSummaryBuilder {
   }
 
   missing(): DeviceSummary {
-    return { ...this.finish([], 0), missing: true };
+    return { ...this.finish([], 0, 0), missing: true };
   }
 
   /** `open`: sequences still running at the last analysed frame; confirmed events are listed as ongoing. */
-  finish(open: readonly OpenSequence[], withoutThumbnail: number): DeviceSummary {
+  finish(open: readonly OpenSequence[], withoutThumbnail: number, writesLost: number): DeviceSummary {
     const last = this.last;
     for (const seq of open) {
       if (seq.type === 'zap') {
@@ -177,6 +179,7 @@ export class DeviceSummaryBuilder {
       analyzed: this.analyzed,
       errors: this.errors,
       withoutThumbnail,
+      writesLost,
       firstSequence: this.first?.sequence ?? null,
       lastSequence: last?.sequence ?? null,
       firstTime: this.first ? isoLocal(this.first.timeMs) : null,

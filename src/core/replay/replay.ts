@@ -53,6 +53,7 @@ export interface ReplaySummary {
   frames: number;
   errors: number;
   withoutThumbnail: number;
+  writesLost: number;
   incidentsOpened: number;
   incidentsResolved: number;
   elapsedMs: number;
@@ -91,6 +92,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     frames,
     errors: sum((d) => d.errors),
     withoutThumbnail: sum((d) => d.withoutThumbnail),
+    writesLost: sum((d) => d.writesLost),
     incidentsOpened: sum((d) => d.incidentsOpened),
     incidentsResolved: sum((d) => d.incidentsResolved),
     elapsedMs,
@@ -108,7 +110,7 @@ async function replayDevice(spec: DeviceSpec, summary: DeviceSummaryBuilder, inc
     return summary.missing();
   }
   const index = await listFrames(paths);
-  if (index.length === 0) return summary.finish([], 0);
+  if (index.length === 0) return summary.finish([], 0, 0);
   const pipeline = new DevicePipeline({
     device: spec.name,
     fps,
@@ -141,5 +143,5 @@ async function replayDevice(spec: DeviceSpec, summary: DeviceSummaryBuilder, inc
   } finally {
     await pipeline.close();
   }
-  return summary.finish(pipeline.openSequences(), pipeline.framesWithoutThumbnail);
+  return summary.finish(pipeline.openSequences(), pipeline.framesWithoutThumbnail, pipeline.writesLost);
 }
