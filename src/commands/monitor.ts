@@ -4,9 +4,7 @@ import { EXIT } from '../core/errors.js';
 import { renderMonitorUnit } from '../core/service-unit.js';
 import { formatSizeExact } from '../core/units.js';
 import { redactUrl, urlHasSecret } from '../core/webhook/redact-url.js';
-import type { ZapEvent } from '../core/audio/zap-confirmer.js';
 import type { Ui } from '../ui.js';
-import { printReplaySummary } from './monitor/replay-report.js';
 
 /** Options of `vpt monitor` as cli.ts parses them (durations in ms). */
 export interface MonitorOptions {
@@ -37,12 +35,6 @@ export interface MonitorOptions {
 
 /** Where the printed unit reads a --webhook URL that carries a secret (VPT_WEBHOOK=...). */
 const WEBHOOK_ENV_FILE = '/etc/vpt/monitor.env';
-
-/** Zap results kept for the --replay --json summary; beyond this they are only counted (a long capture zaps often). */
-export const REPLAY_ZAPS_KEPT = 1_000;
-
-/** How often the progress spinner's text is refreshed. */
-const PROGRESS_REFRESH_MS = 200;
 
 /** The calibration flags, mapped onto the detectors' thresholds. */
 export function thresholdsFrom(options: MonitorOptions): Partial<DetectorThresholds> {
@@ -128,90 +120,14 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
     ui.out(unit.trimEnd());
     return EXIT.ok;
   }
-  if (options.replay) return runReplay(options, ui);
+  if (options.replay) {
+    const { runReplay } = await import('./monitor/replay.js');
+    return runReplay(options, ui, thresholdsFrom(options));
+  }
   if (options.demo) {
     const { runDemo } = await import('./monitor-demo.js');
     return runDemo(options, ui);
   }
   const { runLive } = await import('./monitor/live.js');
   return runLive(options, ui);
-}
-
-async function runReplay(options: MonitorOptions, ui: Ui): Promise<number> {
-  // sharp is heavy: loaded only when frames are analysed.
-  const [{ replay }, { ZapConfirmer }, { createProcessTempDir, removeProcessTempDirSync }, { describeEvent }, { AUDIO_NOT_CHECKED, ffmpegPresent }] = await Promise.all([
-    import('../core/replay.js'),
-    import('../core/audio/zap-confirmer.js'),
-    import('../core/lifecycle/process-temp-dir.js'),
-    import('../core/live/monitor-events.js'),
-    import('./monitor/audio-setup.js'),
-  ]);
-  // A terminal that reports 0 columns (a pty with no size: `script`, some CI runners) makes ora
-  // count Infinity lines to clear and loop forever; no spinner there.
-  const showProgress = ui.stderrIsTTY && !ui.json && !ui.quiet && (process.stderr.columns ?? 0) > 0;
-  const spinner = showProgress ? (await import('ora')).default({ text: 'replay: listing frames', stream: process.stderr }).start() : undefined;
-  const progress = new Map<string, { done: number; total: number }>();
-  let lastRefresh = 0;
-  const warn = (message: string) => {
-    spinner?.clear();
-    ui.logger.warn(message);
-    spinner?.render();
-  };
-  const checkAudio = options.audio !== false && (await ffmpegPresent(ui.logger));
-  // Merged zap audio lives in this process's temp folder, removed in finally.
-  const tempDir = await createProcessTempDir();
-  const zapEvents: ZapEvent[] = [];
-  let zapsNotKept = 0;
-  const zaps = new ZapConfirmer({
-    tempDir,
-    logger: ui.logger,
-    // Replay: the segments are all on disk already, nothing to wait for.
-    segmentWaitMs: 0,
-    onZap: (event) => {
-      if (zapEvents.length < REPLAY_ZAPS_KEPT) zapEvents.push(event);
-      else zapsNotKept++;
-      const line = describeEvent(event);
-      if (line && !ui.json) {
-        spinner?.clear();
-        ui.logger.info(line);
-        spinner?.render();
-      }
-    },
-    ...(checkAudio ? {} : { check: async () => AUDIO_NOT_CHECKED }),
-  });
-  try {
-    const summary = await replay({
-      checkAudio,
-      zaps,
-      logger: ui.logger,
-      streamRoot: options.streamRoot,
-      devices: options.devices,
-      fps: options.fps,
-      thresholds: thresholdsFrom(options),
-      macroblocks: options.macroblocks === true,
-      minEventMs: options.minEvent,
-      onProgress: ({ device, done, total }) => {
-        progress.set(device, { done, total });
-        const now = performance.now();
-        if (!spinner || now - lastRefresh < PROGRESS_REFRESH_MS) return;
-        lastRefresh = now;
-        spinner.text = `replay: ${[...progress].map(([d, p]) => `${d} ${p.done}/${p.total}`).join(', ')}`;
-      },
-      onFrameError: (device, fileName, error) => warn(`[${device}] ${fileName}: ${error}`),
-      onWarning: warn,
-      onRecord: (record) => {
-        if (ui.verbose) ui.logger.debug(`[${record.device}] ${record.kind}${'type' in record ? ` ${record.type}` : ''} at frame ${record.startSequence}`);
-      },
-    });
-    await zaps.idle();
-    spinner?.stop();
-    if (ui.json) ui.out(JSON.stringify({ ...summary, zaps: zapEvents, ...(zapsNotKept > 0 ? { zaps_not_listed: zapsNotKept } : {}) }, null, 2));
-    else if (!ui.quiet) printReplaySummary(summary, ui);
-    const partial = summary.errors > 0 || summary.devices.length === 0 || summary.devices.some((d) => d.missing);
-    return partial ? EXIT.warning : EXIT.ok;
-  } finally {
-    spinner?.stop();
-    await zaps.close();
-    removeProcessTempDirSync(tempDir);
-  }
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants as fsc, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from './errors.js';
+import { HOT_FOLDER, hasHotFolder } from './layout/stream-layout.js';
 import { captureName, thumbnailName } from './live/capture-files.js';
 
 /** The kinds of file kept as evidence for each frame: the capture and its thumbnail. */
@@ -22,11 +23,8 @@ const EVIDENCE_FOLDERS = [
 type EvidenceCopyFailure = (file: string, err: unknown) => void;
 
 export async function preserveEvidence(deviceDir: string, sequences: readonly number[], onCopyFailed?: EvidenceCopyFailure): Promise<string[]> {
-  const hotDir = path.join(deviceDir, 'hot');
-  const hot = await fs
-    .stat(hotDir)
-    .then((s) => s.isDirectory())
-    .catch(() => false);
+  const hotDir = path.join(deviceDir, HOT_FOLDER);
+  const hot = await hasHotFolder(deviceDir);
   const kept: string[] = [];
   for (const sequence of new Set(sequences.filter((s) => Number.isInteger(s) && s >= 0))) {
     for (const { folder, name } of EVIDENCE_FOLDERS) {

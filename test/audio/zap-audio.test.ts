@@ -7,8 +7,8 @@ import {
   checkZapAudio,
   concatList,
   confirmZap,
-  isZapCandidate,
 } from '../../src/core/audio/zap-audio.js';
+import { isZapCandidate } from '../../src/core/events/event-tracker.js';
 import { runProgram } from '../../src/core/process-runner.js';
 import { generateSegments } from '../helpers/generate-segments.js';
 import { makeTempDir } from '../helpers/run-vpt.js';

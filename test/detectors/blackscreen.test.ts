@@ -7,7 +7,7 @@ import {
   detectBlackscreen,
   rowAtPercent,
 } from '../../src/core/detectors/index.js';
-import type { GrayFrame } from '../../src/core/detectors/types.js';
+import type { GrayFrame } from '../../src/core/frames/gray-frame.js';
 import { THUMBNAIL_SIZE } from '../../src/core/frames/frame-size.js';
 import { configureSharp, loadGrayImage } from '../../src/core/frames/image-loader.js';
 import { REAL_FIXTURES } from '../helpers/run-vpt.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EDGE_SCRATCH_MAX_PIXELS, countEdges, edgeDensityPercent } from '../../src/core/detectors/index.js';
-import type { GrayFrame } from '../../src/core/detectors/types.js';
+import type { GrayFrame } from '../../src/core/frames/gray-frame.js';
 import { blackWithStripes, solid } from './generated-frames.js';
 
 /** A band of `rows` x `width` whose left half is `left` and right half `right` (one vertical step). */

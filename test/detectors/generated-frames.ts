@@ -1,4 +1,4 @@
-import type { GrayFrame } from '../../src/core/detectors/types.js';
+import type { GrayFrame } from '../../src/core/frames/gray-frame.js';
 
 /** A frame filled with one luma value. */
 export function solid(width: number, height: number, value: number): GrayFrame {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BAD_FRAME_WARNINGS_PER_WINDOW } from '../../src/core/live/warning-limiter.js';
+import { BAD_FRAME_WARNINGS_PER_WINDOW } from '../../src/core/pipeline/warning-limiter.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 import { FaultRig, makeGoodFrames } from './fault-rig.js';
 

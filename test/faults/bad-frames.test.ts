@@ -69,7 +69,11 @@ describe('vpt monitor, live: bad frames', () => {
 
   it('a capture without its thumbnail: analysed from the capture, said once, the next frames analysed', async () => {
     await faultThenGood(402, () => rig.write(402, good.captures[2]!));
-    expect(rig.linesNaming(stem(402))).toEqual([`warning: [capture1] ${stem(402)}.jpg: thumbnail missing: analysed the capture instead`]);
+    // Not a bad frame: one line when thumbnails stop, one when they are back (the same policy as --replay).
+    expect(rig.linesNaming(stem(402))).toEqual([
+      `warning: [capture1] no thumbnail from ${stem(402)}.jpg on: analysing the captures instead (said once until thumbnails are back)`,
+    ]);
+    expect(rig.linesNaming(stem(403))).toEqual([`[capture1] thumbnails back at ${stem(403)}.jpg (1 frames analysed from the capture)`]);
     expect(await json(402)).toMatchObject({ analyzed: true, source: 'capture', blackscreen: false, freeze: false, error: 'thumbnail missing: analysed the capture instead' });
   }, 60_000);
 

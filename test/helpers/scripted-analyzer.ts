@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { IncidentType } from '../../src/core/events/types.js';
 import type { CapturedFrame } from '../../src/core/live/capture-watcher.js';
-import type { AnalyzeMode, DeviceAnalyzer, EventTransition, FrameOutcome } from '../../src/core/live/device-analyzer.js';
+import type { AnalyzeMode, LiveDeviceAnalyzer } from '../../src/core/live/device-analyzer.js';
+import type { EventTransition, FrameOutcome } from '../../src/core/pipeline/frame-outcome.js';
 
 /**
  * Stand-in for the frame pipeline in orchestration tests only (the real
@@ -10,7 +11,7 @@ import type { AnalyzeMode, DeviceAnalyzer, EventTransition, FrameOutcome } from 
  * check what the monitor does with them. Events start on the first detecting
  * frame and end on the first clear one, as DESIGN.md says.
  */
-export function scriptedAnalyzer(options: { delayMs?: number; analysed?: CapturedFrame[] } = {}): DeviceAnalyzer {
+export function scriptedAnalyzer(options: { delayMs?: number; analysed?: CapturedFrame[] } = {}): LiveDeviceAnalyzer {
   const open = new Map<IncidentType, { startMs: number; firstSequence: number; lastSequence: number; lastMs: number }>();
   return {
     async analyze(frame: CapturedFrame, mode: AnalyzeMode): Promise<FrameOutcome> {

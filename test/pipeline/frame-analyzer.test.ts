@@ -2,8 +2,8 @@ import { copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FREEZE_RING_SIZE } from '../../src/core/detectors/index.js';
-import type { GrayFrame } from '../../src/core/detectors/types.js';
-import { BACKLOG_SAMPLE_EVERY, DeviceAnalyzer } from '../../src/core/pipeline/frame-analyzer.js';
+import type { GrayFrame } from '../../src/core/frames/gray-frame.js';
+import { BACKLOG_SAMPLE_EVERY, FrameAnalyzer } from '../../src/core/pipeline/frame-analyzer.js';
 import { loadFrame, type LoadedFrame } from '../../src/core/pipeline/frame-loader.js';
 import { makeTempDir, REAL_FIXTURES } from '../helpers/run-vpt.js';
 
@@ -24,9 +24,9 @@ const loaded = (sequence: number, thumb: GrayFrame, capturePath = '/nonexistent.
   loadMs: 0,
 });
 
-describe('DeviceAnalyzer', () => {
+describe('FrameAnalyzer', () => {
   it('lets a blackscreen suppress freeze (and audio loss), and forgets black frames as freeze references', async () => {
-    const a = new DeviceAnalyzer();
+    const a = new FrameAnalyzer();
     for (let i = 0; i < 4; i++) {
       const r = await a.analyze(loaded(i, gray(0)));
       expect(r.verdicts).toMatchObject({ blackscreen: true, freeze: false });
@@ -39,7 +39,7 @@ describe('DeviceAnalyzer', () => {
   });
 
   it('freezes on the third identical frame (2 comparisons) and lets freeze suppress macroblocks', async () => {
-    const a = new DeviceAnalyzer({ macroblocks: true });
+    const a = new FrameAnalyzer({ macroblocks: true });
     const still = gray(128, 3);
     const results = [];
     for (let i = 0; i < 4; i++) results.push(await a.analyze(loaded(i, still, path.join(REAL_FIXTURES, 'banner.jpg'))));
@@ -51,12 +51,12 @@ describe('DeviceAnalyzer', () => {
   });
 
   it('runs no macroblock detection unless asked', async () => {
-    const r = await new DeviceAnalyzer().analyze(loaded(0, gray(128, 1), path.join(REAL_FIXTURES, 'banner.jpg')));
+    const r = await new FrameAnalyzer().analyze(loaded(0, gray(128, 1), path.join(REAL_FIXTURES, 'banner.jpg')));
     expect(r.macroblocks).toBeUndefined();
   });
 
   it(`under backlog, runs blackscreen and freeze on one frame in ${BACKLOG_SAMPLE_EVERY} and reuses the result between`, async () => {
-    const a = new DeviceAnalyzer();
+    const a = new FrameAnalyzer();
     const sampled: boolean[] = [];
     const black: boolean[] = [];
     // Content turns black at frame 2: sampling only notices at the next full frame (5).
@@ -68,12 +68,12 @@ describe('DeviceAnalyzer', () => {
     expect(sampled).toEqual([false, true, true, true, true, false, true, true, true, true, false]);
     expect(black).toEqual([false, false, false, false, false, true, true, true, true, true, true]);
     // Without the flag every frame is analysed.
-    const b = new DeviceAnalyzer();
+    const b = new FrameAnalyzer();
     for (let i = 0; i < 6; i++) expect((await b.analyze(loaded(i, gray(128, i + 1)), false)).sampled).toBe(false);
   });
 
   it(`keeps at most ${FREEZE_RING_SIZE} thumbnails whatever the number of frames`, async () => {
-    const a = new DeviceAnalyzer();
+    const a = new FrameAnalyzer();
     for (let i = 0; i < 200; i++) {
       await a.analyze(loaded(i, gray(100, i + 1)));
       expect(a.heldThumbnails).toBeLessThanOrEqual(FREEZE_RING_SIZE);
@@ -81,7 +81,7 @@ describe('DeviceAnalyzer', () => {
   });
 
   it('reports an undecodable frame as not analysed, without touching the state', async () => {
-    const a = new DeviceAnalyzer();
+    const a = new FrameAnalyzer();
     const r = await a.analyze({ ...loaded(0, gray(0)), thumb: undefined, error: 'capture empty file, thumbnail missing' });
     expect(r).toMatchObject({ analyzed: false, error: 'capture empty file, thumbnail missing', verdicts: { blackscreen: false, freeze: false } });
     expect(a.heldThumbnails).toBe(0);

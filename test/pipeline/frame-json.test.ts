@@ -1,4 +1,5 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { execa } from 'execa';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FrameAnalysis } from '../../src/core/pipeline/frame-analyzer.js';
@@ -91,6 +92,14 @@ describe('per-frame JSON', () => {
       await writeFile(file(), content);
       const result = await writeFrameJson(tmp.dir, buildFrameRecord({ analysis: analysis(), timeMs: T, ongoing: [] }), 7);
       expect(result.replacedCorrupt).toBe(true);
+      expect(JSON.parse(await readFile(file(), 'utf8'))).toMatchObject({ analyzed: true });
+    });
+
+    it('a FIFO under the frame JSON name is read as empty and replaced, not waited on', async () => {
+      await execa('mkfifo', [file()]);
+      const result = await writeFrameJson(tmp.dir, buildFrameRecord({ analysis: analysis(), timeMs: T, ongoing: [] }), 7);
+      expect(result.replacedCorrupt).toBe(true);
+      expect((await stat(file())).isFile()).toBe(true);
       expect(JSON.parse(await readFile(file(), 'utf8'))).toMatchObject({ analyzed: true });
     });
   });

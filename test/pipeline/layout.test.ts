@@ -10,8 +10,6 @@ import {
   isChunkFrame,
   metadataFileName,
   parseFrameSequence,
-  segmentFileName,
-  segmentForFrame,
   thumbnailFileName,
 } from '../../src/core/layout/frame-names.js';
 import { isoLocal, replayFrameTimeMs } from '../../src/core/layout/frame-time.js';
@@ -38,12 +36,9 @@ describe('frame names', () => {
     expect(captureFileName(42)).toBe('capture_000000042.jpg');
     expect(thumbnailFileName(42)).toBe('capture_000000042_thumbnail.jpg');
     expect(metadataFileName(42)).toBe('capture_000000042.json');
-    expect(segmentFileName(8)).toBe('segment_000000008.ts');
   });
 
-  it('puts frame N in segment floor(N / fps), and one frame per second in the chunk', () => {
-    expect([0, 4, 5, 9, 10].map((n) => segmentForFrame(n, 5))).toEqual([0, 0, 1, 1, 2]);
-    expect([0, 1, 2, 3].map((n) => segmentForFrame(n, 2))).toEqual([0, 0, 1, 1]);
+  it('puts one frame per second in the chunk', () => {
     expect([0, 1, 4, 5, 10].map((n) => isChunkFrame(n, 5))).toEqual([true, false, false, true, true]);
   });
 });

@@ -1,8 +1,9 @@
+import { execa } from 'execa';
 import { copyFile, mkdir, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildFixtureDevice, FIXTURE } from '../helpers/fixture-tree.js';
-import { makeTempDir, runVpt } from '../helpers/run-vpt.js';
+import { makeTempDir, runVpt, VPT_BIN } from '../helpers/run-vpt.js';
 
 const stem = (seq: number) => `capture_${String(seq).padStart(9, '0')}`;
 
@@ -19,7 +20,7 @@ describe('vpt monitor --replay: bad frames, JSON merging, chunk files', () => {
   }, 120_000);
   afterEach(() => root.cleanup());
 
-  it('reports each bad frame by name in one line, keeps going, and writes "error" in its JSON', async () => {
+  it('reports each bad frame by name in one line, keeps going, and writes "error" in its JSON; a missing thumbnail is no bad frame', async () => {
     const cap = (seq: number) => path.join(device, 'captures', `${stem(seq)}.jpg`);
     const thumb = (seq: number) => path.join(device, 'thumbnails', `${stem(seq)}_thumbnail.jpg`);
     // 2: zero bytes; 4: truncated; 6: not a JPEG; 8: thumbnail missing (the capture is fine).
@@ -34,14 +35,16 @@ describe('vpt monitor --replay: bad frames, JSON merging, chunk files', () => {
     const run = await runVpt(['monitor', '--replay', '--stream-root', root.dir, '--json'], { timeoutMs: 120_000 });
     expect(run.exitCode).toBe(1);
     const lines = run.stderr.trim().split('\n');
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5);
     expect(lines[0]).toMatch(/capture1.*capture_000000002\.jpg.*empty file/);
     expect(lines[1]).toMatch(/capture1.*capture_000000004\.jpg.*truncated/);
     expect(lines[2]).toMatch(/capture1.*capture_000000006\.jpg.*not a JPEG/);
-    expect(lines[3]).toMatch(/capture1.*capture_000000008\.jpg.*thumbnail missing/);
+    // The thumbnail state changes are one line each, not a bad frame.
+    expect(lines[3]).toBe('warning: [capture1] no thumbnail from capture_000000008.jpg on: analysing the captures instead (said once until thumbnails are back)');
+    expect(lines[4]).toMatch(/\[capture1\] thumbnails back at capture_000000009\.jpg \(1 frames analysed from the capture\)$/);
 
     const summary = JSON.parse(run.stdout);
-    expect(summary.devices[0]).toMatchObject({ frames: 12, analyzed: 9, errors: 4 });
+    expect(summary.devices[0]).toMatchObject({ frames: 12, analyzed: 9, errors: 3, withoutThumbnail: 1 });
     for (const seq of [2, 4, 6]) {
       const json = await frameJson(seq);
       expect(json.analyzed, `frame ${seq}`).toBe(false);
@@ -52,6 +55,48 @@ describe('vpt monitor --replay: bad frames, JSON merging, chunk files', () => {
     expect(await frameJson(8)).toMatchObject({ analyzed: true, source: 'capture', blackscreen: false, error: expect.stringMatching(/thumbnail missing/) });
     expect(await frameJson(11)).toMatchObject({ analyzed: true, source: 'thumbnail' });
     expect(await frameJson(11)).not.toHaveProperty('error');
+  }, 120_000);
+
+  it('frames with no thumbnails at all: one line, not bad frames, exit 0 (every frame analysed from its capture)', async () => {
+    await rm(path.join(device, 'thumbnails'), { recursive: true });
+    const run = await runVpt(['monitor', '--replay', '--stream-root', root.dir, '--json'], { timeoutMs: 120_000 });
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'warning: [capture1] no thumbnail from capture_000000000.jpg on: analysing the captures instead (said once until thumbnails are back)',
+    ]);
+    expect(run.exitCode).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({ frames: 12, errors: 0, withoutThumbnail: 12 });
+    expect(summary.devices[0]).toMatchObject({ frames: 12, analyzed: 12, errors: 0, withoutThumbnail: 12 });
+    expect(await frameJson(0)).toMatchObject({ analyzed: true, source: 'capture', error: 'thumbnail missing: analysed the capture instead' });
+
+    const human = await runVpt(['monitor', '--replay', '--stream-root', root.dir], { timeoutMs: 120_000 });
+    expect(human.exitCode).toBe(0);
+    expect(human.stdout).toMatch(/^ {2}12 frames without thumbnail: the capture was analysed instead$/m);
+    expect(human.stdout).toMatch(/no bad frames/);
+  }, 120_000);
+
+  it('a metadata folder that is read-only: one line naming the file, every frame still analysed with its events, exit 1', async () => {
+    const metadata = path.join(device, 'metadata');
+    await mkdir(metadata, { recursive: true });
+    // A read-only bind mount in a private mount namespace: root ignores file modes, not EROFS.
+    const ro = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"';
+    const run = await execa('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', ro, metadata, VPT_BIN, 'monitor', '--replay', '--stream-root', root.dir, '--json', '--no-audio'], {
+      reject: false,
+      env: { NO_COLOR: '1' },
+      timeout: 120_000,
+    });
+    // Writes are in flight, so the first to fail may be any of the first frames'; then the chunk file at the end.
+    const lines = run.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^warning: \[capture1\] cannot write \S+\/metadata\/capture_\d{9}\.json: read-only file system \(EROFS\); analysis goes on without it \(reported once until writes succeed\)$/);
+    expect(lines.slice(1).every((l) => /cannot write \S+\/metadata\/\d+\/chunk_10min_\d\.json/.test(l))).toBe(true);
+    expect(lines.length).toBeLessThanOrEqual(2);
+    expect(run.stderr).not.toMatch(/succeed again/);
+    expect(run.exitCode).toBe(1);
+    const summary = JSON.parse(run.stdout);
+    // 12 frame JSONs and the one chunk file of their 10 minutes.
+    expect(summary).toMatchObject({ frames: 12, errors: 0, writesLost: 13 });
+    expect(summary.devices[0]).toMatchObject({ analyzed: 12, writesLost: 13 });
+    expect(await readdir(metadata)).toEqual([]);
   }, 120_000);
 
   it("merges into a frame's existing JSON, keeping other tools' fields, and replaces a corrupt one", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeviceSummaryBuilder, MAX_SUMMARY_ITEMS } from '../../src/core/replay-summary.js';
+import { DeviceSummaryBuilder, MAX_SUMMARY_ITEMS } from '../../src/core/replay/replay-summary.js';
 
 const T = 1_700_000_000_000;
 
@@ -10,7 +10,7 @@ describe('DeviceSummaryBuilder', () => {
     for (let i = 0; i < n; i++) {
       b.add({ kind: 'zap', device: 'capture1', startSequence: i, startMs: T, lastSequence: i, endSequence: i + 1, endMs: T + 200, durationMs: 200 });
     }
-    const s = b.finish([]);
+    const s = b.finish([], 0, 0);
     expect(s.zaps).toHaveLength(MAX_SUMMARY_ITEMS);
     expect(s.dropped).toBe(25);
   });
@@ -22,7 +22,7 @@ describe('DeviceSummaryBuilder', () => {
     const s = b.finish([
       { device: 'capture1', type: 'freeze', startSequence: 10, startMs: T + 2000, durationMs: 6000, confirmed: true },
       { device: 'capture1', type: 'blackscreen', startSequence: 38, startMs: T + 7600, durationMs: 400, confirmed: false },
-    ]);
+    ], 0, 0);
     expect(s.events).toEqual([expect.objectContaining({ type: 'freeze', ongoing: true, end: null, endSequence: null, durationMs: 6000 })]);
     expect(s).toMatchObject({ frames: 2, analyzed: 2, firstSequence: 0, lastSequence: 40 });
   });

@@ -107,6 +107,7 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     minEventMs: options.minEvent,
     quality: (device) => specs.find((s) => s.name === device)?.quality,
     onWarning: (message) => log.warn(message),
+    onInfo: (message) => log.info(message),
     checkAudio,
     zaps,
     logger: log,

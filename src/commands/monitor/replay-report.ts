@@ -1,4 +1,4 @@
-import type { ReplaySummary } from '../../core/replay.js';
+import type { ReplaySummary } from '../../core/replay/replay.js';
 import { formatDuration } from '../../core/units.js';
 import type { Ui } from '../../ui.js';
 
@@ -6,8 +6,8 @@ import type { Ui } from '../../ui.js';
 const clock = (iso: string | null) => (iso === null ? '…' : iso.slice(11, 23));
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
-/** The human summary of a replay: one block per device, one line per event. */
-export function printReplaySummary(summary: ReplaySummary, ui: Ui): void {
+/** The human summary of a replay: one block per device, one line per event and incident. */
+export function printReplaySummary(summary: ReplaySummary, stateDir: string | null, ui: Ui): void {
   const { color } = ui;
   for (const d of summary.devices) {
     if (d.missing) {
@@ -29,8 +29,16 @@ export function printReplaySummary(summary: ReplaySummary, ui: Ui): void {
       const cells = r.map((c, i) => c.padEnd(widths[i]!));
       ui.out(`  ${typeColor(cells[0]!)}  ${cells[1]} -> ${cells[2]}  ${cells[3]}  ${cells[4]}`);
     }
+    for (const i of d.incidents) {
+      const span = i.resolved === null ? `${clock(i.opened)} -> …  (still open)` : `${clock(i.opened)} -> ${clock(i.resolved)}  ${seconds(i.durationMs ?? 0)}`;
+      ui.out(`  ${color.red(`incident #${i.id} ${i.type}`)}  ${span}  ${i.evidence} evidence files`);
+    }
+    if (d.writesLost > 0) ui.out(color.yellow(`  ${d.writesLost} per-frame JSON or chunk file${d.writesLost === 1 ? '' : 's'} could not be written`));
+    if (d.withoutThumbnail > 0) ui.out(`  ${d.withoutThumbnail} frame${d.withoutThumbnail === 1 ? '' : 's'} without thumbnail: the capture was analysed instead`);
     if (d.zapCandidates.length > 0) ui.out(`  ${d.zapCandidates.length} short blackscreen/freeze sequence(s) under 10s (zap candidates)`);
     if (d.dropped > 0) ui.out(color.yellow(`  ${d.dropped} more events not listed`));
   }
+  const stored = stateDir === null ? 'not stored (no --state-dir)' : `in ${stateDir}/incidents.db`;
+  ui.out(`incidents: ${summary.incidentsOpened} opened, ${summary.incidentsResolved} resolved, ${stored}`);
   ui.out(`total: ${summary.frames} frames, ${summary.errors} bad, ${formatDuration(summary.elapsedMs)}, ${summary.framesPerSecond.toFixed(1)} frames/s`);
 }

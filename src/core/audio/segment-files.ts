@@ -1,11 +1,10 @@
 import path from 'node:path';
+import { FRAME_DIGITS } from '../layout/frame-names.js';
 
 /** HLS segment length of a capture device (DESIGN.md layout: 1 s). */
 export const SEGMENT_SECONDS = 1;
 /** VNC devices write 4 s segments (at 2 fps). */
 export const VNC_SEGMENT_SECONDS = 4;
-
-const SEGMENT_NAME = /^segment_(\d{9})\.ts$/;
 
 /**
  * The segment a frame belongs to. Frames and segments come from the same
@@ -17,18 +16,13 @@ export function segmentIndexForFrame(sequence: number, fps: number, segmentSecon
   return Math.floor(sequence / (fps * segmentSeconds));
 }
 
+/** segments/segment_NNNNNNNNN.ts */
 export function segmentFileName(index: number): string {
-  return `segment_${String(index).padStart(9, '0')}.ts`;
+  return `segment_${String(index).padStart(FRAME_DIGITS, '0')}.ts`;
 }
 
 export function segmentPath(segmentsDir: string, index: number): string {
   return path.join(segmentsDir, segmentFileName(index));
-}
-
-/** The segment number in a file name, or undefined for anything else (playlists, temp files). */
-export function parseSegmentIndex(name: string): number | undefined {
-  const match = SEGMENT_NAME.exec(name);
-  return match ? Number(match[1]) : undefined;
 }
 
 /**

@@ -5,8 +5,6 @@ import { runProgram } from '../process-runner.js';
 import { analyzeSegment, type AnalyzeOptions } from './analyze-segment.js';
 import { totalSilenceSec } from './ffmpeg-audio-parsers.js';
 
-/** Blackscreen or freeze events shorter than this that end are zap candidates (DESIGN.md). */
-export const ZAP_CANDIDATE_MAX_MS = 10_000;
 /**
  * Most segments one zap check merges: a 10 s event at 1 s segments spans
  * 11, plus one after. More means the caller passed the wrong range.
@@ -35,11 +33,6 @@ export interface ZapAudioOptions {
   onSpawn?: (pid: number | undefined) => void;
   signal?: AbortSignal;
   ffmpeg?: string;
-}
-
-/** Whether an ended event should get a zap check. */
-export function isZapCandidate(type: string, durationMs: number): boolean {
-  return (type === 'blackscreen' || type === 'freeze') && durationMs < ZAP_CANDIDATE_MAX_MS;
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { BlackscreenResult, DetectorThresholds, GrayFrame } from './types.js';
+import type { GrayFrame } from '../frames/gray-frame.js';
+import type { BlackscreenResult, DetectorThresholds } from './types.js';
 
 /** A pixel is dark at luma <= this (DESIGN.md "Per frame"). */
 export const DARK_LUMA = 10;

@@ -1,4 +1,4 @@
-import type { GrayFrame } from './types.js';
+import type { GrayFrame } from '../frames/gray-frame.js';
 
 /** Hysteresis thresholds of the Canny-like edge map (DESIGN.md: "thresholds 50/150"), on the L1 Sobel magnitude like OpenCV's Canny. */
 export const CANNY_LOW_THRESHOLD = 50;

@@ -1,5 +1,5 @@
 import { THUMBNAIL_SIZE } from '../frames/frame-size.js';
-import type { GrayFrame } from './types.js';
+import type { GrayFrame } from '../frames/gray-frame.js';
 
 /**
  * Thumbnails kept per device for the freeze comparison (DESIGN.md: "the

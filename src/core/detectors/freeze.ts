@@ -1,4 +1,5 @@
-import type { DetectorThresholds, FreezeResult, GrayFrame } from './types.js';
+import type { GrayFrame } from '../frames/gray-frame.js';
+import type { DetectorThresholds, FreezeResult } from './types.js';
 
 /** A pixel differs when |a-b| is strictly above this (compression noise stays under it). */
 export const FREEZE_PIXEL_DIFF = 10;

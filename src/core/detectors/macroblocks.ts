@@ -1,4 +1,5 @@
-import type { DetectorThresholds, GrayFrame, MacroblockResult } from './types.js';
+import type { GrayFrame } from '../frames/gray-frame.js';
+import type { DetectorThresholds, MacroblockResult } from './types.js';
 
 /**
  * Block grid in pixels. JPEG and the H.264/MPEG-2 transforms work on 8x8

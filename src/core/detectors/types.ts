@@ -4,13 +4,6 @@
  * numbers behind it, so JSON and tests can show why.
  */
 
-/** One decoded 8-bit grayscale image, row-major, `data.length === width * height`. */
-export interface GrayFrame {
-  data: Uint8Array;
-  width: number;
-  height: number;
-}
-
 export interface BlackscreenResult {
   detected: boolean;
   /** Dark pixels in the analysed region (rows 5%-70%), 0-100. */

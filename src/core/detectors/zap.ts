@@ -1,6 +1,7 @@
 import { rowAtPercent } from './blackscreen.js';
 import { edgeDensityPercent } from './edges.js';
-import type { BlackscreenResult, DetectorThresholds, GrayFrame, ZapResult } from './types.js';
+import type { GrayFrame } from '../frames/gray-frame.js';
+import type { BlackscreenResult, DetectorThresholds, ZapResult } from './types.js';
 
 /**
  * A zap banner (channel logo, name, programme) fills part of the bottom 30%:

@@ -24,6 +24,11 @@ export const MIN_EVENT_MS = 5_000;
 /** Blackscreen/freeze sequences shorter than this that end are zap candidates. */
 export const ZAP_CANDIDATE_MAX_MS = 10_000;
 
+/** Whether an ended sequence gets a zap check (DESIGN.md): the one place this rule lives. */
+export function isZapCandidate(type: string, durationMs: number): type is 'blackscreen' | 'freeze' {
+  return (type === 'blackscreen' || type === 'freeze') && durationMs < ZAP_CANDIDATE_MAX_MS;
+}
+
 export type SequenceType = IncidentType | 'zap';
 export const SEQUENCE_TYPES: readonly SequenceType[] = [...INCIDENT_TYPES, 'zap'];
 
@@ -172,8 +177,6 @@ export class EventTracker {
       state.confirmed = true;
     }
     if (state.confirmed) out.push({ kind: 'event_ended', type, ...span });
-    if ((type === 'blackscreen' || type === 'freeze') && span.durationMs < ZAP_CANDIDATE_MAX_MS) {
-      out.push({ kind: 'zap_candidate', type, ...span });
-    }
+    if (isZapCandidate(type, span.durationMs)) out.push({ kind: 'zap_candidate', type, ...span });
   }
 }

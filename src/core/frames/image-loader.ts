@@ -1,7 +1,7 @@
 import { closeSync, constants as fsc, fstatSync, openSync, readSync } from 'node:fs';
 import sharp from 'sharp';
 import { errnoCode } from '../errors.js';
-import type { GrayFrame } from '../detectors/types.js';
+import type { GrayFrame } from './gray-frame.js';
 import { FrameDecodeError } from './frame-errors.js';
 import { MAX_CAPTURE_SIZE } from './frame-size.js';
 import { readJpegDeclaredSize } from './jpeg-header.js';

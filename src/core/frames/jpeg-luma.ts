@@ -1,4 +1,4 @@
-import type { GrayFrame } from '../detectors/types.js';
+import type { GrayFrame } from './gray-frame.js';
 import { HUFFMAN_MAX_SYMBOLS, HuffmanTable, JpegLumaError } from './jpeg-huffman.js';
 import { NATURAL_ORDER, type ScanLayout, decodeScan } from './jpeg-scan.js';
 

@@ -2,7 +2,8 @@
  * Names of the files ffmpeg writes for each frame (DESIGN.md "Input layout").
  * Frame numbers are 9-digit sequence numbers; anything else in a captures
  * folder (thumbnails, ffmpeg's `.tmp` files during atomic writing, dotfiles,
- * editor leftovers) is not a frame.
+ * editor leftovers) is not a frame. The HLS segments' names and the frame ->
+ * segment rule are in audio/segment-files.ts (they depend on the segment length).
  */
 
 /** Digits in a frame number: capture_000000123.jpg. */
@@ -33,19 +34,6 @@ export function thumbnailFileName(sequence: number): string {
 /** metadata/capture_NNNNNNNNN.json */
 export function metadataFileName(sequence: number): string {
   return `${frameStem(sequence)}.json`;
-}
-
-/** segments/segment_NNNNNNNNN.ts */
-export function segmentFileName(segment: number): string {
-  return `segment_${String(segment).padStart(FRAME_DIGITS, '0')}.ts`;
-}
-
-/**
- * The HLS segment holding a frame. Segments are 1 s long, so at `fps` frames
- * per second frame N is in segment floor(N / fps) (DESIGN.md).
- */
-export function segmentForFrame(sequence: number, fps: number): number {
-  return Math.floor(sequence / fps);
 }
 
 /** Once per second of video a frame goes into the 10-minute chunk file. */

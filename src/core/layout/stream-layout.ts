@@ -138,10 +138,21 @@ function folderSet(root: string): FolderSet {
   };
 }
 
+/** RAM mode (DESIGN.md layout): ffmpeg writes under `<device>/hot/` (tmpfs); the device folder is cold storage. */
+export const HOT_FOLDER = 'hot';
+
+/**
+ * Whether the device is in RAM mode now: `<device>/hot/` is a folder. The one
+ * test for it, asked again wherever hot/ may have appeared or gone since.
+ */
+export async function hasHotFolder(deviceDir: string): Promise<boolean> {
+  return isDirectory(path.join(deviceDir, HOT_FOLDER));
+}
+
 /** Paths of one device; `hot` is decided by whether `<device>/hot/` exists now. */
 export async function devicePaths(streamRoot: string, name: string): Promise<DevicePaths> {
   const base = path.join(streamRoot, validateDeviceName(name));
-  const hot = await isDirectory(path.join(base, 'hot'));
+  const hot = await hasHotFolder(base);
   const cold = folderSet(base);
-  return { name, base, hot, live: hot ? folderSet(path.join(base, 'hot')) : cold, cold };
+  return { name, base, hot, live: hot ? folderSet(path.join(base, HOT_FOLDER)) : cold, cold };
 }

@@ -1,6 +1,6 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { captureFileName, parseFrameSequence, thumbnailFileName } from '../layout/frame-names.js';
+import { HOT_FOLDER, hasHotFolder } from '../layout/stream-layout.js';
 
 /** The frame's sequence number, or undefined when the name is not a frame (thumbnails, `.tmp`, dotfiles). */
 export const parseCaptureName = parseFrameSequence;
@@ -22,11 +22,7 @@ export interface LiveFolders {
  * hot/ may appear later.)
  */
 export async function liveFolders(deviceDir: string): Promise<LiveFolders> {
-  const hotDir = path.join(deviceDir, 'hot');
-  const hot = await fs
-    .stat(hotDir)
-    .then((s) => s.isDirectory())
-    .catch(() => false);
-  const base = hot ? hotDir : deviceDir;
+  const hot = await hasHotFolder(deviceDir);
+  const base = hot ? path.join(deviceDir, HOT_FOLDER) : deviceDir;
   return { captures: path.join(base, 'captures'), thumbnails: path.join(base, 'thumbnails'), hot };
 }

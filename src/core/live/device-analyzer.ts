@@ -1,37 +1,13 @@
-import type { IncidentType } from '../events/types.js';
-import type { SweepResult } from '../cache/sweeper-registry.js';
+import type { FrameOutcome } from '../pipeline/frame-outcome.js';
 import type { CapturedFrame } from './capture-watcher.js';
 
 /**
- * What the live monitor needs from the frame pipeline, per device: analyse
- * one frame (detectors, per-frame JSON, the event tracker) and say which
- * events started, continue or ended with it. The pipeline's analyzer is
- * adapted to this in one place, so the orchestration (watch, queue, drain,
- * incidents, evidence) does not depend on its internals.
+ * What the live monitor needs per device: analyse one frame and say which
+ * events started, continue or ended with it. The frame pipeline is adapted to
+ * this in one place (pipeline-analyzer.ts), so the orchestration (watch,
+ * queue, drain, incidents, evidence) does not depend on its internals, and a
+ * test can drive the service with a scripted stand-in.
  */
-export interface EventTransition {
-  kind: 'event_started' | 'event_ended';
-  type: IncidentType;
-  /** Frame-clock time of the event's first frame. */
-  startMs: number;
-  firstSequence: number;
-  /** On event_ended: the last detecting frame and the duration on the frame clock. */
-  endMs?: number;
-  lastSequence?: number;
-  durationMs?: number;
-}
-
-export interface FrameOutcome {
-  sequence: number;
-  /** The frame's time (its mtime in live mode). */
-  timeMs: number;
-  /** Events still detected at this frame, with their start (for --incident-delay). */
-  ongoing: { type: IncidentType; startMs: number }[];
-  transitions: EventTransition[];
-  /** How long the analysis took (wall clock), for the per-frame log. */
-  performanceMs?: number;
-}
-
 export interface AnalyzeMode {
   /** The queue is backlogged: run blackscreen and freeze on every 5th frame only, reuse the last result in between. */
   sample: boolean;
@@ -43,11 +19,9 @@ export interface AnalyzeMode {
   late: boolean;
 }
 
-export interface DeviceAnalyzer {
+export interface LiveDeviceAnalyzer {
   analyze(frame: CapturedFrame, mode: AnalyzeMode): Promise<FrameOutcome>;
-  /** Drop whatever aged out (the sweeper calls it every --sweep-interval). */
-  sweep?(now: number): SweepResult;
   close?(): Promise<void> | void;
 }
 
-export type AnalyzerFactory = (device: string, deviceDir: string) => DeviceAnalyzer;
+export type AnalyzerFactory = (device: string, deviceDir: string) => LiveDeviceAnalyzer;

@@ -1,13 +1,12 @@
 import path from 'node:path';
 import { SweeperRegistry, formatSweepLine } from '../cache/sweeper-registry.js';
-import type { IncidentType } from '../events/types.js';
 import { EvidenceCopier } from '../evidence.js';
-import { IncidentStoreLockedError } from '../incidents/incident-store.js';
-import { IncidentTracker, MAX_HELD_INCIDENTS, STORE_RETRY_MS, type IncidentRecord, type IncidentWriter } from '../incidents/incident-tracker.js';
+import { IncidentTracker, type IncidentWriter } from '../incidents/incident-tracker.js';
 import type { Logger } from '../logger.js';
 import { exceedsAlert, formatMemoryAlert, formatMemoryLine, readSelfMemory } from '../memory/self-memory.js';
 import { CaptureWatcher, type CapturedFrame, type WatcherRecord } from './capture-watcher.js';
-import type { AnalyzerFactory, DeviceAnalyzer, FrameOutcome } from './device-analyzer.js';
+import type { AnalyzerFactory, LiveDeviceAnalyzer } from './device-analyzer.js';
+import { DeviceIncidents, incidentEvent, storeFailureLines } from '../pipeline/incident-step.js';
 import { FrameQueue, type QueueRecord } from './frame-queue.js';
 import { iso, type MonitorEvent } from './monitor-events.js';
 
@@ -24,7 +23,6 @@ export interface LiveMonitorOptions {
   memoryLogIntervalMs: number;
   memoryAlertBytes: number;
   rescanIntervalMs?: number;
-  procRoot?: string;
   /** Wall clock for sweeps and memory samples (frame events use the frame clock). */
   now?: () => number;
 }
@@ -34,12 +32,10 @@ interface DeviceState {
   dir: string;
   watcher: CaptureWatcher;
   queue: FrameQueue<CapturedFrame>;
-  analyzer: DeviceAnalyzer;
+  analyzer: LiveDeviceAnalyzer;
   running: Promise<void> | undefined;
-  /** Evidence of the events open now: at most one entry per type, removed when the event ends. */
-  evidence: Map<IncidentType, string[]>;
-  /** Types ongoing at the last analysed frame (what the evidence sweep keeps). */
-  ongoing: Set<IncidentType>;
+  /** Events -> evidence and incidents (the same step as --replay's). */
+  incidents: DeviceIncidents;
   /** Newest sequence analysed: an older frame is late (see AnalyzeMode.late). */
   newest: number;
 }
@@ -66,17 +62,9 @@ export class LiveMonitor {
     this.incidents = new IncidentTracker({
       store: options.store,
       incidentDelayMs: options.incidentDelayMs,
-      onRecord: (record) => this.emitIncident(record),
+      onRecord: (record) => options.onEvent(incidentEvent(record)),
       now: this.now,
-      onStoreFailing: (err) =>
-        options.logger.warn(
-          `${err instanceof IncidentStoreLockedError ? 'incident database locked: ' : ''}${err.message}; ` +
-            `incident changes are held (up to ${MAX_HELD_INCIDENTS} ended incidents) and retried every ${STORE_RETRY_MS / 1000} s`,
-        ),
-      onHeldDropped: (i) =>
-        options.logger.warn(`more than ${MAX_HELD_INCIDENTS} ended incidents held: the oldest are dropped unwritten, starting with [${i.device}] ${i.type} of ${iso(i.openedAt)}`),
-      onStoreBack: ({ written, dropped }) =>
-        options.logger.info(`incident database writable again: ${written} held incident changes written${dropped > 0 ? `, ${dropped} ended incidents dropped` : ''}`),
+      ...storeFailureLines((m) => options.logger.warn(m), (m) => options.logger.info(m)),
     });
   }
 
@@ -97,14 +85,11 @@ export class LiveMonitor {
           onRecord: (r) => this.onWatcherRecord(r),
         }),
         running: undefined,
-        evidence: new Map(),
-        ongoing: new Set(),
+        incidents: new DeviceIncidents(device, dir, this.incidents, this.copier, (event) => this.options.onEvent(event)),
         newest: -1,
       };
       this.devices.set(device, state);
-      const analyzer = state.analyzer;
-      if (analyzer.sweep) this.sweepers.register({ name: 'analyzer', device, sweep: (now) => analyzer.sweep!(now) });
-      this.sweepers.register({ name: 'event-evidence', device, sweep: () => ({ freedEntries: sweepEvidence(state) }) });
+      this.sweepers.register({ name: 'event-evidence', device, sweep: () => ({ freedEntries: state.incidents.sweepEvidence() }) });
     }
     await Promise.all([...this.devices.values()].map((s) => s.watcher.start()));
     this.every(this.options.sweepIntervalMs, () => this.sweep());
@@ -147,7 +132,7 @@ export class LiveMonitor {
       queueLimit: s.queue.limit,
       dropped: s.queue.dropped,
       remembered: s.watcher.rememberedCount,
-      evidence: s.evidence.size,
+      evidence: s.incidents.size,
     }));
   }
 
@@ -180,59 +165,11 @@ export class LiveMonitor {
           late,
           ...(outcome.performanceMs !== undefined ? { performance_ms: outcome.performanceMs } : {}),
         });
-        if (!late) await this.applyOutcome(state, outcome);
+        if (!late) await state.incidents.apply(outcome);
       } catch (err) {
         // One bad frame (truncated JPEG, vanished file) must not stop the device.
         this.options.logger.warn(`[${state.device}] frame ${frame.sequence}: ${err instanceof Error ? err.message : String(err)}`);
       }
-    }
-  }
-
-  private async applyOutcome(state: DeviceState, outcome: FrameOutcome): Promise<void> {
-    const { device } = state;
-    for (const t of outcome.transitions) {
-      if (t.kind === 'event_started') {
-        state.evidence.set(t.type, await this.copier.preserve(state.dir, [t.firstSequence - 1, t.firstSequence]));
-        this.options.onEvent({ event: 'event_started', ts: iso(t.startMs), device, type: t.type, sequence: t.firstSequence });
-      } else {
-        const last = t.lastSequence ?? outcome.sequence;
-        const endMs = t.endMs ?? outcome.timeMs;
-        const lastEvidence = await this.copier.preserve(state.dir, [last]);
-        state.evidence.delete(t.type);
-        this.options.onEvent({
-          event: 'event_ended',
-          ts: iso(endMs),
-          device,
-          type: t.type,
-          sequence: last,
-          start: iso(t.startMs),
-          duration_ms: t.durationMs ?? endMs - t.startMs,
-        });
-        this.incidents.eventEnded(device, t.type, endMs, lastEvidence);
-      }
-    }
-    this.incidents.retryPending();
-    state.ongoing = new Set(outcome.ongoing.map((o) => o.type));
-    for (const o of outcome.ongoing) {
-      this.incidents.eventOngoing(device, o.type, o.startMs, outcome.timeMs, state.evidence.get(o.type) ?? []);
-    }
-  }
-
-  private emitIncident(record: IncidentRecord): void {
-    const i = record.incident;
-    if (record.kind === 'incident_opened') {
-      this.options.onEvent({ event: 'incident_opened', ts: iso(i.openedAt), device: i.device, type: i.type, incident_id: i.id, evidence: i.evidence });
-    } else {
-      this.options.onEvent({
-        event: 'incident_resolved',
-        ts: iso(i.resolvedAt!),
-        device: i.device,
-        type: i.type,
-        incident_id: i.id,
-        duration_ms: i.durationMs!,
-        resolve_reason: i.resolveReason!,
-        evidence: i.evidence,
-      });
     }
   }
 
@@ -254,7 +191,7 @@ export class LiveMonitor {
   }
 
   private async probeMemory(): Promise<void> {
-    const memory = await readSelfMemory(this.options.procRoot);
+    const memory = await readSelfMemory();
     if (!memory) return;
     const alert = exceedsAlert(memory, this.options.memoryAlertBytes);
     if (alert) this.options.logger.warn(formatMemoryAlert(memory.rssBytes, this.options.memoryAlertBytes));
@@ -287,16 +224,4 @@ export class LiveMonitor {
     else if (r.kind === 'watch_error') logger.warn(`[${r.device}] watcher error on ${r.dir}: ${r.message}; the rescan takes over`);
     else logger.debug(`[${r.device}] rescan found ${r.count} frames the watcher missed`);
   }
-}
-
-/** Defence in depth: evidence of an event that is no longer ongoing (its end was never seen) is dropped. */
-function sweepEvidence(state: DeviceState): number {
-  let freed = 0;
-  for (const type of state.evidence.keys()) {
-    if (!state.ongoing.has(type)) {
-      state.evidence.delete(type);
-      freed++;
-    }
-  }
-  return freed;
 }

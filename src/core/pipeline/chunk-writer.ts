@@ -73,20 +73,30 @@ export class ChunkWriter {
     return this.pending.length;
   }
 
-  async add(entry: ChunkEntry, timeMs: number): Promise<void> {
-    const loc = chunkLocation(timeMs);
-    if (this.location && this.location.windowStartMs !== loc.windowStartMs) await this.flush();
-    this.location = loc;
-    this.pending.push(entry);
-    if (this.pending.length >= this.maxPending) await this.flush();
+  /** The chunk file the pending entries go to (for a failure's message). */
+  get pendingPath(): string | undefined {
+    return this.location ? chunkFilePath(this.coldMetadataDir, this.location) : undefined;
   }
 
-  async flush(): Promise<void> {
-    if (!this.location || this.pending.length === 0) return;
+  /** Returns whether a chunk file was written (false: the entry only waits in memory). */
+  async add(entry: ChunkEntry, timeMs: number): Promise<boolean> {
+    const loc = chunkLocation(timeMs);
+    let wrote = false;
+    if (this.location && this.location.windowStartMs !== loc.windowStartMs) wrote = await this.flush();
+    this.location = loc;
+    this.pending.push(entry);
+    if (this.pending.length >= this.maxPending) wrote = (await this.flush()) || wrote;
+    return wrote;
+  }
+
+  /** Returns whether a chunk file was written. */
+  async flush(): Promise<boolean> {
+    if (!this.location || this.pending.length === 0) return false;
     const entries = this.pending;
     const loc = this.location;
     this.pending = [];
     await mergeIntoChunk(chunkFilePath(this.coldMetadataDir, loc), loc, entries, this.options.onCorrupt);
+    return true;
   }
 }
 

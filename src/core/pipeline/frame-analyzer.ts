@@ -52,11 +52,12 @@ export interface FrameAnalysis {
 const NO_VERDICTS: FrameVerdicts = { blackscreen: false, zap: false, freeze: false, macroblocks: undefined };
 
 /**
- * The per-device analysis: detectors in priority order, the freeze ring,
- * backlog sampling. One instance per device; frames must arrive in sequence
- * order. Memory: the ring's 3 thumbnails and the last results, nothing else.
+ * The analyse step of the frame pipeline, per device: detectors in priority
+ * order, the freeze ring, backlog sampling. One instance per device; frames
+ * must arrive in sequence order. Memory: the ring's 3 thumbnails and the last
+ * results, nothing else.
  */
-export class DeviceAnalyzer {
+export class FrameAnalyzer {
   private readonly ring = new FreezeRing();
   private readonly thresholds: Partial<DetectorThresholds>;
   private readonly macroblocks: boolean;

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { closeSync, constants as fsc, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
 import { errnoCode } from '../errors.js';
@@ -38,6 +38,9 @@ export const FRAME_JSON_KEYS: readonly string[] = [
 ];
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** O_NONBLOCK: a FIFO under a frame JSON's name reads as empty (then replaced) instead of hanging the process. */
+const READ_FLAGS = fsc.O_RDONLY | fsc.O_NONBLOCK;
 
 /**
  * The per-frame JSON (DESIGN.md "Outputs"). Numbers behind each verdict are
@@ -100,7 +103,15 @@ export async function writeFrameJson(metadataDir: string, record: Record<string,
   let replacedCorrupt = false;
   let text: string | undefined;
   try {
-    text = await fs.readFile(target, 'utf8');
+    // One synchronous read: the file is a few hundred bytes, written moments ago (by us or another
+    // tool) and in the page cache; the four thread-pool round trips of an async read (open, fstat,
+    // read, close) cost more main-thread time than the read itself and queue behind the frame decodes.
+    const fd = openSync(target, READ_FLAGS);
+    try {
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch (err) {
     // Unreadable for another reason (EACCES): do not clobber what we cannot see.
     if (errnoCode(err) !== 'ENOENT') throw err;

@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import type { GrayFrame } from '../detectors/types.js';
+import type { GrayFrame } from '../frames/gray-frame.js';
 import { FrameDecodeError } from '../frames/frame-errors.js';
 import { THUMBNAIL_SIZE } from '../frames/frame-size.js';
 import { loadGrayImage } from '../frames/image-loader.js';

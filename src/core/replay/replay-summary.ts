@@ -1,6 +1,7 @@
-import type { FrameStamp, OpenSequence, TrackerRecord } from './events/event-tracker.js';
-import type { IncidentType } from './events/types.js';
-import { isoLocal } from './layout/frame-time.js';
+import type { FrameStamp, OpenSequence, TrackerRecord } from '../events/event-tracker.js';
+import type { IncidentType } from '../events/types.js';
+import type { IncidentRecord } from '../incidents/incident-tracker.js';
+import { isoLocal } from '../layout/frame-time.js';
 
 /**
  * What a replay found on one device. Lists are capped: a replay over days
@@ -31,6 +32,17 @@ export interface ZapCandidateSummary extends SpanSummary {
   type: 'blackscreen' | 'freeze';
 }
 
+/** An incident the replay opened, as the live monitor would have (--incident-delay on the frame clock). */
+export interface IncidentSummary {
+  id: number;
+  type: IncidentType;
+  opened: string;
+  /** null: the event was still going at the last frame; the incident stays open in the store. */
+  resolved: string | null;
+  durationMs: number | null;
+  evidence: number;
+}
+
 export interface DeviceSummary {
   device: string;
   fps: number;
@@ -39,6 +51,10 @@ export interface DeviceSummary {
   frames: number;
   analyzed: number;
   errors: number;
+  /** Frames analysed from the capture because their thumbnail was missing (not bad frames). */
+  withoutThumbnail: number;
+  /** Per-frame JSON and chunk writes the filesystem refused (the analysis went on without them). */
+  writesLost: number;
   firstSequence: number | null;
   lastSequence: number | null;
   firstTime: string | null;
@@ -46,6 +62,9 @@ export interface DeviceSummary {
   events: EventSummary[];
   zaps: SpanSummary[];
   zapCandidates: ZapCandidateSummary[];
+  incidents: IncidentSummary[];
+  incidentsOpened: number;
+  incidentsResolved: number;
   /** Items left out of the lists above once they held MAX_SUMMARY_ITEMS. */
   dropped: number;
   elapsedMs: number;
@@ -62,6 +81,11 @@ export class DeviceSummaryBuilder {
   private readonly events: EventSummary[] = [];
   private readonly zaps: SpanSummary[] = [];
   private readonly zapCandidates: ZapCandidateSummary[] = [];
+  private readonly incidents: IncidentSummary[] = [];
+  /** Listed incidents still open, by id: at most one per type. */
+  private readonly openIncidents = new Map<number, IncidentSummary>();
+  private opened = 0;
+  private resolved = 0;
   private dropped = 0;
 
   constructor(
@@ -107,12 +131,29 @@ export class DeviceSummaryBuilder {
     }
   }
 
+  incident(record: IncidentRecord): void {
+    const i = record.incident;
+    if (record.kind === 'incident_opened') {
+      this.opened++;
+      const entry: IncidentSummary = { id: i.id, type: i.type, opened: isoLocal(i.openedAt), resolved: null, durationMs: null, evidence: i.evidence.length };
+      if (this.push(this.incidents, entry)) this.openIncidents.set(i.id, entry);
+      return;
+    }
+    this.resolved++;
+    const entry = this.openIncidents.get(i.id);
+    if (!entry) return;
+    this.openIncidents.delete(i.id);
+    entry.resolved = isoLocal(i.resolvedAt!);
+    entry.durationMs = i.durationMs ?? null;
+    entry.evidence = i.evidence.length;
+  }
+
   missing(): DeviceSummary {
-    return { ...this.finish([]), missing: true };
+    return { ...this.finish([], 0, 0), missing: true };
   }
 
   /** `open`: sequences still running at the last analysed frame; confirmed events are listed as ongoing. */
-  finish(open: readonly OpenSequence[]): DeviceSummary {
+  finish(open: readonly OpenSequence[], withoutThumbnail: number, writesLost: number): DeviceSummary {
     const last = this.last;
     for (const seq of open) {
       if (seq.type === 'zap') {
@@ -137,6 +178,8 @@ export class DeviceSummaryBuilder {
       frames: this.frames,
       analyzed: this.analyzed,
       errors: this.errors,
+      withoutThumbnail,
+      writesLost,
       firstSequence: this.first?.sequence ?? null,
       lastSequence: last?.sequence ?? null,
       firstTime: this.first ? isoLocal(this.first.timeMs) : null,
@@ -144,15 +187,23 @@ export class DeviceSummaryBuilder {
       events: this.events,
       zaps: this.zaps,
       zapCandidates: this.zapCandidates,
+      incidents: this.incidents,
+      incidentsOpened: this.opened,
+      incidentsResolved: this.resolved,
       dropped: this.dropped,
       elapsedMs: Math.round(elapsedMs),
       framesPerSecond: elapsedMs > 0 ? Math.round((this.frames * 1000 * 10) / elapsedMs) / 10 : 0,
     };
   }
 
-  private push<T>(list: T[], item: T): void {
-    if (list.length >= MAX_SUMMARY_ITEMS) this.dropped++;
-    else list.push(item);
+  /** Returns whether the item was listed. */
+  private push<T>(list: T[], item: T): boolean {
+    if (list.length >= MAX_SUMMARY_ITEMS) {
+      this.dropped++;
+      return false;
+    }
+    list.push(item);
+    return true;
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BAD_FRAME_WARNINGS_PER_WINDOW, BAD_FRAME_WINDOW_MS, MAX_KINDS, WarningLimiter } from '../../src/core/live/warning-limiter.js';
+import { BAD_FRAME_WARNINGS_PER_WINDOW, BAD_FRAME_WINDOW_MS, MAX_KINDS, WarningLimiter } from '../../src/core/pipeline/warning-limiter.js';
 
 function limiter() {
   let now = 1_000_000;
@@ -40,5 +40,16 @@ describe('WarningLimiter: bad-frame lines per device', () => {
     expect(l.size).toBe(MAX_KINDS);
     // MAX_KINDS - 1 kinds fully shown (one line each), the shared slot up to the limit.
     expect(lines).toHaveLength(MAX_KINDS - 1 + BAD_FRAME_WARNINGS_PER_WINDOW);
+  });
+
+  it('flush() sums up what is held when the device stops before the window ends (a replay is seconds long)', () => {
+    const { l, lines, advance } = limiter();
+    for (let i = 0; i < 25; i++) l.warn('capture empty file', `f${i}: capture empty file`);
+    advance(3_000);
+    l.flush();
+    expect(lines).toHaveLength(BAD_FRAME_WARNINGS_PER_WINDOW + 1);
+    expect(lines.at(-1)).toBe(`f24: capture empty file (and ${25 - BAD_FRAME_WARNINGS_PER_WINDOW} more like it in the last 3 s, not logged one by one)`);
+    l.flush();
+    expect(lines).toHaveLength(BAD_FRAME_WARNINGS_PER_WINDOW + 1);
   });
 });

@@ -47,9 +47,13 @@ export class WarningLimiter {
 
   /** Ends the window when it is over: one summary line per kind that had lines held back. */
   tick(): void {
+    if (this.now() - this.windowStart >= this.windowMs) this.flush();
+  }
+
+  /** Ends the window now (the device stops: a replay's end, shutdown), so no held count is lost. */
+  flush(): void {
     const now = this.now();
-    if (now - this.windowStart < this.windowMs) return;
-    const seconds = Math.round((now - this.windowStart) / 1000);
+    const seconds = Number.isFinite(this.windowStart) ? Math.round((now - this.windowStart) / 1000) : 0;
     for (const count of this.kinds.values()) {
       if (count.held > 0) this.emit(`${count.latest} (and ${count.held} more like it in the last ${seconds} s, not logged one by one)`);
     }

@@ -1,0 +1,147 @@
+import type { ZapEvent } from '../../core/audio/zap-confirmer.js';
+import type { DetectorThresholds } from '../../core/detectors/types.js';
+import { EXIT } from '../../core/errors.js';
+import type { Incident, IncidentStore } from '../../core/incidents/incident-store.js';
+import type { Ui } from '../../ui.js';
+import type { MonitorOptions } from '../monitor.js';
+import { printReplaySummary } from './replay-report.js';
+
+/** Zap results kept for the --replay --json summary; beyond this they are only counted (a long capture zaps often). */
+const REPLAY_ZAPS_KEPT = 1_000;
+
+/** How often the progress spinner's text is refreshed. */
+const PROGRESS_REFRESH_MS = 200;
+
+/**
+ * `vpt monitor --replay`. With --state-dir (or VPT_STATE_DIR) the incidents
+ * go into that state dir's incidents.db, under its lock, as a live monitor
+ * there would write them; without, into a database in memory (reported in
+ * the summary, stored nowhere), so a post-mortem on a farm host never mixes
+ * past incidents into the running service's database.
+ */
+export async function runReplay(options: MonitorOptions, ui: Ui, thresholds: Partial<DetectorThresholds>): Promise<number> {
+  // sharp and SQLite are heavy: loaded only when frames are analysed.
+  const [{ replay }, { ZapConfirmer }, { describeEvent }, { AUDIO_NOT_CHECKED, ffmpegPresent }, storage] = await Promise.all([
+    import('../../core/replay/replay.js'),
+    import('../../core/audio/zap-confirmer.js'),
+    import('../../core/live/monitor-events.js'),
+    import('./audio-setup.js'),
+    openReplayStorage(options),
+  ]);
+  if (storage.stateDir) ui.logger.info(`incidents go to ${storage.stateDir}/incidents.db`);
+  for (const i of storage.resolvedAtStart) ui.logger.info(`[${i.device}] incident #${i.id} (${i.type}) left open by a previous run: resolved (${i.resolveReason})`);
+  // A terminal that reports 0 columns (a pty with no size: `script`, some CI runners) makes ora
+  // count Infinity lines to clear and loop forever; no spinner there.
+  const showProgress = ui.stderrIsTTY && !ui.json && !ui.quiet && (process.stderr.columns ?? 0) > 0;
+  const spinner = showProgress ? (await import('ora')).default({ text: 'replay: listing frames', stream: process.stderr }).start() : undefined;
+  const progress = new Map<string, { done: number; total: number }>();
+  let lastRefresh = 0;
+  const above = (log: () => void) => {
+    spinner?.clear();
+    log();
+    spinner?.render();
+  };
+  const warn = (message: string) => above(() => ui.logger.warn(message));
+  const info = (message: string) => above(() => ui.logger.info(message));
+  const checkAudio = options.audio !== false && (await ffmpegPresent(ui.logger));
+  const zapEvents: ZapEvent[] = [];
+  let zapsNotKept = 0;
+  const zaps = new ZapConfirmer({
+    tempDir: storage.tempDir,
+    logger: ui.logger,
+    // Replay: the segments are all on disk already, nothing to wait for.
+    segmentWaitMs: 0,
+    onZap: (event) => {
+      if (zapEvents.length < REPLAY_ZAPS_KEPT) zapEvents.push(event);
+      else zapsNotKept++;
+      const line = describeEvent(event);
+      if (line && !ui.json) info(line);
+    },
+    ...(checkAudio ? {} : { check: async () => AUDIO_NOT_CHECKED }),
+  });
+  try {
+    const summary = await replay({
+      checkAudio,
+      zaps,
+      logger: ui.logger,
+      streamRoot: options.streamRoot,
+      devices: options.devices,
+      fps: options.fps,
+      thresholds,
+      macroblocks: options.macroblocks === true,
+      minEventMs: options.minEvent,
+      store: storage.store,
+      incidentDelayMs: options.incidentDelay,
+      onProgress: ({ device, done, total }) => {
+        progress.set(device, { done, total });
+        const now = performance.now();
+        if (!spinner || now - lastRefresh < PROGRESS_REFRESH_MS) return;
+        lastRefresh = now;
+        spinner.text = `replay: ${[...progress].map(([d, p]) => `${d} ${p.done}/${p.total}`).join(', ')}`;
+      },
+      onWarning: warn,
+      onInfo: info,
+      onEvent: (event) => {
+        const line = ui.verbose ? describeEvent(event) : undefined;
+        if (line) above(() => ui.logger.debug(line));
+      },
+      onRecord: (record) => {
+        if (ui.verbose) ui.logger.debug(`[${record.device}] ${record.kind}${'type' in record ? ` ${record.type}` : ''} at frame ${record.startSequence}`);
+      },
+    });
+    await zaps.idle();
+    spinner?.stop();
+    const stateDir = storage.stateDir ?? null;
+    if (ui.json) ui.out(JSON.stringify({ ...summary, stateDir, zaps: zapEvents, ...(zapsNotKept > 0 ? { zaps_not_listed: zapsNotKept } : {}) }, null, 2));
+    else if (!ui.quiet) printReplaySummary(summary, stateDir, ui);
+    // Files the filesystem refused are output missing: partial, like a bad frame.
+    const partial = summary.errors > 0 || summary.writesLost > 0 || summary.devices.length === 0 || summary.devices.some((d) => d.missing);
+    return partial ? EXIT.warning : EXIT.ok;
+  } finally {
+    spinner?.stop();
+    await zaps.close();
+    storage.close();
+  }
+}
+
+interface ReplayStorage {
+  stateDir: string | undefined;
+  store: IncidentStore;
+  tempDir: string;
+  resolvedAtStart: Incident[];
+  close(): void;
+}
+
+/** The state dir's lock, temp folder and store, taken as the live monitor takes them; or a store in memory. */
+async function openReplayStorage(options: MonitorOptions): Promise<ReplayStorage> {
+  if (options.stateDir !== undefined) {
+    const [{ resolveStateDir }, { openMonitorResources }, { checkStreamRoot, resolveDevices }] = await Promise.all([
+      import('../../core/state-dir.js'),
+      import('../../core/live/monitor-resources.js'),
+      import('../../core/layout/stream-layout.js'),
+    ]);
+    // Bad input answers before the state dir is touched.
+    await checkStreamRoot(options.streamRoot);
+    const specs = await resolveDevices(options.streamRoot, options.devices);
+    const { dir } = await resolveStateDir({ flag: options.stateDir });
+    const resources = await openMonitorResources({ stateDir: dir, streamRoot: options.streamRoot, devices: specs.map((s) => s.name) });
+    return { stateDir: dir, store: resources.store, tempDir: resources.tempDir, resolvedAtStart: resources.resolvedAtStart, close: () => resources.close() };
+  }
+  const [{ IncidentStore }, { createProcessTempDir, removeProcessTempDirSync }] = await Promise.all([
+    import('../../core/incidents/incident-store.js'),
+    import('../../core/lifecycle/process-temp-dir.js'),
+  ]);
+  const store = IncidentStore.open(':memory:');
+  // Merged zap audio lives in this process's temp folder, removed on close.
+  const tempDir = await createProcessTempDir();
+  return {
+    stateDir: undefined,
+    store,
+    tempDir,
+    resolvedAtStart: [],
+    close: () => {
+      store.close();
+      removeProcessTempDirSync(tempDir);
+    },
+  };
+}

@@ -1,0 +1,254 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { DeviceAudio } from '../audio/device-audio.js';
+import type { ZapConfirmer } from '../audio/zap-confirmer.js';
+import type { DetectorThresholds } from '../detectors/types.js';
+import { EventTracker, type FrameStamp, type OpenSequence, type TrackerRecord } from '../events/event-tracker.js';
+import { captureFileName, isChunkFrame, metadataFileName, thumbnailFileName } from '../layout/frame-names.js';
+import type { Logger } from '../logger.js';
+import { pathExists } from '../path-exists.js';
+import { ChunkWriter, chunkEntryFromFrameRecord, chunkFilePath, chunkLocation } from './chunk-writer.js';
+import { FrameAnalyzer, type FrameAnalysis } from './frame-analyzer.js';
+import { buildFrameRecord, writeFrameJson, type FrameAudio } from './frame-json.js';
+import { loadFrame, type LoadedFrame } from './frame-loader.js';
+import { ongoingEvents, transitionsOf, type FrameOutcome } from './frame-outcome.js';
+import { FrameProblems } from './frame-problems.js';
+import { WriteFailures } from './write-failures.js';
+
+/**
+ * The per-frame pipeline of one device, the one copy used by the live
+ * monitor and by --replay: load -> analyse -> audio -> event tracker -> zaps
+ * -> frame JSON -> chunk, each step its own module, one error policy
+ * (FrameProblems for the frames, WriteFailures for the outputs). The two
+ * modes differ only in their Schedule (how long a frame may wait, and for
+ * what) and in where frames come from and how they are timed (the caller).
+ */
+export interface Schedule {
+  /** Wait for the audio check a frame starts (replay: the samples fall where live's would), or never wait (live). */
+  waitForAudio: boolean;
+  /** Per-frame JSON writes in flight per device (1: each frame waits for its own). */
+  writesInFlight: number;
+  /** Write each chunk entry at once (live: nothing waits in memory), or per chunk window (replay). */
+  flushChunksEachFrame: boolean;
+}
+
+export const LIVE_SCHEDULE: Schedule = { waitForAudio: false, writesInFlight: 1, flushChunksEachFrame: true };
+/**
+ * Replay: a per-frame JSON write is a read, a merge and an atomic write
+ * (about nine file operations) to a file of its own; awaiting each before the
+ * next frame left the CPU idle for close to half of a replay.
+ */
+const REPLAY_WRITES_IN_FLIGHT = 8;
+export const REPLAY_SCHEDULE: Schedule = { waitForAudio: true, writesInFlight: REPLAY_WRITES_IN_FLIGHT, flushChunksEachFrame: false };
+
+export interface DevicePipelineOptions {
+  device: string;
+  fps: number;
+  /** VNC devices write 4 s audio segments. */
+  vnc: boolean;
+  /** `<device>/metadata`: the cold side, where the 10-minute chunk files go. */
+  chunksDir: string;
+  schedule: Schedule;
+  thresholds?: Partial<DetectorThresholds>;
+  macroblocks?: boolean;
+  minEventMs?: number;
+  /** false: --no-audio or no ffmpeg (audio unknown, never loss). */
+  checkAudio: boolean;
+  /** The process's zap confirmation pool. */
+  zaps?: ZapConfirmer;
+  logger?: Logger;
+  onWarning?: (message: string) => void;
+  onInfo?: (message: string) => void;
+  /** Every record of the event tracker (the replay summary lists zaps and zap candidates too). */
+  onRecord?: (record: TrackerRecord) => void;
+}
+
+/** One frame as its source hands it over. */
+export interface PipelineFrame {
+  sequence: number;
+  /** On the frame clock: the file's mtime live, the replay clock in --replay. */
+  timeMs: number;
+  /** Where ffmpeg writes now (`<device>/hot` or the device folder): captures, segments and the per-frame JSON are under it. */
+  liveDir: string;
+  capturePath: string;
+  thumbnailPath: string;
+  /** Already being decoded (replay prefetches); otherwise the pipeline loads the frame. */
+  loading?: Promise<LoadedFrame>;
+  /** The queue is backlogged: blackscreen and freeze on every 5th frame only. */
+  sample?: boolean;
+  /**
+   * Older than a frame already analysed (live, newest-first under backlog):
+   * it reuses the last analysis and gets its JSON, but does not move the
+   * event tracker back in time.
+   */
+  late?: boolean;
+}
+
+interface PipelineResult {
+  outcome: FrameOutcome;
+  analysis: FrameAnalysis;
+  /** The frame counts as bad (FrameProblems). */
+  bad: boolean;
+}
+
+type Settled = { error: unknown } | undefined;
+
+export class DevicePipeline {
+  private readonly analyzer: FrameAnalyzer;
+  private readonly tracker: EventTracker;
+  private readonly chunks: ChunkWriter;
+  private readonly writes: WriteFailures;
+  private readonly problems: FrameProblems;
+  /** Per-frame JSON writes not yet settled: at most schedule.writesInFlight. */
+  private readonly inFlight: Promise<Settled>[] = [];
+  /** The newest in-order analysis: a late frame reuses it (DESIGN.md backlog rule) instead of disturbing the freeze ring. */
+  private last: FrameAnalysis | undefined;
+  private lastStamp: FrameStamp | undefined;
+  /** The live metadata folder known to exist (it moves if hot/ appears). */
+  private metadataReady: string | undefined;
+  /** Audio and zap submission for the current live folder (recreated if hot/ appears). */
+  private audio: DeviceAudio | undefined;
+
+  constructor(private readonly options: DevicePipelineOptions) {
+    const warn = (message: string) => options.onWarning?.(message);
+    this.analyzer = new FrameAnalyzer({ thresholds: options.thresholds, macroblocks: options.macroblocks });
+    this.tracker = new EventTracker(options.device, options.minEventMs);
+    this.writes = new WriteFailures(options.device, warn, options.logger);
+    this.problems = new FrameProblems(options.device, warn, (message) => (options.onInfo ?? warn)(message));
+    this.chunks = new ChunkWriter(options.chunksDir, {
+      onCorrupt: (file, aside) => warn(`[${options.device}] corrupt chunk file ${file} set aside as ${path.basename(aside)}`),
+    });
+  }
+
+  get device(): string {
+    return this.options.device;
+  }
+
+  /** Frames analysed from the capture because the thumbnail was missing (not bad frames). */
+  get framesWithoutThumbnail(): number {
+    return this.problems.withoutThumbnail;
+  }
+
+  /** Output files lost to filesystem refusals. */
+  get writesLost(): number {
+    return this.writes.lost;
+  }
+
+  /** The sequences still open at the last analysed frame (end of a replay: events still running). */
+  openSequences(): OpenSequence[] {
+    return this.lastStamp ? this.tracker.openSequences(this.lastStamp) : [];
+  }
+
+  async frame(frame: PipelineFrame): Promise<PipelineResult> {
+    const late = frame.late === true;
+    const stamp: FrameStamp = { sequence: frame.sequence, timeMs: frame.timeMs };
+    // Step 1-2: load and analyse (a late frame reuses the last analysis).
+    const analysis = await this.analyse(frame, late);
+    const bad = this.problems.observe(analysis);
+    // Step 3-5: audio, event tracker, zaps.
+    const audio = this.audioFor(frame.liveDir);
+    let frameAudio: FrameAudio = audio.carried();
+    let records: TrackerRecord[] = [];
+    if (analysis.analyzed && !late) {
+      this.last = analysis;
+      this.lastStamp = stamp;
+      const heard = this.options.schedule.waitForAudio
+        ? await audio.frameAndWait(frame.sequence, stamp.timeMs, analysis.suppressesAudioLoss)
+        : audio.frame(frame.sequence, stamp.timeMs, analysis.suppressesAudioLoss);
+      frameAudio = heard.audio;
+      records = this.tracker.update(stamp, { ...analysis.verdicts, audio_loss: heard.audioLoss });
+      audio.submitZaps(records);
+      for (const record of records) this.options.onRecord?.(record);
+    }
+    const open = late ? [] : this.tracker.openSequences(stamp);
+    const outcome: FrameOutcome = {
+      sequence: frame.sequence,
+      timeMs: frame.timeMs,
+      ongoing: ongoingEvents(open),
+      transitions: transitionsOf(records),
+      performanceMs: analysis.performanceMs,
+    };
+    // A frame whose files are gone (hot rotation got there first, under backlog) gets no per-frame JSON:
+    // nothing would ever remove it from the metadata folder, whose frames the rotation has passed.
+    if (analysis.gone) return { outcome, analysis, bad };
+    // Step 6-7: frame JSON and chunk.
+    const record = buildFrameRecord({ analysis, timeMs: stamp.timeMs, ongoing: open, audio: frameAudio, zapping: audio.zapping() });
+    await this.writeFrameJson(path.join(frame.liveDir, 'metadata'), record, frame.sequence);
+    if (isChunkFrame(frame.sequence, this.options.fps)) await this.writeChunkEntry(record, stamp.timeMs);
+    return { outcome, analysis, bad };
+  }
+
+  /** Settle the writes in flight, write the pending chunk entries, stop the audio checker. */
+  async close(): Promise<void> {
+    while (this.inFlight.length > 0) await this.settleOldest();
+    await this.writes.attempt(this.chunks.pendingPath ?? this.options.chunksDir, () => this.chunks.flush());
+    this.problems.flush();
+    await this.audio?.close();
+  }
+
+  private async analyse(frame: PipelineFrame, late: boolean): Promise<FrameAnalysis> {
+    if (late && this.last) {
+      // Reused without reading the files: look whether the frame still exists at all (rotation may have taken it).
+      const gone = !(await pathExists(frame.capturePath));
+      return { ...this.last, sequence: frame.sequence, error: undefined, gone, sampled: true, performanceMs: 0 };
+    }
+    const loaded = await (frame.loading ?? loadFrame({ sequence: frame.sequence, capturePath: frame.capturePath, thumbnailPath: frame.thumbnailPath }));
+    return this.analyzer.analyze(loaded, frame.sample === true);
+  }
+
+  private async writeFrameJson(metadataDir: string, record: Record<string, unknown>, sequence: number): Promise<void> {
+    const write = this.writes
+      .attempt(path.join(metadataDir, metadataFileName(sequence)), async () => {
+        if (this.metadataReady !== metadataDir) {
+          await fs.mkdir(metadataDir, { recursive: true });
+          this.metadataReady = metadataDir;
+        }
+        const written = await writeFrameJson(metadataDir, record, sequence);
+        if (written.replacedCorrupt) this.options.onWarning?.(`[${this.options.device}] corrupt ${written.path} replaced`);
+      })
+      // Settled here so that a write failing while not yet awaited is no unhandled rejection.
+      .then(
+        (): Settled => undefined,
+        (error: unknown): Settled => ({ error }),
+      );
+    this.inFlight.push(write);
+    while (this.inFlight.length >= this.options.schedule.writesInFlight) await this.settleOldest();
+  }
+
+  private async settleOldest(): Promise<void> {
+    const settled = await this.inFlight.shift();
+    if (settled) throw settled.error;
+  }
+
+  private async writeChunkEntry(record: Record<string, unknown>, timeMs: number): Promise<void> {
+    const location = chunkFilePath(this.options.chunksDir, chunkLocation(timeMs));
+    await this.writes.attempt(location, async () => {
+      const wrote = await this.chunks.add(chunkEntryFromFrameRecord(record), timeMs);
+      return this.options.schedule.flushChunksEachFrame ? await this.chunks.flush() : wrote;
+    });
+  }
+
+  private audioFor(liveDir: string): DeviceAudio {
+    if (this.audio?.liveDir === liveDir) return this.audio;
+    // hot/ appeared (or went): the segments moved with the frames. The old checker's ffmpeg is killed in the background.
+    void this.audio?.close();
+    this.audio = new DeviceAudio({
+      device: this.options.device,
+      liveDir,
+      fps: this.options.fps,
+      vnc: this.options.vnc,
+      checkAudio: this.options.checkAudio,
+      zaps: this.options.zaps,
+      logger: this.options.logger,
+    });
+    return this.audio;
+  }
+}
+
+/** The frame's files in a live folder (`<liveDir>/captures/...`, `<liveDir>/thumbnails/...`). */
+export function frameFilesIn(liveDir: string, sequence: number): { capturePath: string; thumbnailPath: string } {
+  return {
+    capturePath: path.join(liveDir, 'captures', captureFileName(sequence)),
+    thumbnailPath: path.join(liveDir, 'thumbnails', thumbnailFileName(sequence)),
+  };
+}

@@ -1,0 +1,106 @@
+import type { IncidentType } from '../events/types.js';
+import type { EvidenceCopier } from '../evidence.js';
+import { IncidentStoreLockedError } from '../incidents/incident-store.js';
+import { MAX_HELD_INCIDENTS, STORE_RETRY_MS, type IncidentRecord, type IncidentTracker, type IncidentTrackerOptions } from '../incidents/incident-tracker.js';
+import { iso, type MonitorEvent } from '../live/monitor-events.js';
+import type { FrameOutcome } from './frame-outcome.js';
+
+/**
+ * The last step of a frame's path, per device, the same live and in
+ * --replay: a frame's event transitions become `event_started` /
+ * `event_ended`, evidence is kept (frame before, first, last: copied from
+ * hot/ to cold storage where a hot/cold split exists), and the process's
+ * IncidentTracker opens an incident once an event has lasted
+ * --incident-delay on the frame clock and resolves it when the event ends.
+ * Evidence of open events is held at most one entry per type, while open.
+ */
+export class DeviceIncidents {
+  /** Evidence of the events open now: at most one entry per type, removed when the event ends. */
+  private readonly evidence = new Map<IncidentType, string[]>();
+  /** Types ongoing at the last applied frame (what the evidence sweep keeps). */
+  private ongoing = new Set<IncidentType>();
+
+  constructor(
+    private readonly device: string,
+    /** The device folder: evidence goes from `<dir>/hot/...` to `<dir>/...`. */
+    private readonly deviceDir: string,
+    private readonly incidents: IncidentTracker,
+    /** Copies evidence; a failed copy (cold storage full) is its warning, never a stop to the bookkeeping. */
+    private readonly copier: EvidenceCopier,
+    private readonly onEvent: (event: MonitorEvent) => void,
+  ) {}
+
+  get size(): number {
+    return this.evidence.size;
+  }
+
+  async apply(outcome: FrameOutcome): Promise<void> {
+    const { device } = this;
+    for (const t of outcome.transitions) {
+      if (t.kind === 'event_started') {
+        this.evidence.set(t.type, await this.copier.preserve(this.deviceDir, [t.firstSequence - 1, t.firstSequence]));
+        this.onEvent({ event: 'event_started', ts: iso(t.startMs), device, type: t.type, sequence: t.firstSequence });
+      } else {
+        const last = t.lastSequence ?? outcome.sequence;
+        const endMs = t.endMs ?? outcome.timeMs;
+        const lastEvidence = await this.copier.preserve(this.deviceDir, [last]);
+        this.evidence.delete(t.type);
+        this.onEvent({ event: 'event_ended', ts: iso(endMs), device, type: t.type, sequence: last, start: iso(t.startMs), duration_ms: t.durationMs ?? endMs - t.startMs });
+        this.incidents.eventEnded(device, t.type, endMs, lastEvidence);
+      }
+    }
+    this.incidents.retryPending();
+    this.ongoing = new Set(outcome.ongoing.map((o) => o.type));
+    for (const o of outcome.ongoing) {
+      this.incidents.eventOngoing(device, o.type, o.startMs, outcome.timeMs, this.evidence.get(o.type) ?? []);
+    }
+  }
+
+  /** Defence in depth (the sweeper): evidence of an event that is no longer ongoing (its end was never seen) is dropped. */
+  sweepEvidence(): number {
+    let freed = 0;
+    for (const type of this.evidence.keys()) {
+      if (!this.ongoing.has(type)) {
+        this.evidence.delete(type);
+        freed++;
+      }
+    }
+    return freed;
+  }
+}
+
+/** An incident change as the monitor reports it (live and --replay alike). */
+export function incidentEvent(record: IncidentRecord): MonitorEvent {
+  const i = record.incident;
+  if (record.kind === 'incident_opened') {
+    return { event: 'incident_opened', ts: iso(i.openedAt), device: i.device, type: i.type, incident_id: i.id, evidence: i.evidence };
+  }
+  return {
+    event: 'incident_resolved',
+    ts: iso(i.resolvedAt!),
+    device: i.device,
+    type: i.type,
+    incident_id: i.id,
+    duration_ms: i.durationMs!,
+    resolve_reason: i.resolveReason!,
+    evidence: i.evidence,
+  };
+}
+
+/** The incident database's failures and recovery as one line each per state change, live and in --replay alike. */
+export function storeFailureLines(
+  warn: (message: string) => void,
+  info: (message: string) => void,
+): Pick<IncidentTrackerOptions, 'onStoreFailing' | 'onHeldDropped' | 'onStoreBack'> {
+  return {
+    onStoreFailing: (err) =>
+      warn(
+        `${err instanceof IncidentStoreLockedError ? 'incident database locked: ' : ''}${err.message}; ` +
+          `incident changes are held (up to ${MAX_HELD_INCIDENTS} ended incidents) and retried every ${STORE_RETRY_MS / 1000} s`,
+      ),
+    onHeldDropped: (i) =>
+      warn(`more than ${MAX_HELD_INCIDENTS} ended incidents held: the oldest are dropped unwritten, starting with [${i.device}] ${i.type} of ${iso(i.openedAt)}`),
+    onStoreBack: ({ written, dropped }) =>
+      info(`incident database writable again: ${written} held incident changes written${dropped > 0 ? `, ${dropped} ended incidents dropped` : ''}`),
+  };
+}
