@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DeviceAudio } from './audio/device-audio.js';
 import type { ZapConfirmer } from './audio/zap-confirmer.js';
+import type { DeviceSettingsSource } from './config/device-settings.js';
 import type { DetectorThresholds } from './detectors/types.js';
 import { EventTracker, type FrameStamp, type OpenSequence, type TrackerRecord } from './events/event-tracker.js';
 import { configureSharp } from './frames/image-loader.js';
@@ -44,6 +45,8 @@ export interface ReplayOptions {
   thresholds?: Partial<DetectorThresholds>;
   macroblocks?: boolean;
   minEventMs?: number;
+  /** Per-device settings (config file + flags); when given, they win over fps, thresholds, minEventMs and checkAudio. */
+  settings?: DeviceSettingsSource;
   onProgress?: (progress: { device: string; done: number; total: number }) => void;
   /** A frame whose files are bad (one call per frame). */
   onFrameError?: (device: string, fileName: string, error: string) => void;
@@ -92,7 +95,8 @@ type Settled = { ok: true; frame: LoadedFrame } | { ok: false; error: unknown };
 type Written = { ok: true; result: FrameJsonWriteResult } | { ok: false; error: unknown };
 
 async function replayDevice(spec: DeviceSpec, options: ReplayOptions): Promise<DeviceSummary> {
-  const fps = deviceFps(spec.name, spec.quality, options.fps);
+  const settings = options.settings?.forDevice(spec.name);
+  const fps = deviceFps(spec.name, spec.quality, settings?.current.fps ?? options.fps);
   const summary = new DeviceSummaryBuilder(spec.name, fps);
   const paths = await devicePaths(options.streamRoot, spec.name);
   try {
@@ -105,8 +109,8 @@ async function replayDevice(spec: DeviceSpec, options: ReplayOptions): Promise<D
   if (index.length === 0) return summary.finish([]);
   await fs.mkdir(paths.live.metadata, { recursive: true });
   const clock: ReplayClock = { firstSequence: index.sequences[0]!, firstMtimeMs: await firstMtime(paths, index.inLive[0] === 1, index.sequences[0]!), fps };
-  const analyzer = new DeviceAnalyzer({ thresholds: options.thresholds, macroblocks: options.macroblocks });
-  const tracker = new EventTracker(spec.name, options.minEventMs);
+  const analyzer = new DeviceAnalyzer({ thresholds: options.thresholds, macroblocks: settings?.current.macroblocks ?? options.macroblocks, settings });
+  const tracker = new EventTracker(spec.name, settings?.current.minEventMs ?? options.minEventMs, settings?.current.clearTimeMs);
   const chunks = new ChunkWriter(paths.cold.metadata, {
     onCorrupt: (file, aside) => options.onWarning?.(`[${spec.name}] corrupt chunk file ${file} set aside as ${path.basename(aside)}`),
   });
@@ -121,7 +125,7 @@ async function replayDevice(spec: DeviceSpec, options: ReplayOptions): Promise<D
     liveDir: path.dirname(paths.live.captures),
     fps,
     vnc: isVncDevice(spec.name, spec.quality),
-    checkAudio: options.checkAudio === true,
+    checkAudio: options.checkAudio === true && settings?.current.audio !== false,
     zaps: options.zaps,
     logger: options.logger,
   });

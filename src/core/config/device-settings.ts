@@ -39,3 +39,8 @@ export const DEFAULT_DEVICE_SETTINGS: Readonly<DeviceSettings> = Object.freeze({
   clearTimeMs: CLEAR_TIME_MS,
   stallAfterMs: undefined,
 });
+
+/** Where a pipeline gets each device's settings (the SettingsRegistry). */
+export interface DeviceSettingsSource {
+  forDevice(device: string): SettingsRef;
+}

@@ -42,8 +42,9 @@ export function detectBlackscreen(frame: GrayFrame, t?: Partial<DetectorThreshol
       else if (data[i]! <= darkLuma) dark++;
     }
   }
-  if (total <= 0) return { detected: false, darkPercent: 0 };
+  const hidden = mask ? { maskedPercent: (mask.maskedPixels * 100) / (width * height) } : {};
+  if (total <= 0) return { detected: false, darkPercent: 0, ...hidden };
   // dark * 100 / total (not dark / total * 100) keeps exact thresholds exact: 5525 of 6500 is 85, not 85.00000000000001.
   const darkPercent = (dark * 100) / total;
-  return { detected: darkPercent > blackPercent, darkPercent };
+  return { detected: darkPercent > blackPercent, darkPercent, ...hidden };
 }

@@ -13,8 +13,10 @@ export interface GrayFrame {
 
 export interface BlackscreenResult {
   detected: boolean;
-  /** Dark pixels in the analysed region (rows 5%-70%), 0-100. */
+  /** Dark pixels in the analysed region (rows 5%-70%), 0-100, of its unmasked pixels. */
   darkPercent: number;
+  /** Share of the whole frame hidden by the device's masks, 0-100 (absent: no masks given). */
+  maskedPercent?: number;
 }
 
 export interface ZapResult {

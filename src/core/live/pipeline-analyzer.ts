@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DeviceAudio } from '../audio/device-audio.js';
 import type { ZapConfirmer } from '../audio/zap-confirmer.js';
+import type { DeviceSettingsSource, SettingsRef } from '../config/device-settings.js';
 import type { DetectorThresholds } from '../detectors/types.js';
 import { EventTracker, type FrameStamp } from '../events/event-tracker.js';
 import { INCIDENT_TYPES, type IncidentType } from '../events/types.js';
@@ -24,6 +25,8 @@ export interface PipelineAnalyzerOptions {
   thresholds?: Partial<DetectorThresholds>;
   macroblocks?: boolean;
   minEventMs?: number;
+  /** Per-device settings (config file + flags, swapped on SIGHUP); when given, they win over fps, thresholds, minEventMs and checkAudio. */
+  settings?: DeviceSettingsSource;
   /** quality field of active_captures.conf per device (VNC devices run at 2 fps). */
   quality?: (device: string) => string | undefined;
   onWarning?: (message: string) => void;
@@ -54,6 +57,7 @@ class PipelineDeviceAnalyzer implements DeviceAnalyzer {
   private readonly writes: WriteFailures;
   private readonly badFrames: WarningLimiter;
   private readonly fps: number;
+  private readonly settings: SettingsRef | undefined;
   /** The newest in-order analysis: a late frame reuses it (DESIGN.md backlog rule) instead of disturbing the freeze ring. */
   private last: FrameAnalysis | undefined;
   /** The live metadata folder known to exist (it moves if hot/ appears). */
@@ -66,9 +70,11 @@ class PipelineDeviceAnalyzer implements DeviceAnalyzer {
     deviceDir: string,
     private readonly options: PipelineAnalyzerOptions,
   ) {
-    this.analyzer = new FrameAnalyzer({ thresholds: options.thresholds, macroblocks: options.macroblocks });
-    this.tracker = new EventTracker(device, options.minEventMs);
-    this.fps = deviceFps(device, options.quality?.(device), options.fps);
+    this.settings = options.settings?.forDevice(device);
+    const s = this.settings?.current;
+    this.analyzer = new FrameAnalyzer({ thresholds: options.thresholds, macroblocks: s?.macroblocks ?? options.macroblocks, settings: this.settings });
+    this.tracker = new EventTracker(device, s?.minEventMs ?? options.minEventMs, s?.clearTimeMs);
+    this.fps = deviceFps(device, options.quality?.(device), s?.fps ?? options.fps);
     this.chunksDir = path.join(deviceDir, 'metadata');
     this.writes = new WriteFailures(device, options.onWarning, options.logger);
     this.badFrames = new WarningLimiter((message) => options.onWarning?.(message));
@@ -101,6 +107,8 @@ class PipelineDeviceAnalyzer implements DeviceAnalyzer {
     let frameAudio = audio.carried();
     if (analysis.analyzed && !mode.late) {
       this.last = analysis;
+      // A reload (SIGHUP) may have changed the timing: the tracker follows from this frame.
+      if (this.settings) this.tracker.retime(this.settings.current.minEventMs, this.settings.current.clearTimeMs);
       const heard = audio.frame(frame.sequence, stamp.timeMs, analysis.suppressesAudioLoss);
       frameAudio = heard.audio;
       const records = this.tracker.update(stamp, { ...analysis.verdicts, audio_loss: heard.audioLoss });
@@ -166,7 +174,7 @@ class PipelineDeviceAnalyzer implements DeviceAnalyzer {
       liveDir: live,
       fps: this.fps,
       vnc: isVncDevice(this.device, this.options.quality?.(this.device)),
-      checkAudio: this.options.checkAudio === true,
+      checkAudio: this.options.checkAudio === true && this.settings?.current.audio !== false,
       zaps: this.options.zaps,
       logger: this.options.logger,
     });
