@@ -54,6 +54,8 @@ export function renderMonitorUnit(options: MonitorUnitOptions): string {
     '[Service]',
     'Type=simple',
     `ExecStart=${exec}`,
+    // `systemctl reload vpt-monitor`: the monitor reads its config file again on SIGHUP.
+    'ExecReload=/bin/kill -HUP $MAINPID',
     ...(options.user ? [`User=${options.user}`] : []),
     // /var/lib/vpt, created and owned for User=; the monitor finds it through VPT_STATE_DIR.
     'StateDirectory=vpt',

@@ -102,6 +102,7 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     thresholds: thresholdsFrom(options),
     macroblocks: options.macroblocks === true,
     minEventMs: options.minEvent,
+    settings: options.settings,
     quality: (device) => specs.find((s) => s.name === device)?.quality,
     onWarning: (message) => log.warn(message),
     checkAudio,
@@ -123,6 +124,14 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     rescanIntervalMs: DEFAULT_RESCAN_INTERVAL_MS,
   });
 
+  // SIGHUP: read the config file again; a bad file is one line and the old settings stay.
+  const onHangup = (): void => {
+    options.reloadConfig?.().then(
+      (line) => log.info(`SIGHUP: ${line}`),
+      (err: unknown) => log.warn(`SIGHUP: ${(err instanceof Error ? err.message : String(err)).split('\n').join('; ')}; the old settings stay`),
+    );
+  };
+  process.on('SIGHUP', onHangup);
   const signalled = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -148,6 +157,7 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     webhook?.outbox.close();
     resources.close();
     process.removeListener('exit', onExit);
+    process.removeListener('SIGHUP', onHangup);
   }
   return 0;
 }

@@ -1,7 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
 import { errnoCode, UsageError } from '../errors.js';
-import { printable } from '../units.js';
 import { configSchema, type ConfigFile } from './config-schema.js';
 import { keyLines, lineOf } from './key-lines.js';
 
@@ -50,19 +49,26 @@ export function parseConfig(file: string, text: string): ConfigFile {
   } catch (err) {
     const e = err as { line?: number; message?: string };
     const what = (e.message ?? String(err)).split('\n')[0]!.replace(/^Invalid TOML document: /, '');
-    throw new ConfigError(`${file}:${e.line ?? 1}: TOML syntax error: ${printable(what)}`);
+    throw new ConfigError(`${file}:${e.line ?? 1}: TOML syntax error: ${oneLine(what)}`);
   }
   const result = configSchema.safeParse(data);
   if (result.success) return result.data;
   const lines = keyLines(text);
-  const messages = result.error.issues.map((issue) => {
+  const located = result.error.issues.map((issue) => {
     // An unknown key is reported on its parent: point at the key itself.
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
-    const key = path.length > 0 ? path.map(String).join('.') : '(top level)';
+    const key = path.length > 0 ? path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').slice(1) : '(top level)';
     const detail = issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''}` : issue.message;
-    return `${file}:${lineOf(lines, path) ?? 1}: ${printable(key)}: ${printable(detail)}`;
+    const line = lineOf(lines, path) ?? 1;
+    return { line, text: `${file}:${line}: ${oneLine(key)}: ${oneLine(detail)}` };
   });
+  const messages = located.sort((a, b) => a.line - b.line).map((m) => m.text);
   const shown = messages.slice(0, ERRORS_LISTED);
   if (messages.length > shown.length) shown.push(`${file}: ${messages.length - shown.length} more errors`);
   throw new ConfigError(shown.join('\n'));
+}
+
+/** A key or message from the file, kept on one line whatever bytes it holds. */
+function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, '?');
 }
