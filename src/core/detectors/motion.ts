@@ -12,8 +12,12 @@ import type { GrayFrame } from './types.js';
  * changes several pixels of each block it crosses.
  */
 
-/** Changed pixels a block needs before they count (of 16). */
-export const BLOCK_MIN_CHANGED = 2;
+/**
+ * Changed pixels a block needs before they count (of 16). 3: JPEG ringing
+ * on a still picture's edges leaves pairs of changed pixels; a wipe's
+ * thumbnail row still changes 4 of each block it crosses.
+ */
+export const BLOCK_MIN_CHANGED = 3;
 
 /**
  * Changed pixels (|a-b| > threshold) in the blocks that count, skipping

@@ -6,26 +6,30 @@ import type { GrayFrame } from './types.js';
  * picture differ by a few levels from frame to frame. The noise floor is the
  * standard deviation of the difference between two frames that are otherwise
  * the same, measured on the device's own frames: a pixel counts as changed
- * only when it differs by more than NOISE_SIGMAS of it (and never by less
- * than --freeze-pixel-diff).
+ * only when it differs by more than --freeze-pixel-diff plus NOISE_SIGMAS of
+ * it. JPEG noise is not Gaussian: it gathers on edges and text, with longer
+ * tails than its median suggests, so the floor is a trimmed RMS (the top
+ * NOISE_TRIM_PERCENT of differences, where a small moving object would be,
+ * left out) and the margin is added to the fixed threshold rather than
+ * replacing it.
  */
 
 /** Only every this many rows is sampled: 30 rows of a 320x180 thumbnail, ~9,600 differences, plenty for a median. */
 export const NOISE_SAMPLE_ROW_STEP = 6;
 /** Histogram bins of |difference|; the last one holds everything from NOISE_HISTOGRAM_BINS - 1 up. */
 export const NOISE_HISTOGRAM_BINS = 32;
-/** A pixel changed when |difference| > NOISE_SIGMAS x the floor: Gaussian noise crosses 4 sigma on 0.006% of pixels. */
+/** A pixel changed when |difference| > pixel diff + NOISE_SIGMAS x the floor. */
 export const NOISE_SIGMAS = 4;
+/** The largest differences left out of the floor's RMS, % of the sample: a ball or a spinner, not noise. */
+export const NOISE_TRIM_PERCENT = 1;
 /**
- * A comparison whose median difference means more than this sigma is motion
- * (most of the picture changed), not noise: it does not update the floor.
- * 8 levels is twice the grain of the noisiest capture the tests accept.
+ * A measurement above this many levels is motion (much of the picture
+ * changed), not noise: it does not update the floor. The noisiest capture
+ * the tests accept (Gaussian sigma 4, re-encoded) measures about 3.
  */
 export const NOISE_FLOOR_MAX = 8;
 /** Weight of a new measurement in the floor (an exponential average): a few frames settle it, one odd frame does not move it much. */
 export const NOISE_AVERAGE_WEIGHT = 0.2;
-/** sigma = 1.4826 x the median absolute difference, for Gaussian noise. */
-const MEDIAN_TO_SIGMA = 1.4826;
 
 /**
  * The noise floor of one device: one number, plus a histogram scratch of
@@ -40,9 +44,9 @@ export class NoiseFloor {
     return this.sigma ?? 0;
   }
 
-  /** The per-pixel threshold the floor implies: never under `pixelDiff`. */
+  /** The per-pixel threshold the floor implies: `pixelDiff` plus the noise margin. */
   threshold(pixelDiff: number): number {
-    return Math.max(pixelDiff, Math.round(NOISE_SIGMAS * this.value));
+    return pixelDiff + Math.round(NOISE_SIGMAS * this.value);
   }
 
   /**
@@ -77,18 +81,16 @@ export class NoiseFloor {
       }
     }
     if (n === 0) return undefined;
-    // Median of |d|, interpolated inside its bin: integer differences would otherwise make the floor jump by whole levels.
-    const half = n / 2;
-    let below = 0;
-    for (let k = 0; k < NOISE_HISTOGRAM_BINS; k++) {
-      const count = hist[k]!;
-      if (below + count >= half) {
-        const lower = k === 0 ? 0 : k - 0.5;
-        const width = k === 0 ? 0.5 : 1;
-        return MEDIAN_TO_SIGMA * (lower + (width * (half - below)) / count);
-      }
-      below += count;
+    // RMS of the smallest (100 - NOISE_TRIM_PERCENT)% of differences, from the histogram.
+    let keep = n - Math.floor((n * NOISE_TRIM_PERCENT) / 100);
+    let kept = 0;
+    let squares = 0;
+    for (let k = 0; k < NOISE_HISTOGRAM_BINS && keep > 0; k++) {
+      const count = Math.min(hist[k]!, keep);
+      squares += count * k * k;
+      kept += count;
+      keep -= count;
     }
-    return MEDIAN_TO_SIGMA * last;
+    return Math.sqrt(squares / kept);
   }
 }
