@@ -119,6 +119,14 @@ describe('EventTracker --clear-time', () => {
     expect(records[0]).toMatchObject({ kind: 'zap_candidate', endSequence: 10, durationMs: 2000 });
   });
 
+  it('a zap run still ends on its first clear frame: two channel changes a frame apart are two zaps', () => {
+    const records = feed(new EventTracker('capture1'), 'zap', '0110110');
+    expect(records.map((r) => [r.kind, r.startSequence, r.endSequence])).toEqual([
+      ['zap', 1, 3],
+      ['zap', 4, 6],
+    ]);
+  });
+
   it('retime() changes the clear time of an open sequence', () => {
     const tracker = new EventTracker('capture1');
     feed(tracker, 'freeze', '1'.repeat(30));

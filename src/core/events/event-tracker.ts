@@ -11,7 +11,8 @@ import { INCIDENT_TYPES, type IncidentType } from './types.js';
  * --clear-time (frame time): one clean frame inside a freeze or a black
  * stretch does not split it. Its end is the first clear frame of that clear
  * run, which also gives its duration, so durations stay true; the records
- * come out on the frame that completes the clear time. A sequence becomes an event once it has lasted --min-event:
+ * come out on the frame that completes the clear time. A zap run (one
+ * channel change, never an incident) still ends on its first clear frame. A sequence becomes an event once it has lasted --min-event:
  * `event_started` is emitted then (carrying the time of the first frame),
  * not on the first frame, so the many sub-5 s blips of a working farm never
  * reach the logs or the incident store. `event_ended` follows for confirmed
@@ -125,7 +126,8 @@ export class EventTracker {
         }
       } else if (state) {
         state.clearFrom ??= stamp;
-        if (stamp.timeMs - state.clearFrom.timeMs >= this.clearTimeMs) {
+        // A zap is one channel change, not an incident: it ends on its first clear frame.
+        if (type === 'zap' || stamp.timeMs - state.clearFrom.timeMs >= this.clearTimeMs) {
           this.open.delete(type);
           this.end(type, state, state.clearFrom, out);
         }
