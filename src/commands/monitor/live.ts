@@ -56,6 +56,14 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
   // Last resort if something below throws past us: never leave the lock or the temp folder behind.
   const onExit = (): void => resources.close();
   process.once('exit', onExit);
+  // SIGHUP: read the config file again; a bad file is one line and the old settings stay.
+  const onHangup = (): void => {
+    options.reloadConfig?.().then(
+      (line) => log.info(`SIGHUP: ${line}`),
+      (err: unknown) => log.warn(`SIGHUP: ${(err instanceof Error ? err.message : String(err)).split('\n').join('; ')}; the old settings stay`),
+    );
+  };
+  process.on('SIGHUP', onHangup);
   log.info(`devices (${source}): ${devices.join(', ')}; state in ${stateDir}; temp in ${resources.tempDir}`);
   for (const i of resources.resolvedAtStart) log.info(`[${i.device}] incident #${i.id} (${i.type}) left open by a previous run: resolved (${i.resolveReason})`);
   for (const d of resources.removedTempDirs) log.info(`removed ${d} (its process is gone)`);
@@ -124,14 +132,6 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     rescanIntervalMs: DEFAULT_RESCAN_INTERVAL_MS,
   });
 
-  // SIGHUP: read the config file again; a bad file is one line and the old settings stay.
-  const onHangup = (): void => {
-    options.reloadConfig?.().then(
-      (line) => log.info(`SIGHUP: ${line}`),
-      (err: unknown) => log.warn(`SIGHUP: ${(err instanceof Error ? err.message : String(err)).split('\n').join('; ')}; the old settings stay`),
-    );
-  };
-  process.on('SIGHUP', onHangup);
   const signalled = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
