@@ -121,7 +121,7 @@ describe('EventTracker --clear-time', () => {
 
   it('a zap run still ends on its first clear frame: two channel changes a frame apart are two zaps', () => {
     const records = feed(new EventTracker('capture1'), 'zap', '0110110');
-    expect(records.map((r) => [r.kind, r.startSequence, r.endSequence])).toEqual([
+    expect(records.map((r) => [r.kind, r.startSequence, 'endSequence' in r ? r.endSequence : undefined])).toEqual([
       ['zap', 1, 3],
       ['zap', 4, 6],
     ]);

@@ -45,20 +45,30 @@ export class FreezeJudge {
       return { ...detectFreeze(current, previous, settings.thresholds, plan), rule: 'seed', maskedPercent: hidden };
     }
     const pixels = current.width * current.height - (plan?.maskedPixels ?? 0);
-    const newest = previous[0];
-    if (newest && sameSize(newest, current)) this.noise.measure(current, newest, plan);
-    const threshold = this.noise.threshold(settings.thresholds.freezePixelDiff ?? FREEZE_PIXEL_DIFF);
+    const pixelDiff = settings.thresholds.freezePixelDiff ?? FREEZE_PIXEL_DIFF;
     // Capture pixels per frame pixel (16 on the thumbnail): the minimum area is the operator's, in capture pixels.
     const scale = (CAPTURE_SIZE.width * CAPTURE_SIZE.height) / (current.width * current.height);
     const minArea = Math.max(1, settings.motionMinArea / scale);
     // Past this much change the answer is known: stop counting (a moving picture costs a fraction of a frame).
     const earlyExit = (pixels * (settings.thresholds.freezeEarlyExitPercent ?? FREEZE_EARLY_EXIT_PERCENT)) / 100;
     const stopAt = Math.max(minArea, earlyExit);
+    let threshold = this.noise.threshold(pixelDiff);
     const diffs: number[] = [];
     const changedAreas: number[] = [];
     let allSame = true;
-    for (const prev of previous) {
-      const area = sameSize(prev, current) ? changedArea(current, prev, threshold, stopAt, plan) : pixels;
+    for (const [k, prev] of previous.entries()) {
+      const same = sameSize(prev, current);
+      let area = same ? changedArea(current, prev, threshold, stopAt, plan) : pixels;
+      if (k === 0 && same && area < earlyExit) {
+        // Not a moving picture: the newest pair measures the noise (a moving one would only blur the floor, and skipping it keeps the early exit cheap).
+        this.noise.measure(current, prev, plan);
+        const updated = this.noise.threshold(pixelDiff);
+        // The floor moved the threshold (the first frames of a device): judge this pair again with it.
+        if (updated !== threshold) {
+          threshold = updated;
+          if (area >= minArea) area = changedArea(current, prev, threshold, stopAt, plan);
+        }
+      }
       diffs.push(pixels > 0 ? (area * 100) / pixels : 0);
       changedAreas.push(Math.round(area * scale));
       // One comparison with motion settles it: frozen needs every comparison the same.
