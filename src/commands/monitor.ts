@@ -146,7 +146,7 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
       const next = await loadConfig(options);
       settings.replace(next.settingsFor);
       current = next;
-      return `reloaded ${next.file ?? 'the settings (no config file)'}: detection settings of ${settings.size} devices updated (fps, audio, devices and paths need a restart)`;
+      return `reloaded ${next.file ?? 'the settings (no config file)'}: detection settings of ${settings.size} device${settings.size === 1 ? '' : 's'} updated (fps, audio, devices and paths need a restart)`;
     },
   };
   if (options.replay) return runReplay(merged, ui);

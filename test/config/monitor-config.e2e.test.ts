@@ -51,7 +51,7 @@ describe('vpt monitor with a config file', () => {
     expect(run.stdout).toBe('');
     await expect(access(state)).rejects.toThrow();
     await expect(access(path.join(root, 'capture1', 'metadata'))).rejects.toThrow();
-  });
+  }, 120_000);
 
   it('a named file that does not exist is refused', async () => {
     const run = await runVpt(['monitor', '--replay', '--config', path.join(tmp.dir, 'none.toml'), '--stream-root', root]);
@@ -92,7 +92,7 @@ describe('vpt monitor with a config file', () => {
 
       await writeFile(file, '[monitor]\nfreeze_rule = "seed"\n');
       process.kill(monitor.pid, 'SIGHUP');
-      expect(await monitor.waitForStderr(/SIGHUP: reloaded/)).toMatch(new RegExp(`reloaded ${file}: detection settings of 1 devices updated`));
+      expect(await monitor.waitForStderr(/SIGHUP: reloaded/)).toMatch(new RegExp(`reloaded ${file}: detection settings of 1 device updated`));
       await feedFrames(source, device, { rate: 10, from: 3, to: 6 });
       expect(await ruleOf(5)).toBe('seed');
 
