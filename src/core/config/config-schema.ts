@@ -96,5 +96,3 @@ export const configSchema = z.strictObject({
 });
 
 export type ConfigFile = z.output<typeof configSchema>;
-export type DeviceSection = z.output<typeof deviceSection>;
-export type MonitorSection = z.output<typeof monitorSection>;

@@ -7,7 +7,7 @@
  */
 
 /** Keys remembered per document: a config file is small, this bounds a hostile one. */
-export const KEY_LINES_MAX = 10_000;
+const KEY_LINES_MAX = 10_000;
 
 const HEADER = /^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$/;
 const KEY = /^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=/;

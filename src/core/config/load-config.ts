@@ -7,7 +7,7 @@ import { keyLines, lineOf } from './key-lines.js';
 /** Where the monitor looks for its config when neither --config nor VPT_CONFIG names one. */
 export const DEFAULT_CONFIG_FILE = '/etc/vpt/vpt.toml';
 /** A config file larger than this is refused unread: it is a few KB of settings, never megabytes. */
-export const CONFIG_MAX_BYTES = 1024 * 1024;
+const CONFIG_MAX_BYTES = 1024 * 1024;
 /** Errors listed for one file; the rest are counted. */
 const ERRORS_LISTED = 20;
 

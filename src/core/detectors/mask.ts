@@ -18,7 +18,7 @@ export const MOTION_BLOCK = 4;
 /** A block with no masked pixel: compared at full speed. */
 export const BLOCK_OPEN = 0;
 /** A block partly masked: compared pixel by pixel against the bitmap. */
-export const BLOCK_PARTIAL = 1;
+const BLOCK_PARTIAL = 1;
 /** A block entirely masked: skipped. */
 export const BLOCK_MASKED = 2;
 
@@ -43,7 +43,7 @@ export interface MaskPlan {
  * rectangle covers every capture pixel the operator named (a mask that
  * leaves a clock's edge visible would let the clock count as motion).
  */
-export function rectOnFrame(rect: Rect, width: number, height: number): { x0: number; y0: number; x1: number; y1: number } {
+function rectOnFrame(rect: Rect, width: number, height: number): { x0: number; y0: number; x1: number; y1: number } {
   const sx = width / CAPTURE_SIZE.width;
   const sy = height / CAPTURE_SIZE.height;
   return {

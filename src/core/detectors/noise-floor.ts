@@ -15,21 +15,21 @@ import type { GrayFrame } from './types.js';
  */
 
 /** Only every this many rows is sampled: 30 rows of a 320x180 thumbnail, ~9,600 differences, plenty for a median. */
-export const NOISE_SAMPLE_ROW_STEP = 6;
+const NOISE_SAMPLE_ROW_STEP = 6;
 /** Histogram bins of |difference|; the last one holds everything from NOISE_HISTOGRAM_BINS - 1 up. */
 export const NOISE_HISTOGRAM_BINS = 32;
 /** A pixel changed when |difference| > pixel diff + NOISE_SIGMAS x the floor. */
-export const NOISE_SIGMAS = 4;
+const NOISE_SIGMAS = 4;
 /** The largest differences left out of the floor's RMS, % of the sample: a ball or a spinner, not noise. */
-export const NOISE_TRIM_PERCENT = 1;
+const NOISE_TRIM_PERCENT = 1;
 /**
  * A measurement above this many levels is motion (much of the picture
  * changed), not noise: it does not update the floor. The noisiest capture
  * the tests accept (Gaussian sigma 4, re-encoded) measures about 3.
  */
-export const NOISE_FLOOR_MAX = 8;
+const NOISE_FLOOR_MAX = 8;
 /** Weight of a new measurement in the floor (an exponential average): a few frames settle it, one odd frame does not move it much. */
-export const NOISE_AVERAGE_WEIGHT = 0.2;
+const NOISE_AVERAGE_WEIGHT = 0.2;
 
 /**
  * The noise floor of one device: one number, plus a histogram scratch of
