@@ -74,6 +74,13 @@ describe('parseConfig refuses every bad file with file:line: key', () => {
     got.forEach((line, i) => expect(line).toMatch(lines[i]!));
   });
 
+  it('lists at most 20 errors, then counts the rest', () => {
+    const text = Array.from({ length: 30 }, (_, i) => `[devices.capture${i}]\nfps = "x"\n`).join('');
+    const got = errors(text);
+    expect(got).toHaveLength(21);
+    expect(got[20]).toBe(`${FILE}: 10 more errors`);
+  });
+
   it('lists several errors, sorted by line', () => {
     const got = errors('[monitor]\nfps = "x"\nqueue_limit = 0\n[devices.capture1]\nnope = 1\n');
     expect(got.map((l) => l.split(':')[1])).toEqual(['2', '3', '5']);
@@ -115,5 +122,12 @@ describe('keyLines', () => {
     expect(lines.get('devices.cap 2.audio')).toBe(6);
     expect(lines.get('t.list.1.k')).toBe(10);
     expect(lineOf(lines, ['devices', 'capture1', 'ignore', 0, 'x'])).toBe(2);
+  });
+
+  it('remembers at most KEY_LINES_MAX keys of a huge document', () => {
+    const lines = keyLines(Array.from({ length: 25_000 }, (_, i) => `k${i} = ${i}`).join('\n'));
+    expect(lines.size).toBe(10_000);
+    expect(lines.get('k9999')).toBe(10_000);
+    expect(lineOf(lines, ['k20000'])).toBeUndefined();
   });
 });
