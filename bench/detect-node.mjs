@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The monitor's per-frame work on one device folder, as a whole process: for each frame, load the
-// 320x180 thumbnail as grayscale, then blackscreen, zap and freeze (FreezeRing). Prints one JSON line.
-// Usage: node bench/detect-node.mjs <device-dir> [--read-ahead N]
+// 320x180 thumbnail as grayscale, then blackscreen, zap and freeze (FreezeRing, the monitor's default
+// motion rule, or --freeze-rule seed). Prints one JSON line.
+// Usage: node bench/detect-node.mjs <device-dir> [--read-ahead N] [--freeze-rule motion|seed]
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,15 +10,19 @@ import { fileURLToPath } from 'node:url';
 const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/core');
 const { configureSharp, loadGrayImage } = await import(path.join(dist, 'frames/image-loader.js'));
 const { THUMBNAIL_SIZE } = await import(path.join(dist, 'frames/frame-size.js'));
-const { FreezeRing, detectBlackscreen, detectFreeze, detectZap } = await import(path.join(dist, 'detectors/index.js'));
+const { FreezeRing, detectBlackscreen, detectZap } = await import(path.join(dist, 'detectors/index.js'));
+const { FreezeJudge, MOTION_MIN_AREA } = await import(path.join(dist, 'detectors/freeze-judge.js'));
 
-const [deviceDir, flag, value] = process.argv.slice(2);
+const [deviceDir, ...rest] = process.argv.slice(2);
 if (!deviceDir) {
-  process.stderr.write('usage: node bench/detect-node.mjs <device-dir> [--read-ahead N]\n');
+  process.stderr.write('usage: node bench/detect-node.mjs <device-dir> [--read-ahead N] [--freeze-rule motion|seed]\n');
   process.exit(2);
 }
+const option = (name, fallback) => (rest.includes(name) ? rest[rest.indexOf(name) + 1] : fallback);
 // Decodes in flight at once: sharp decodes on libuv's thread pool, so the next thumbnails decode while this one is analysed.
-const readAhead = flag === '--read-ahead' ? Number(value) : 1;
+const readAhead = Number(option('--read-ahead', 1));
+const settings = { freezeRule: option('--freeze-rule', 'motion'), motionMinArea: MOTION_MIN_AREA, masks: [], thresholds: {} };
+const judge = new FreezeJudge();
 
 configureSharp();
 const thumbnailsDir = path.join(deviceDir, 'thumbnails');
@@ -39,7 +44,7 @@ while (counts.frames + counts.errors < names.length) {
   }
   const black = detectBlackscreen(frame);
   const zap = detectZap(frame, black);
-  const freeze = detectFreeze(frame, ring.previous());
+  const freeze = judge.detect(frame, ring.previous(), settings);
   ring.push(frame);
   counts.frames++;
   if (black.detected) counts.blackscreen++;
@@ -52,6 +57,7 @@ process.stdout.write(
   `${JSON.stringify({
     ...counts,
     readAhead,
+    freezeRule: settings.freezeRule,
     loopSeconds: seconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     maxRssMB: process.resourceUsage().maxRSS / 1024,

@@ -126,9 +126,52 @@ async function timeMonitorReplay() {
   return { fps: FRAMES / seconds, seconds };
 }
 
+/** Repetitions of the freeze step per case: enough for a stable ns/frame, a couple of seconds in all. */
+const FREEZE_STEP_REPS = 2000;
+
+/**
+ * The freeze step alone, per frame, in this process: the seed rule (before issue 13) against the motion
+ * rule (after), on a frozen picture (every comparison made: the worst case) and a fully moving one
+ * (testsrc2: the early exit after the first comparison). Thumbnails from the generated capture.
+ */
+async function freezeStep() {
+  const dist = path.join(ROOT, 'dist', 'core');
+  const { configureSharp, loadGrayImage } = await import(path.join(dist, 'frames/image-loader.js'));
+  const { FreezeJudge, MOTION_MIN_AREA } = await import(path.join(dist, 'detectors/freeze-judge.js'));
+  const { detectFreeze } = await import(path.join(dist, 'detectors/freeze.js'));
+  configureSharp();
+  const thumb = (seq) => loadGrayImage(path.join(DEVICE_DIR, 'thumbnails', `capture_${String(seq).padStart(9, '0')}_thumbnail.jpg`), { width: 320, height: 180 });
+  const moving = await Promise.all([10, 9, 8, 7].map(thumb));
+  const held = await thumb(Math.round(FRAMES * 0.72));
+  const cases = { frozen: [held, [held, held, held]], moving: [moving[0], moving.slice(1)] };
+  const rules = {
+    seed: (current, previous) => detectFreeze(current, previous),
+    motion: (() => {
+      const judge = new FreezeJudge();
+      const settings = { freezeRule: 'motion', motionMinArea: MOTION_MIN_AREA, masks: [], thresholds: {} };
+      return (current, previous) => judge.detect(current, previous, settings);
+    })(),
+  };
+  for (const [name, [current, previous]] of Object.entries(cases)) {
+    const line = [];
+    for (const [rule, detect] of Object.entries(rules)) {
+      const runs = [];
+      for (let r = 0; r < RUNS; r++) {
+        const started = process.hrtime.bigint();
+        for (let i = 0; i < FREEZE_STEP_REPS; i++) detect(current, previous);
+        runs.push(Number(process.hrtime.bigint() - started) / FREEZE_STEP_REPS / 1000);
+      }
+      const verdict = detect(current, previous);
+      line.push(`${rule} ${runs.sort((a, b) => a - b)[Math.floor(runs.length / 2)].toFixed(1)} us (${verdict.diffs.length} comparisons, ${verdict.detected ? 'frozen' : 'not frozen'})`);
+    }
+    process.stdout.write(`freeze-step ${name}: ${line.join('  ')}\n`);
+  }
+}
+
 async function main() {
   await execa(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')]);
   await makeCapture();
+  await freezeStep();
   await ensureOpenCv();
   const nodeDriver = path.join(ROOT, 'bench', 'detect-node.mjs');
   const pythonDriver = path.join(ROOT, 'bench', 'detect_opencv.py');

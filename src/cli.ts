@@ -82,8 +82,10 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .showSuggestionAfterError(true)
     .exitOverride();
 
-  const action = (name: CommandName) => async (_opts: unknown, cmd: Command) => {
+  const action = (name: CommandName, withSources = false) => async (_opts: unknown, cmd: Command) => {
     const options = cmd.optsWithGlobals();
+    // The monitor's config file fills in only what the operator did not give: it needs to know which values were typed.
+    if (withSources) options.explicitOptions = Object.keys(cmd.opts()).filter((k) => ['cli', 'env'].includes(cmd.getOptionValueSource(k) ?? ''));
     const ui = await makeUi(options as GlobalFlags);
     const module = await load(name);
     hooks.onExit(await module.run(options, ui));
@@ -118,8 +120,13 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--print-unit', 'print a systemd unit for the monitor and exit')
     .option('--black-threshold <percent>', 'blackscreen when more than this % of the region is dark', number('--black-threshold', 0, 100), 85)
     .option('--dark-luma <n>', 'a pixel is dark at or below this luma (0-255)', integer('--dark-luma', 0, 255), 10)
-    .option('--freeze-threshold <percent>', 'a comparison is "same" when under this % of pixels differ', number('--freeze-threshold', 0, 100), 2)
-    .option('--freeze-pixel-diff <n>', 'a pixel differs when |a-b| is above this', integer('--freeze-pixel-diff', 0, 255), 10)
+    .option('--freeze-threshold <percent>', 'seed rule: a comparison is "same" when under this % of pixels differ', number('--freeze-threshold', 0, 100), 2)
+    .option('--freeze-pixel-diff <n>', 'a pixel differs when |a-b| is above this (the motion rule raises it above the noise floor)', integer('--freeze-pixel-diff', 0, 255), 10)
+    .addOption(new Option('--freeze-rule <rule>', 'motion: noise floor + minimum changed area; seed: the old 2% rule').choices(['motion', 'seed']).default('motion'))
+    .option('--motion-min-area <px>', 'motion rule: two frames differ when this much area changed (capture pixels)', integer('--motion-min-area', 1, 1280 * 720), 128)
+    .addOption(parsed('--clear-time <time>', 'an event ends once the picture has been clear this long', duration('--clear-time'), 1_000, '1s'))
+    .addOption(new Option('--config <file>', 'settings file (default /etc/vpt/vpt.toml when it exists); SIGHUP reloads it').env('VPT_CONFIG'))
+    .option('--check-config', 'validate the settings file, print the effective settings per device and exit')
     .addHelpText(
       'after',
       examples([
@@ -127,9 +134,10 @@ export function buildProgram(hooks: ProgramHooks): Command {
         'vpt monitor --devices capture1,capture2     # the service (see --print-unit)',
         'vpt monitor --replay --stream-root ./copy   # post-mortem on copied captures',
         'vpt monitor --json --webhook http://alerts.local/vpt',
+        'vpt monitor --check-config --config ./vpt.toml  # validate a settings file before installing it',
       ]),
     )
-    .action(action('monitor'));
+    .action(action('monitor', true));
 
   program
     .command('investigate')

@@ -1,4 +1,6 @@
 import { realpathSync } from 'node:fs';
+import type { MonitorConfig } from '../core/config/monitor-config.js';
+import type { SettingsRegistry } from '../core/config/settings-registry.js';
 import type { DetectorThresholds } from '../core/detectors/types.js';
 import { EXIT } from '../core/errors.js';
 import { renderMonitorUnit } from '../core/service-unit.js';
@@ -21,6 +23,18 @@ export interface MonitorOptions {
   darkLuma?: number;
   freezeThreshold?: number;
   freezePixelDiff?: number;
+  freezeRule?: 'motion' | 'seed';
+  motionMinArea?: number;
+  clearTime?: number;
+  /** --config / VPT_CONFIG. */
+  config?: string;
+  checkConfig?: boolean;
+  /** Options given on the command line or in the environment (cli.ts): they beat the config file. */
+  explicitOptions?: string[];
+  /** Per-device settings from the config file and the flags (set by run()). */
+  settings?: SettingsRegistry;
+  /** Read the config file again (SIGHUP); resolves to a line to log, rejects with a ConfigError (set by run()). */
+  reloadConfig?: () => Promise<string>;
   stateDir?: string;
   replace?: boolean;
   /** Move incidents.db aside (kept) and start a new one: the way out of a damaged database. */
@@ -82,6 +96,11 @@ const UNIT_FLAGS: UnitFlag[] = [
   { key: 'darkLuma', flag: '--dark-luma', default: 10 },
   { key: 'freezeThreshold', flag: '--freeze-threshold', default: 2 },
   { key: 'freezePixelDiff', flag: '--freeze-pixel-diff', default: 10 },
+  { key: 'freezeRule', flag: '--freeze-rule', default: 'motion' },
+  { key: 'motionMinArea', flag: '--motion-min-area', default: 128 },
+  { key: 'clearTime', flag: '--clear-time', default: 1_000, format: timeSpan },
+  // The service reads the same file (and reloads it on SIGHUP): name it, never inline its values.
+  { key: 'config', flag: '--config' },
 ];
 
 /** The monitor's arguments for the unit: every non-default flag, explicitly (the unit has no shell environment). */
@@ -120,14 +139,38 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
     ui.out(unit.trimEnd());
     return EXIT.ok;
   }
+  const config = await loadConfig(options);
+  if (options.checkConfig) {
+    const { printCheckConfig } = await import('./monitor/check-config.js');
+    printCheckConfig(config, ui);
+    return EXIT.ok;
+  }
+  const { SettingsRegistry } = await import('../core/config/settings-registry.js');
+  let current = config;
+  const settings = new SettingsRegistry(current.settingsFor);
+  const merged: MonitorOptions = {
+    ...(current.options as unknown as MonitorOptions),
+    settings,
+    reloadConfig: async () => {
+      const next = await loadConfig(options);
+      settings.replace(next.settingsFor);
+      current = next;
+      return `reloaded ${next.file ?? 'the settings (no config file)'}: detection settings of ${settings.size} device${settings.size === 1 ? '' : 's'} updated (fps, audio, devices and paths need a restart)`;
+    },
+  };
   if (options.replay) {
     const { runReplay } = await import('./monitor/replay.js');
-    return runReplay(options, ui, thresholdsFrom(options));
+    return runReplay(merged, ui, thresholdsFrom(merged));
   }
   if (options.demo) {
     const { runDemo } = await import('./monitor-demo.js');
     return runDemo(options, ui);
   }
   const { runLive } = await import('./monitor/live.js');
-  return runLive(options, ui);
+  return runLive(merged, ui);
+}
+
+async function loadConfig(options: MonitorOptions): Promise<MonitorConfig> {
+  const { loadMonitorConfig } = await import('../core/config/monitor-config.js');
+  return loadMonitorConfig({ options: options as unknown as Record<string, unknown>, explicit: options.explicitOptions ?? [] });
 }

@@ -57,6 +57,8 @@ export function renderMonitorUnit(options: MonitorUnitOptions): string {
     'Type=simple',
     ...(options.environmentFile ? [...options.environmentFile.comment.map((c) => `# ${c}`), `EnvironmentFile=${options.environmentFile.path}`] : []),
     `ExecStart=${exec}`,
+    // `systemctl reload vpt-monitor`: the monitor reads its config file again on SIGHUP.
+    'ExecReload=/bin/kill -HUP $MAINPID',
     ...(options.user ? [`User=${options.user}`] : []),
     // /var/lib/vpt, created and owned for User=; the monitor finds it through VPT_STATE_DIR.
     'StateDirectory=vpt',

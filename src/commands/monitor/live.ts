@@ -57,6 +57,14 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
   // Last resort if something below throws past us: never leave the lock or the temp folder behind.
   const onExit = (): void => resources.close();
   process.once('exit', onExit);
+  // SIGHUP: read the config file again; a bad file is one line and the old settings stay.
+  const onHangup = (): void => {
+    options.reloadConfig?.().then(
+      (line) => log.info(`SIGHUP: ${line}`),
+      (err: unknown) => log.warn(`SIGHUP: ${(err instanceof Error ? err.message : String(err)).split('\n').join('; ')}; the old settings stay`),
+    );
+  };
+  process.on('SIGHUP', onHangup);
   log.info(`devices (${source}): ${devices.join(', ')}; state in ${stateDir}; temp in ${resources.tempDir}`);
   if (resources.incidentsMovedAside) log.warn(`--reset-incidents: the old incident database is kept as ${resources.incidentsMovedAside}; starting a new one`);
   for (const i of resources.resolvedAtStart) log.info(`[${i.device}] incident #${i.id} (${i.type}) left open by a previous run: resolved (${i.resolveReason})`);
@@ -105,6 +113,7 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     thresholds: thresholdsFrom(options),
     macroblocks: options.macroblocks === true,
     minEventMs: options.minEvent,
+    settings: options.settings,
     quality: (device) => specs.find((s) => s.name === device)?.quality,
     onWarning: (message) => log.warn(message),
     onInfo: (message) => log.info(message),
@@ -155,6 +164,7 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     webhook?.outbox.close();
     resources.close();
     process.removeListener('exit', onExit);
+    process.removeListener('SIGHUP', onHangup);
   }
   return 0;
 }

@@ -70,6 +70,7 @@ export async function runReplay(options: MonitorOptions, ui: Ui, thresholds: Par
       thresholds,
       macroblocks: options.macroblocks === true,
       minEventMs: options.minEvent,
+      settings: options.settings,
       store: storage.store,
       incidentDelayMs: options.incidentDelay,
       onProgress: ({ device, done, total }) => {

@@ -6,8 +6,10 @@
 
 export interface BlackscreenResult {
   detected: boolean;
-  /** Dark pixels in the analysed region (rows 5%-70%), 0-100. */
+  /** Dark pixels in the analysed region (rows 5%-70%), 0-100, of its unmasked pixels. */
   darkPercent: number;
+  /** Share of the whole frame hidden by the device's masks, 0-100 (absent: no masks given). */
+  maskedPercent?: number;
 }
 
 export interface ZapResult {
@@ -22,9 +24,26 @@ export interface ZapResult {
 
 export interface FreezeResult {
   detected: boolean;
-  /** Percentage of differing pixels for each comparison made, newest previous first. */
+  /**
+   * For each comparison made, newest previous first: the seed rule's share
+   * of differing pixels, or the motion rule's changed area as a share of the
+   * unmasked frame, 0-100.
+   */
   diffs: number[];
+  /** Which rule judged (absent: the seed rule called directly). */
+  rule?: FreezeRule;
+  /** Motion rule: changed area of each comparison in capture pixels (counting stops at the early-exit area). */
+  changedAreas?: number[];
+  /** Motion rule: the device's noise floor (sigma of a frame difference, luma levels). */
+  noiseFloor?: number;
+  /** Motion rule: a pixel changed when |a-b| is above this (the floor's threshold, at least the pixel diff). */
+  pixelThreshold?: number;
+  /** Share of the frame hidden by the device's masks, 0-100. */
+  maskedPercent?: number;
 }
+
+/** `motion`: noise floor + block rule + minimum area (default); `seed`: under 2% of pixels differ by more than 10. */
+export type FreezeRule = 'motion' | 'seed';
 
 export interface MacroblockResult {
   detected: boolean;
@@ -44,6 +63,8 @@ export interface DetectorThresholds {
   /** Banner when bottom-30% edge density is within [min, max] % (3, 20). */
   bannerEdgeMinPercent: number;
   bannerEdgeMaxPercent: number;
+  /** The zap banner band starts at this % of the height (70: the bottom 30%). */
+  bannerTopPercent?: number;
   /** A pixel differs when |a-b| > this (10). */
   freezePixelDiff: number;
   /** A comparison is "same" when under this % of pixels differ (2.0). */

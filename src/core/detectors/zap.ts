@@ -21,6 +21,7 @@ export function detectZap(frame: GrayFrame, black: BlackscreenResult, t?: Partia
   if (!black.detected) return { detected: false, edgeDensityPercent: undefined };
   const min = t?.bannerEdgeMinPercent ?? BANNER_EDGE_MIN_PERCENT;
   const max = t?.bannerEdgeMaxPercent ?? BANNER_EDGE_MAX_PERCENT;
-  const density = edgeDensityPercent(frame, rowAtPercent(frame.height, BANNER_REGION_TOP_PERCENT), frame.height);
+  const top = rowAtPercent(frame.height, t?.bannerTopPercent ?? BANNER_REGION_TOP_PERCENT);
+  const density = edgeDensityPercent(frame, top, frame.height);
   return { detected: density >= min && density <= max, edgeDensityPercent: density };
 }

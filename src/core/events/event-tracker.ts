@@ -7,8 +7,12 @@ import { INCIDENT_TYPES, type IncidentType } from './types.js';
  * would have given.
  *
  * A run of detecting frames is a "sequence". It starts on its first
- * detecting frame and ends on the first clear frame, which also gives its
- * duration. A sequence becomes an event once it has lasted --min-event:
+ * detecting frame and ends once the picture has stayed clear for
+ * --clear-time (frame time): one clean frame inside a freeze or a black
+ * stretch does not split it. Its end is the first clear frame of that clear
+ * run, which also gives its duration, so durations stay true; the records
+ * come out on the frame that completes the clear time. A zap run (one
+ * channel change, never an incident) still ends on its first clear frame. A sequence becomes an event once it has lasted --min-event:
  * `event_started` is emitted then (carrying the time of the first frame),
  * not on the first frame, so the many sub-5 s blips of a working farm never
  * reach the logs or the incident store. `event_ended` follows for confirmed
@@ -21,6 +25,8 @@ import { INCIDENT_TYPES, type IncidentType } from './types.js';
 
 /** Default --min-event. */
 export const MIN_EVENT_MS = 5_000;
+/** Default --clear-time: how long a picture must stay clear before its event ends. */
+export const CLEAR_TIME_MS = 1_000;
 /** Blackscreen/freeze sequences shorter than this that end are zap candidates. */
 export const ZAP_CANDIDATE_MAX_MS = 10_000;
 
@@ -83,6 +89,8 @@ interface OpenState {
   startMs: number;
   lastSequence: number;
   confirmed: boolean;
+  /** The first clear frame of the clear run in progress (undefined while detecting). */
+  clearFrom: FrameStamp | undefined;
 }
 
 /** Per-frame verdicts; `undefined` means unknown for this frame (leaves the state as it is). */
@@ -93,8 +101,15 @@ export class EventTracker {
 
   constructor(
     readonly device: string,
-    private readonly minEventMs: number = MIN_EVENT_MS,
+    private minEventMs: number = MIN_EVENT_MS,
+    private clearTimeMs: number = CLEAR_TIME_MS,
   ) {}
+
+  /** New timing (a settings reload); open sequences keep their start and go on under it. */
+  retime(minEventMs: number, clearTimeMs: number): void {
+    this.minEventMs = minEventMs;
+    this.clearTimeMs = clearTimeMs;
+  }
 
   /** Feed one analysed frame; returns the records it produced, in order. */
   update(stamp: FrameStamp, detections: Detections): TrackerRecord[] {
@@ -105,16 +120,22 @@ export class EventTracker {
       const state = this.open.get(type);
       if (detected) {
         if (!state) {
-          const fresh = { startSequence: stamp.sequence, startMs: stamp.timeMs, lastSequence: stamp.sequence, confirmed: false };
+          const fresh = { startSequence: stamp.sequence, startMs: stamp.timeMs, lastSequence: stamp.sequence, confirmed: false, clearFrom: undefined };
           this.open.set(type, fresh);
           this.confirmIfLong(type, fresh, stamp, out);
         } else {
+          // Back before the clear time ran out: the same sequence goes on.
+          state.clearFrom = undefined;
           state.lastSequence = stamp.sequence;
           this.confirmIfLong(type, state, stamp, out);
         }
       } else if (state) {
-        this.open.delete(type);
-        this.end(type, state, stamp, out);
+        state.clearFrom ??= stamp;
+        // A zap is one channel change, not an incident: it ends on its first clear frame.
+        if (type === 'zap' || stamp.timeMs - state.clearFrom.timeMs >= this.clearTimeMs) {
+          this.open.delete(type);
+          this.end(type, state, state.clearFrom, out);
+        }
       }
     }
     return out;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ZapConfirmer } from '../audio/zap-confirmer.js';
+import type { DeviceSettingsSource } from '../config/device-settings.js';
 import type { DetectorThresholds } from '../detectors/types.js';
 import { configureSharp } from '../frames/image-loader.js';
 import { deviceFps, isVncDevice } from '../layout/device-fps.js';
@@ -15,6 +16,8 @@ export interface PipelineAnalyzerOptions {
   thresholds?: Partial<DetectorThresholds>;
   macroblocks?: boolean;
   minEventMs?: number;
+  /** Per-device settings (config file + flags, swapped on SIGHUP); when given, they win over fps, thresholds, minEventMs and checkAudio. */
+  settings?: DeviceSettingsSource;
   /** quality field of active_captures.conf per device (VNC devices run at 2 fps). */
   quality?: (device: string) => string | undefined;
   onWarning?: (message: string) => void;
@@ -42,9 +45,11 @@ class PipelineDeviceAnalyzer implements LiveDeviceAnalyzer {
 
   constructor(device: string, deviceDir: string, options: PipelineAnalyzerOptions) {
     const quality = options.quality?.(device);
+    const settings = options.settings?.forDevice(device);
     this.pipeline = new DevicePipeline({
       device,
-      fps: deviceFps(device, quality, options.fps),
+      fps: deviceFps(device, quality, settings?.current.fps ?? options.fps),
+      settings,
       vnc: isVncDevice(device, quality),
       chunksDir: path.join(deviceDir, 'metadata'),
       schedule: LIVE_SCHEDULE,

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DeviceAudio } from '../audio/device-audio.js';
 import type { ZapConfirmer } from '../audio/zap-confirmer.js';
+import type { SettingsRef } from '../config/device-settings.js';
 import type { DetectorThresholds } from '../detectors/types.js';
 import { EventTracker, type FrameStamp, type OpenSequence, type TrackerRecord } from '../events/event-tracker.js';
 import { captureFileName, isChunkFrame, metadataFileName, thumbnailFileName } from '../layout/frame-names.js';
@@ -52,6 +53,8 @@ export interface DevicePipelineOptions {
   thresholds?: Partial<DetectorThresholds>;
   macroblocks?: boolean;
   minEventMs?: number;
+  /** This device's settings (config file + flags, swapped on SIGHUP): they win over thresholds, macroblocks, minEventMs and checkAudio. */
+  settings?: SettingsRef;
   /** false: --no-audio or no ffmpeg (audio unknown, never loss). */
   checkAudio: boolean;
   /** The process's zap confirmation pool. */
@@ -111,8 +114,9 @@ export class DevicePipeline {
 
   constructor(private readonly options: DevicePipelineOptions) {
     const warn = (message: string) => options.onWarning?.(message);
-    this.analyzer = new FrameAnalyzer({ thresholds: options.thresholds, macroblocks: options.macroblocks });
-    this.tracker = new EventTracker(options.device, options.minEventMs);
+    const settings = options.settings?.current;
+    this.analyzer = new FrameAnalyzer({ thresholds: options.thresholds, macroblocks: settings?.macroblocks ?? options.macroblocks, settings: options.settings });
+    this.tracker = new EventTracker(options.device, settings?.minEventMs ?? options.minEventMs, settings?.clearTimeMs);
     this.writes = new WriteFailures(options.device, warn, options.logger);
     this.problems = new FrameProblems(options.device, warn, (message) => (options.onInfo ?? warn)(message));
     this.chunks = new ChunkWriter(options.chunksDir, {
@@ -152,6 +156,9 @@ export class DevicePipeline {
     if (analysis.analyzed && !late) {
       this.last = analysis;
       this.lastStamp = stamp;
+      // A reload (SIGHUP) may have changed the timing: the tracker follows from this frame.
+      const settings = this.options.settings?.current;
+      if (settings) this.tracker.retime(settings.minEventMs, settings.clearTimeMs);
       const heard = this.options.schedule.waitForAudio
         ? await audio.frameAndWait(frame.sequence, stamp.timeMs, analysis.suppressesAudioLoss)
         : audio.frame(frame.sequence, stamp.timeMs, analysis.suppressesAudioLoss);
@@ -237,7 +244,7 @@ export class DevicePipeline {
       liveDir,
       fps: this.options.fps,
       vnc: this.options.vnc,
-      checkAudio: this.options.checkAudio,
+      checkAudio: this.options.checkAudio && this.options.settings?.current.audio !== false,
       zaps: this.options.zaps,
       logger: this.options.logger,
     });

@@ -1,4 +1,7 @@
-import { detectBlackscreen, detectFreeze, detectMacroblocks, detectZap, FreezeRing } from '../detectors/index.js';
+import type { SettingsRef } from '../config/device-settings.js';
+import { detectBlackscreen, detectMacroblocks, detectZap, FreezeRing } from '../detectors/index.js';
+import { DEFAULT_FREEZE_RULE, FreezeJudge, MOTION_MIN_AREA, type FreezeSettings } from '../detectors/freeze-judge.js';
+import { MaskCache } from '../detectors/mask.js';
 import type {
   BlackscreenResult,
   DetectorThresholds,
@@ -17,6 +20,8 @@ export interface AnalyzerOptions {
   thresholds?: Partial<DetectorThresholds>;
   /** --macroblocks: decode the full capture and look for blocking (off by default: costly). */
   macroblocks?: boolean;
+  /** The device's settings (config file + flags), read on every frame; when given, its thresholds win over `thresholds`. */
+  settings?: SettingsRef;
 }
 
 /** Verdicts after priority suppression: what events are built from. */
@@ -61,12 +66,16 @@ export class FrameAnalyzer {
   private readonly ring = new FreezeRing();
   private readonly thresholds: Partial<DetectorThresholds>;
   private readonly macroblocks: boolean;
+  private readonly settings: SettingsRef | undefined;
+  private readonly judge = new FreezeJudge();
+  private readonly masks = new MaskCache();
   private framesSinceFull = 0;
   private last: { black: BlackscreenResult; zap: ZapResult; freeze: FreezeResult | undefined } | undefined;
 
   constructor(options: AnalyzerOptions = {}) {
     this.thresholds = options.thresholds ?? {};
     this.macroblocks = options.macroblocks === true;
+    this.settings = options.settings;
   }
 
   /** `sampling`: the caller is behind (queue > 50); run blackscreen and freeze on every 5th frame only. */
@@ -96,11 +105,13 @@ export class FrameAnalyzer {
     if (reuse && this.last) {
       ({ black, zap, freeze } = this.last);
     } else {
-      black = detectBlackscreen(thumb, this.thresholds);
+      const settings: FreezeSettings = this.settings?.current ?? { freezeRule: DEFAULT_FREEZE_RULE, motionMinArea: MOTION_MIN_AREA, masks: [], thresholds: this.thresholds };
+      const mask = this.masks.for(settings.masks, thumb.width, thumb.height);
+      black = detectBlackscreen(thumb, settings.thresholds, mask);
       // Edges are only computed on black frames: a zap is blackscreen + banner.
-      zap = detectZap(thumb, black, this.thresholds);
+      zap = detectZap(thumb, black, settings.thresholds);
       // Blackscreen suppresses freeze (a black screen is trivially "frozen").
-      freeze = black.detected ? undefined : detectFreeze(thumb, this.ring.previous(), this.thresholds);
+      freeze = black.detected ? undefined : this.judge.detect(thumb, this.ring.previous(), settings, mask);
       this.last = { black, zap, freeze };
     }
     if (black.detected) {
@@ -138,7 +149,7 @@ export class FrameAnalyzer {
 
   private async detectBlocks(capturePath: string): Promise<MacroblockResult | undefined> {
     try {
-      return detectMacroblocks(await loadGrayImage(capturePath), this.thresholds);
+      return detectMacroblocks(await loadGrayImage(capturePath), this.settings?.current.thresholds ?? this.thresholds);
     } catch (err) {
       if (err instanceof FrameDecodeError) return undefined;
       throw err;

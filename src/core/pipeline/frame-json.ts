@@ -33,7 +33,7 @@ export interface FrameRecordInput {
 export const FRAME_JSON_KEYS: readonly string[] = [
   'analyzed', 'timestamp', 'filename', 'sequence', 'source', 'error', 'sampled',
   'blackscreen', 'blackscreen_percentage', 'zap', 'zap_edge_density_percentage',
-  'freeze', 'freeze_diffs', 'macroblocks', 'macroblocks_score', 'audio', 'mean_volume_db', 'audio_check_timestamp', 'audio_segment_file', 'zapping', 'performance_ms',
+  'freeze', 'freeze_diffs', 'freeze_rule', 'freeze_changed_area', 'freeze_noise_floor', 'freeze_pixel_threshold', 'masked_percentage', 'macroblocks', 'macroblocks_score', 'audio', 'mean_volume_db', 'audio_check_timestamp', 'audio_segment_file', 'zapping', 'performance_ms',
   ...SEQUENCE_TYPES.flatMap((t) => [`${t}_event_start`, `${t}_event_duration_ms`]),
 ];
 
@@ -66,6 +66,13 @@ export function buildFrameRecord(input: FrameRecordInput): Record<string, unknow
     record.zap_edge_density_percentage = typeof edges === 'number' ? round2(edges) : null;
     record.freeze = a.verdicts.freeze;
     record.freeze_diffs = (a.freeze?.diffs ?? []).map(round2);
+    // The freeze rule's evidence (docs/monitor-replay.md "Freeze"): what changed, against which noise.
+    const f = a.freeze;
+    if (f?.rule !== undefined) record.freeze_rule = f.rule;
+    if (f?.changedAreas !== undefined) record.freeze_changed_area = f.changedAreas;
+    if (f?.noiseFloor !== undefined) record.freeze_noise_floor = round2(f.noiseFloor);
+    if (f?.pixelThreshold !== undefined) record.freeze_pixel_threshold = f.pixelThreshold;
+    record.masked_percentage = round2(f?.maskedPercent ?? a.blackscreen?.maskedPercent ?? 0);
     record.macroblocks = a.verdicts.macroblocks ?? null;
     if (a.macroblocks) record.macroblocks_score = round2(a.macroblocks.score);
     record.audio = input.audio?.audio ?? null;

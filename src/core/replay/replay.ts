@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import type { ZapConfirmer } from '../audio/zap-confirmer.js';
+import type { DeviceSettingsSource } from '../config/device-settings.js';
 import type { DetectorThresholds } from '../detectors/types.js';
 import type { TrackerRecord } from '../events/event-tracker.js';
 import { configureSharp } from '../frames/image-loader.js';
@@ -33,6 +34,8 @@ export interface ReplayOptions {
   thresholds?: Partial<DetectorThresholds>;
   macroblocks?: boolean;
   minEventMs?: number;
+  /** Per-device settings (config file + flags): they win over fps, thresholds, minEventMs and checkAudio. */
+  settings?: DeviceSettingsSource;
   /** Where incidents are opened and resolved: the --state-dir's store, or one in memory. */
   store: IncidentWriter;
   incidentDelayMs?: number;
@@ -71,7 +74,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     options.onWarning?.(`no devices under ${options.streamRoot}: no --devices, no existing folder in active_captures.conf, no capture* folder`);
   }
   configureSharp();
-  const summaries = new Map(specs.map((spec) => [spec.name, new DeviceSummaryBuilder(spec.name, deviceFps(spec.name, spec.quality, options.fps))]));
+  const summaries = new Map(specs.map((spec) => [spec.name, new DeviceSummaryBuilder(spec.name, deviceFps(spec.name, spec.quality, options.settings?.forDevice(spec.name).current.fps ?? options.fps))]));
   // One tracker for the process, as live: --incident-delay on the frame clock.
   const incidents = new IncidentTracker({
     store: options.store,
@@ -105,7 +108,8 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
 }
 
 async function replayDevice(spec: DeviceSpec, summary: DeviceSummaryBuilder, incidents: IncidentTracker, options: ReplayOptions): Promise<DeviceSummary> {
-  const fps = deviceFps(spec.name, spec.quality, options.fps);
+  const settings = options.settings?.forDevice(spec.name);
+  const fps = deviceFps(spec.name, spec.quality, settings?.current.fps ?? options.fps);
   const paths = await devicePaths(options.streamRoot, spec.name);
   try {
     await fs.access(paths.base);
@@ -120,6 +124,7 @@ async function replayDevice(spec: DeviceSpec, summary: DeviceSummaryBuilder, inc
   const pipeline = new DevicePipeline({
     device: spec.name,
     fps,
+    settings,
     vnc: isVncDevice(spec.name, spec.quality),
     chunksDir: paths.cold.metadata,
     schedule: REPLAY_SCHEDULE,
