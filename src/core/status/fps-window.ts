@@ -36,8 +36,8 @@ export class FpsWindow {
       const s = this.seconds[i]!;
       if (s > now - FPS_WINDOW_SECONDS && s <= now) frames += this.counts[i]!;
     }
-    const spanMs = Math.min(FPS_WINDOW_SECONDS * 1000, nowMs - this.since);
-    if (spanMs < 1000) return 0;
+    // At least one second: a monitor 300 ms old with 2 frames has seen "2 fps", not 6.7.
+    const spanMs = Math.max(1000, Math.min(FPS_WINDOW_SECONDS * 1000, nowMs - this.since));
     return Math.round((frames / (spanMs / 1000)) * 100) / 100;
   }
 }
