@@ -1,4 +1,4 @@
-import type { IncidentType } from '../events/types.js';
+import type { AnyIncidentType } from '../events/types.js';
 import type { CacheSweepReport } from '../cache/sweeper-registry.js';
 import type { ResolveReason } from '../incidents/incident-store.js';
 import { formatDuration } from '../units.js';
@@ -11,14 +11,14 @@ import type { ZapEvent } from '../audio/zap-confirmer.js';
  */
 export type MonitorEvent =
   | { event: 'frame'; ts: string; device: string; sequence: number; sampled: boolean; late: boolean; performance_ms?: number }
-  | { event: 'event_started'; ts: string; device: string; type: IncidentType; sequence: number }
-  | { event: 'event_ended'; ts: string; device: string; type: IncidentType; sequence: number; start: string; duration_ms: number }
-  | { event: 'incident_opened'; ts: string; device: string; type: IncidentType; incident_id: number; evidence: string[] }
+  | { event: 'event_started'; ts: string; device: string; type: AnyIncidentType; sequence: number }
+  | { event: 'event_ended'; ts: string; device: string; type: AnyIncidentType; sequence: number; start: string; duration_ms: number }
+  | { event: 'incident_opened'; ts: string; device: string; type: AnyIncidentType; incident_id: number; evidence: string[] }
   | {
       event: 'incident_resolved';
       ts: string;
       device: string;
-      type: IncidentType;
+      type: AnyIncidentType;
       incident_id: number;
       duration_ms: number;
       resolve_reason: ResolveReason;
