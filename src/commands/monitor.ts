@@ -26,6 +26,9 @@ export interface MonitorOptions {
   replace?: boolean;
   webhook?: string;
   incidentDelay: number;
+  stallAfter?: number;
+  heartbeat?: number;
+  keepIncidents?: number;
   queueLimit: number;
   sweepInterval: number;
   memoryLogInterval: number;
@@ -75,6 +78,9 @@ const UNIT_FLAGS: UnitFlag[] = [
   { key: 'macroblocks', flag: '--macroblocks', boolean: true },
   { key: 'incidentDelay', flag: '--incident-delay', default: 30_000, format: timeSpan },
   { key: 'minEvent', flag: '--min-event', default: 5_000, format: timeSpan },
+  { key: 'stallAfter', flag: '--stall-after', default: 10_000, format: timeSpan },
+  { key: 'heartbeat', flag: '--heartbeat', default: 300_000, format: timeSpan },
+  { key: 'keepIncidents', flag: '--keep-incidents', default: 90 * 86_400_000, format: timeSpan },
   { key: 'queueLimit', flag: '--queue-limit', default: 150 },
   { key: 'sweepInterval', flag: '--sweep-interval', default: 3_600_000, format: timeSpan },
   { key: 'memoryLogInterval', flag: '--memory-log-interval', default: 3_600_000, format: timeSpan },

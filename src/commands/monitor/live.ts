@@ -72,7 +72,7 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     const line = describeEvent(event);
     if (!line) return;
     if (event.event === 'frame') log.debug(line);
-    else if (event.event === 'incident_opened') log.warn(line);
+    else if (event.event === 'incident_opened' || event.event === 'stall_started' || event.event === 'clock_jump') log.warn(line);
     else log.info(line);
   };
   for (const i of resources.resolvedAtStart) {
@@ -123,6 +123,7 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     rescanIntervalMs: DEFAULT_RESCAN_INTERVAL_MS,
     statusDir: stateDir,
     audioChecked: checkAudio,
+    stallAfterMs: options.stallAfter,
   });
 
   const signalled = new Promise<NodeJS.Signals>((resolve) => {

@@ -1,4 +1,4 @@
-import type { AnyIncidentType } from '../events/types.js';
+import type { AnyIncidentType, StallType } from '../events/types.js';
 import type { CacheSweepReport } from '../cache/sweeper-registry.js';
 import type { ResolveReason } from '../incidents/incident-store.js';
 import { formatDuration } from '../units.js';
@@ -27,6 +27,9 @@ export type MonitorEvent =
   | { event: 'cache_sweep'; ts: string; device: string | null; freed_entries: number; freed_bytes: number; next_in_ms: number; caches: CacheSweepReport[] }
   | { event: 'memory'; ts: string; rss_bytes: number; hwm_bytes: number | null; alert_bytes: number; alert: boolean }
   | { event: 'queue_backlog'; ts: string; device: string; active: boolean; size: number }
+  | { event: 'stall_started'; ts: string; device: string; type: StallType; start: string; last_sequence: number | null; stall_after_ms: number }
+  | { event: 'stall_ended'; ts: string; device: string; type: StallType; start: string; duration_ms: number }
+  | { event: 'clock_jump'; ts: string; jump_ms: number }
   | { event: 'dropped'; ts: string; device: string; count: number; first_sequence: number; last_sequence: number; total: number }
   | ZapEvent;
 
@@ -58,6 +61,14 @@ export function describeEvent(e: MonitorEvent): string | undefined {
         `[${e.device}] ${e.zapping_detected ? 'zap confirmed' : 'no zap'} at ${e.frame} after a ${formatDuration(e.duration_ms)} ${e.event_type}: ` +
         `${e.banner_seen ? 'banner seen' : 'no banner'}, ${e.continuous_audio === null ? `audio unknown (${e.audio_check})` : e.continuous_audio ? 'sound continuous' : `sound dropped for ${e.silence_duration.toFixed(1)}s`}`
       );
+    case 'stall_started':
+      return e.type === 'capture_stalled'
+        ? `[${e.device}] capture stalled: no new frame for ${formatDuration(e.stall_after_ms)} (${e.last_sequence === null ? 'none since the monitor started' : `last ${e.last_sequence} at ${e.start}`})`
+        : `[${e.device}] audio segments stalled: none new for ${formatDuration(e.stall_after_ms)} while frames go on (audio cannot be analysed)`;
+    case 'stall_ended':
+      return `[${e.device}] ${e.type === 'capture_stalled' ? 'frames' : 'audio segments'} arriving again after ${formatDuration(e.duration_ms)}`;
+    case 'clock_jump':
+      return `the wall clock jumped ${e.jump_ms > 0 ? 'forward' : 'back'} ${formatDuration(Math.abs(e.jump_ms))} (suspend, NTP step): stall timers restarted`;
     case 'dropped':
       return `[${e.device}] dropped ${e.count} frames (${e.first_sequence}..${e.last_sequence}) the analysis could not keep up with; ${e.total} in total`;
   }
