@@ -7,6 +7,7 @@ import type { AnalyzerFactory } from '../../core/live/device-analyzer.js';
 import { LiveMonitor } from '../../core/live/live-monitor.js';
 import { describeEvent, type MonitorEvent } from '../../core/live/monitor-events.js';
 import { openMonitorResources, type MonitorResources } from '../../core/live/monitor-resources.js';
+import { PRUNE_BATCH } from '../../core/incidents/incident-queries.js';
 import { resolveStateDir } from '../../core/state-dir.js';
 import { formatDuration } from '../../core/units.js';
 import { parseWebhookUrl } from '../../core/webhook/webhook-url.js';
@@ -124,6 +125,7 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     statusDir: stateDir,
     audioChecked: checkAudio,
     stallAfterMs: options.stallAfter,
+    ...(options.keepIncidents !== undefined ? { retention: { keepMs: options.keepIncidents, prune: (cutoff: number) => resources.store.pruneResolvedBefore(cutoff, PRUNE_BATCH) } } : {}),
   });
 
   const signalled = new Promise<NodeJS.Signals>((resolve) => {

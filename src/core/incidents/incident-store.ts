@@ -215,6 +215,25 @@ export class IncidentStore {
     );
   }
 
+  /**
+   * Retention: delete up to `limit` resolved incidents that ended before
+   * `cutoffMs`, with their webhook rows, in one transaction. Open incidents
+   * are never pruned. Returns how many went (the caller loops, or the
+   * sweeper takes the rest next time).
+   */
+  pruneResolvedBefore(cutoffMs: number, limit: number): number {
+    return this.write(() => {
+      const ids = this.db
+        .prepare<[string, number], number>(`SELECT id FROM incidents WHERE status = 'resolved' AND resolved_at < ? ORDER BY id LIMIT ?`)
+        .pluck()
+        .all(iso(cutoffMs), limit);
+      if (ids.length === 0) return 0;
+      const list = `(${ids.map(() => '?').join(',')})`;
+      this.db.prepare(`DELETE FROM outbox WHERE incident_id IN ${list}`).run(...ids);
+      return this.db.prepare(`DELETE FROM incidents WHERE id IN ${list}`).run(...ids).changes;
+    });
+  }
+
   /** How long a write waits for another connection's lock from now on (the live monitor shortens it: a wait blocks every device). */
   setBusyTimeout(ms: number): void {
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(ms))}`);

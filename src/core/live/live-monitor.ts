@@ -40,6 +40,8 @@ export interface LiveMonitorOptions {
   stallAfterMs?: number | ((device: string) => number);
   /** A clock that never jumps, for telling a clock step from a stall (default performance.now). */
   monotonic?: () => number;
+  /** Retention (`--keep-incidents`): the sweeper deletes a bounded batch of incidents resolved before the cutoff each sweep. */
+  retention?: { keepMs: number; prune: (cutoffMs: number) => number };
 }
 
 interface DeviceState {
@@ -130,6 +132,8 @@ export class LiveMonitor {
       if (analyzer.sweep) this.sweepers.register({ name: 'analyzer', device, sweep: (now) => analyzer.sweep!(now) });
       this.sweepers.register({ name: 'event-evidence', device, sweep: () => ({ freedEntries: this.sweepEvidence(state) }) });
     }
+    const retention = this.options.retention;
+    if (retention) this.sweepers.register({ name: 'incident-retention', sweep: (now) => ({ freedEntries: retention.prune(now - retention.keepMs) }) });
     await Promise.all([...this.devices.values()].map((s) => s.watcher.start()));
     this.every(this.options.sweepIntervalMs, () => this.sweep());
     this.every(this.options.memoryLogIntervalMs, () => void this.probeMemory());
