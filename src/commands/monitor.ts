@@ -35,8 +35,14 @@ export interface MonitorOptions {
   memoryAlert: number;
 }
 
+/** `--heartbeat` default (cli.ts states the same value): one line per device every 5 minutes. */
+export const DEFAULT_HEARTBEAT_MS = 300_000;
+
 /** Zap results kept for the --replay --json summary; beyond this they are only counted (a long capture zaps often). */
 export const REPLAY_ZAPS_KEPT = 1_000;
+
+/** 128 + SIGINT, as a shell reports a command stopped by Ctrl-C. */
+const EXIT_INTERRUPTED = 130;
 
 /** How often the progress spinner's text is refreshed. */
 const PROGRESS_REFRESH_MS = 200;
@@ -168,8 +174,13 @@ async function runReplay(options: MonitorOptions, ui: Ui): Promise<number> {
     },
     ...(checkAudio ? {} : { check: async () => AUDIO_NOT_CHECKED }),
   });
+  // Ctrl-C: the spinner is cleared and what was done so far is printed, marked interrupted.
+  const eventsSoFar = new Map<string, number>();
+  let onSigint: () => void = () => undefined;
+  const interrupted = new Promise<'interrupted'>((resolve) => (onSigint = () => resolve('interrupted')));
+  process.once('SIGINT', onSigint);
   try {
-    const summary = await replay({
+    const finished = replay({
       checkAudio,
       zaps,
       logger: ui.logger,
@@ -189,9 +200,16 @@ async function runReplay(options: MonitorOptions, ui: Ui): Promise<number> {
       onFrameError: (device, fileName, error) => warn(`[${device}] ${fileName}: ${error}`),
       onWarning: warn,
       onRecord: (record) => {
+        if (record.kind === 'event_started') eventsSoFar.set(record.device, (eventsSoFar.get(record.device) ?? 0) + 1);
         if (ui.verbose) ui.logger.debug(`[${record.device}] ${record.kind}${'type' in record ? ` ${record.type}` : ''} at frame ${record.startSequence}`);
       },
     });
+    const summary = await Promise.race([finished, interrupted]);
+    if (summary === 'interrupted') {
+      spinner?.stop();
+      printInterrupted(progress, eventsSoFar, ui);
+      return EXIT_INTERRUPTED;
+    }
     await zaps.idle();
     spinner?.stop();
     if (ui.json) ui.out(JSON.stringify({ ...summary, zaps: zapEvents, ...(zapsNotKept > 0 ? { zaps_not_listed: zapsNotKept } : {}) }, null, 2));
@@ -199,8 +217,21 @@ async function runReplay(options: MonitorOptions, ui: Ui): Promise<number> {
     const partial = summary.errors > 0 || summary.devices.length === 0 || summary.devices.some((d) => d.missing);
     return partial ? EXIT.warning : EXIT.ok;
   } finally {
+    process.removeListener('SIGINT', onSigint);
     spinner?.stop();
     await zaps.close();
     removeProcessTempDirSync(tempDir);
   }
+}
+
+/** The partial summary of a replay stopped by Ctrl-C: frames done per device and the events seen so far. */
+function printInterrupted(progress: Map<string, { done: number; total: number }>, events: Map<string, number>, ui: Ui): void {
+  const devices = [...progress].map(([device, p]) => ({ device, frames_done: p.done, frames_total: p.total, events_started: events.get(device) ?? 0 }));
+  if (ui.json) {
+    ui.out(JSON.stringify({ interrupted: true, devices }, null, 2));
+    return;
+  }
+  ui.err('replay interrupted (Ctrl-C): partial summary');
+  for (const d of devices) ui.err(`  ${d.device}: ${d.frames_done}/${d.frames_total} frames analysed, ${d.events_started} events started`);
+  if (devices.length === 0) ui.err('  no frames analysed yet');
 }

@@ -64,8 +64,11 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
   // Delivery reads the outbox through its own connection: the monitor's writes never wait on HTTP.
   const webhook = webhookUrl ? await startWebhookSender(resources.store.file, webhookUrl.href, log) : undefined;
 
+  const counted = { opened: 0, resolved: 0 };
   const print = (event: MonitorEvent): void => {
     if (event.event === 'incident_opened' || event.event === 'incident_resolved') webhook?.sender.notify();
+    if (event.event === 'incident_opened') counted.opened++;
+    else if (event.event === 'incident_resolved') counted.resolved++;
     if (ui.json) {
       if (event.event !== 'frame' || ui.verbose) ui.out(JSON.stringify(event));
       return;
@@ -125,6 +128,7 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     statusDir: stateDir,
     audioChecked: checkAudio,
     stallAfterMs: options.stallAfter,
+    heartbeatMs: options.heartbeat,
     ...(options.keepIncidents !== undefined ? { retention: { keepMs: options.keepIncidents, prune: (cutoff: number) => resources.store.pruneResolvedBefore(cutoff, PRUNE_BATCH) } } : {}),
   });
 
@@ -142,6 +146,11 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
       const { delivered, pending } = await webhook.sender.flush(started + WEBHOOK_EXIT_DEADLINE_MS);
       log.info(`webhook: ${delivered} delivered on exit${pending > 0 ? `, ${pending} kept for the next start` : ''}`);
     }
+    const s = monitor.statusSnapshot();
+    log.info(
+      `summary: up ${formatDuration(s.uptime_ms)}; incidents opened ${counted.opened}, resolved ${counted.resolved}; ` +
+        s.devices.map((d) => `${d.device} ${d.frames_analysed} frames analysed, ${d.frames_dropped} dropped, ${d.frames_bad} bad`).join('; '),
+    );
     log.info(
       `stopped in ${formatDuration(Date.now() - started)}${drained ? '' : ' (a frame was still in flight at the deadline)'}` +
         `${abandoned > 0 ? `; ${abandoned} waiting frames not analysed` : ''}`,

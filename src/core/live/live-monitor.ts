@@ -40,6 +40,8 @@ export interface LiveMonitorOptions {
   stallAfterMs?: number | ((device: string) => number);
   /** A clock that never jumps, for telling a clock step from a stall (default performance.now). */
   monotonic?: () => number;
+  /** `--heartbeat`: one `heartbeat` event per device this often (wall clock); 0 or absent: none. */
+  heartbeatMs?: number;
   /** Retention (`--keep-incidents`): the sweeper deletes a bounded batch of incidents resolved before the cutoff each sweep. */
   retention?: { keepMs: number; prune: (cutoffMs: number) => number };
 }
@@ -138,6 +140,7 @@ export class LiveMonitor {
     this.every(this.options.sweepIntervalMs, () => this.sweep());
     this.every(this.options.memoryLogIntervalMs, () => void this.probeMemory());
     this.every(STALL_CHECK_INTERVAL_MS, () => void this.checkStalls());
+    if (this.options.heartbeatMs) this.every(this.options.heartbeatMs, () => this.heartbeat());
     await this.probeMemory();
     await this.statusWriter?.start();
     logger.info(`monitoring ${this.options.devices.join(', ')} under ${this.options.streamRoot}`);
@@ -198,6 +201,23 @@ export class LiveMonitor {
         openEvents,
       };
     });
+  }
+
+  private heartbeat(): void {
+    const snapshot = this.statusSnapshot();
+    for (const d of snapshot.devices) {
+      this.options.onEvent({
+        event: 'heartbeat',
+        ts: snapshot.written_at,
+        device: d.device,
+        frames_analysed: d.frames_analysed,
+        fps: d.fps,
+        dropped: d.frames_dropped,
+        bad: d.frames_bad,
+        last_frame_age_ms: d.last_frame_age_ms,
+        states: d.states,
+      });
+    }
   }
 
   private every(intervalMs: number, fn: () => void): void {
