@@ -9,13 +9,14 @@ import { deviceFps, isVncDevice } from './layout/device-fps.js';
 import { listFrames } from './layout/frame-listing.js';
 import { captureFileName, isChunkFrame, thumbnailFileName } from './layout/frame-names.js';
 import { replayFrameTimeMs, type ReplayClock } from './layout/frame-time.js';
-import { checkStreamRoot, devicePaths, resolveDevices, type DevicePaths, type DeviceSpec } from './layout/stream-layout.js';
+import { checkStreamRoot, devicePaths, resolveDevices, type DeviceSpec } from './layout/stream-layout.js';
 import { ChunkWriter, chunkEntryFromFrameRecord } from './pipeline/chunk-writer.js';
 import { DeviceAnalyzer } from './pipeline/frame-analyzer.js';
 import { buildFrameRecord, writeFrameJson, type FrameAudio, type FrameJsonWriteResult } from './pipeline/frame-json.js';
 import type { Logger } from './logger.js';
-import { loadFrame, type FrameFiles, type LoadedFrame } from './pipeline/frame-loader.js';
+import { loadFrame, replayClockStart, type FrameFiles, type LoadedFrame } from './pipeline/frame-loader.js';
 import { DeviceSummaryBuilder, type DeviceSummary } from './replay-summary.js';
+import { removeDeadWritersTempFiles } from './lifecycle/stale-temp-files.js';
 
 /**
  * `vpt monitor --replay`: analyse every frame already on disk, per device in
@@ -104,7 +105,8 @@ async function replayDevice(spec: DeviceSpec, options: ReplayOptions): Promise<D
   const index = await listFrames(paths);
   if (index.length === 0) return summary.finish([]);
   await fs.mkdir(paths.live.metadata, { recursive: true });
-  const clock: ReplayClock = { firstSequence: index.sequences[0]!, firstMtimeMs: await firstMtime(paths, index.inLive[0] === 1, index.sequences[0]!), fps };
+  // A replay killed mid-write left .capture_N.json.tmp-<pid>-* files that nothing else removes.
+  await removeDeadWritersTempFiles(paths.live.metadata);
   const analyzer = new DeviceAnalyzer({ thresholds: options.thresholds, macroblocks: options.macroblocks });
   const tracker = new EventTracker(spec.name, options.minEventMs);
   const chunks = new ChunkWriter(paths.cold.metadata, {
@@ -115,6 +117,7 @@ async function replayDevice(spec: DeviceSpec, options: ReplayOptions): Promise<D
     const side = index.inLive[i] === 1 ? paths.live : paths.cold;
     return { sequence: seq, capturePath: path.join(side.captures, captureFileName(seq)), thumbnailPath: path.join(side.thumbnails, thumbnailFileName(seq)) };
   };
+  const clock: ReplayClock = { firstSequence: index.sequences[0]!, firstMtimeMs: await replayClockStart(filesAt, index.length, fps), fps };
   // Replay waits for each audio check it starts (frameAndWait), so it samples where live would.
   const audio = new DeviceAudio({
     device: spec.name,
@@ -176,9 +179,4 @@ async function replayDevice(spec: DeviceSpec, options: ReplayOptions): Promise<D
   await chunks.flush();
   await audio.close();
   return summary.finish(last ? tracker.openSequences(last) : []);
-}
-
-async function firstMtime(paths: DevicePaths, inLive: boolean, sequence: number): Promise<number> {
-  const side = inLive ? paths.live : paths.cold;
-  return (await fs.stat(path.join(side.captures, captureFileName(sequence)))).mtimeMs;
 }

@@ -41,11 +41,13 @@ export class FaultRig {
     readonly root: string,
     private readonly cleanupDir: () => Promise<void>,
     readonly good: GoodFrames,
+    /** RAM mode: frames in `<device>/hot/`, cold storage (evidence) in the device folder. */
+    readonly hot: boolean,
   ) {}
 
-  static async create(prefix: string, good: GoodFrames): Promise<FaultRig> {
+  static async create(prefix: string, good: GoodFrames, options: { hot?: boolean } = {}): Promise<FaultRig> {
     const { dir, cleanup } = await makeTempDir(prefix);
-    const rig = new FaultRig(dir, cleanup, good);
+    const rig = new FaultRig(dir, cleanup, good, options.hot === true);
     for (const d of [rig.stream, rig.stateDir, rig.tmpDir, path.join(rig.live, 'captures'), path.join(rig.live, 'thumbnails')]) {
       await mkdir(d, { recursive: true });
     }
@@ -61,8 +63,11 @@ export class FaultRig {
   get tmpDir(): string {
     return path.join(this.root, 'tmp');
   }
-  get live(): string {
+  get deviceDir(): string {
     return path.join(this.stream, this.device);
+  }
+  get live(): string {
+    return this.hot ? path.join(this.deviceDir, 'hot') : this.deviceDir;
   }
   get metadata(): string {
     return path.join(this.live, 'metadata');

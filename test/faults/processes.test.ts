@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { AUDIO_CHECK_TIMEOUT_MS } from '../../src/core/audio/analyze-segment.js';
 import { ZAP_MERGE_TIMEOUT_MS } from '../../src/core/audio/zap-audio.js';
-import { STORE_RETRY_MS } from '../../src/core/incidents/incident-tracker.js';
+import { MAX_HELD_INCIDENTS, STORE_RETRY_MS } from '../../src/core/incidents/incident-tracker.js';
 import { DEFAULT_QUEUE_LIMIT } from '../../src/core/live/frame-queue.js';
 import { makeTempDir, REPO_ROOT } from '../helpers/run-vpt.js';
 import { expectNoPartialFiles, FaultRig, makeGoodFrames, type GoodFrames } from './fault-rig.js';
@@ -164,7 +164,7 @@ describe('vpt monitor, live: processes around it', () => {
     const elapsed = Date.now() - started;
     await rig.monitor.waitForEvent((e) => e.event === 'event_started' && e.type === 'freeze', 'the freeze event');
     const lockedLines = rig.monitor.stderr.filter((l) => l.includes('incident database'));
-    expect(lockedLines).toEqual([expect.stringMatching(new RegExp(`^warning: incident database locked: ${db} is locked by another process.*; incident changes are held and retried every ${STORE_RETRY_MS / 1000} s$`))]);
+    expect(lockedLines).toEqual([expect.stringMatching(new RegExp(`^warning: incident database locked: ${db} is locked by another process.*; incident changes are held \\(up to ${MAX_HELD_INCIDENTS} ended incidents\\) and retried every ${STORE_RETRY_MS / 1000} s$`))]);
     expect(rig.monitor.events.filter((e) => e.event === 'incident_opened')).toEqual([]);
     // No stall: 25 frames went through in far less than one 5 s busy wait per frame.
     expect(elapsed).toBeLessThan(10_000);
@@ -177,7 +177,7 @@ describe('vpt monitor, live: processes around it', () => {
     for (let s = 31; s <= 35; s++) await rig.write(s, held, heldThumb);
     const opened = await rig.monitor.waitForEvent((e) => e.event === 'incident_opened', 'the incident after the lock');
     expect(opened).toMatchObject({ device: 'capture1', type: 'freeze' });
-    expect(rig.monitor.stderr.filter((l) => l.includes('incident database'))).toEqual([lockedLines[0], 'incident database writable again: held incident changes written']);
+    expect(rig.monitor.stderr.filter((l) => l.includes('incident database'))).toEqual([lockedLines[0], 'incident database writable again: 1 held incident changes written']);
     // The picture moves again: the incident resolves.
     await rig.expectAnalysed(await rig.writeGood(36, 5));
     await rig.monitor.waitForEvent((e) => e.event === 'incident_resolved' && e.incident_id === opened.incident_id, 'the incident resolved');

@@ -1,10 +1,11 @@
-import { copyFile, mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, symlink, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffPercent } from '../../src/core/detectors/index.js';
 import { VptError } from '../../src/core/errors.js';
 import { FrameDecodeError } from '../../src/core/frames/frame-errors.js';
-import { CAPTURE_SIZE, THUMBNAIL_SIZE } from '../../src/core/frames/frame-size.js';
+import { CAPTURE_SIZE, MAX_CAPTURE_SIZE, THUMBNAIL_SIZE } from '../../src/core/frames/frame-size.js';
+import { baselineOfSize, progressiveOf, SOF, withDeclaredSize } from './hostile-jpegs.js';
 import { MAX_FRAME_FILE_BYTES, configureSharp, loadGrayImage, sampleNearest } from '../../src/core/frames/image-loader.js';
 import { runProgram } from '../../src/core/process-runner.js';
 import { REAL_FIXTURES, makeTempDir } from '../helpers/run-vpt.js';
@@ -114,7 +115,26 @@ describe('loadGrayImage', () => {
       },
       reason: 'too large',
     },
-    { name: 'a folder', make: async () => path.join(dir, 'a-folder.jpg'), reason: 'unreadable' },
+    { name: 'a folder', make: async () => path.join(dir, 'a-folder.jpg'), reason: 'not a regular file' },
+    {
+      // Issue 16: openSync on a FIFO blocked the whole process until a writer came.
+      name: 'a FIFO (opened without blocking, refused by fstat)',
+      make: async () => {
+        const file = path.join(dir, 'fifo.jpg');
+        await runProgram('mkfifo', [file], { timeoutMs: 5_000 });
+        return file;
+      },
+      reason: 'not a regular file',
+    },
+    {
+      name: 'a symlink loop',
+      make: async () => {
+        const file = path.join(dir, 'loop.jpg');
+        await symlink('loop.jpg', file);
+        return file;
+      },
+      reason: 'unreadable',
+    },
   ])('$name -> FrameDecodeError "$reason"', async ({ make, reason }) => {
     const file = await make();
     const error = await loadGrayImage(file, THUMBNAIL_SIZE).then(
@@ -132,5 +152,32 @@ describe('loadGrayImage', () => {
     const file = path.join(dir, 'copy.jpg');
     await copyFile(path.join(REAL_FIXTURES, 'almost_freeze1.jpg'), file);
     await expect(loadGrayImage(file)).resolves.toMatchObject({ width: 320, height: 180 });
+  });
+
+  // Issue 16, item 1: the declared size is refused from the header, in every decode path, before any decoder allocates.
+  it.each([
+    ['baseline (luma decoder)', SOF.baseline, false],
+    ['extended (luma decoder)', SOF.extended, false],
+    ['progressive (sharp)', SOF.progressive, true],
+    ['arithmetic-coded (sharp)', SOF.arithmetic, false],
+    ['arithmetic progressive (sharp)', SOF.arithmeticProgressive, true],
+  ] as const)('%s declaring 16383x16383 -> "too large" naming the size and the bound', async (_name, marker, progressive) => {
+    const real = await readFile(path.join(REAL_FIXTURES, 'freeze_1.jpg'));
+    const file = path.join(dir, `declared-${marker}.jpg`);
+    await writeFile(file, withDeclaredSize(progressive ? await progressiveOf(real) : real, 16383, 16383, marker));
+    const error = (await loadGrayImage(file).catch((err: unknown) => err)) as FrameDecodeError;
+    expect(error).toBeInstanceOf(FrameDecodeError);
+    expect(error.reason).toBe('too large');
+    expect(error.description).toBe(`too large (declares 16383x16383, over ${MAX_CAPTURE_SIZE.width}x${MAX_CAPTURE_SIZE.height})`);
+    // A thumbnail's bound is its own size.
+    const thumb = (await loadGrayImage(file, undefined, THUMBNAIL_SIZE).catch((err: unknown) => err)) as FrameDecodeError;
+    expect(thumb.description).toBe('too large (declares 16383x16383, over 320x180)');
+  });
+
+  it('a real 3840x2160 progressive frame, the largest allowed, still decodes (shrunk on load when a size is asked)', async () => {
+    const file = path.join(dir, 'uhd.jpg');
+    await writeFile(file, await progressiveOf(await baselineOfSize(MAX_CAPTURE_SIZE.width, MAX_CAPTURE_SIZE.height)));
+    await expect(loadGrayImage(file, THUMBNAIL_SIZE)).resolves.toMatchObject({ width: 320, height: 180 });
+    await expect(loadGrayImage(file)).resolves.toMatchObject({ width: MAX_CAPTURE_SIZE.width, height: MAX_CAPTURE_SIZE.height });
   });
 });

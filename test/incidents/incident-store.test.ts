@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IncidentStore, IncidentStoreLockedError, IncidentStoreOpenError } from '../../src/core/incidents/incident-store.js';
+import { IncidentStore, IncidentStoreLockedError } from '../../src/core/incidents/incident-store.js';
+import { IncidentStoreCorruptError } from '../../src/core/incidents/store-errors.js';
 import { SCHEMA_VERSION, SchemaTooNewError } from '../../src/core/incidents/schema.js';
 import { makeTempDir, REPO_ROOT } from '../helpers/run-vpt.js';
 import { startTsChild } from '../helpers/ts-child.js';
@@ -137,7 +138,7 @@ describe('IncidentStore', () => {
     expect(stores[0]!.open('capture1', 'freeze', T0, []).status).toBe('open');
   });
 
-  it('refuses a database from a newer vpt and a file that is not a database', async () => {
+  it('refuses a database from a newer vpt and a file that is not a database (as damaged, with what to do)', async () => {
     const db = new Database(path.join(dir, 'incidents.db'));
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
@@ -145,6 +146,7 @@ describe('IncidentStore', () => {
 
     const junk = path.join(dir, 'junk.db');
     await writeFile(junk, 'this is not sqlite, it is a text file long enough to have a header....................................');
-    expect(() => IncidentStore.open(junk)).toThrow(IncidentStoreOpenError);
+    expect(() => IncidentStore.open(junk)).toThrow(IncidentStoreCorruptError);
+    expect(() => IncidentStore.open(junk)).toThrow(`incident database ${junk} is damaged (file is not a database); start the monitor with --reset-incidents`);
   });
 });

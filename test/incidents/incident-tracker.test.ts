@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INCIDENT_TYPES } from '../../src/core/events/types.js';
 import { INCIDENTS_DB_FILE, IncidentStore } from '../../src/core/incidents/incident-store.js';
-import { IncidentTracker, STORE_RETRY_MS, type IncidentRecord } from '../../src/core/incidents/incident-tracker.js';
+import { IncidentTracker, MAX_HELD_INCIDENTS, STORE_RETRY_MS, type IncidentRecord } from '../../src/core/incidents/incident-tracker.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 
 const T0 = Date.parse('2025-10-17T14:30:00.000Z');
@@ -99,13 +99,14 @@ describe('IncidentTracker', () => {
   });
 });
 
-describe('IncidentTracker, database locked by another connection', () => {
+describe('IncidentTracker, database refusing writes (locked by another connection)', () => {
   let dir: { dir: string; cleanup: () => Promise<void> };
   let locked: IncidentStore;
   let other: Database.Database;
   let wall: number;
-  let lockedErrors: number;
-  let backs: number;
+  let failures: number;
+  let backs: { written: number; dropped: number }[];
+  let drops: number;
   let held: IncidentTracker;
   let heldRecords: IncidentRecord[];
 
@@ -114,15 +115,17 @@ describe('IncidentTracker, database locked by another connection', () => {
     locked = IncidentStore.openInDir(dir.dir, { busyTimeoutMs: 10 });
     other = new Database(path.join(dir.dir, INCIDENTS_DB_FILE));
     wall = 1_000_000;
-    lockedErrors = 0;
-    backs = 0;
+    failures = 0;
+    backs = [];
+    drops = 0;
     heldRecords = [];
     held = new IncidentTracker({
       store: locked,
       incidentDelayMs: 30_000,
       onRecord: (r) => heldRecords.push(r),
-      onStoreLocked: () => lockedErrors++,
-      onStoreBack: () => backs++,
+      onStoreFailing: () => failures++,
+      onStoreBack: (summary) => backs.push(summary),
+      onHeldDropped: () => drops++,
       now: () => wall,
     });
   });
@@ -133,25 +136,26 @@ describe('IncidentTracker, database locked by another connection', () => {
     await dir.cleanup();
   });
 
-  it('holds an open while locked (reported once), tries again only after STORE_RETRY_MS, and opens once free', () => {
+  it('holds an open while locked (reported once), tries again only after STORE_RETRY_MS, and writes it with its true time', () => {
     other.exec('BEGIN EXCLUSIVE');
     for (let t = T0 + 30_000; t < T0 + 35_000; t += FRAME_MS) expect(held.eventOngoing('capture1', 'freeze', T0, t)).toBeUndefined();
-    expect(lockedErrors).toBe(1);
+    expect(failures).toBe(1);
     other.exec('COMMIT');
     // Free now, but the retry time has not come: no write yet.
-    expect(held.eventOngoing('capture1', 'freeze', T0, T0 + 35_200)).toBeUndefined();
+    held.eventOngoing('capture1', 'freeze', T0, T0 + 35_200);
+    expect(heldRecords).toEqual([]);
     wall += STORE_RETRY_MS;
-    const opened = held.eventOngoing('capture1', 'freeze', T0, T0 + 35_400);
-    expect(opened).toMatchObject({ device: 'capture1', type: 'freeze', openedAt: T0 + 35_400 });
-    expect(backs).toBe(1);
+    held.eventOngoing('capture1', 'freeze', T0, T0 + 35_400);
     expect(heldRecords.map((r) => r.kind)).toEqual(['incident_opened']);
+    expect(heldRecords[0]!.incident).toMatchObject({ device: 'capture1', type: 'freeze', openedAt: T0 + 30_000 });
+    expect(backs).toEqual([{ written: 1, dropped: 0 }]);
   });
 
-  it('keeps a resolution refused while locked (at most one per device and type) and writes it once free', () => {
+  it('every incident of a long outage is written in order with its own times once free: none merged, none reopened', () => {
     for (const device of ['capture1', 'capture2']) for (const type of INCIDENT_TYPES) held.eventOngoing(device, type, T0, T0 + 30_000);
     expect(held.size).toBe(2 * INCIDENT_TYPES.length);
     other.exec('BEGIN EXCLUSIVE');
-    // Many events end and restart while locked: the held resolutions stay one per key.
+    // 50 rounds of events ending and new ones becoming incidents while locked.
     for (let round = 0; round < 50; round++) {
       for (const device of ['capture1', 'capture2']) {
         for (const type of INCIDENT_TYPES) {
@@ -161,20 +165,44 @@ describe('IncidentTracker, database locked by another connection', () => {
         }
       }
       wall += STORE_RETRY_MS;
-      expect(held.pendingCount).toBeLessThanOrEqual(2 * INCIDENT_TYPES.length);
     }
-    expect(held.pendingCount).toBe(2 * INCIDENT_TYPES.length);
-    expect(locked.openIncidents()).toHaveLength(2 * INCIDENT_TYPES.length);
-    expect(lockedErrors).toBe(1);
+    expect(failures).toBe(1);
+    expect(held.pendingCount).toBe(2 * INCIDENT_TYPES.length * 2 * 50);
     other.exec('COMMIT');
     wall += STORE_RETRY_MS;
     held.retryPending();
     expect(held.pendingCount).toBe(0);
-    expect(locked.openIncidents()).toEqual([]);
-    const resolved = heldRecords.filter((r) => r.kind === 'incident_resolved');
-    expect(resolved).toHaveLength(2 * INCIDENT_TYPES.length);
-    // Resolved at the end the tracker saw first, not at the time it could finally write.
-    for (const r of resolved) expect(r.incident.resolvedAt).toBe(T0 + 100_000 - 1);
-    expect(backs).toBe(1);
+    expect(backs).toEqual([{ written: 2 * INCIDENT_TYPES.length * 2 * 50, dropped: 0 }]);
+    const all = other.prepare('SELECT device, type, status, opened_at, resolved_at FROM incidents ORDER BY id').all() as Record<string, string>[];
+    expect(all).toHaveLength(2 * INCIDENT_TYPES.length * 51);
+    for (const device of ['capture1', 'capture2']) {
+      for (const type of INCIDENT_TYPES) {
+        const rows = all.filter((r) => r.device === device && r.type === type);
+        expect(rows.map((r) => Date.parse(r.opened_at!))).toEqual(Array.from({ length: 51 }, (_, i) => T0 + 100_000 * i + 30_000));
+        expect(rows.slice(0, 50).map((r) => Date.parse(r.resolved_at!))).toEqual(Array.from({ length: 50 }, (_, i) => T0 + 100_000 * (i + 1) - 1));
+        expect(rows.map((r) => r.status)).toEqual([...new Array<string>(50).fill('resolved'), 'open']);
+      }
+    }
+  });
+
+  it(`past MAX_HELD_INCIDENTS (${MAX_HELD_INCIDENTS}) ended incidents held, the oldest are dropped (said once), ongoing ones and the newest kept`, () => {
+    other.exec('BEGIN EXCLUSIVE');
+    const extra = 250;
+    for (let n = 0; n < MAX_HELD_INCIDENTS + extra; n++) {
+      const start = T0 + 100_000 * n;
+      held.eventOngoing('capture1', 'freeze', start, start + 30_000);
+      held.eventEnded('capture1', 'freeze', start + 40_000);
+    }
+    held.eventOngoing('capture2', 'blackscreen', T0, T0 + 30_000);
+    expect(drops).toBe(1);
+    expect(held.pendingCount).toBe(2 * MAX_HELD_INCIDENTS + 1);
+    other.exec('COMMIT');
+    wall += STORE_RETRY_MS;
+    held.retryPending();
+    expect(backs).toEqual([{ written: 2 * MAX_HELD_INCIDENTS + 1, dropped: extra }]);
+    const opened = (other.prepare(`SELECT opened_at FROM incidents WHERE device = 'capture1' ORDER BY id`).all() as { opened_at: string }[]).map((r) => Date.parse(r.opened_at));
+    expect(opened).toHaveLength(MAX_HELD_INCIDENTS);
+    expect(opened[0]).toBe(T0 + 100_000 * extra + 30_000);
+    expect(locked.openIncidents()).toMatchObject([{ device: 'capture2', type: 'blackscreen', openedAt: T0 + 30_000 }]);
   });
 });

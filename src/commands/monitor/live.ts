@@ -56,15 +56,18 @@ export async function runLive(
     devices,
     replace: options.replace,
     webhook: options.webhook !== undefined,
+    resetIncidents: options.resetIncidents === true,
     onReplacing: (pid) => log.warn(`--replace: stopping the monitor with pid ${pid}`),
   });
   // Last resort if something below throws past us: never leave the lock or the temp folder behind.
   const onExit = (): void => resources.close();
   process.once('exit', onExit);
   log.info(`devices (${source}): ${devices.join(', ')}; state in ${stateDir}; temp in ${resources.tempDir}`);
+  if (resources.incidentsMovedAside) log.warn(`--reset-incidents: the old incident database is kept as ${resources.incidentsMovedAside}; starting a new one`);
   for (const i of resources.resolvedAtStart) log.info(`[${i.device}] incident #${i.id} (${i.type}) left open by a previous run: resolved (${i.resolveReason})`);
   for (const d of resources.removedTempDirs) log.info(`removed ${d} (its process is gone)`);
   for (const m of resources.removedZapMarkers) log.info(`removed stale zap marker ${m}`);
+  for (const t of resources.removedTempFiles) log.info(`removed ${t.count} temp files of processes that are gone from ${t.dir}`);
   // Delivery reads the outbox through its own connection: the monitor's writes never wait on HTTP.
   const webhook = webhookUrl ? await startWebhookSender(resources.store.file, webhookUrl.href, log) : undefined;
 
@@ -138,9 +141,12 @@ export async function runLive(
     ...(options.keepIncidents !== undefined ? { retention: { keepMs: options.keepIncidents, prune: (cutoff: number) => resources.store.pruneResolvedBefore(cutoff, PRUNE_BATCH) } } : {}),
   });
 
+  // `on`, not `once`, and never removed: timeout(1) sends SIGTERM to the monitor and then to its whole
+  // process group, so a second signal can arrive mid-shutdown; with no handler left it killed the process
+  // (exit 143) with the lock, incidents.db-wal/-shm and the temp folder still there. Later signals are no-ops.
   const signalled = new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
+    process.on('SIGTERM', () => resolve('SIGTERM'));
+    process.on('SIGINT', () => resolve('SIGINT'));
   });
   try {
     await monitor.start();

@@ -8,6 +8,7 @@ export type FrameDecodeReason =
   | 'truncated'
   | 'corrupt'
   | 'too large'
+  | 'not a regular file'
   | 'unreadable';
 
 /**
@@ -17,9 +18,17 @@ export type FrameDecodeReason =
 export class FrameDecodeError extends VptError {
   readonly path: string;
   readonly reason: FrameDecodeReason;
-  constructor(path: string, reason: FrameDecodeReason, options?: { cause?: unknown }) {
-    super(`${path}: ${reason}`, EXIT.warning, options);
+  /** What exactly, when the reason alone does not say (`declares 16383x16383, over 3840x2160`). */
+  readonly detail: string | undefined;
+  constructor(path: string, reason: FrameDecodeReason, options?: { cause?: unknown; detail?: string }) {
+    super(`${path}: ${reason}${options?.detail ? ` (${options.detail})` : ''}`, EXIT.warning, options);
     this.path = path;
     this.reason = reason;
+    this.detail = options?.detail;
+  }
+
+  /** The reason with its detail, for log lines and the frame's JSON. */
+  get description(): string {
+    return this.detail ? `${this.reason} (${this.detail})` : this.reason;
   }
 }

@@ -1,9 +1,12 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants as fsc, fstatSync, openSync, readSync } from 'node:fs';
 import sharp from 'sharp';
 import { errnoCode } from '../errors.js';
 import type { GrayFrame } from '../detectors/types.js';
 import { FrameDecodeError } from './frame-errors.js';
+import { MAX_CAPTURE_SIZE } from './frame-size.js';
+import { readJpegDeclaredSize } from './jpeg-header.js';
 import { JpegLumaError, decodeJpegLuma } from './jpeg-luma.js';
+import { DecodeSlots } from './decode-slots.js';
 
 /**
  * libvips' operation cache keys on the input: every frame is a new buffer, so
@@ -22,6 +25,15 @@ export const SHARP_CACHE_ITEMS = 0;
 export const SHARP_CONCURRENCY = 1;
 /** A capture is ~100 KB; anything this big is not a frame and is refused before it is read into memory. */
 export const MAX_FRAME_FILE_BYTES = 16 * 1024 * 1024;
+/**
+ * sharp decodes in flight in the whole process (every device, every
+ * prefetched frame): each holds up to a MAX_CAPTURE_SIZE RGB image (25 MB)
+ * plus libjpeg's buffers (a progressive 4K frame keeps all its coefficients,
+ * another 25-50 MB). The farm's baseline frames never come here (the luma
+ * decoder is synchronous, so one at a time by construction).
+ */
+export const SHARP_DECODES_IN_FLIGHT = 1;
+const sharpSlots = new DecodeSlots(SHARP_DECODES_IN_FLIGHT);
 /**
  * Any libjpeg complaint fails the decode: truncated files, and also corrupt
  * data that libjpeg notices and would otherwise "recover" into grey or
@@ -48,15 +60,28 @@ export function configureSharp(): void {
  * against ~4-6% with libvips' nearest resize or shrink-on-load, which sample
  * another phase or average; the freeze threshold is 2%, so fidelity wins over
  * the faster 1/4-scale decode on this rare path (thumbnail missing).
+ * A JPEG that declares more than `maxSize` (MAX_CAPTURE_SIZE unless the
+ * caller knows better, e.g. a thumbnail) is refused from its header,
+ * before any decoder allocates for it.
  * Throws FrameDecodeError with a short reason.
  */
-export async function loadGrayImage(path: string, size?: { width: number; height: number }): Promise<GrayFrame> {
+export async function loadGrayImage(
+  path: string,
+  size?: { width: number; height: number },
+  maxSize: { width: number; height: number } = MAX_CAPTURE_SIZE,
+): Promise<GrayFrame> {
   const bytes = readFrameFile(path);
   if (bytes.length === 0) throw new FrameDecodeError(path, 'empty file');
   if (bytes.length < 3 || bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) {
     throw new FrameDecodeError(path, 'not a JPEG');
   }
-  const gray = decodeLuma(path, bytes) ?? (await decodeWithSharp(path, bytes));
+  const declared = readJpegDeclaredSize(bytes);
+  if (declared && (declared.width > maxSize.width || declared.height > maxSize.height)) {
+    throw new FrameDecodeError(path, 'too large', {
+      detail: `declares ${declared.width}x${declared.height}, over ${maxSize.width}x${maxSize.height}`,
+    });
+  }
+  const gray = decodeLuma(path, bytes) ?? (await decodeWithSharp(path, bytes, maxSize.width * maxSize.height, size));
   if (!size || (size.width === gray.width && size.height === gray.height)) return gray;
   return sampleNearest(gray, size.width, size.height);
 }
@@ -76,13 +101,28 @@ function decodeLuma(path: string, bytes: Buffer): GrayFrame | undefined {
   }
 }
 
-/** Progressive, arithmetic-coded, 12-bit, lossless, CMYK or RGB JPEGs: libjpeg through sharp. */
-async function decodeWithSharp(path: string, bytes: Buffer): Promise<GrayFrame> {
+/**
+ * Progressive, arithmetic-coded, 12-bit, lossless, CMYK or RGB JPEGs: libjpeg
+ * through sharp, one at a time (SHARP_DECODES_IN_FLIGHT). Its own pixel limit
+ * repeats the header check, in case libjpeg reads a size our parser did not.
+ * With `size` (a capture standing in for its thumbnail) libjpeg scales while
+ * decoding (shrink-on-load): a progressive 3840x2160 frame then costs ~40 MB
+ * instead of ~125 MB at full size. Its pixels differ a little more from
+ * ffmpeg's nearest-neighbour thumbnail than the luma decoder's sampling
+ * does (see loadGrayImage), on a path the farm's baseline frames never take.
+ */
+async function decodeWithSharp(path: string, bytes: Buffer, maxPixels: number, size?: { width: number; height: number }): Promise<GrayFrame> {
   let raw: { data: Buffer; info: sharp.OutputInfo };
+  const release = await sharpSlots.acquire();
   try {
-    raw = await sharp(bytes, { failOn: FAIL_ON }).raw().toBuffer({ resolveWithObject: true });
+    let pipeline = sharp(bytes, { failOn: FAIL_ON, limitInputPixels: maxPixels, sequentialRead: true });
+    if (size) pipeline = pipeline.resize(size.width, size.height, { kernel: 'nearest', fit: 'fill', fastShrinkOnLoad: true });
+    raw = await pipeline.raw().toBuffer({ resolveWithObject: true });
   } catch (err) {
+    if (/exceeds pixel limit/i.test(err instanceof Error ? err.message : '')) throw new FrameDecodeError(path, 'too large', { cause: err });
     throw new FrameDecodeError(path, decodeReason(err), { cause: err });
+  } finally {
+    release();
   }
   return toGray(raw.data, raw.info.width, raw.info.height, raw.info.channels);
 }
@@ -106,17 +146,20 @@ export function sampleNearest(frame: GrayFrame, width: number, height: number): 
  * open/stat/read/close round trips through libuv's pool cost ~300 us of CPU
  * per frame (measured), an eighth of the whole per-frame budget. fstat comes
  * first so an oversized file is refused before any memory is allocated.
+ * O_NONBLOCK: opening a FIFO named like a frame would otherwise block the
+ * whole process (every device, and the SIGTERM handler) until a writer
+ * comes; fstat on the opened fd then refuses anything but a regular file.
  */
 function readFrameFile(path: string): Buffer {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openSync(path, fsc.O_RDONLY | fsc.O_NONBLOCK);
   } catch (err) {
     throw new FrameDecodeError(path, errnoCode(err) === 'ENOENT' ? 'missing' : 'unreadable', { cause: err });
   }
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile()) throw new FrameDecodeError(path, 'unreadable');
+    if (!stats.isFile()) throw new FrameDecodeError(path, 'not a regular file');
     if (stats.size > MAX_FRAME_FILE_BYTES) throw new FrameDecodeError(path, 'too large');
     const bytes = Buffer.allocUnsafe(stats.size);
     let filled = 0;

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { EXIT, VptError } from '../errors.js';
 import type { AnyIncidentType } from '../events/types.js';
 import { migrate } from './schema.js';
+import { IncidentStoreCorruptError, IncidentStoreWriteError, isBusy, isCorrupt, sqliteCode } from './store-errors.js';
+import { checkIntact, probeWritable } from './store-start-checks.js';
 
 export const INCIDENTS_DB_FILE = 'incidents.db';
 /** How long a write waits for another connection's lock before giving up with a clear error. */
@@ -92,10 +94,6 @@ function toIncident(row: Row): Incident {
   return incident;
 }
 
-function isBusy(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY_'));
-}
 
 function prepareStatements(db: Database.Database) {
   return {
@@ -152,11 +150,14 @@ export class IncidentStore {
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
       migrate(db, file);
+      checkIntact(db, file);
+      probeWritable(db, file);
       return new IncidentStore(file, db, options);
     } catch (err) {
       db?.close();
       if (err instanceof VptError) throw err;
       if (isBusy(err)) throw new IncidentStoreLockedError(file, err);
+      if (isCorrupt(sqliteCode(err))) throw new IncidentStoreCorruptError(file, err instanceof Error ? err.message : String(err), err);
       throw new IncidentStoreOpenError(file, err instanceof Error ? err.message : String(err), err);
     }
   }
@@ -261,12 +262,14 @@ export class IncidentStore {
     this.sql.enqueue.run(incident.id, event, JSON.stringify({ event, incident }), now, now);
   }
 
-  /** One IMMEDIATE transaction per change; lock contention becomes a typed error. */
+  /** One IMMEDIATE transaction per change; every SQLite refusal becomes a typed error (locked, or a write failure). */
   private write<T>(fn: () => T): T {
     try {
       return this.db.transaction(fn).immediate();
     } catch (err) {
       if (isBusy(err)) throw new IncidentStoreLockedError(this.file, err);
+      const code = sqliteCode(err);
+      if (code !== undefined) throw new IncidentStoreWriteError(this.file, code, err);
       throw err;
     }
   }

@@ -1,10 +1,19 @@
 import type { AnyIncidentType } from '../events/types.js';
 import { IncidentStoreLockedError, type Incident, type ResolveReason } from './incident-store.js';
+import { IncidentStoreWriteError } from './store-errors.js';
 
 /** DESIGN.md: an event that persists this long opens an incident (`--incident-delay`). */
 export const DEFAULT_INCIDENT_DELAY_MS = 30_000;
-/** After the database was found locked by another process, the next write is tried this much later (wall clock). */
+/** After a write failed (locked by another process, disk full, read-only, I/O error), the next try comes this much later (wall clock). */
 export const STORE_RETRY_MS = 5_000;
+/**
+ * Ended incidents whose changes are held while the database takes no
+ * writes. Each is a few hundred bytes (times, evidence paths). Past this,
+ * the oldest ended incident that never reached the database is dropped
+ * (counted and said once): the newest history and every ongoing incident
+ * (one per device and type, bounded apart from this) are kept.
+ */
+export const MAX_HELD_INCIDENTS = 1_000;
 
 /** The part of IncidentStore the tracker needs (the store satisfies it). */
 export interface IncidentWriter {
@@ -16,53 +25,70 @@ export type IncidentRecord =
   | { kind: 'incident_opened'; incident: Incident }
   | { kind: 'incident_resolved'; incident: Incident };
 
+/** A write the store refused: another process's lock, or a filesystem or database failure. */
+type IncidentStoreFailure = IncidentStoreLockedError | IncidentStoreWriteError;
+
 export interface IncidentTrackerOptions {
   store: IncidentWriter;
   incidentDelayMs?: number;
   onRecord?: (record: IncidentRecord) => void;
-  /** The store is locked by another process (once per episode): changes are held and retried. */
-  onStoreLocked?: (err: IncidentStoreLockedError) => void;
-  /** The store took writes again after being locked. */
-  onStoreBack?: () => void;
+  /** The store refused a write (once when failing starts, again only if the cause changes): changes are held and retried. */
+  onStoreFailing?: (err: IncidentStoreFailure) => void;
+  /** The store took writes again: `written` held changes went in, `dropped` ended incidents were lost to MAX_HELD_INCIDENTS. */
+  onStoreBack?: (summary: { written: number; dropped: number }) => void;
+  /** The first ended incident dropped because MAX_HELD_INCIDENTS were held (once per failing episode). */
+  onHeldDropped?: (incident: { device: string; type: AnyIncidentType; openedAt: number }) => void;
   /** Wall clock for the retry delay (tests inject one). */
   now?: () => number;
 }
 
-interface PendingResolve {
-  incidentId: number;
-  at: number;
-  reason: ResolveReason;
-  evidence: readonly string[];
-}
-
-interface OpenEntry {
-  incidentId: number;
+/** One incident as the tracker knows it, from its event's crossing of the delay until its last change is written. */
+interface TrackedIncident {
+  device: string;
+  type: AnyIncidentType;
   /** The start of the event that opened it: a different start means a new event. */
   eventStart: number;
+  openedAt: number;
+  evidence: readonly string[];
+  /** The database id, once the open is written. */
+  id: number | undefined;
+  resolution: { at: number; reason: ResolveReason; evidence: readonly string[] } | undefined;
+  /** It ended before its open was written: it counts against MAX_HELD_INCIDENTS until its resolution is written. */
+  bounded: boolean;
+}
+
+interface HeldChange {
+  kind: 'open' | 'resolve';
+  incident: TrackedIncident;
 }
 
 /**
  * Turns events into incidents on the frame clock (a replay of a capture opens
- * the same incidents as watching it live). Holds at most one entry per device
- * and type, and only while its incident is open: the map is bounded by
- * devices x INCIDENT_TYPES and empties as incidents resolve, so nothing grows
- * with uptime. Evidence paths live in the store, not here.
+ * the same incidents as watching it live). Every change (open, resolve) goes
+ * through one queue, written in order: when the store refuses a write (locked,
+ * disk full, read-only, I/O error) the change and every later one are held
+ * and retried every STORE_RETRY_MS, with their true frame times, so an
+ * incident is never lost, merged with the next or written twice. An incident
+ * leaves memory only once its resolution is written. Bounds: one ongoing
+ * incident per device and type, MAX_HELD_INCIDENTS ended ones held.
  */
 export class IncidentTracker {
   private readonly store: IncidentWriter;
   private readonly delayMs: number;
   private readonly onRecord: (record: IncidentRecord) => void;
-  private readonly open = new Map<string, OpenEntry>();
-  /**
-   * Resolutions the store refused while locked, written on a later call.
-   * At most one per device and type (a key's next incident waits for its
-   * pending resolution), so bounded like `open`.
-   */
-  private readonly pending = new Map<string, PendingResolve>();
   private readonly options: IncidentTrackerOptions;
   private readonly now: () => number;
-  private lockedUntil = Number.NEGATIVE_INFINITY;
-  private locked = false;
+  /** The incident of each ongoing event (written or held), by device and type. */
+  private readonly open = new Map<string, TrackedIncident>();
+  /** Changes not yet written, oldest first. */
+  private held: HeldChange[] = [];
+  /** Ended incidents with a change in `held`: what MAX_HELD_INCIDENTS bounds. */
+  private heldEnded = 0;
+  private retryAt = Number.NEGATIVE_INFINITY;
+  /** The failure being reported (its code), undefined while writes succeed. */
+  private failing: string | undefined;
+  private writtenWhileFailing = 0;
+  private dropped = 0;
 
   constructor(options: IncidentTrackerOptions) {
     this.options = options;
@@ -72,50 +98,40 @@ export class IncidentTracker {
     this.now = options.now ?? Date.now;
   }
 
-  /** Resolutions held while the store was locked (bounded by devices x types). */
+  /** Changes waiting for the store (bounded by devices x types + 2 x MAX_HELD_INCIDENTS). */
   get pendingCount(): number {
-    return this.pending.size;
+    return this.held.length;
   }
 
-  /** Write the resolutions held while the store was locked, if its retry time has come. */
-  retryPending(): void {
-    for (const [key, p] of [...this.pending]) {
-      if (this.waiting()) return;
-      const incident = this.tryWrite(() => this.store.resolve(p.incidentId, p.at, p.reason, p.evidence));
-      if (incident === LOCKED) return;
-      this.pending.delete(key);
-      if (incident) this.onRecord({ kind: 'incident_resolved', incident });
-    }
+  /** Write the held changes, in order, if the retry time has come (`now`: at once, as at shutdown). */
+  retryPending(now = false): void {
+    if (now) this.retryAt = Number.NEGATIVE_INFINITY;
+    this.flush();
   }
 
   /**
    * An event of this device and type is still detected at frame time `nowMs`.
    * Opens the incident once it has lasted the incident delay; returns it when
-   * this call opened it.
+   * this call wrote it to the store.
    */
   eventOngoing(device: string, type: AnyIncidentType, startTimeMs: number, nowMs: number, evidence: readonly string[] = []): Incident | undefined {
     const key = keyOf(device, type);
     const current = this.open.get(key);
     if (current) {
-      if (current.eventStart === startTimeMs) return undefined;
+      if (current.eventStart === startTimeMs) {
+        this.flush();
+        return undefined;
+      }
       // A new event while the old incident is still open: the old event must have ended unseen.
-      this.resolveEntry(key, current, startTimeMs, 'cleared', []);
+      this.end(key, current, startTimeMs, 'cleared', []);
     }
-    if (nowMs - startTimeMs < this.delayMs) return undefined;
-    this.retryPending();
-    // The store would hand back the still-open previous incident: wait until its resolution is written.
-    if (this.pending.has(key) || this.waiting()) return undefined;
-    const incident = this.tryWrite(() =>
-      this.store.open(device, type, nowMs, evidence, {
-        event_start: new Date(startTimeMs).toISOString(),
-        incident_delay_ms: this.delayMs,
-      }, startTimeMs),
-    );
-    // Locked: the event is still ongoing, so a later frame tries again.
-    if (incident === LOCKED) return undefined;
-    this.open.set(key, { incidentId: incident.id, eventStart: startTimeMs });
-    this.onRecord({ kind: 'incident_opened', incident });
-    return incident;
+    if (nowMs - startTimeMs < this.delayMs) {
+      this.flush();
+      return undefined;
+    }
+    const incident: TrackedIncident = { device, type, eventStart: startTimeMs, openedAt: nowMs, evidence, id: undefined, resolution: undefined, bounded: false };
+    this.open.set(key, incident);
+    return this.queue({ kind: 'open', incident });
   }
 
   /** The event ended at frame time `endTimeMs`: resolve its incident, if it had one. */
@@ -123,64 +139,98 @@ export class IncidentTracker {
     const key = keyOf(device, type);
     const current = this.open.get(key);
     if (!current) return undefined;
-    return this.resolveEntry(key, current, endTimeMs, 'cleared', evidence);
+    return this.end(key, current, endTimeMs, 'cleared', evidence);
   }
 
-  /** Incidents this tracker holds open (device, type, id). */
-  openEntries(): { device: string; type: AnyIncidentType; incidentId: number }[] {
-    return [...this.open].map(([key, entry]) => {
-      const [device, type] = splitKey(key);
-      return { device, type, incidentId: entry.incidentId };
-    });
+  /** Incidents of ongoing events (device, type, id; id undefined while the open is held). */
+  openEntries(): { device: string; type: AnyIncidentType; incidentId: number | undefined }[] {
+    return [...this.open.values()].map((i) => ({ device: i.device, type: i.type, incidentId: i.id }));
   }
 
   get size(): number {
     return this.open.size;
   }
 
-  private resolveEntry(key: string, entry: OpenEntry, at: number, reason: ResolveReason, evidence: readonly string[]): Incident | undefined {
+  private end(key: string, incident: TrackedIncident, at: number, reason: ResolveReason, evidence: readonly string[]): Incident | undefined {
     this.open.delete(key);
-    const held: PendingResolve = { incidentId: entry.incidentId, at, reason, evidence };
-    const incident = this.waiting() ? LOCKED : this.tryWrite(() => this.store.resolve(entry.incidentId, at, reason, evidence));
-    if (incident === LOCKED) {
-      this.pending.set(key, held);
-      return undefined;
+    incident.resolution = { at, reason, evidence };
+    if (incident.id === undefined) {
+      incident.bounded = true;
+      this.heldEnded++;
     }
-    if (incident) this.onRecord({ kind: 'incident_resolved', incident });
-    return incident;
+    return this.queue({ kind: 'resolve', incident });
   }
 
-  private waiting(): boolean {
-    return this.now() < this.lockedUntil;
+  /** Queue a change behind the held ones, write what can be written; the change's incident if it went in now. */
+  private queue(change: HeldChange): Incident | undefined {
+    this.held.push(change);
+    this.enforceBound();
+    let written: Incident | undefined;
+    this.flush((c, incident) => {
+      if (c === change) written = incident;
+    });
+    return written;
   }
 
-  /** One store write; LOCKED when another process holds the database (reported once per episode). */
-  private tryWrite<T>(write: () => T): T | typeof LOCKED {
-    let result: T;
-    try {
-      result = write();
-    } catch (err) {
-      if (!(err instanceof IncidentStoreLockedError)) throw err;
-      this.lockedUntil = this.now() + STORE_RETRY_MS;
-      if (!this.locked) {
-        this.locked = true;
-        this.options.onStoreLocked?.(err);
+  private flush(onWritten?: (change: HeldChange, incident: Incident | undefined) => void): void {
+    if (this.held.length === 0 || this.now() < this.retryAt) return;
+    while (this.held.length > 0) {
+      const change = this.held[0]!;
+      let incident: Incident | undefined;
+      try {
+        incident = this.write(change);
+      } catch (err) {
+        if (!(err instanceof IncidentStoreLockedError || err instanceof IncidentStoreWriteError)) throw err;
+        this.retryAt = this.now() + STORE_RETRY_MS;
+        this.reportFailing(err);
+        return;
       }
-      return LOCKED;
+      this.held.shift();
+      if (change.kind === 'resolve' && change.incident.bounded) this.heldEnded--;
+      if (this.failing !== undefined) this.writtenWhileFailing++;
+      if (incident) this.onRecord({ kind: change.kind === 'open' ? 'incident_opened' : 'incident_resolved', incident });
+      onWritten?.(change, incident);
     }
-    if (this.locked) {
-      this.locked = false;
-      this.options.onStoreBack?.();
+    if (this.failing !== undefined) {
+      this.options.onStoreBack?.({ written: this.writtenWhileFailing, dropped: this.dropped });
+      this.failing = undefined;
+      this.writtenWhileFailing = 0;
+      this.dropped = 0;
     }
-    return result;
+  }
+
+  private write(change: HeldChange): Incident | undefined {
+    const i = change.incident;
+    if (change.kind === 'open') {
+      const incident = this.store.open(i.device, i.type, i.openedAt, i.evidence, {
+        event_start: new Date(i.eventStart).toISOString(),
+        incident_delay_ms: this.delayMs,
+      }, i.eventStart);
+      i.id = incident.id;
+      return incident;
+    }
+    const r = i.resolution!;
+    return this.store.resolve(i.id!, r.at, r.reason, r.evidence);
+  }
+
+  private reportFailing(err: IncidentStoreFailure): void {
+    const code = err instanceof IncidentStoreWriteError ? err.code : 'SQLITE_BUSY';
+    if (this.failing === code) return;
+    this.failing = code;
+    this.options.onStoreFailing?.(err);
+  }
+
+  /** Past MAX_HELD_INCIDENTS ended incidents held, drop the oldest one that never reached the database. */
+  private enforceBound(): void {
+    while (this.heldEnded > MAX_HELD_INCIDENTS) {
+      const victim = this.held.find((c) => c.kind === 'open' && c.incident.resolution !== undefined)?.incident;
+      if (!victim) return;
+      this.held = this.held.filter((c) => c.incident !== victim);
+      this.heldEnded--;
+      if (this.dropped++ === 0) this.options.onHeldDropped?.({ device: victim.device, type: victim.type, openedAt: victim.openedAt });
+    }
   }
 }
 
-const LOCKED = Symbol('locked');
-
 // NUL cannot appear in a device name (refused at the CLI), so it separates safely.
 const keyOf = (device: string, type: AnyIncidentType): string => `${device}\u0000${type}`;
-const splitKey = (key: string): [string, AnyIncidentType] => {
-  const at = key.indexOf('\u0000');
-  return [key.slice(0, at), key.slice(at + 1) as AnyIncidentType];
-};

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { SweeperRegistry, formatSweepLine } from '../cache/sweeper-registry.js';
 import type { AnyIncidentType } from '../events/types.js';
-import { preserveEvidence } from '../evidence.js';
-import { IncidentTracker, STORE_RETRY_MS, type IncidentRecord, type IncidentWriter } from '../incidents/incident-tracker.js';
+import { EvidenceCopier } from '../evidence.js';
+import { IncidentStoreLockedError } from '../incidents/incident-store.js';
+import { IncidentTracker, MAX_HELD_INCIDENTS, STORE_RETRY_MS, type IncidentRecord, type IncidentWriter } from '../incidents/incident-tracker.js';
 import type { Logger } from '../logger.js';
 import { exceedsAlert, formatMemoryAlert, formatMemoryLine, readSelfMemory } from '../memory/self-memory.js';
 import { CaptureWatcher, type CapturedFrame, type WatcherRecord } from './capture-watcher.js';
@@ -72,6 +73,7 @@ export class LiveMonitor {
   private readonly devices = new Map<string, DeviceState>();
   private readonly sweepers = new SweeperRegistry();
   private readonly incidents: IncidentTracker;
+  private readonly copier: EvidenceCopier;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly now: () => number;
   private readonly status: MonitorStatus;
@@ -82,14 +84,21 @@ export class LiveMonitor {
   constructor(options: LiveMonitorOptions) {
     this.options = options;
     this.now = options.now ?? Date.now;
+    this.copier = new EvidenceCopier((m) => options.logger.warn(m), (m) => options.logger.info(m));
     this.incidents = new IncidentTracker({
       store: options.store,
       incidentDelayMs: options.incidentDelayMs,
       onRecord: (record) => this.emitIncident(record),
       now: this.now,
-      onStoreLocked: (err) =>
-        options.logger.warn(`incident database locked: ${err.message}; incident changes are held and retried every ${STORE_RETRY_MS / 1000} s`),
-      onStoreBack: () => options.logger.info('incident database writable again: held incident changes written'),
+      onStoreFailing: (err) =>
+        options.logger.warn(
+          `${err instanceof IncidentStoreLockedError ? 'incident database locked: ' : ''}${err.message}; ` +
+            `incident changes are held (up to ${MAX_HELD_INCIDENTS} ended incidents) and retried every ${STORE_RETRY_MS / 1000} s`,
+        ),
+      onHeldDropped: (i) =>
+        options.logger.warn(`more than ${MAX_HELD_INCIDENTS} ended incidents held: the oldest are dropped unwritten, starting with [${i.device}] ${i.type} of ${iso(i.openedAt)}`),
+      onStoreBack: ({ written, dropped }) =>
+        options.logger.info(`incident database writable again: ${written} held incident changes written${dropped > 0 ? `, ${dropped} ended incidents dropped` : ''}`),
     });
     this.stalls = new StallWatch({
       devices: options.devices.map((name) => ({ name, stallAfterMs: this.stallAfterOf(name) })),
@@ -164,6 +173,11 @@ export class LiveMonitor {
     ]);
     clearTimeout(timer);
     for (const state of this.devices.values()) await state.analyzer.close?.();
+    // One last try for incident changes held while the database refused writes; what is left is said, not silently lost.
+    this.incidents.retryPending(true);
+    if (this.incidents.pendingCount > 0) {
+      this.options.logger.warn(`${this.incidents.pendingCount} incident changes could not be written before stopping; the next start resolves what the database still has open`);
+    }
     // The last snapshot says what the monitor knew at exit; its pid then tells readers it stopped.
     await this.statusWriter?.stop();
     await this.statusWriter?.write();
@@ -265,12 +279,12 @@ export class LiveMonitor {
     const { device } = state;
     for (const t of outcome.transitions) {
       if (t.kind === 'event_started') {
-        state.evidence.set(t.type, await preserveEvidence(state.dir, [t.firstSequence - 1, t.firstSequence]));
+        state.evidence.set(t.type, await this.copier.preserve(state.dir, [t.firstSequence - 1, t.firstSequence]));
         this.options.onEvent({ event: 'event_started', ts: iso(t.startMs), device, type: t.type, sequence: t.firstSequence });
       } else {
         const last = t.lastSequence ?? outcome.sequence;
         const endMs = t.endMs ?? outcome.timeMs;
-        const lastEvidence = await preserveEvidence(state.dir, [last]);
+        const lastEvidence = await this.copier.preserve(state.dir, [last]);
         state.evidence.delete(t.type);
         this.options.onEvent({
           event: 'event_ended',
@@ -321,7 +335,7 @@ export class LiveMonitor {
         // last_sequence: the capture's last frame, for a capture stall only (a segments stall has frames flowing).
         const last = r.type === 'capture_stalled' && state.newest >= 0 ? state.newest : null;
         // The last picture before the capture stopped is what a person wants to see.
-        state.evidence.set(r.type, r.type === 'capture_stalled' && last !== null ? await preserveEvidence(state.dir, [last]) : []);
+        state.evidence.set(r.type, r.type === 'capture_stalled' && last !== null ? await this.copier.preserve(state.dir, [last]) : []);
         const stallAfterMs = this.stallAfterOf(r.device);
         this.options.onEvent({
           event: 'stall_started',

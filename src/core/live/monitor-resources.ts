@@ -1,9 +1,11 @@
 import os from 'node:os';
 import type { Incident } from '../incidents/incident-store.js';
 import { IncidentStore, LIVE_BUSY_TIMEOUT_MS } from '../incidents/incident-store.js';
+import { moveIncidentDbAside } from '../incidents/incident-db-aside.js';
 import { acquireInstanceLock, type InstanceLock } from '../lifecycle/instance-lock.js';
 import { createProcessTempDir, removeDeadProcessTempDirs, removeProcessTempDirSync } from '../lifecycle/process-temp-dir.js';
 import { removeStaleZapMarker } from '../lifecycle/zap-marker-cleanup.js';
+import { removeDeadWritersTempFiles } from '../lifecycle/stale-temp-files.js';
 import { liveFolders } from './capture-files.js';
 import path from 'node:path';
 
@@ -14,6 +16,8 @@ export interface MonitorResourcesOptions {
   replace?: boolean;
   /** A webhook is configured: write outbox rows. */
   webhook?: boolean;
+  /** `--reset-incidents`: move incidents.db aside (never deleted) and start a new one. */
+  resetIncidents?: boolean;
   tmpRoot?: string;
   onReplacing?: (pid: number) => void;
   now?: () => number;
@@ -27,6 +31,10 @@ export interface MonitorResources {
   resolvedAtStart: Incident[];
   removedTempDirs: string[];
   removedZapMarkers: string[];
+  /** Atomic-write temp files of dead processes, per metadata folder. */
+  removedTempFiles: { dir: string; count: number }[];
+  /** Where `--reset-incidents` moved the old database, if there was one. */
+  incidentsMovedAside: string | undefined;
   /** Synchronous and idempotent, for exit and signal handlers: close the DB, remove the temp folder, release the lock. */
   close(): void;
 }
@@ -50,6 +58,7 @@ export async function openMonitorResources(options: MonitorResourcesOptions): Pr
   try {
     const removedTempDirs = await removeDeadProcessTempDirs(tmpRoot);
     tempDir = await createProcessTempDir(tmpRoot);
+    const incidentsMovedAside = options.resetIncidents ? await moveIncidentDbAside(options.stateDir, new Date(now())) : undefined;
     store = IncidentStore.openInDir(options.stateDir, { outbox: options.webhook === true });
     const at = now();
     const resolvedAtStart = [
@@ -59,12 +68,16 @@ export async function openMonitorResources(options: MonitorResourcesOptions): Pr
     // Start-up waited up to DEFAULT_BUSY_TIMEOUT_MS; from here on a locked database is retried, not waited for.
     store.setBusyTimeout(LIVE_BUSY_TIMEOUT_MS);
     const removedZapMarkers: string[] = [];
+    const removedTempFiles: { dir: string; count: number }[] = [];
     for (const device of options.devices) {
       const folders = await liveFolders(path.join(options.streamRoot, device));
-      const removed = await removeStaleZapMarker(path.join(path.dirname(folders.captures), 'metadata'), now());
+      const metadata = path.join(path.dirname(folders.captures), 'metadata');
+      const removed = await removeStaleZapMarker(metadata, now());
       if (removed) removedZapMarkers.push(removed);
+      const temps = await removeDeadWritersTempFiles(metadata);
+      if (temps > 0) removedTempFiles.push({ dir: metadata, count: temps });
     }
-    return { lock, store, tempDir, resolvedAtStart, removedTempDirs, removedZapMarkers, close };
+    return { lock, store, tempDir, resolvedAtStart, removedTempDirs, removedZapMarkers, removedTempFiles, incidentsMovedAside, close };
   } catch (err) {
     close();
     throw err;

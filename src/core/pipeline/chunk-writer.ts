@@ -156,7 +156,7 @@ export function parseChunkFrames(text: string): ChunkEntry[] | undefined {
   );
 }
 
-function compactTime(d: Date): string {
+export function compactTime(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}T${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
 }

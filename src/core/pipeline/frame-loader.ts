@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import type { GrayFrame } from '../detectors/types.js';
 import { FrameDecodeError } from '../frames/frame-errors.js';
 import { THUMBNAIL_SIZE } from '../frames/frame-size.js';
@@ -27,8 +28,8 @@ export interface LoadedFrame {
   loadMs: number;
 }
 
-function reasonOf(err: unknown): FrameDecodeError['reason'] {
-  if (err instanceof FrameDecodeError) return err.reason;
+function problemOf(err: unknown): { reason: FrameDecodeError['reason']; text: string } {
+  if (err instanceof FrameDecodeError) return { reason: err.reason, text: err.description };
   throw err;
 }
 
@@ -52,20 +53,43 @@ export async function loadFrame(files: FrameFiles): Promise<LoadedFrame> {
   let thumbProblem: string;
   let thumbMissing = false;
   try {
-    const thumb = await loadGrayImage(files.thumbnailPath);
+    // A thumbnail declaring more than 320x180 is refused from its header: it would only be replaced anyway.
+    const thumb = await loadGrayImage(files.thumbnailPath, undefined, THUMBNAIL_SIZE);
     if (thumb.width === THUMBNAIL_SIZE.width && thumb.height === THUMBNAIL_SIZE.height) return done(thumb, 'thumbnail', undefined);
     // Not ffmpeg's 320x180 sample: the detectors' thresholds and the freeze ring assume that size.
     thumbProblem = `thumbnail wrong size ${thumb.width}x${thumb.height} (expected ${THUMBNAIL_SIZE.width}x${THUMBNAIL_SIZE.height})`;
   } catch (err) {
-    const reason = reasonOf(err);
+    const { reason, text } = problemOf(err);
     thumbMissing = reason === 'missing';
-    thumbProblem = `thumbnail ${reason}`;
+    thumbProblem = `thumbnail ${text}`;
   }
   try {
     const thumb = await loadGrayImage(files.capturePath, THUMBNAIL_SIZE);
     return done(thumb, 'capture', `${thumbProblem}: analysed the capture instead`);
   } catch (err) {
-    const reason = reasonOf(err);
-    return done(undefined, undefined, `capture ${reason}, ${thumbProblem}`, reason === 'missing' && thumbMissing);
+    const { reason, text } = problemOf(err);
+    return done(undefined, undefined, `capture ${text}, ${thumbProblem}`, reason === 'missing' && thumbMissing);
   }
+}
+
+/** Frames looked at for the replay clock's start before giving up on their mtimes. */
+const CLOCK_START_PROBES = 64;
+
+/**
+ * The replay clock's start (the first frame's mtime, DESIGN.md), taken from
+ * the first of the first CLOCK_START_PROBES frames whose capture or
+ * thumbnail has a time, counted back to the first sequence at `fps`: a first
+ * frame that is a dangling symlink, a loop or already gone is one bad frame,
+ * not the end of the replay. Without any, the clock starts now.
+ */
+export async function replayClockStart(filesAt: (i: number) => FrameFiles, count: number, fps: number, now = Date.now): Promise<number> {
+  const first = count > 0 ? filesAt(0).sequence : 0;
+  for (let i = 0; i < Math.min(count, CLOCK_START_PROBES); i++) {
+    const files = filesAt(i);
+    for (const file of [files.capturePath, files.thumbnailPath]) {
+      const stats = await fs.stat(file).catch(() => undefined);
+      if (stats?.isFile()) return stats.mtimeMs - ((files.sequence - first) * 1000) / fps;
+    }
+  }
+  return now();
 }
