@@ -41,6 +41,9 @@ export interface MonitorOptions {
   resetIncidents?: boolean;
   webhook?: string;
   incidentDelay: number;
+  stallAfter?: number;
+  heartbeat?: number;
+  keepIncidents?: number;
   queueLimit: number;
   sweepInterval: number;
   memoryLogInterval: number;
@@ -49,6 +52,9 @@ export interface MonitorOptions {
 
 /** Where the printed unit reads a --webhook URL that carries a secret (VPT_WEBHOOK=...). */
 const WEBHOOK_ENV_FILE = '/etc/vpt/monitor.env';
+
+/** `--heartbeat` default (cli.ts states the same value): one line per device every 5 minutes. */
+export const DEFAULT_HEARTBEAT_MS = 300_000;
 
 /** The calibration flags, mapped onto the detectors' thresholds. */
 export function thresholdsFrom(options: MonitorOptions): Partial<DetectorThresholds> {
@@ -87,6 +93,9 @@ const UNIT_FLAGS: UnitFlag[] = [
   { key: 'macroblocks', flag: '--macroblocks', boolean: true },
   { key: 'incidentDelay', flag: '--incident-delay', default: 30_000, format: timeSpan },
   { key: 'minEvent', flag: '--min-event', default: 5_000, format: timeSpan },
+  { key: 'stallAfter', flag: '--stall-after', default: 10_000, format: timeSpan },
+  { key: 'heartbeat', flag: '--heartbeat', default: 300_000, format: timeSpan },
+  { key: 'keepIncidents', flag: '--keep-incidents', default: 90 * 86_400_000, format: timeSpan },
   { key: 'queueLimit', flag: '--queue-limit', default: 150 },
   { key: 'sweepInterval', flag: '--sweep-interval', default: 3_600_000, format: timeSpan },
   { key: 'memoryLogInterval', flag: '--memory-log-interval', default: 3_600_000, format: timeSpan },

@@ -134,12 +134,13 @@ describe('vpt monitor, live, on the real binary', () => {
       expect.arrayContaining([['capture1', 'freeze', 'resolved', 'cleared'], ['capture2', 'blackscreen', 'resolved', 'cleared']]),
     );
     expect(rows).toHaveLength(2);
-    // An incident lasts from the delay (4 s into the event) to the event's end: the
-    // 8 s held picture and the 7 s black screen leave a few seconds each.
+    // duration_ms is the event's real duration (issue 11): the 8 s held picture and the
+    // 7 s black screen, not the few seconds after the 4 s delay opened the incident.
     for (const r of rows) {
-      expect(Number(r.duration_ms)).toBeGreaterThanOrEqual(2_000);
-      expect(Number(r.duration_ms)).toBeLessThanOrEqual(5_000);
+      expect(Number(r.duration_ms)).toBeGreaterThanOrEqual(6_000);
+      expect(Number(r.duration_ms)).toBeLessThanOrEqual(9_000);
       const meta = JSON.parse(String(r.metadata)) as { event_start: string };
+      expect(r.event_start).toBe(meta.event_start);
       expect(Date.parse(String(r.opened_at)) - Date.parse(meta.event_start)).toBe(4_000);
     }
     const ended = m.events.filter((e) => e.event === 'event_ended');

@@ -12,6 +12,9 @@ const REPLAY_ZAPS_KEPT = 1_000;
 /** How often the progress spinner's text is refreshed. */
 const PROGRESS_REFRESH_MS = 200;
 
+/** 128 + SIGINT, as a shell reports a command stopped by Ctrl-C. */
+const EXIT_INTERRUPTED = 130;
+
 /**
  * `vpt monitor --replay`. With --state-dir (or VPT_STATE_DIR) the incidents
  * go into that state dir's incidents.db, under its lock, as a live monitor
@@ -36,7 +39,10 @@ export async function runReplay(options: MonitorOptions, ui: Ui, thresholds: Par
   const spinner = showProgress ? (await import('ora')).default({ text: 'replay: listing frames', stream: process.stderr }).start() : undefined;
   const progress = new Map<string, { done: number; total: number }>();
   let lastRefresh = 0;
+  // After Ctrl-C the replay's last frames finish in the background until exit: their lines would bury the summary.
+  let interruptedByUser = false;
   const above = (log: () => void) => {
+    if (interruptedByUser) return;
     spinner?.clear();
     log();
     spinner?.render();
@@ -59,8 +65,13 @@ export async function runReplay(options: MonitorOptions, ui: Ui, thresholds: Par
     },
     ...(checkAudio ? {} : { check: async () => AUDIO_NOT_CHECKED }),
   });
+  // Ctrl-C: the spinner is cleared and what was done so far is printed, marked interrupted.
+  const eventsSoFar = new Map<string, number>();
+  let onSigint: () => void = () => undefined;
+  const interrupted = new Promise<'interrupted'>((resolve) => (onSigint = () => resolve('interrupted')));
+  process.once('SIGINT', onSigint);
   try {
-    const summary = await replay({
+    const finished = replay({
       checkAudio,
       zaps,
       logger: ui.logger,
@@ -87,9 +98,17 @@ export async function runReplay(options: MonitorOptions, ui: Ui, thresholds: Par
         if (line) above(() => ui.logger.debug(line));
       },
       onRecord: (record) => {
+        if (record.kind === 'event_started') eventsSoFar.set(record.device, (eventsSoFar.get(record.device) ?? 0) + 1);
         if (ui.verbose) ui.logger.debug(`[${record.device}] ${record.kind}${'type' in record ? ` ${record.type}` : ''} at frame ${record.startSequence}`);
       },
     });
+    const summary = await Promise.race([finished, interrupted]);
+    if (summary === 'interrupted') {
+      interruptedByUser = true;
+      spinner?.stop();
+      printInterrupted(progress, eventsSoFar, ui);
+      return EXIT_INTERRUPTED;
+    }
     await zaps.idle();
     spinner?.stop();
     const stateDir = storage.stateDir ?? null;
@@ -99,6 +118,7 @@ export async function runReplay(options: MonitorOptions, ui: Ui, thresholds: Par
     const partial = summary.errors > 0 || summary.writesLost > 0 || summary.devices.length === 0 || summary.devices.some((d) => d.missing);
     return partial ? EXIT.warning : EXIT.ok;
   } finally {
+    process.removeListener('SIGINT', onSigint);
     spinner?.stop();
     await zaps.close();
     storage.close();
@@ -145,4 +165,16 @@ async function openReplayStorage(options: MonitorOptions): Promise<ReplayStorage
       removeProcessTempDirSync(tempDir);
     },
   };
+}
+
+/** The partial summary of a replay stopped by Ctrl-C: frames done per device and the events seen so far. */
+function printInterrupted(progress: Map<string, { done: number; total: number }>, events: Map<string, number>, ui: Ui): void {
+  const devices = [...progress].map(([device, p]) => ({ device, frames_done: p.done, frames_total: p.total, events_started: events.get(device) ?? 0 }));
+  if (ui.json) {
+    ui.out(JSON.stringify({ interrupted: true, devices }, null, 2));
+    return;
+  }
+  ui.err('replay interrupted (Ctrl-C): partial summary');
+  for (const d of devices) ui.err(`  ${d.device}: ${d.frames_done}/${d.frames_total} frames analysed, ${d.events_started} events started`);
+  if (devices.length === 0) ui.err('  no frames analysed yet');
 }

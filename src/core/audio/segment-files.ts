@@ -17,6 +17,15 @@ export function segmentIndexForFrame(sequence: number, fps: number, segmentSecon
 }
 
 /** segments/segment_NNNNNNNNN.ts */
+/** `segment_NNNNNNNNN.ts`, as ffmpeg's HLS muxer names them (no temp files, no playlists). */
+const SEGMENT_NAME = new RegExp(`^segment_(\\d{${FRAME_DIGITS}})\\.ts$`);
+
+/** The segment number in a file name, or undefined for anything else (playlists, temp files). */
+export function parseSegmentIndex(name: string): number | undefined {
+  const match = SEGMENT_NAME.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
 export function segmentFileName(index: number): string {
   return `segment_${String(index).padStart(FRAME_DIGITS, '0')}.ts`;
 }

@@ -1,4 +1,4 @@
-import type { IncidentType } from '../events/types.js';
+import type { AnyIncidentType } from '../events/types.js';
 import { IncidentStoreLockedError, type Incident, type ResolveReason } from './incident-store.js';
 import { IncidentStoreWriteError } from './store-errors.js';
 
@@ -17,7 +17,7 @@ export const MAX_HELD_INCIDENTS = 1_000;
 
 /** The part of IncidentStore the tracker needs (the store satisfies it). */
 export interface IncidentWriter {
-  open(device: string, type: IncidentType, openedAt: number, evidence: readonly string[], metadata?: Record<string, unknown>): Incident;
+  open(device: string, type: AnyIncidentType, openedAt: number, evidence: readonly string[], metadata?: Record<string, unknown>, eventStart?: number): Incident;
   resolve(id: number, resolvedAt: number, reason: ResolveReason, evidence?: readonly string[]): Incident | undefined;
 }
 
@@ -37,7 +37,7 @@ export interface IncidentTrackerOptions {
   /** The store took writes again: `written` held changes went in, `dropped` ended incidents were lost to MAX_HELD_INCIDENTS. */
   onStoreBack?: (summary: { written: number; dropped: number }) => void;
   /** The first ended incident dropped because MAX_HELD_INCIDENTS were held (once per failing episode). */
-  onHeldDropped?: (incident: { device: string; type: IncidentType; openedAt: number }) => void;
+  onHeldDropped?: (incident: { device: string; type: AnyIncidentType; openedAt: number }) => void;
   /** Wall clock for the retry delay (tests inject one). */
   now?: () => number;
 }
@@ -45,7 +45,7 @@ export interface IncidentTrackerOptions {
 /** One incident as the tracker knows it, from its event's crossing of the delay until its last change is written. */
 interface TrackedIncident {
   device: string;
-  type: IncidentType;
+  type: AnyIncidentType;
   /** The start of the event that opened it: a different start means a new event. */
   eventStart: number;
   openedAt: number;
@@ -114,7 +114,7 @@ export class IncidentTracker {
    * Opens the incident once it has lasted the incident delay; returns it when
    * this call wrote it to the store.
    */
-  eventOngoing(device: string, type: IncidentType, startTimeMs: number, nowMs: number, evidence: readonly string[] = []): Incident | undefined {
+  eventOngoing(device: string, type: AnyIncidentType, startTimeMs: number, nowMs: number, evidence: readonly string[] = []): Incident | undefined {
     const key = keyOf(device, type);
     const current = this.open.get(key);
     if (current) {
@@ -135,7 +135,7 @@ export class IncidentTracker {
   }
 
   /** The event ended at frame time `endTimeMs`: resolve its incident, if it had one. */
-  eventEnded(device: string, type: IncidentType, endTimeMs: number, evidence: readonly string[] = []): Incident | undefined {
+  eventEnded(device: string, type: AnyIncidentType, endTimeMs: number, evidence: readonly string[] = []): Incident | undefined {
     const key = keyOf(device, type);
     const current = this.open.get(key);
     if (!current) return undefined;
@@ -143,7 +143,7 @@ export class IncidentTracker {
   }
 
   /** Incidents of ongoing events (device, type, id; id undefined while the open is held). */
-  openEntries(): { device: string; type: IncidentType; incidentId: number | undefined }[] {
+  openEntries(): { device: string; type: AnyIncidentType; incidentId: number | undefined }[] {
     return [...this.open.values()].map((i) => ({ device: i.device, type: i.type, incidentId: i.id }));
   }
 
@@ -205,7 +205,7 @@ export class IncidentTracker {
       const incident = this.store.open(i.device, i.type, i.openedAt, i.evidence, {
         event_start: new Date(i.eventStart).toISOString(),
         incident_delay_ms: this.delayMs,
-      });
+      }, i.eventStart);
       i.id = incident.id;
       return incident;
     }
@@ -233,4 +233,4 @@ export class IncidentTracker {
 }
 
 // NUL cannot appear in a device name (refused at the CLI), so it separates safely.
-const keyOf = (device: string, type: IncidentType): string => `${device}\u0000${type}`;
+const keyOf = (device: string, type: AnyIncidentType): string => `${device}\u0000${type}`;

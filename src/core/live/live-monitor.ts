@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { SweeperRegistry, formatSweepLine } from '../cache/sweeper-registry.js';
+import type { AnyIncidentType } from '../events/types.js';
 import { EvidenceCopier } from '../evidence.js';
 import { IncidentTracker, type IncidentWriter } from '../incidents/incident-tracker.js';
 import type { Logger } from '../logger.js';
@@ -9,6 +10,11 @@ import type { AnalyzerFactory, LiveDeviceAnalyzer } from './device-analyzer.js';
 import { DeviceIncidents, incidentEvent, storeFailureLines } from '../pipeline/incident-step.js';
 import { FrameQueue, type QueueRecord } from './frame-queue.js';
 import { iso, type MonitorEvent } from './monitor-events.js';
+import { MonitorStatus } from '../status/monitor-status.js';
+import type { OpenEventStatus, StatusSnapshot } from '../status/status-snapshot.js';
+import { StatusWriter } from '../status/status-writer.js';
+import { SegmentActivity } from './segment-activity.js';
+import { DEFAULT_STALL_AFTER_MS, STALL_CHECK_INTERVAL_MS, StallWatch, type StallRecord } from './stall-watch.js';
 
 export interface LiveMonitorOptions {
   streamRoot: string;
@@ -25,6 +31,19 @@ export interface LiveMonitorOptions {
   rescanIntervalMs?: number;
   /** Wall clock for sweeps and memory samples (frame events use the frame clock). */
   now?: () => number;
+  /** Write `<statusDir>/status.json` every STATUS_INTERVAL_MS (the state dir; tests may leave it out). */
+  statusDir?: string;
+  statusIntervalMs?: number;
+  /** Audio is analysed (false: --no-audio or no ffmpeg): the snapshot says `unknown` rather than `ok`, and segments are not watched. */
+  audioChecked?: boolean;
+  /** `--stall-after`, per device (a config file may set it per device); default DEFAULT_STALL_AFTER_MS. */
+  stallAfterMs?: number | ((device: string) => number);
+  /** A clock that never jumps, for telling a clock step from a stall (default performance.now). */
+  monotonic?: () => number;
+  /** `--heartbeat`: one `heartbeat` event per device this often (wall clock); 0 or absent: none. */
+  heartbeatMs?: number;
+  /** Retention (`--keep-incidents`): the sweeper deletes a bounded batch of incidents resolved before the cutoff each sweep. */
+  retention?: { keepMs: number; prune: (cutoffMs: number) => number };
 }
 
 interface DeviceState {
@@ -34,8 +53,9 @@ interface DeviceState {
   queue: FrameQueue<CapturedFrame>;
   analyzer: LiveDeviceAnalyzer;
   running: Promise<void> | undefined;
-  /** Events -> evidence and incidents (the same step as --replay's). */
+  /** Events and stalls -> evidence and incidents (the same step as --replay's). */
   incidents: DeviceIncidents;
+  segments: SegmentActivity;
   /** Newest sequence analysed: an older frame is late (see AnalyzeMode.late). */
   newest: number;
 }
@@ -53,6 +73,9 @@ export class LiveMonitor {
   private readonly copier: EvidenceCopier;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly now: () => number;
+  private readonly status: MonitorStatus;
+  private readonly statusWriter: StatusWriter | undefined;
+  private readonly stalls: StallWatch;
   private stopping = false;
 
   constructor(options: LiveMonitorOptions) {
@@ -66,6 +89,20 @@ export class LiveMonitor {
       now: this.now,
       ...storeFailureLines((m) => options.logger.warn(m), (m) => options.logger.info(m)),
     });
+    this.stalls = new StallWatch({
+      devices: options.devices.map((name) => ({ name, stallAfterMs: this.stallAfterOf(name) })),
+      now: this.now,
+      monotonic: options.monotonic ?? (() => performance.now()),
+    });
+    this.status = new MonitorStatus({ devices: options.devices, startedMs: this.now(), stallAfterMs: Math.max(0, ...options.devices.map((d) => this.stallAfterOf(d))) });
+    this.statusWriter = options.statusDir
+      ? new StatusWriter({
+          stateDir: options.statusDir,
+          intervalMs: options.statusIntervalMs,
+          snapshot: () => this.statusSnapshot(),
+          onError: (err) => options.logger.warn(`status snapshot not written: ${err instanceof Error ? err.message : String(err)}`),
+        })
+      : undefined;
   }
 
   async start(): Promise<void> {
@@ -86,15 +123,21 @@ export class LiveMonitor {
         }),
         running: undefined,
         incidents: new DeviceIncidents(device, dir, this.incidents, this.copier, (event) => this.options.onEvent(event)),
+        segments: new SegmentActivity(dir),
         newest: -1,
       };
       this.devices.set(device, state);
-      this.sweepers.register({ name: 'event-evidence', device, sweep: () => ({ freedEntries: state.incidents.sweepEvidence() }) });
+      this.sweepers.register({ name: 'event-evidence', device, sweep: () => ({ freedEntries: this.sweepEvidence(state) }) });
     }
+    const retention = this.options.retention;
+    if (retention) this.sweepers.register({ name: 'incident-retention', sweep: (now) => ({ freedEntries: retention.prune(now - retention.keepMs) }) });
     await Promise.all([...this.devices.values()].map((s) => s.watcher.start()));
     this.every(this.options.sweepIntervalMs, () => this.sweep());
     this.every(this.options.memoryLogIntervalMs, () => void this.probeMemory());
+    this.every(STALL_CHECK_INTERVAL_MS, () => void this.checkStalls());
+    if (this.options.heartbeatMs) this.every(this.options.heartbeatMs, () => this.heartbeat());
     await this.probeMemory();
+    await this.statusWriter?.start();
     logger.info(`monitoring ${this.options.devices.join(', ')} under ${this.options.streamRoot}`);
   }
 
@@ -121,6 +164,9 @@ export class LiveMonitor {
     if (this.incidents.pendingCount > 0) {
       this.options.logger.warn(`${this.incidents.pendingCount} incident changes could not be written before stopping; the next start resolves what the database still has open`);
     }
+    // The last snapshot says what the monitor knew at exit; its pid then tells readers it stopped.
+    await this.statusWriter?.stop();
+    await this.statusWriter?.write();
     return { drained, abandoned };
   }
 
@@ -136,12 +182,52 @@ export class LiveMonitor {
     }));
   }
 
+  /** What the monitor knows now, in the shape of `<state-dir>/status.json` (the web page renders the same). */
+  statusSnapshot(): StatusSnapshot {
+    const open = this.incidents.openEntries();
+    return this.status.snapshot(this.now(), (device) => {
+      const state = this.devices.get(device);
+      const events: [AnyIncidentType, number][] = [...(state?.incidents.ongoing ?? []), ...this.stalls.ongoing(device).map((o): [AnyIncidentType, number] => [o.type, o.startMs])];
+      const openEvents: OpenEventStatus[] = events.map(([type, startMs]) => ({
+        type,
+        started_at: iso(startMs),
+        incident_id: open.find((o) => o.device === device && o.type === type)?.incidentId ?? null,
+      }));
+      return {
+        dropped: state?.queue.dropped ?? 0,
+        queued: state?.queue.size ?? 0,
+        behind: state?.queue.backlog ?? false,
+        audioChecked: this.options.audioChecked ?? true,
+        openEvents,
+      };
+    });
+  }
+
+  private heartbeat(): void {
+    const snapshot = this.statusSnapshot();
+    for (const d of snapshot.devices) {
+      this.options.onEvent({
+        event: 'heartbeat',
+        ts: snapshot.written_at,
+        device: d.device,
+        frames_analysed: d.frames_analysed,
+        fps: d.fps,
+        dropped: d.frames_dropped,
+        bad: d.frames_bad,
+        last_frame_age_ms: d.last_frame_age_ms,
+        states: d.states,
+      });
+    }
+  }
+
   private every(intervalMs: number, fn: () => void): void {
     this.timers.push(setInterval(fn, intervalMs));
   }
 
   private enqueue(state: DeviceState, frame: CapturedFrame): void {
     if (this.stopping) return;
+    this.status.device(state.device).frameReceived(frame.sequence, this.now());
+    void this.applyStalls(this.stalls.frameSeen(state.device));
     state.queue.push(frame);
     state.running ??= this.work(state).finally(() => (state.running = undefined));
   }
@@ -156,6 +242,7 @@ export class LiveMonitor {
       if (!late) state.newest = frame.sequence;
       try {
         const outcome = await state.analyzer.analyze(frame, { sample, late });
+        this.status.device(state.device).frameAnalysed(outcome.bad === true);
         this.options.onEvent({
           event: 'frame',
           ts: iso(outcome.timeMs),
@@ -165,12 +252,72 @@ export class LiveMonitor {
           late,
           ...(outcome.performanceMs !== undefined ? { performance_ms: outcome.performanceMs } : {}),
         });
-        if (!late) await state.incidents.apply(outcome);
+        // No segments, no audio analysis: whatever the checker last said is not a loss (segments_stalled says it).
+        if (!late) await state.incidents.apply(outcome, (type) => type === 'audio_loss' && this.stalls.isStalled(state.device, 'segments_stalled'));
       } catch (err) {
         // One bad frame (truncated JPEG, vanished file) must not stop the device.
+        this.status.device(state.device).frameFailed();
         this.options.logger.warn(`[${state.device}] frame ${frame.sequence}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
+  }
+
+  /** Every STALL_CHECK_INTERVAL_MS: new audio segments, new stalls, and the incidents of stalls still open. */
+  private async checkStalls(): Promise<void> {
+    if (this.options.audioChecked !== false) {
+      for (const state of this.devices.values()) {
+        if (await state.segments.look().catch(() => false)) await this.applyStalls(this.stalls.segmentSeen(state.device));
+      }
+    }
+    if (this.stopping) return;
+    await this.applyStalls(this.stalls.check());
+    const now = this.now();
+    for (const state of this.devices.values()) {
+      for (const o of this.stalls.ongoing(state.device)) {
+        this.incidents.eventOngoing(state.device, o.type, o.startMs, now, state.incidents.evidenceOf(o.type));
+      }
+    }
+  }
+
+  private async applyStalls(records: StallRecord[]): Promise<void> {
+    for (const r of records) {
+      if (r.kind === 'clock_jump') {
+        this.options.onEvent({ event: 'clock_jump', ts: iso(this.now()), jump_ms: r.jumpMs });
+        continue;
+      }
+      const state = this.devices.get(r.device)!;
+      if (r.kind === 'stall_started') {
+        // last_sequence: the capture's last frame, for a capture stall only (a segments stall has frames flowing).
+        const last = r.type === 'capture_stalled' && state.newest >= 0 ? state.newest : null;
+        // The last picture before the capture stopped is what a person wants to see.
+        state.incidents.hold(r.type, r.type === 'capture_stalled' && last !== null ? await state.incidents.keep([last]) : []);
+        const stallAfterMs = this.stallAfterOf(r.device);
+        this.options.onEvent({
+          event: 'stall_started',
+          ts: iso(r.startMs + stallAfterMs),
+          device: r.device,
+          type: r.type,
+          start: iso(r.startMs),
+          last_sequence: last,
+          stall_after_ms: stallAfterMs,
+        });
+      } else {
+        state.incidents.release(r.type);
+        this.options.onEvent({ event: 'stall_ended', ts: iso(r.endMs), device: r.device, type: r.type, start: iso(r.startMs), duration_ms: Math.round(r.endMs - r.startMs) });
+        this.incidents.eventEnded(r.device, r.type, r.endMs);
+      }
+    }
+  }
+
+  private stallAfterOf(device: string): number {
+    const o = this.options.stallAfterMs;
+    return typeof o === 'function' ? o(device) : (o ?? DEFAULT_STALL_AFTER_MS);
+  }
+
+  /** Defence in depth: evidence of an event or stall that is no longer ongoing (its end was never seen) is dropped. */
+  private sweepEvidence(state: DeviceState): number {
+    const stalled = new Set<AnyIncidentType>(this.stalls.ongoing(state.device).map((o) => o.type));
+    return state.incidents.sweepEvidence((type) => stalled.has(type));
   }
 
   private sweep(): void {

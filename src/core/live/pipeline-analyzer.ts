@@ -67,7 +67,7 @@ class PipelineDeviceAnalyzer implements LiveDeviceAnalyzer {
   async analyze(frame: CapturedFrame, mode: AnalyzeMode): Promise<FrameOutcome> {
     // The watcher hands out `<live>/captures/capture_N.jpg`; hot/ may appear or go between frames.
     const liveDir = path.dirname(path.dirname(frame.path));
-    const { outcome } = await this.pipeline.frame({
+    const { outcome, bad } = await this.pipeline.frame({
       sequence: frame.sequence,
       timeMs: frame.mtimeMs,
       liveDir,
@@ -76,7 +76,7 @@ class PipelineDeviceAnalyzer implements LiveDeviceAnalyzer {
       sample: mode.sample,
       late: mode.late,
     });
-    return outcome;
+    return { ...outcome, bad };
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import type { IncidentType } from '../events/types.js';
+import type { AnyIncidentType, IncidentType } from '../events/types.js';
 import type { EvidenceCopier } from '../evidence.js';
 import { IncidentStoreLockedError } from '../incidents/incident-store.js';
 import { MAX_HELD_INCIDENTS, STORE_RETRY_MS, type IncidentRecord, type IncidentTracker, type IncidentTrackerOptions } from '../incidents/incident-tracker.js';
@@ -15,10 +15,10 @@ import type { FrameOutcome } from './frame-outcome.js';
  * Evidence of open events is held at most one entry per type, while open.
  */
 export class DeviceIncidents {
-  /** Evidence of the events open now: at most one entry per type, removed when the event ends. */
-  private readonly evidence = new Map<IncidentType, string[]>();
-  /** Types ongoing at the last applied frame (what the evidence sweep keeps). */
-  private ongoing = new Set<IncidentType>();
+  /** Evidence of the events (and, live, the stalls) open now: at most one entry per type, removed when it ends. */
+  private readonly evidence = new Map<AnyIncidentType, string[]>();
+  /** Types ongoing at the last applied frame, with their start (the evidence sweep keeps these; the status lists them). */
+  private ongoingStarts = new Map<IncidentType, number>();
 
   constructor(
     private readonly device: string,
@@ -34,33 +34,62 @@ export class DeviceIncidents {
     return this.evidence.size;
   }
 
-  async apply(outcome: FrameOutcome): Promise<void> {
+  /** Events ongoing at the last applied frame, with their start on the frame clock. */
+  get ongoing(): ReadonlyMap<IncidentType, number> {
+    return this.ongoingStarts;
+  }
+
+  /**
+   * Apply one frame's outcome. `silenced` names ongoing types that must not
+   * count now (live: audio loss while the audio segments have stalled, since
+   * nothing can be heard then: segments_stalled says it).
+   */
+  async apply(outcome: FrameOutcome, silenced?: (type: IncidentType) => boolean): Promise<void> {
     const { device } = this;
     for (const t of outcome.transitions) {
       if (t.kind === 'event_started') {
-        this.evidence.set(t.type, await this.copier.preserve(this.deviceDir, [t.firstSequence - 1, t.firstSequence]));
+        this.evidence.set(t.type, await this.keep([t.firstSequence - 1, t.firstSequence]));
         this.onEvent({ event: 'event_started', ts: iso(t.startMs), device, type: t.type, sequence: t.firstSequence });
       } else {
         const last = t.lastSequence ?? outcome.sequence;
         const endMs = t.endMs ?? outcome.timeMs;
-        const lastEvidence = await this.copier.preserve(this.deviceDir, [last]);
+        const lastEvidence = await this.keep([last]);
         this.evidence.delete(t.type);
         this.onEvent({ event: 'event_ended', ts: iso(endMs), device, type: t.type, sequence: last, start: iso(t.startMs), duration_ms: t.durationMs ?? endMs - t.startMs });
         this.incidents.eventEnded(device, t.type, endMs, lastEvidence);
       }
     }
     this.incidents.retryPending();
-    this.ongoing = new Set(outcome.ongoing.map((o) => o.type));
-    for (const o of outcome.ongoing) {
+    const heard = silenced ? outcome.ongoing.filter((o) => !silenced(o.type)) : outcome.ongoing;
+    this.ongoingStarts = new Map(heard.map((o) => [o.type, o.startMs]));
+    for (const o of heard) {
       this.incidents.eventOngoing(device, o.type, o.startMs, outcome.timeMs, this.evidence.get(o.type) ?? []);
     }
   }
 
-  /** Defence in depth (the sweeper): evidence of an event that is no longer ongoing (its end was never seen) is dropped. */
-  sweepEvidence(): number {
+  /** Copy these frames out of hot storage (when there is one); the cold paths that now exist. */
+  keep(sequences: readonly number[]): Promise<string[]> {
+    return this.copier.preserve(this.deviceDir, sequences);
+  }
+
+  /** Hold evidence for something open that is not a frame event (a stall). */
+  hold(type: AnyIncidentType, paths: string[]): void {
+    this.evidence.set(type, paths);
+  }
+
+  release(type: AnyIncidentType): void {
+    this.evidence.delete(type);
+  }
+
+  evidenceOf(type: AnyIncidentType): string[] {
+    return this.evidence.get(type) ?? [];
+  }
+
+  /** Defence in depth (the sweeper): evidence of what is no longer ongoing (its end was never seen) is dropped; `open` keeps stalls. */
+  sweepEvidence(open: (type: AnyIncidentType) => boolean = () => false): number {
     let freed = 0;
     for (const type of this.evidence.keys()) {
-      if (!this.ongoing.has(type)) {
+      if (!this.ongoingStarts.has(type as IncidentType) && !open(type)) {
         this.evidence.delete(type);
         freed++;
       }

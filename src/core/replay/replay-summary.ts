@@ -1,5 +1,5 @@
 import type { FrameStamp, OpenSequence, TrackerRecord } from '../events/event-tracker.js';
-import type { IncidentType } from '../events/types.js';
+import type { AnyIncidentType, IncidentType } from '../events/types.js';
 import type { IncidentRecord } from '../incidents/incident-tracker.js';
 import { isoLocal } from '../layout/frame-time.js';
 
@@ -35,7 +35,7 @@ export interface ZapCandidateSummary extends SpanSummary {
 /** An incident the replay opened, as the live monitor would have (--incident-delay on the frame clock). */
 export interface IncidentSummary {
   id: number;
-  type: IncidentType;
+  type: AnyIncidentType;
   opened: string;
   /** null: the event was still going at the last frame; the incident stays open in the store. */
   resolved: string | null;
