@@ -113,6 +113,8 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .addOption(parsed('--memory-log-interval <time>', 'how often the monitor logs its own RSS', duration('--memory-log-interval'), 3_600_000, '1h'))
     .addOption(parsed('--memory-alert <size>', 'warn when the monitor RSS exceeds this', size('--memory-alert'), 1024 ** 3, '1G'))
     .option('--webhook <url>', 'POST each opened/resolved incident as JSON to this URL')
+    .option('--listen <address:port>', 'serve the status page, /api and /metrics here; "off" for none (default 127.0.0.1:9842; --demo: a free port)')
+    .option('--alertmanager <url>', 'post open incidents as alerts to this Alertmanager (its base URL), resolved when they end')
     .option('--replace', 'stop a monitor already running on this state dir first')
     .option('--print-unit', 'print a systemd unit for the monitor and exit')
     .option('--black-threshold <percent>', 'blackscreen when more than this % of the region is dark', number('--black-threshold', 0, 100), 85)

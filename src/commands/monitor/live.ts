@@ -10,6 +10,9 @@ import { openMonitorResources, type MonitorResources } from '../../core/live/mon
 import { resolveStateDir } from '../../core/state-dir.js';
 import { formatDuration } from '../../core/units.js';
 import { parseWebhookUrl } from '../../core/webhook/webhook-url.js';
+import { DEFAULT_LISTEN, parseListenAddress } from '../../core/http/listen-address.js';
+import type { MonitorHttpOptions } from '../../core/http/monitor-http.js';
+import { vptVersion } from '../../core/version.js';
 import type { Ui } from '../../ui.js';
 import { AUDIO_NOT_CHECKED, ffmpegPresent } from './audio-setup.js';
 import { thresholdsFrom, type MonitorOptions } from '../monitor.js';
@@ -29,6 +32,7 @@ const WEBHOOK_EXIT_DEADLINE_MS = 4_500;
  */
 export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAnalyzer?: AnalyzerFactory } = {}): Promise<number> {
   const webhookUrl = options.webhook !== undefined ? parseWebhookUrl(options.webhook) : undefined;
+  const listen = parseListenAddress(options.listen ?? DEFAULT_LISTEN);
   // Names first (a flag typo answers before any disk access); named devices need
   // not exist yet (they are waited for), the stream root must.
   options.devices?.forEach(validateDeviceName);
@@ -62,8 +66,12 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
   for (const m of resources.removedZapMarkers) log.info(`removed stale zap marker ${m}`);
   // Delivery reads the outbox through its own connection: the monitor's writes never wait on HTTP.
   const webhook = webhookUrl ? await startWebhookSender(resources.store.file, webhookUrl.href, log) : undefined;
+  // --listen: the page, /api and /metrics (prom-client is loaded only then).
+  const web = listen ? await startWebSide({ listen, streamRoot: options.streamRoot, stateDir, devices, webhook: webhook !== undefined, logger: log }) : undefined;
+  if (web?.url) log.info(`http: status page ${web.url}, metrics ${web.url}metrics`);
 
   const print = (event: MonitorEvent): void => {
+    web?.observe(event);
     if (event.event === 'incident_opened' || event.event === 'incident_resolved') webhook?.sender.notify();
     if (ui.json) {
       if (event.event !== 'frame' || ui.verbose) ui.out(JSON.stringify(event));
@@ -145,11 +153,17 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     // Before resources.close(): a running merge's temp files live in the folder that removes.
     await zaps.close();
     await webhook?.sender.stop();
+    await web?.close();
     webhook?.outbox.close();
     resources.close();
     process.removeListener('exit', onExit);
   }
   return 0;
+}
+
+async function startWebSide(options: Omit<MonitorHttpOptions, 'version'>) {
+  const { startMonitorHttp } = await import('../../core/http/monitor-http.js');
+  return startMonitorHttp({ ...options, version: vptVersion() });
 }
 
 /** The outbox's own connection and the sender; rows left by an earlier run go out first. */
