@@ -48,8 +48,10 @@ export async function startStatusServer(listen: ListenAddress, ctx: RouteContext
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.maxRequestsPerSocket = MAX_REQUESTS_PER_SOCKET;
   server.setTimeout(SOCKET_IDLE_MS, (socket) => socket.destroy());
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable && !socket.writableEnded) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+  // Malformed, oversized or too slow: one short answer, then the socket is gone (not half-closed, not kept).
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable && !socket.writableEnded) socket.write(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`, () => socket.destroy());
     else socket.destroy();
   });
   const listening = await new Promise<{ ok: true } | { ok: false; reason: string }>((resolve) => {
