@@ -129,6 +129,8 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     memoryLogIntervalMs: options.memoryLogInterval,
     memoryAlertBytes: options.memoryAlert,
     rescanIntervalMs: DEFAULT_RESCAN_INTERVAL_MS,
+    statusDir: stateDir,
+    audioChecked: checkAudio,
   });
 
   const signalled = new Promise<NodeJS.Signals>((resolve) => {

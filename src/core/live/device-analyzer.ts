@@ -30,6 +30,8 @@ export interface FrameOutcome {
   transitions: EventTransition[];
   /** How long the analysis took (wall clock), for the per-frame log. */
   performanceMs?: number;
+  /** The frame could not be decoded (truncated, not a JPEG): counted as bad in the status snapshot. */
+  bad?: boolean;
 }
 
 export interface AnalyzeMode {

@@ -9,6 +9,9 @@ import { CaptureWatcher, type CapturedFrame, type WatcherRecord } from './captur
 import type { AnalyzerFactory, DeviceAnalyzer, FrameOutcome } from './device-analyzer.js';
 import { FrameQueue, type QueueRecord } from './frame-queue.js';
 import { iso, type MonitorEvent } from './monitor-events.js';
+import { MonitorStatus } from '../status/monitor-status.js';
+import type { OpenEventStatus, StatusSnapshot } from '../status/status-snapshot.js';
+import { StatusWriter } from '../status/status-writer.js';
 
 export interface LiveMonitorOptions {
   streamRoot: string;
@@ -26,6 +29,11 @@ export interface LiveMonitorOptions {
   procRoot?: string;
   /** Wall clock for sweeps and memory samples (frame events use the frame clock). */
   now?: () => number;
+  /** Write `<statusDir>/status.json` every STATUS_INTERVAL_MS (the state dir; tests may leave it out). */
+  statusDir?: string;
+  statusIntervalMs?: number;
+  /** Audio is analysed (false: --no-audio or no ffmpeg): the snapshot says `unknown` rather than `ok`. */
+  audioChecked?: boolean;
 }
 
 interface DeviceState {
@@ -37,8 +45,8 @@ interface DeviceState {
   running: Promise<void> | undefined;
   /** Evidence of the events open now: at most one entry per type, removed when the event ends. */
   evidence: Map<IncidentType, string[]>;
-  /** Types ongoing at the last analysed frame (what the evidence sweep keeps). */
-  ongoing: Set<IncidentType>;
+  /** Types ongoing at the last analysed frame with their start (the evidence sweep keeps these; the status lists them). */
+  ongoing: Map<IncidentType, number>;
   /** Newest sequence analysed: an older frame is late (see AnalyzeMode.late). */
   newest: number;
 }
@@ -55,6 +63,8 @@ export class LiveMonitor {
   private readonly incidents: IncidentTracker;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly now: () => number;
+  private readonly status: MonitorStatus;
+  private readonly statusWriter: StatusWriter | undefined;
   private stopping = false;
 
   constructor(options: LiveMonitorOptions) {
@@ -69,6 +79,15 @@ export class LiveMonitor {
         options.logger.warn(`incident database locked: ${err.message}; incident changes are held and retried every ${STORE_RETRY_MS / 1000} s`),
       onStoreBack: () => options.logger.info('incident database writable again: held incident changes written'),
     });
+    this.status = new MonitorStatus({ devices: options.devices, startedMs: this.now(), stallAfterMs: 0 });
+    this.statusWriter = options.statusDir
+      ? new StatusWriter({
+          stateDir: options.statusDir,
+          intervalMs: options.statusIntervalMs,
+          snapshot: () => this.statusSnapshot(),
+          onError: (err) => options.logger.warn(`status snapshot not written: ${err instanceof Error ? err.message : String(err)}`),
+        })
+      : undefined;
   }
 
   async start(): Promise<void> {
@@ -89,7 +108,7 @@ export class LiveMonitor {
         }),
         running: undefined,
         evidence: new Map(),
-        ongoing: new Set(),
+        ongoing: new Map(),
         newest: -1,
       };
       this.devices.set(device, state);
@@ -101,6 +120,7 @@ export class LiveMonitor {
     this.every(this.options.sweepIntervalMs, () => this.sweep());
     this.every(this.options.memoryLogIntervalMs, () => void this.probeMemory());
     await this.probeMemory();
+    await this.statusWriter?.start();
     logger.info(`monitoring ${this.options.devices.join(', ')} under ${this.options.streamRoot}`);
   }
 
@@ -122,6 +142,9 @@ export class LiveMonitor {
     ]);
     clearTimeout(timer);
     for (const state of this.devices.values()) await state.analyzer.close?.();
+    // The last snapshot says what the monitor knew at exit; its pid then tells readers it stopped.
+    await this.statusWriter?.stop();
+    await this.statusWriter?.write();
     return { drained, abandoned };
   }
 
@@ -137,12 +160,33 @@ export class LiveMonitor {
     }));
   }
 
+  /** What the monitor knows now, in the shape of `<state-dir>/status.json` (the web page renders the same). */
+  statusSnapshot(): StatusSnapshot {
+    const open = this.incidents.openEntries();
+    return this.status.snapshot(this.now(), (device) => {
+      const state = this.devices.get(device);
+      const openEvents: OpenEventStatus[] = [...(state?.ongoing ?? [])].map(([type, startMs]) => ({
+        type,
+        started_at: iso(startMs),
+        incident_id: open.find((o) => o.device === device && o.type === type)?.incidentId ?? null,
+      }));
+      return {
+        dropped: state?.queue.dropped ?? 0,
+        queued: state?.queue.size ?? 0,
+        behind: state?.queue.backlog ?? false,
+        audioChecked: this.options.audioChecked ?? true,
+        openEvents,
+      };
+    });
+  }
+
   private every(intervalMs: number, fn: () => void): void {
     this.timers.push(setInterval(fn, intervalMs));
   }
 
   private enqueue(state: DeviceState, frame: CapturedFrame): void {
     if (this.stopping) return;
+    this.status.device(state.device).frameReceived(frame.sequence, this.now());
     state.queue.push(frame);
     state.running ??= this.work(state).finally(() => (state.running = undefined));
   }
@@ -157,6 +201,7 @@ export class LiveMonitor {
       if (!late) state.newest = frame.sequence;
       try {
         const outcome = await state.analyzer.analyze(frame, { sample, late });
+        this.status.device(state.device).frameAnalysed(outcome.bad === true);
         this.options.onEvent({
           event: 'frame',
           ts: iso(outcome.timeMs),
@@ -169,6 +214,7 @@ export class LiveMonitor {
         if (!late) await this.applyOutcome(state, outcome);
       } catch (err) {
         // One bad frame (truncated JPEG, vanished file) must not stop the device.
+        this.status.device(state.device).frameFailed();
         this.options.logger.warn(`[${state.device}] frame ${frame.sequence}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
@@ -198,7 +244,7 @@ export class LiveMonitor {
       }
     }
     this.incidents.retryPending();
-    state.ongoing = new Set(outcome.ongoing.map((o) => o.type));
+    state.ongoing = new Map(outcome.ongoing.map((o) => [o.type, o.startMs]));
     for (const o of outcome.ongoing) {
       this.incidents.eventOngoing(device, o.type, o.startMs, outcome.timeMs, state.evidence.get(o.type) ?? []);
     }

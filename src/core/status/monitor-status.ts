@@ -1,0 +1,52 @@
+import os from 'node:os';
+import { DeviceCounters, type DeviceStatusExtras } from './device-counters.js';
+import { STATUS_FORMAT, type StatusSnapshot } from './status-snapshot.js';
+import { vptVersion } from './vpt-version.js';
+
+export interface MonitorStatusOptions {
+  devices: readonly string[];
+  /** Wall clock at the monitor's start. */
+  startedMs: number;
+  stallAfterMs: number;
+  /** Injected by tests; default process.memoryUsage.rss(). */
+  rss?: () => number;
+  host?: string;
+  version?: string;
+}
+
+/**
+ * The process half of the status snapshot and one DeviceCounters per device
+ * (a fixed set, made at start): the live monitor feeds the counters and asks
+ * for a snapshot; StatusWriter puts it on disk.
+ */
+export class MonitorStatus {
+  private readonly options: MonitorStatusOptions;
+  private readonly counters = new Map<string, DeviceCounters>();
+
+  constructor(options: MonitorStatusOptions) {
+    this.options = options;
+    for (const device of options.devices) this.counters.set(device, new DeviceCounters(device, options.startedMs));
+  }
+
+  device(name: string): DeviceCounters {
+    const counters = this.counters.get(name);
+    if (!counters) throw new Error(`no status counters for device ${name}`);
+    return counters;
+  }
+
+  snapshot(nowMs: number, extras: (device: string) => DeviceStatusExtras): StatusSnapshot {
+    const o = this.options;
+    return {
+      format: STATUS_FORMAT,
+      vpt_version: o.version ?? vptVersion(),
+      pid: process.pid,
+      host: o.host ?? os.hostname(),
+      started_at: new Date(o.startedMs).toISOString(),
+      written_at: new Date(nowMs).toISOString(),
+      uptime_ms: Math.max(0, Math.round(nowMs - o.startedMs)),
+      rss_bytes: (o.rss ?? (() => process.memoryUsage.rss()))(),
+      stall_after_ms: o.stallAfterMs,
+      devices: [...this.counters.values()].map((c) => c.toStatus(nowMs, extras(c.device))),
+    };
+  }
+}

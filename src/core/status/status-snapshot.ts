@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { errnoCode } from '../errors.js';
+
+/**
+ * What the live monitor knows, written to `<state-dir>/status.json` every
+ * STATUS_INTERVAL_MS. The one source for `vpt status`, the web page and
+ * /metrics: they read this shape and never reach into the monitor.
+ * Field names are snake_case like the monitor's JSON events.
+ */
+export const STATUS_FILE = 'status.json';
+/** How often the live monitor rewrites the snapshot. */
+export const STATUS_INTERVAL_MS = 5_000;
+/** Bumped when a field changes meaning or disappears (adding fields does not). */
+export const STATUS_FORMAT = 1;
+
+/** What the monitor can say about a device's sound right now. */
+export type AudioState = 'ok' | 'lost' | 'stalled' | 'unknown';
+
+export interface OpenEventStatus {
+  type: string;
+  /** When the event started (frame clock for picture/audio events, wall clock for stalls). */
+  started_at: string;
+  /** The incident it opened, once it lasted --incident-delay. */
+  incident_id: number | null;
+}
+
+export interface DeviceStatus {
+  device: string;
+  /** Newest capture sequence seen, null before the first frame. */
+  last_sequence: number | null;
+  /** Wall-clock time that frame arrived, and its age when the snapshot was taken. */
+  last_frame_at: string | null;
+  last_frame_age_ms: number | null;
+  /** Frames received per second over the last FPS_WINDOW_SECONDS (fewer right after start). */
+  fps: number;
+  frames_analysed: number;
+  frames_dropped: number;
+  frames_bad: number;
+  /** Frames waiting for analysis now, and whether the queue is in backlog (sampling) mode. */
+  queued: number;
+  behind: boolean;
+  states: { black: boolean; frozen: boolean; audio: AudioState; stalled: boolean };
+  open_events: OpenEventStatus[];
+}
+
+export interface StatusSnapshot {
+  format: typeof STATUS_FORMAT;
+  vpt_version: string;
+  pid: number;
+  host: string;
+  started_at: string;
+  written_at: string;
+  uptime_ms: number;
+  rss_bytes: number;
+  /** --stall-after of the run (the longest per device), so readers judge "behind" the same way. */
+  stall_after_ms: number;
+  devices: DeviceStatus[];
+}
+
+export function statusFilePath(stateDir: string): string {
+  return path.join(stateDir, STATUS_FILE);
+}
+
+/** The file exists but is not a snapshot this vpt understands. */
+export class StatusSnapshotError extends Error {}
+
+/**
+ * Read `<state-dir>/status.json`: undefined when there is none (no monitor
+ * ever ran there); StatusSnapshotError when it cannot be understood.
+ */
+export async function readStatusSnapshot(stateDir: string): Promise<StatusSnapshot | undefined> {
+  const file = statusFilePath(stateDir);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw new StatusSnapshotError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return parseStatusSnapshot(text, file);
+}
+
+/** Parse and check the fields readers rely on (a hand-edited or foreign file is an error, not a crash later). */
+export function parseStatusSnapshot(text: string, file = STATUS_FILE): StatusSnapshot {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new StatusSnapshotError(`${file} is not JSON`);
+  }
+  const s = value as Partial<StatusSnapshot> | null;
+  if (!s || typeof s !== 'object' || s.format !== STATUS_FORMAT) {
+    throw new StatusSnapshotError(`${file} is not a vpt status snapshot of format ${STATUS_FORMAT}`);
+  }
+  if (typeof s.pid !== 'number' || typeof s.written_at !== 'string' || Number.isNaN(Date.parse(s.written_at)) || !Array.isArray(s.devices)) {
+    throw new StatusSnapshotError(`${file} lacks pid, written_at or devices`);
+  }
+  return s as StatusSnapshot;
+}
