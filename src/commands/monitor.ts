@@ -3,6 +3,7 @@ import type { DetectorThresholds } from '../core/detectors/types.js';
 import { EXIT } from '../core/errors.js';
 import { renderMonitorUnit } from '../core/service-unit.js';
 import { formatSizeExact } from '../core/units.js';
+import { redactUrl, urlHasSecret } from '../core/webhook/redact-url.js';
 import type { ZapEvent } from '../core/audio/zap-confirmer.js';
 import type { Ui } from '../ui.js';
 import { printReplaySummary } from './monitor/replay-report.js';
@@ -33,6 +34,9 @@ export interface MonitorOptions {
   memoryLogInterval: number;
   memoryAlert: number;
 }
+
+/** Where the printed unit reads a --webhook URL that carries a secret (VPT_WEBHOOK=...). */
+const WEBHOOK_ENV_FILE = '/etc/vpt/monitor.env';
 
 /** Zap results kept for the --replay --json summary; beyond this they are only counted (a long capture zaps often). */
 export const REPLAY_ZAPS_KEPT = 1_000;
@@ -95,6 +99,8 @@ export function unitArgs(options: Record<string, unknown>): string[] {
   const args = ['monitor'];
   for (const { key, flag, format, boolean, default: dflt } of UNIT_FLAGS) {
     const value = options[key];
+    // A URL with a secret stays out of ExecStart= (and so out of `ps`): the unit reads it from WEBHOOK_ENV_FILE.
+    if (key === 'webhook' && typeof value === 'string' && urlHasSecret(value)) continue;
     if (value === undefined || value === false || value === dflt) continue;
     if (boolean) args.push(flag);
     else args.push(flag, format ? format(value) : String(value));
@@ -112,7 +118,16 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
   if (options.printUnit) {
     // node plus the launcher's real path: systemd needs absolute paths and no PATH lookup.
     const launcher = realpathSync(process.argv[1] ?? 'vpt');
-    ui.out(renderMonitorUnit({ execPath: process.execPath, args: [launcher, ...unitArgs(raw)] }).trimEnd());
+    const webhook = typeof raw.webhook === 'string' && urlHasSecret(raw.webhook) ? raw.webhook : undefined;
+    const environmentFile = webhook && {
+      path: WEBHOOK_ENV_FILE,
+      comment: [
+        `--webhook ${redactUrl(webhook)} carries a secret, so it is not written here: put`,
+        `VPT_WEBHOOK=<the full URL> in ${WEBHOOK_ENV_FILE} (chmod 600).`,
+      ],
+    };
+    const unit = renderMonitorUnit({ execPath: process.execPath, args: [launcher, ...unitArgs(raw)], ...(environmentFile ? { environmentFile } : {}) });
+    ui.out(unit.trimEnd());
     return EXIT.ok;
   }
   if (options.replay) return runReplay(options, ui);

@@ -14,6 +14,8 @@ export interface MonitorUnitOptions {
   args: readonly string[];
   user?: string;
   memoryMax?: number;
+  /** Settings kept out of the unit (a secret): read from this file, explained by these comment lines. */
+  environmentFile?: { path: string; comment: readonly string[] };
 }
 
 /**
@@ -53,6 +55,7 @@ export function renderMonitorUnit(options: MonitorUnitOptions): string {
     '',
     '[Service]',
     'Type=simple',
+    ...(options.environmentFile ? [...options.environmentFile.comment.map((c) => `# ${c}`), `EnvironmentFile=${options.environmentFile.path}`] : []),
     `ExecStart=${exec}`,
     ...(options.user ? [`User=${options.user}`] : []),
     // /var/lib/vpt, created and owned for User=; the monitor finds it through VPT_STATE_DIR.

@@ -4,6 +4,9 @@ import type { AddressInfo } from 'node:net';
 export interface Received {
   body: Record<string, unknown>;
   delivery: string | undefined;
+  authorization: string | undefined;
+  /** The request's path and query, as the endpoint saw it. */
+  path: string | undefined;
   status: number;
 }
 
@@ -41,7 +44,13 @@ export class WebhookReceiver {
           this.hung.push(res);
           return;
         }
-        this.received.push({ body, delivery: req.headers['x-vpt-delivery'] as string | undefined, status });
+        this.received.push({
+          body,
+          delivery: req.headers['x-vpt-delivery'] as string | undefined,
+          authorization: req.headers.authorization,
+          path: req.url,
+          status,
+        });
         res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'fail');
       });
     });

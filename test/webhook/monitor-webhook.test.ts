@@ -33,12 +33,14 @@ afterEach(async () => {
   await cleanup();
 });
 
-async function startMonitor(): Promise<{ child: ResultPromise; stdout: () => string }> {
-  const { child } = await startTsChild(CHILD, [path.join(dir, 'stream'), path.join(dir, 'state'), endpoint.url]);
+async function startMonitor(url = endpoint.url): Promise<{ child: ResultPromise; stdout: () => string; stderr: () => string }> {
+  const { child } = await startTsChild(CHILD, [path.join(dir, 'stream'), path.join(dir, 'state'), url]);
   children.push(child);
   let out = '';
+  let err = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
-  return { child, stdout: () => out };
+  child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
+  return { child, stdout: () => out, stderr: () => err };
 }
 
 /** A capture in real time: frames keep coming (ffmpeg-style), the script says what they show. */
@@ -89,6 +91,37 @@ describe('vpt monitor --webhook (runLive in a child process, real SQLite, real H
     second.child.kill('SIGTERM');
     expect((await second.child).exitCode).toBe(0);
   }, 120_000);
+
+  it('sends URL credentials as Basic auth and prints the secrets nowhere (issue 16, item 10)', async () => {
+    endpoint.setResponder((_, n) => (n === 1 ? 500 : 200)); // the first failure logs the URL
+    const url = endpoint.url.replace('http://', 'http://farm:S3CRET-PW@') + '?token=S3CRET-TOKEN&site=lab';
+    const monitor = await startMonitor(url);
+    const capture = new Capture();
+    await capture.untilWatched(monitor.stdout);
+    await capture.write('freeze', 10);
+    await capture.write('ok', 3);
+    await vi.waitFor(() => expect(endpoint.deliveredKeys()).toEqual(new Set(['1:incident_opened', '1:incident_resolved'])), WAIT);
+    expect(endpoint.received.map((r) => r.authorization)).toEqual(Array(endpoint.received.length).fill(`Basic ${Buffer.from('farm:S3CRET-PW').toString('base64')}`));
+    expect(endpoint.received[0]!.path).toBe('/hook?token=S3CRET-TOKEN&site=lab');
+    monitor.child.kill('SIGTERM');
+    await monitor.child;
+    expect(monitor.stderr()).toMatch(/webhook: POST http:\/\/\*\*\*@127\.0\.0\.1:\d+\/hook\?token=\*\*\*&site=lab failed \(HTTP 500\)/);
+    expect(monitor.stdout() + monitor.stderr()).not.toMatch(/S3CRET/);
+
+    const unit = await runVpt(['monitor', '--print-unit', '--devices', 'capture1', '--webhook', url]);
+    expect(unit.exitCode).toBe(0);
+    expect(unit.stdout + unit.stderr).not.toMatch(/S3CRET/);
+    expect(unit.stdout).toMatch(/^EnvironmentFile=\/etc\/vpt\/monitor\.env$/m);
+    expect(unit.stdout).toMatch(/^ExecStart=.* monitor --devices capture1$/m);
+    const refused = await runVpt(['monitor', '--webhook', 'ftp://farm:S3CRET-PW@host/x?sig=S3CRET-SIG']);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr.trim()).toBe('vpt: --webhook: "ftp://***@host/x?sig=***" is not an http:// or https:// URL');
+  }, 120_000);
+
+  it('reads --webhook from VPT_WEBHOOK, so a secret need not be on the command line', async () => {
+    const run = await runVpt(['monitor', '--print-unit'], { env: { VPT_WEBHOOK: 'https://alerts.local/vpt' } });
+    expect(run.stdout).toMatch(/^ExecStart=.* monitor --webhook https:\/\/alerts\.local\/vpt$/m);
+  });
 
   it('refuses a --webhook that is not an http(s) URL with one line and exit 2', async () => {
     const run = await runVpt(['monitor', '--state-dir', path.join(dir, 'state'), '--stream-root', path.join(dir, 'stream'), '--webhook', 'ftp://example.org/x']);

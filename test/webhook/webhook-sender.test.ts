@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IncidentStore } from '../../src/core/incidents/incident-store.js';
@@ -158,6 +160,30 @@ describe('WebhookSender with a real endpoint and the real outbox', () => {
     s.start();
     await vi.waitFor(() => expect(endpoint.deliveredKeys()).toEqual(expected), WAIT);
     expect(s.failures).toBe(1);
+  }, 60_000);
+
+  it('judges a 200 whose body never ends as delivered, reading a bounded part of it (issue 16, item 9)', async () => {
+    // 1 MiB every 10 ms, forever: the old arrayBuffer() read until the timeout and was judged failed.
+    const chunk = Buffer.alloc(1024 * 1024, 'x');
+    const srv = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(200);
+      const timer = setInterval(() => res.write(chunk), 10);
+      res.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+    closers.push(() => {
+      srv.closeAllConnections();
+      return new Promise((resolve) => srv.close(resolve));
+    });
+    const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/hook`;
+    const s = sender(openOutbox(), url, { requestTimeoutMs: 1_500 });
+    const rssBefore = process.memoryUsage().rss;
+    incident('capture1', 0);
+    s.start();
+    await vi.waitFor(() => expect(s.delivered).toBe(2), WAIT);
+    expect(s.failures).toBe(0);
+    expect(process.memoryUsage().rss - rssBefore).toBeLessThan(64 * 1024 * 1024);
   }, 60_000);
 
   it(`loads at most ${WEBHOOK_BATCH_LIMIT} rows at a time however long the backlog`, async () => {

@@ -2,9 +2,11 @@ import { silentLogger, type Logger } from '../logger.js';
 import { backoffDelayMs, isRetryableStatus } from './backoff.js';
 import { toWebhookPayload, type Outbox, type OutboxRow } from './outbox.js';
 import { FAR_FUTURE_MS } from './sqlite-outbox.js';
+import { HTTP_POST_TIMEOUT_MS, httpPost } from './http-post.js';
+import { redactUrl } from './redact-url.js';
 
 /** One POST may take this long; a blackholed endpoint must not hold the queue. */
-export const WEBHOOK_REQUEST_TIMEOUT_MS = 10_000;
+export const WEBHOOK_REQUEST_TIMEOUT_MS = HTTP_POST_TIMEOUT_MS;
 /** Rows loaded per pass: the batch, not the backlog, is what sits in memory. */
 export const WEBHOOK_BATCH_LIMIT = 20;
 /** On exit, keep trying this long (DESIGN: up to 5 s); the rest waits in the database for the next start. */
@@ -97,7 +99,7 @@ export class WebhookSender {
       for (const row of rows) {
         const remaining = deadlineMs - this.now();
         if (remaining <= 0) break;
-        const outcome = await this.send(row, AbortSignal.timeout(Math.min(remaining, timeoutMs)));
+        const outcome = await this.send(row, Math.min(remaining, timeoutMs));
         if (!outcome.ok) {
           failed = true;
           if (outcome.retryable) break;
@@ -161,7 +163,7 @@ export class WebhookSender {
       if (rows.length === 0) return this.options.outbox.pendingCount() > 0 ? WEBHOOK_IDLE_POLL_MS : undefined;
       for (const row of rows) {
         if (signal.aborted) return undefined;
-        const outcome = await this.send(row, AbortSignal.any([AbortSignal.timeout(timeoutMs), signal]));
+        const outcome = await this.send(row, timeoutMs, signal);
         if (!outcome.ok && outcome.retryable) {
           this.backingOff = true;
           return outcome.retryInMs;
@@ -170,8 +172,8 @@ export class WebhookSender {
     }
   }
 
-  private async send(row: OutboxRow, signal: AbortSignal): Promise<Outcome> {
-    const result = await this.post(row, signal);
+  private async send(row: OutboxRow, timeoutMs: number, signal?: AbortSignal): Promise<Outcome> {
+    const result = await this.post(row, timeoutMs, signal);
     if (result.ok) {
       this.options.outbox.markSent(row.id, this.now());
       this.delivered++;
@@ -185,29 +187,22 @@ export class WebhookSender {
     this.consecutiveFailures++;
     this.options.outbox.markFailed(row.id, attempts, this.now() + retryInMs, result.error);
     // The first failure of an outage only: a down endpoint must not flood the journal.
-    if (this.consecutiveFailures === 1) this.logger.warn(`webhook: POST ${this.options.url} failed (${result.error}); retrying with backoff, nothing is lost`);
+    if (this.consecutiveFailures === 1) this.logger.warn(`webhook: POST ${redactUrl(this.options.url)} failed (${result.error}); retrying with backoff, nothing is lost`);
     this.logger.debug(`webhook: delivery ${row.id} attempt ${attempts} failed (${result.error}); next in ${retryInMs} ms`);
     return { ok: false, retryable: result.retryable, retryInMs };
   }
 
-  private async post(row: OutboxRow, signal: AbortSignal): Promise<{ ok: true } | { ok: false; retryable: boolean; error: string }> {
-    try {
-      const response = await fetch(this.options.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-vpt-delivery': String(row.id) },
-        body: JSON.stringify(toWebhookPayload(row)),
-        signal,
-      });
-      // Read the body to the end so the connection is released.
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.ok) return { ok: true };
-      return { ok: false, retryable: isRetryableStatus(response.status), error: `HTTP ${response.status}` };
-    } catch (err) {
-      const error = err instanceof Error ? err : new Error(String(err));
-      if (error.name === 'TimeoutError') return { ok: false, retryable: true, error: 'no answer in time' };
-      const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-      return { ok: false, retryable: true, error: `${error.message}${cause}` };
-    }
+  private async post(row: OutboxRow, timeoutMs: number, signal?: AbortSignal): Promise<{ ok: true } | { ok: false; retryable: boolean; error: string }> {
+    const result = await httpPost({
+      url: this.options.url,
+      headers: { 'content-type': 'application/json', 'x-vpt-delivery': String(row.id) },
+      body: JSON.stringify(toWebhookPayload(row)),
+      timeoutMs,
+      ...(signal ? { signal } : {}),
+    });
+    if (result.kind === 'error') return { ok: false, retryable: true, error: result.error };
+    if (result.ok) return { ok: true };
+    return { ok: false, retryable: isRetryableStatus(result.status), error: `HTTP ${result.status}` };
   }
 }
 
