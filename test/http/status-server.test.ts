@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentStore } from '../../src/core/incidents/incident-store.js';
 import { IncidentReader } from '../../src/core/http/incident-reader.js';
-import { LiveStatusView } from '../../src/core/http/live-status-view.js';
+import { MonitorStatus } from '../../src/core/status/monitor-status.js';
 import { MAX_CONNECTIONS, startStatusServer, type StatusServer } from '../../src/core/http/status-server.js';
 import { MonitorMetrics } from '../../src/core/metrics/monitor-metrics.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
@@ -45,16 +45,18 @@ beforeAll(async () => {
   const bad = store.open('capture1', 'blackscreen', Date.parse('2026-11-30T10:01:00Z'), [path.join(dir, 'outside', 'thumbnails', thumb(1)), path.join(thumbs, thumb(41))]);
   store.resolve(bad.id, Date.parse('2026-11-30T10:02:00Z'), 'cleared');
   reader = new IncidentReader(path.join(dir, 'state'));
-  const view = new LiveStatusView(['capture1']);
-  const metrics = await MonitorMetrics.create({ devices: view, openIncidents: () => reader.open(), version: 'test' }, ['capture1']);
-  const frame = { event: 'frame', ts: '2026-11-30T10:03:00.000Z', device: 'capture1', sequence: 40, sampled: false, late: false, performance_ms: 3 } as const;
-  view.observe(frame, Date.now());
-  metrics.observe(frame);
+  // The live monitor's own status model, fed as the monitor feeds it.
+  const status = new MonitorStatus({ devices: ['capture1'], startedMs: Date.now(), stallAfterMs: 10_000 });
+  status.device('capture1').frameReceived(40, Date.now());
+  status.device('capture1').frameAnalysed(false);
+  const snapshot = () => status.snapshot(Date.now(), () => ({ dropped: 0, queued: 0, behind: false, audioChecked: false, openEvents: [] }));
+  const metrics = await MonitorMetrics.create({ snapshot, openIncidents: () => reader.open(), version: 'test' }, ['capture1']);
+  metrics.observe({ event: 'frame', ts: '2026-11-30T10:03:00.000Z', device: 'capture1', sequence: 40, sampled: false, late: false, performance_ms: 3 });
   errors = [];
   const started = await startStatusServer(
     { host: '127.0.0.1', port: 0, loopback: true },
     {
-      sources: { devices: view, incidents: reader, host: 'testhost', version: 'test', pid: process.pid, startedAt: Date.now(), rssBytes: () => 1 },
+      sources: { snapshot, incidents: reader },
       reader,
       metrics,
       streamRoot: stream,
@@ -95,8 +97,10 @@ describe('status server', () => {
     expect(page).toContain('data-device="capture1"');
     expect(page).toContain('<meta name="viewport"');
     expect(page).not.toMatch(/<(script|link|img)[^>]+(src|href)="https?:/); // no outside assets
-    const api = JSON.parse((await get('/api/status')).split('\r\n\r\n')[1]!) as { devices: { device: string; last_sequence: number; thumbnail_url: string }[] };
-    expect(api.devices[0]).toMatchObject({ device: 'capture1', last_sequence: 40, thumbnail_url: '/img/device/capture1/latest?s=40' });
+    const api = JSON.parse((await get('/api/status')).split('\r\n\r\n')[1]!) as { pid: number; devices: unknown[]; open_incidents: unknown[] };
+    expect(api.pid).toBe(process.pid);
+    expect(api.devices[0]).toMatchObject({ device: 'capture1', last_sequence: 40, frames_analysed: 1, thumbnail_url: '/img/device/capture1/latest?s=40' });
+    expect(api.open_incidents).toMatchObject([{ id: 1, device: 'capture1', type: 'freeze', event_start: '2026-11-30T10:00:00.000Z' }]);
     const incidents = JSON.parse((await get('/api/incidents')).split('\r\n\r\n')[1]!) as { open: { id: number; thumbnails: unknown[] }[]; resolved: unknown[] };
     expect(incidents.open).toHaveLength(1);
     expect(incidents.open[0]!.thumbnails).toEqual([{ sequence: 4, url: '/img/incident/1/0' }, { sequence: 5, url: '/img/incident/1/1' }]);

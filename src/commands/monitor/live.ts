@@ -11,8 +11,7 @@ import { resolveStateDir } from '../../core/state-dir.js';
 import { formatDuration } from '../../core/units.js';
 import { parseWebhookUrl } from '../../core/webhook/webhook-url.js';
 import { DEFAULT_LISTEN, parseListenAddress } from '../../core/http/listen-address.js';
-import type { MonitorHttpOptions } from '../../core/http/monitor-http.js';
-import { vptVersion } from '../../core/version.js';
+import type { MonitorHttp, MonitorHttpOptions } from '../../core/http/monitor-http.js';
 import type { Ui } from '../../ui.js';
 import { AUDIO_NOT_CHECKED, ffmpegPresent } from './audio-setup.js';
 import { thresholdsFrom, type MonitorOptions } from '../monitor.js';
@@ -66,9 +65,8 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
   for (const m of resources.removedZapMarkers) log.info(`removed stale zap marker ${m}`);
   // Delivery reads the outbox through its own connection: the monitor's writes never wait on HTTP.
   const webhook = webhookUrl ? await startWebhookSender(resources.store.file, webhookUrl.href, log) : undefined;
-  // --listen: the page, /api and /metrics (prom-client is loaded only then).
-  const web = listen ? await startWebSide({ listen, streamRoot: options.streamRoot, stateDir, devices, webhook: webhook !== undefined, logger: log }) : undefined;
-  if (web?.url) log.info(`http: status page ${web.url}, metrics ${web.url}metrics`);
+  // --listen: started once the monitor exists (the page reads its snapshot).
+  let web: MonitorHttp | undefined;
 
   const print = (event: MonitorEvent): void => {
     web?.observe(event);
@@ -133,6 +131,11 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     audioChecked: checkAudio,
   });
 
+  if (listen) {
+    web = await startWebSide({ listen, streamRoot: options.streamRoot, stateDir, devices, snapshot: () => monitor.statusSnapshot(), webhook: webhook !== undefined, logger: log });
+    if (web.url) log.info(`http: status page ${web.url}, metrics ${web.url}metrics`);
+  }
+
   const signalled = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -163,9 +166,10 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
   return 0;
 }
 
-async function startWebSide(options: Omit<MonitorHttpOptions, 'version'>) {
+/** The page and /metrics; prom-client is loaded only here. */
+async function startWebSide(options: MonitorHttpOptions): Promise<MonitorHttp> {
   const { startMonitorHttp } = await import('../../core/http/monitor-http.js');
-  return startMonitorHttp({ ...options, version: vptVersion() });
+  return startMonitorHttp(options);
 }
 
 /** The outbox's own connection and the sender; rows left by an earlier run go out first. */

@@ -1,11 +1,10 @@
-import { hostname } from 'node:os';
 import type { Logger } from '../logger.js';
 import type { MonitorEvent } from '../live/monitor-events.js';
 import { MonitorMetrics } from '../metrics/monitor-metrics.js';
+import type { StatusSnapshot } from '../status/status-snapshot.js';
+import { vptVersion } from '../status/vpt-version.js';
 import { IncidentReader } from './incident-reader.js';
 import type { ListenAddress } from './listen-address.js';
-import { LiveStatusView } from './live-status-view.js';
-import type { StatusSources } from './status-api.js';
 import { startStatusServer } from './status-server.js';
 
 export interface MonitorHttpOptions {
@@ -13,7 +12,8 @@ export interface MonitorHttpOptions {
   streamRoot: string;
   stateDir: string;
   devices: readonly string[];
-  version: string;
+  /** The live monitor's status snapshot now. */
+  snapshot: () => StatusSnapshot;
   /** --webhook is on: export the outbox gauges. */
   webhook: boolean;
   logger: Logger;
@@ -23,37 +23,23 @@ export interface MonitorHttp {
   /** The page's URL, or undefined when the server could not listen (the monitor goes on). */
   url: string | undefined;
   observe(event: MonitorEvent): void;
-  /** A frame the analysis could not read. */
-  frameFailed(device: string): void;
   close(): Promise<void>;
 }
 
 /**
- * Everything `--listen` adds to a monitor run: the device view fed by the
- * monitor's events, the metrics, a read-only incidents.db connection and the
- * server. Port in use: one warning, and the view and metrics still run so
- * nothing else changes.
+ * Everything `--listen` adds to a monitor run: the metrics fed by the
+ * monitor's events and snapshot, a read-only incidents.db connection and the
+ * server. Port in use: one warning, and the monitor goes on without HTTP.
  */
 export async function startMonitorHttp(options: MonitorHttpOptions): Promise<MonitorHttp> {
-  const view = new LiveStatusView(options.devices);
   const reader = new IncidentReader(options.stateDir);
-  const startedAt = Date.now();
-  const sources: StatusSources = {
-    devices: view,
-    incidents: reader,
-    host: hostname(),
-    version: options.version,
-    pid: process.pid,
-    startedAt,
-    rssBytes: () => process.memoryUsage.rss(),
-  };
   const metrics = await MonitorMetrics.create(
-    { devices: view, openIncidents: () => reader.open(), ...(options.webhook ? { outbox: () => reader.outbox() } : {}), version: options.version },
+    { snapshot: options.snapshot, openIncidents: () => reader.open(), ...(options.webhook ? { outbox: () => reader.outbox() } : {}), version: vptVersion() },
     options.devices,
   );
   const started = await startStatusServer(
     options.listen,
-    { sources, reader, metrics, streamRoot: options.streamRoot, devices: new Set(options.devices) },
+    { sources: { snapshot: options.snapshot, incidents: reader }, reader, metrics, streamRoot: options.streamRoot, devices: new Set(options.devices) },
     (message) => options.logger.warn(message),
   );
   if (!started.ok) {
@@ -63,11 +49,7 @@ export async function startMonitorHttp(options: MonitorHttpOptions): Promise<Mon
   }
   return {
     url: started.ok ? started.server.url : undefined,
-    observe: (event) => {
-      view.observe(event, Date.now());
-      metrics.observe(event);
-    },
-    frameFailed: (device) => view.frameFailed(device),
+    observe: (event) => metrics.observe(event),
     close: async () => {
       if (started.ok) await started.server.close();
       reader.close();

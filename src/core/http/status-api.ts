@@ -1,42 +1,23 @@
 import type { Incident } from '../incidents/incident-store.js';
 import { evidenceThumbnails } from './image-files.js';
-import type { DeviceStatusSource, DeviceView } from './live-status-view.js';
+import type { DeviceStatus, StatusSnapshot } from '../status/status-snapshot.js';
 
-/** What /api/status, /api/incidents and the page read. */
+/** What /api/status, /api/incidents and the page read: the monitor's status snapshot (issue 11) and incidents.db. */
 export interface StatusSources {
-  devices: DeviceStatusSource;
+  /** The live monitor's snapshot now (the same shape as status.json). */
+  snapshot: () => StatusSnapshot;
   incidents: { open(): Incident[]; recentResolved(limit?: number): Incident[] };
-  host: string;
-  version: string;
-  pid: number;
-  startedAt: number;
-  rssBytes: () => number;
-  now?: () => number;
 }
 
-export interface DeviceJson {
-  device: string;
-  last_sequence: number | null;
-  last_frame_time: string | null;
-  last_frame_age_s: number | null;
-  fps: number;
-  frames_analysed: number;
-  frames_dropped: number;
-  frames_bad: number;
-  states: DeviceView['states'];
+export interface DeviceJson extends DeviceStatus {
   /** The latest thumbnail; its query changes with the sequence, so a browser reloads it only then. */
   thumbnail_url: string | null;
 }
 
-export interface StatusJson {
-  host: string;
-  version: string;
-  pid: number;
-  generated_at: string;
-  uptime_s: number;
-  rss_bytes: number;
+/** `vpt status --json`'s data: the snapshot plus the open incidents, and each device's thumbnail URL. */
+export interface StatusJson extends Omit<StatusSnapshot, 'devices'> {
   devices: DeviceJson[];
-  open_incidents: number;
+  open_incidents: IncidentJson[];
 }
 
 export interface IncidentJson {
@@ -57,27 +38,14 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 const enc = encodeURIComponent;
 
 export function statusJson(s: StatusSources): StatusJson {
-  const now = (s.now ?? Date.now)();
+  const snapshot = s.snapshot();
   return {
-    host: s.host,
-    version: s.version,
-    pid: s.pid,
-    generated_at: iso(now),
-    uptime_s: Math.round((now - s.startedAt) / 1000),
-    rss_bytes: s.rssBytes(),
-    devices: s.devices.devices(now).map((d) => ({
-      device: d.device,
-      last_sequence: d.lastSequence,
-      last_frame_time: d.lastFrameTime,
-      last_frame_age_s: d.lastFrameAt === null ? null : Math.max(0, Math.round((now - d.lastFrameAt) / 100) / 10),
-      fps: d.fps,
-      frames_analysed: d.analysed,
-      frames_dropped: d.dropped,
-      frames_bad: d.bad,
-      states: d.states,
-      thumbnail_url: d.lastSequence === null ? null : `/img/device/${enc(d.device)}/latest?s=${d.lastSequence}`,
+    ...snapshot,
+    devices: snapshot.devices.map((d) => ({
+      ...d,
+      thumbnail_url: d.last_sequence === null ? null : `/img/device/${enc(d.device)}/latest?s=${d.last_sequence}`,
     })),
-    open_incidents: s.incidents.open().length,
+    open_incidents: s.incidents.open().map(incidentJson),
   };
 }
 

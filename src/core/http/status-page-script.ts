@@ -8,7 +8,7 @@ export const PAGE_REFRESH_MS = 2_000;
 
 export const PAGE_SCRIPT = `(() => {
 const REFRESH_MS = ${PAGE_REFRESH_MS};
-const STATES = [['black','black'],['frozen','frozen'],['audio_loss','audio lost'],['stalled','stalled']];
+const labels = (s) => [s.stalled && 'stalled', s.black && 'black', s.frozen && 'frozen', s.audio === 'lost' && 'audio lost', s.audio === 'stalled' && 'audio stalled'].filter(Boolean);
 const tpl = (id) => document.getElementById(id).content.querySelector(id === 'card-tpl' ? '.card' : 'tr');
 const field = (el, f) => el.querySelector('[data-f="' + f + '"]');
 const text = (el, f, v) => { const n = field(el, f); const s = v === null || v === undefined ? '-' : String(v); if (n.textContent !== s) n.textContent = s; };
@@ -20,14 +20,14 @@ function swapImage(img, url) {
   next.src = url;
 }
 function badges(el, states) {
-  const on = STATES.filter(([k]) => states[k]);
-  const key = on.map(([k]) => k).join(',') || 'ok';
+  const on = labels(states);
+  const key = on.join(',') || 'ok';
   const box = field(el, 'badges');
   if (box.dataset.key === key) return;
   box.dataset.key = key;
-  box.replaceChildren(...(on.length ? on : [['ok', 'ok']]).map(([k, label]) => {
+  box.replaceChildren(...(on.length ? on : ['ok']).map((label) => {
     const b = document.createElement('span');
-    b.className = 'badge ' + (k === 'ok' ? 'ok' : 'bad');
+    b.className = 'badge ' + (label === 'ok' ? 'ok' : 'bad');
     b.textContent = label;
     return b;
   }));
@@ -38,7 +38,7 @@ function updateDevices(devices) {
   for (const d of devices) {
     let c = have.get(d.device);
     if (!c) { c = tpl('card-tpl').cloneNode(true); c.dataset.device = d.device; box.appendChild(c); }
-    text(c, 'device', d.device); text(c, 'age', d.last_frame_age_s); text(c, 'seq', d.last_sequence);
+    text(c, 'device', d.device); text(c, 'age', d.last_frame_age_ms === null ? null : (d.last_frame_age_ms / 1000).toFixed(1)); text(c, 'seq', d.last_sequence);
     text(c, 'fps', d.fps); text(c, 'analysed', d.frames_analysed); text(c, 'dropped', d.frames_dropped); text(c, 'bad', d.frames_bad);
     badges(c, d.states);
     swapImage(field(c, 'thumb'), d.thumbnail_url);
@@ -52,7 +52,7 @@ function updateRows(id, incidents) {
     const key = String(i.id);
     keep.add(key);
     let r = have.get(key);
-    if (!r) { r = tpl('row-tpl').cloneNode(true); r.dataset.id = key; }
+    if (!r) { r = tpl('row-tpl').cloneNode(true); r.dataset.id = key; r.id = 'incident-' + key; }
     text(r, 'id', '#' + i.id); text(r, 'device', i.device); text(r, 'type', i.type);
     text(r, 'started', i.event_start || i.opened_at);
     text(r, 'duration', i.duration_ms === null ? 'ongoing' : Math.round(i.duration_ms / 1000) + ' s');
@@ -74,7 +74,7 @@ async function refresh() {
     updateDevices(s.devices);
     updateRows('open', i.open);
     updateRows('resolved', i.resolved);
-    document.getElementById('updated').textContent = s.generated_at;
+    document.getElementById('updated').textContent = s.written_at;
   } catch (e) {
     document.getElementById('updated').textContent = 'monitor not answering (' + e.message + ')';
   } finally {

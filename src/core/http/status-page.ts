@@ -9,21 +9,27 @@ import { PAGE_SCRIPT } from './status-page-script.js';
  */
 
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const STATES = [
-  ['black', 'black'],
-  ['frozen', 'frozen'],
-  ['audio_loss', 'audio lost'],
-  ['stalled', 'stalled'],
-] as const;
+/** The badges a device shows, from its snapshot states; the script has the same list. */
+function badgeLabels(states: StatusJson['devices'][number]['states']): string[] {
+  const out: string[] = [];
+  if (states.stalled) out.push('stalled');
+  if (states.black) out.push('black');
+  if (states.frozen) out.push('frozen');
+  if (states.audio === 'lost') out.push('audio lost');
+  if (states.audio === 'stalled') out.push('audio stalled');
+  return out;
+}
+const age = (ms: number | null): string | null => (ms === null ? null : (ms / 1000).toFixed(1));
 
 function card(d: StatusJson['devices'][number] | undefined): string {
-  const badges = d ? STATES.filter(([k]) => d.states[k]).map(([, label]) => `<span class="badge bad">${label}</span>`).join('') || '<span class="badge ok">ok</span>' : '';
+  const labels = d ? badgeLabels(d.states) : [];
+  const badges = d ? labels.map((l) => `<span class="badge bad">${l}</span>`).join('') || '<span class="badge ok">ok</span>' : '';
   const v = (x: unknown): string => (d && x !== null && x !== undefined ? esc(String(x)) : '-');
   return `<article class="card" data-device="${d ? esc(d.device) : ''}">
 <h3 data-f="device">${d ? esc(d.device) : ''}</h3>
 <img data-f="thumb" width="320" height="180" alt="latest frame"${d?.thumbnail_url ? ` src="${esc(d.thumbnail_url)}"` : ''}>
-<div data-f="badges" class="badges">${badges}</div>
-<dl><dt>last frame</dt><dd><span data-f="age">${v(d?.last_frame_age_s)}</span> s ago (#<span data-f="seq">${v(d?.last_sequence)}</span>)</dd>
+<div data-f="badges" class="badges" data-key="${labels.join(',') || 'ok'}">${badges}</div>
+<dl><dt>last frame</dt><dd><span data-f="age">${v(age(d?.last_frame_age_ms ?? null))}</span> s ago (#<span data-f="seq">${v(d?.last_sequence)}</span>)</dd>
 <dt>fps</dt><dd data-f="fps">${v(d?.fps)}</dd><dt>analysed</dt><dd data-f="analysed">${v(d?.frames_analysed)}</dd>
 <dt>dropped</dt><dd data-f="dropped">${v(d?.frames_dropped)}</dd><dt>bad</dt><dd data-f="bad">${v(d?.frames_bad)}</dd></dl>
 </article>`;
@@ -32,7 +38,7 @@ function card(d: StatusJson['devices'][number] | undefined): string {
 function row(i: IncidentJson | undefined): string {
   const dur = i?.duration_ms !== null && i?.duration_ms !== undefined ? `${Math.round(i.duration_ms / 1000)} s` : 'ongoing';
   const thumbs = i ? i.thumbnails.map((t) => `<img src="${esc(t.url)}" width="160" height="90" alt="frame ${t.sequence}" title="frame ${t.sequence}">`).join('') : '';
-  return `<tr class="incident" data-id="${i ? i.id : ''}"><td data-f="id">${i ? `#${i.id}` : ''}</td><td data-f="device">${i ? esc(i.device) : ''}</td>
+  return `<tr class="incident" ${i ? `id="incident-${i.id}" ` : ''}data-id="${i ? i.id : ''}"><td data-f="id">${i ? `#${i.id}` : ''}</td><td data-f="device">${i ? esc(i.device) : ''}</td>
 <td data-f="type">${i ? esc(i.type) : ''}</td><td data-f="started">${i ? esc(i.event_start ?? i.opened_at) : ''}</td>
 <td data-f="duration">${i ? dur : ''}</td><td data-f="evidence" class="evidence">${thumbs}</td></tr>`;
 }
@@ -60,7 +66,7 @@ export function renderStatusPage(status: StatusJson, incidents: { open: Incident
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>vpt monitor on ${esc(status.host)}</title><style>${CSS}</style></head>
 <body><h1>vpt monitor on ${esc(status.host)}</h1>
-<div id="meta">vpt ${esc(status.version)}, pid ${status.pid}, <span id="updated">${esc(status.generated_at)}</span></div>
+<div id="meta">vpt ${esc(status.vpt_version)}, pid ${status.pid}, <span id="updated">${esc(status.written_at)}</span></div>
 <section id="devices">${status.devices.map(card).join('')}</section>
 ${table('open', 'Open incidents', incidents.open)}
 ${table('resolved', 'Last 50 resolved', incidents.resolved)}

@@ -50,9 +50,9 @@ export async function route(pathname: string, ctx: RouteContext): Promise<Reply>
   if (frame) {
     const device = frame[1]!;
     if (!ctx.devices.has(device)) return notFound();
-    const view = ctx.sources.devices.devices(Date.now()).find((d) => d.device === device);
-    if (view?.lastSequence === null || view === undefined) return notFound();
-    return image(await readServedImage(ctx.streamRoot, await liveThumbnailPath(ctx.streamRoot, device, view.lastSequence)));
+    const sequence = ctx.sources.snapshot().devices.find((d) => d.device === device)?.last_sequence;
+    if (sequence === null || sequence === undefined) return notFound();
+    return image(await readServedImage(ctx.streamRoot, await liveThumbnailPath(ctx.streamRoot, device, sequence)));
   }
   const evidence = /^\/img\/incident\/(\d{1,12})\/(\d{1,3})$/.exec(pathname);
   if (evidence) {

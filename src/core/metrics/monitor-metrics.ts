@@ -1,19 +1,19 @@
 import type { Counter, Histogram, Registry } from 'prom-client';
 import { INCIDENT_TYPES } from '../events/types.js';
-import type { DeviceStatusSource } from '../http/live-status-view.js';
+import type { StatusSnapshot } from '../status/status-snapshot.js';
 import type { MonitorEvent } from '../live/monitor-events.js';
 
 /** Analysis time buckets, seconds: a thumbnail takes ~5 ms on a Pi 4, a backlog of full captures ~0.5 s. */
 export const ANALYSIS_BUCKETS_S = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
 export interface MetricsSources {
-  devices: DeviceStatusSource;
+  /** The live monitor's status snapshot (issue 11): the per-device counts and states. */
+  snapshot: () => StatusSnapshot;
   /** The incidents open now (device and type). */
   openIncidents: () => readonly { device: string; type: string }[];
   /** The webhook outbox, when --webhook is on. */
   outbox?: () => { pending: number; failed: number };
   version: string;
-  now?: () => number;
 }
 
 type PromClient = typeof import('prom-client');
@@ -27,35 +27,31 @@ type PromClient = typeof import('prom-client');
  */
 export class MonitorMetrics {
   readonly registry: Registry;
-  private readonly framesAnalysed: Counter<'device'>;
-  private readonly framesDropped: Counter<'device'>;
   private readonly analysisSeconds: Histogram<'device'>;
   private readonly incidentsOpened: Counter<'device' | 'type'>;
   private readonly zapChecks: Counter<'device' | 'result'>;
 
   private constructor(prom: PromClient, sources: MetricsSources, devices: readonly string[]) {
-    const now = sources.now ?? Date.now;
+    const devicesNow = () => sources.snapshot().devices;
     const registry = new prom.Registry();
     this.registry = registry;
     prom.collectDefaultMetrics({ register: registry });
     const registers = [registry];
-    this.framesAnalysed = new prom.Counter({ name: 'vpt_frames_analysed_total', help: 'Frames the monitor analysed.', labelNames: ['device'], registers });
-    this.framesDropped = new prom.Counter({
-      name: 'vpt_frames_dropped_total',
-      help: 'Frames dropped from the queue because the analysis could not keep up.',
-      labelNames: ['device'],
-      registers,
-    });
-    new prom.Counter({
-      name: 'vpt_frames_bad_total',
-      help: 'Frames that could not be analysed (truncated, unreadable, vanished).',
-      labelNames: ['device'],
-      registers,
-      collect() {
-        this.reset();
-        for (const d of sources.devices.devices(now())) this.inc({ device: d.device }, d.bad);
-      },
-    });
+    // The snapshot holds the totals since start; a counter set from it at scrape time.
+    const fromSnapshot = (name: string, help: string, value: (d: StatusSnapshot['devices'][number]) => number) =>
+      new prom.Counter({
+        name,
+        help,
+        labelNames: ['device'],
+        registers,
+        collect() {
+          this.reset();
+          for (const d of devicesNow()) this.inc({ device: d.device }, value(d));
+        },
+      });
+    fromSnapshot('vpt_frames_analysed_total', 'Frames the monitor analysed.', (d) => d.frames_analysed);
+    fromSnapshot('vpt_frames_dropped_total', 'Frames dropped from the queue because the analysis could not keep up.', (d) => d.frames_dropped);
+    fromSnapshot('vpt_frames_bad_total', 'Frames that could not be analysed (truncated, unreadable, vanished).', (d) => d.frames_bad);
     this.analysisSeconds = new prom.Histogram({
       name: 'vpt_frame_analysis_seconds',
       help: 'Time to analyse one frame.',
@@ -70,18 +66,19 @@ export class MonitorMetrics {
       registers,
       collect() {
         this.reset();
-        const t = now();
-        for (const d of sources.devices.devices(t)) if (d.lastFrameAt !== null) this.set({ device: d.device }, Math.max(0, (t - d.lastFrameAt) / 1000));
+        for (const d of devicesNow()) if (d.last_frame_age_ms !== null) this.set({ device: d.device }, d.last_frame_age_ms / 1000);
       },
     });
     new prom.Gauge({
       name: 'vpt_device_state',
-      help: '1 while the device is in the state (black, frozen, audio_loss, stalled), else 0.',
+      help: '1 while the device is in the state, else 0: black, frozen, audio_lost, audio_stalled (no segments), stalled (no frames).',
       labelNames: ['device', 'state'],
       registers,
       collect() {
-        for (const d of sources.devices.devices(now())) {
-          for (const [state, on] of Object.entries(d.states)) this.set({ device: d.device, state }, on ? 1 : 0);
+        for (const d of devicesNow()) {
+          const s = d.states;
+          const states = { black: s.black, frozen: s.frozen, audio_lost: s.audio === 'lost', audio_stalled: s.audio === 'stalled', stalled: s.stalled };
+          for (const [state, on] of Object.entries(states)) this.set({ device: d.device, state }, on ? 1 : 0);
         }
       },
     });
@@ -115,11 +112,18 @@ export class MonitorMetrics {
       new prom.Gauge({ name: 'vpt_webhook_outbox_pending', help: 'Webhook notifications not yet delivered.', registers, collect() { this.set(read().pending); } });
       new prom.Gauge({ name: 'vpt_webhook_outbox_failed', help: 'Undelivered webhook notifications that failed at least once.', registers, collect() { this.set(last.failed); } });
     }
+    new prom.Gauge({
+      name: 'vpt_frames_queued',
+      help: 'Frames waiting for analysis now.',
+      labelNames: ['device'],
+      registers,
+      collect() {
+        for (const d of devicesNow()) this.set({ device: d.device }, d.queued);
+      },
+    });
     new prom.Gauge({ name: 'vpt_monitor_info', help: 'Always 1; the running monitor\'s version.', labelNames: ['version'], registers }).set({ version: sources.version }, 1);
     // Zero series from the start: a rate() over a counter that appears late misses its first increase.
     for (const device of devices) {
-      this.framesAnalysed.inc({ device }, 0);
-      this.framesDropped.inc({ device }, 0);
       for (const type of INCIDENT_TYPES) this.incidentsOpened.inc({ device, type }, 0);
       for (const result of ['confirmed', 'not_confirmed']) this.zapChecks.inc({ device, result }, 0);
     }
@@ -134,11 +138,7 @@ export class MonitorMetrics {
   observe(event: MonitorEvent): void {
     switch (event.event) {
       case 'frame':
-        this.framesAnalysed.inc({ device: event.device });
         if (event.performance_ms !== undefined) this.analysisSeconds.observe({ device: event.device }, event.performance_ms / 1000);
-        break;
-      case 'dropped':
-        this.framesDropped.inc({ device: event.device }, event.count);
         break;
       case 'incident_opened':
         this.incidentsOpened.inc({ device: event.device, type: event.type });
