@@ -11,6 +11,8 @@ import { resolveStateDir } from '../../core/state-dir.js';
 import { formatDuration } from '../../core/units.js';
 import { parseWebhookUrl } from '../../core/webhook/webhook-url.js';
 import { DEFAULT_LISTEN, parseListenAddress } from '../../core/http/listen-address.js';
+import { alertmanagerEndpoint } from '../../core/alertmanager/alerts.js';
+import { redactUrl } from '../../core/webhook/redact-url.js';
 import type { MonitorHttp, MonitorHttpOptions } from '../../core/http/monitor-http.js';
 import type { Ui } from '../../ui.js';
 import { AUDIO_NOT_CHECKED, ffmpegPresent } from './audio-setup.js';
@@ -32,6 +34,7 @@ const WEBHOOK_EXIT_DEADLINE_MS = 4_500;
 export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAnalyzer?: AnalyzerFactory } = {}): Promise<number> {
   const webhookUrl = options.webhook !== undefined ? parseWebhookUrl(options.webhook) : undefined;
   const listen = parseListenAddress(options.listen ?? DEFAULT_LISTEN);
+  const alertmanagerUrl = options.alertmanager !== undefined ? alertmanagerEndpoint(options.alertmanager) : undefined;
   // Names first (a flag typo answers before any disk access); named devices need
   // not exist yet (they are waited for), the stream root must.
   options.devices?.forEach(validateDeviceName);
@@ -67,9 +70,11 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
   const webhook = webhookUrl ? await startWebhookSender(resources.store.file, webhookUrl.href, log) : undefined;
   // --listen: started once the monitor exists (the page reads its snapshot).
   let web: MonitorHttp | undefined;
+  let alertmanager: Awaited<ReturnType<typeof startAlertmanager>> | undefined;
 
   const print = (event: MonitorEvent): void => {
     web?.observe(event);
+    if (event.event === 'incident_opened' || event.event === 'incident_resolved') alertmanager?.notify();
     if (event.event === 'incident_opened' || event.event === 'incident_resolved') webhook?.sender.notify();
     if (ui.json) {
       if (event.event !== 'frame' || ui.verbose) ui.out(JSON.stringify(event));
@@ -135,6 +140,8 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     web = await startWebSide({ listen, streamRoot: options.streamRoot, stateDir, devices, snapshot: () => monitor.statusSnapshot(), webhook: webhook !== undefined, logger: log });
     if (web.url) log.info(`http: status page ${web.url}, metrics ${web.url}metrics`);
   }
+  // After the resolutions at start are recorded: they are posted as resolved in the first round.
+  if (alertmanagerUrl) alertmanager = await startAlertmanager(resources.store.file, alertmanagerUrl, web?.url, log);
 
   const signalled = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -159,11 +166,31 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     await zaps.close();
     await webhook?.sender.stop();
     await web?.close();
+    await alertmanager?.stop();
     webhook?.outbox.close();
     resources.close();
     process.removeListener('exit', onExit);
   }
   return 0;
+}
+
+/** Incidents to Alertmanager, from incidents.db through a connection of its own. */
+async function startAlertmanager(dbFile: string, url: URL, pageUrl: string | undefined, logger: Ui['logger']) {
+  const [{ AlertmanagerDeliveries }, { AlertmanagerSender }] = await Promise.all([
+    import('../../core/alertmanager/delivery-table.js'),
+    import('../../core/alertmanager/alertmanager-sender.js'),
+  ]);
+  const deliveries = new AlertmanagerDeliveries(dbFile);
+  const sender = new AlertmanagerSender({ url: url.href, deliveries, pageUrl, logger });
+  sender.start();
+  logger.info(`alertmanager: open incidents go to ${redactUrl(url)} (re-posted every minute while open)`);
+  return {
+    notify: () => sender.notify(),
+    stop: async () => {
+      await sender.stop();
+      deliveries.close();
+    },
+  };
 }
 
 /** The page and /metrics; prom-client is loaded only here. */

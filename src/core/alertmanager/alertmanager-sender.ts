@@ -1,22 +1,30 @@
 import { hostname } from 'node:os';
 import { silentLogger, type Logger } from '../logger.js';
 import { backoffDelayMs } from '../webhook/backoff.js';
+import { httpPost } from '../webhook/http-post.js';
+import { redactUrl } from '../webhook/redact-url.js';
 import { ALERT_RESEND_MS, toAlert, type PostableAlert } from './alerts.js';
 import type { AlertmanagerDeliveries } from './delivery-table.js';
 
-/** One POST may take this long. */
-export const ALERTMANAGER_TIMEOUT_MS = 10_000;
 /** Alerts per POST: Alertmanager takes arrays, but a huge body is one failure instead of many small successes. */
 export const ALERTS_PER_POST = 100;
 
 export type PostAlerts = (url: string, alerts: PostableAlert[], signal: AbortSignal) => Promise<{ ok: true } | { ok: false; error: string }>;
+
+/** The real delivery: the project's one bounded POST (deadline, capped answer, Basic auth from the URL). */
+export const postAlerts: PostAlerts = async (url, alerts, signal) => {
+  const r = await httpPost({ url, body: JSON.stringify(alerts), headers: { 'content-type': 'application/json' }, signal });
+  if (r.kind === 'response') return r.ok ? { ok: true } : { ok: false, error: `HTTP ${r.status}${r.body ? `: ${r.body.trim().slice(0, 200)}` : ''}` };
+  return { ok: false, error: r.error };
+};
 
 export interface AlertmanagerSenderOptions {
   url: string;
   deliveries: Pick<AlertmanagerDeliveries, 'open' | 'resolvedOwed' | 'markResolvedSent'>;
   /** The status page, for generatorURL (undefined: --listen off). */
   pageUrl?: string;
-  post: PostAlerts;
+  /** Default postAlerts; tests may count or fail requests. */
+  post?: PostAlerts;
   logger?: Logger;
   host?: string;
   now?: () => number;
@@ -42,6 +50,7 @@ export class AlertmanagerSender {
   private again = false;
   private failures = 0;
   private stopped = false;
+  private readonly abort = new AbortController();
   posted = 0;
 
   constructor(options: AlertmanagerSenderOptions) {
@@ -87,11 +96,12 @@ export class AlertmanagerSender {
     while (this.round) await this.round;
   }
 
-  /** On exit: one last round (resolutions recorded by the shutdown), bounded by its timeout. */
+  /** On exit: a request in flight is cut (the monitor's stop stays within its deadline); what is owed goes at the next start. */
   async stop(): Promise<void> {
-    await this.idle();
     this.stopped = true;
     clearTimeout(this.timer);
+    this.abort.abort();
+    await this.idle();
   }
 
   private async send(): Promise<boolean> {
@@ -102,11 +112,11 @@ export class AlertmanagerSender {
     const sentResolved: number[] = [];
     for (let at = 0; at < alerts.length; at += ALERTS_PER_POST) {
       const batch = alerts.slice(at, at + ALERTS_PER_POST);
-      const result = await this.o.post(this.o.url, batch, AbortSignal.timeout(ALERTMANAGER_TIMEOUT_MS));
+      const result = await (this.o.post ?? postAlerts)(this.o.url, batch, this.abort.signal);
       if (!result.ok) {
         if (sentResolved.length > 0) this.o.deliveries.markResolvedSent(sentResolved, this.now());
         this.failures++;
-        if (this.failures === 1) this.logger.warn(`alertmanager: POST ${this.o.url} failed (${result.error}); retrying, open incidents are re-posted`);
+        if (this.failures === 1) this.logger.warn(`alertmanager: POST ${redactUrl(this.o.url)} failed (${result.error}); retrying, open incidents are re-posted`);
         return false;
       }
       this.posted += batch.length;
