@@ -123,6 +123,7 @@ describe('vpt monitor --listen, on the real binary', () => {
       expect(await page.textContent('.card[data-device="capture2"] .badges')).toContain('black');
       const rows = await page.$$eval('#open tr.incident', (trs) => trs.map((tr) => tr.textContent ?? ''));
       expect(rows.some((r) => r.includes('capture1') && r.includes('freeze'))).toBe(true);
+      await page.screenshot({ path: SCREENSHOT, fullPage: true });
       // The refresh updates in place: the card element survives a refresh, its frame counter moves on.
       const before = await page.textContent('.card[data-device="capture1"] [data-f="analysed"]');
       await page.evaluate(() => ((window as unknown as { keep: Element | null }).keep = document.querySelector('.card[data-device="capture1"]')));
@@ -132,7 +133,6 @@ describe('vpt monitor --listen, on the real binary', () => {
       await more;
       await page.waitForSelector('#resolved tr.incident', { timeout: 15_000 });
       await page.waitForFunction(() => Array.from(document.images).every((i) => i.complete && i.naturalWidth > 0));
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
       // A phone: the cards stack in one column.
       await page.setViewportSize({ width: 390, height: 800 });
       const cols = await page.$eval('#devices', (el) => getComputedStyle(el).gridTemplateColumns.split(' ').length);

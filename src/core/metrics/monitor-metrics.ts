@@ -18,6 +18,8 @@ export interface MetricsSources {
 
 type PromClient = typeof import('prom-client');
 
+const NON_COUNTER_TOTALS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 /**
  * The monitor's /metrics: a Registry of its own (never prom-client's global
  * one, so nothing another module registers leaks in), prom-client's default
@@ -36,6 +38,9 @@ export class MonitorMetrics {
     const registry = new prom.Registry();
     this.registry = registry;
     prom.collectDefaultMetrics({ register: registry });
+    // prom-client names three gauges *_total, which Prometheus' naming rules (and promtool) reserve for
+    // counters; their per-type siblings (nodejs_active_handles etc.) stay and carry the same numbers.
+    for (const name of NON_COUNTER_TOTALS) registry.removeSingleMetric(name);
     const registers = [registry];
     // The snapshot holds the totals since start; a counter set from it at scrape time.
     const fromSnapshot = (name: string, help: string, value: (d: StatusSnapshot['devices'][number]) => number) =>
