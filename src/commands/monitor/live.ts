@@ -141,7 +141,7 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     if (web.url) log.info(`http: status page ${web.url}, metrics ${web.url}metrics`);
   }
   // After the resolutions at start are recorded: they are posted as resolved in the first round.
-  if (alertmanagerUrl) alertmanager = await startAlertmanager(resources.store.file, alertmanagerUrl, web?.url, log);
+  if (alertmanagerUrl) alertmanager = await startAlertmanager(resources.store.file, alertmanagerUrl, web?.linkUrl, log);
 
   const signalled = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));

@@ -4,7 +4,8 @@ import { MonitorMetrics } from '../metrics/monitor-metrics.js';
 import type { StatusSnapshot } from '../status/status-snapshot.js';
 import { vptVersion } from '../status/vpt-version.js';
 import { IncidentReader } from './incident-reader.js';
-import type { ListenAddress } from './listen-address.js';
+import { hostname } from 'node:os';
+import { urlHost, type ListenAddress } from './listen-address.js';
 import { startStatusServer } from './status-server.js';
 
 export interface MonitorHttpOptions {
@@ -22,6 +23,8 @@ export interface MonitorHttpOptions {
 export interface MonitorHttp {
   /** The page's URL, or undefined when the server could not listen (the monitor goes on). */
   url: string | undefined;
+  /** The page as other machines reach it (the any-address becomes this host's name): for alerts' generatorURL. */
+  linkUrl: string | undefined;
   observe(event: MonitorEvent): void;
   close(): Promise<void>;
 }
@@ -49,6 +52,7 @@ export async function startMonitorHttp(options: MonitorHttpOptions): Promise<Mon
   }
   return {
     url: started.ok ? started.server.url : undefined,
+    linkUrl: started.ok ? `http://${urlHost(options.listen.host, hostname())}:${started.server.port}/` : undefined,
     observe: (event) => metrics.observe(event),
     close: async () => {
       if (started.ok) await started.server.close();
