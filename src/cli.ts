@@ -11,7 +11,7 @@ import type { GlobalFlags, Ui } from './ui.js';
  * or SQLite and `vpt --help` starts fast. Only main() ends the process.
  */
 
-export type CommandName = 'monitor' | 'investigate' | 'journald-limits' | 'tmp-clean';
+export type CommandName = 'monitor' | 'investigate' | 'journald-limits' | 'tmp-clean' | 'incidents' | 'status';
 
 export interface CommandModule {
   run(options: Record<string, unknown>, ui: Ui): Promise<number>;
@@ -29,6 +29,10 @@ const loadCommand: CommandLoader = async (name) => {
       return (await import('./commands/journald-limits.js')) as CommandModule;
     case 'tmp-clean':
       return (await import('./commands/tmp-clean.js')) as CommandModule;
+    case 'incidents':
+      return (await import('./commands/incidents.js')) as CommandModule;
+    case 'status':
+      return (await import('./commands/status.js')) as CommandModule;
   }
 };
 
@@ -108,6 +112,9 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--macroblocks', 'also detect macroblocking (slower)')
     .addOption(parsed('--incident-delay <time>', 'an event lasting this long opens an incident', duration('--incident-delay'), 30_000, '30s'))
     .addOption(parsed('--min-event <time>', 'events shorter than this are ignored', duration('--min-event'), 5_000, '5s'))
+    .addOption(parsed('--stall-after <time>', 'no new frame (or audio segment) for this long: capture_stalled (segments_stalled)', duration('--stall-after'), 10_000, '10s'))
+    .addOption(parsed('--heartbeat <time>', 'one status line per device this often (10s under --demo)', duration('--heartbeat'), 300_000, '5m'))
+    .addOption(parsed('--keep-incidents <time>', 'incidents older than this are pruned by the sweeper', duration('--keep-incidents'), 90 * 86_400_000, '90d'))
     .option('--queue-limit <n>', 'frames waiting per device before the oldest are dropped', integer('--queue-limit', 1), 150)
     .addOption(parsed('--sweep-interval <time>', 'how often cache sweepers run', duration('--sweep-interval'), 3_600_000, '1h'))
     .addOption(parsed('--memory-log-interval <time>', 'how often the monitor logs its own RSS', duration('--memory-log-interval'), 3_600_000, '1h'))
@@ -131,6 +138,52 @@ export function buildProgram(hooks: ProgramHooks): Command {
       ]),
     )
     .action(action('monitor'));
+
+  program
+    .command('incidents')
+    .summary('list the incidents the monitor recorded, show one, or prune old ones')
+    .description(
+      'Read incidents.db (read-only; safe while the monitor runs, or on a copy with --state-dir). ' +
+        'Default: open incidents and those of the last 24 h, newest first.',
+    )
+    .argument('[action]', 'list (default), show, prune')
+    .argument('[id]', 'with show: the incident id')
+    .option('--open', 'only open incidents')
+    .option('--device <name>', 'only this device')
+    .option('--type <type>', 'only this type (blackscreen, freeze, macroblocks, audio_loss, capture_stalled, segments_stalled)')
+    .option('--since <when>', 'open at some time since: a span back (2h, 7d) or a date-time (2026-11-30T10:00)')
+    .option('--until <when>', 'started at or before: same forms as --since')
+    .option('--limit <n>', 'at most this many (newest first)', integer('--limit', 1), 100)
+    .option('--csv', 'CSV export (RFC 4180) on stdout')
+    .addOption(new Option('--older-than <time>', 'with prune: incidents resolved longer ago than this').argParser(duration('--older-than')))
+    .addOption(new Option('--state-dir <dir>', 'where incidents.db lives (default: the monitor\'s)').env('VPT_STATE_DIR'))
+    .addHelpText(
+      'after',
+      examples([
+        'vpt incidents                                # open ones and the last 24 h',
+        'vpt incidents --open --device capture3',
+        'vpt incidents --since 2026-11-30T10:00 --type capture_stalled --csv > stalls.csv',
+        'vpt incidents show 12                        # timeline, evidence, webhook delivery',
+        'vpt incidents prune --older-than 30d',
+      ]),
+    )
+    .action(async (action: string | undefined, id: string | undefined, _opts: unknown, cmd: Command) => {
+      const options = { ...cmd.optsWithGlobals(), action, id };
+      const ui = await makeUi(options as GlobalFlags);
+      hooks.onExit(await (await load('incidents')).run(options, ui));
+    });
+
+  program
+    .command('status')
+    .summary('what the running monitor is doing: devices, fps, stalls, open incidents (Nagios exit codes)')
+    .description(
+      'Read the monitor\'s status snapshot (<state-dir>/status.json, rewritten every 5 s) and its open incidents, ' +
+        'print one screen, and exit 0 ok, 1 an open incident or a device behind, 2 a stalled device or a hung or ' +
+        'stopped monitor, 3 no snapshot.',
+    )
+    .addOption(new Option('--state-dir <dir>', 'the monitor\'s state dir (default: as the monitor chooses it)').env('VPT_STATE_DIR'))
+    .addHelpText('after', examples(['vpt status', 'vpt status --json', 'vpt status -q   # exit code only (monit, cron)']))
+    .action(action('status'));
 
   program
     .command('investigate')

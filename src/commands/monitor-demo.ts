@@ -3,7 +3,10 @@ import path from 'node:path';
 import { DEMO_FPS, DEMO_INCIDENT_DELAY_MS, DEMO_MIN_EVENT_MS } from '../core/demo/demo-script.js';
 import { formatDuration } from '../core/units.js';
 import type { Ui } from '../ui.js';
-import type { MonitorOptions } from './monitor.js';
+import { DEFAULT_HEARTBEAT_MS, type MonitorOptions } from './monitor.js';
+
+/** `--demo`'s heartbeat: the service's 5 min would never show in a demo. */
+const DEMO_HEARTBEAT_MS = 10_000;
 
 /**
  * `vpt monitor --demo`: a synthetic device in a temporary stream root,
@@ -42,6 +45,8 @@ export async function runDemo(options: MonitorOptions, ui: Ui): Promise<number> 
       incidentDelay: DEMO_INCIDENT_DELAY_MS,
       minEvent: DEMO_MIN_EVENT_MS,
       fps: DEMO_FPS,
+      // A demo lasts minutes: its heartbeat comes every 10 s unless --heartbeat says otherwise.
+      heartbeat: options.heartbeat === undefined || options.heartbeat === DEFAULT_HEARTBEAT_MS ? DEMO_HEARTBEAT_MS : options.heartbeat,
     };
     return await runLive(demoOptions, ui);
   } finally {

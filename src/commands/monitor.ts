@@ -29,6 +29,9 @@ export interface MonitorOptions {
   listen?: string;
   alertmanager?: string;
   incidentDelay: number;
+  stallAfter?: number;
+  heartbeat?: number;
+  keepIncidents?: number;
   queueLimit: number;
   sweepInterval: number;
   memoryLogInterval: number;
@@ -38,8 +41,14 @@ export interface MonitorOptions {
 /** Where the printed unit reads a --webhook URL that carries a secret (VPT_WEBHOOK=...). */
 const WEBHOOK_ENV_FILE = '/etc/vpt/monitor.env';
 
+/** `--heartbeat` default (cli.ts states the same value): one line per device every 5 minutes. */
+export const DEFAULT_HEARTBEAT_MS = 300_000;
+
 /** Zap results kept for the --replay --json summary; beyond this they are only counted (a long capture zaps often). */
 export const REPLAY_ZAPS_KEPT = 1_000;
+
+/** 128 + SIGINT, as a shell reports a command stopped by Ctrl-C. */
+const EXIT_INTERRUPTED = 130;
 
 /** How often the progress spinner's text is refreshed. */
 const PROGRESS_REFRESH_MS = 200;
@@ -81,6 +90,9 @@ const UNIT_FLAGS: UnitFlag[] = [
   { key: 'macroblocks', flag: '--macroblocks', boolean: true },
   { key: 'incidentDelay', flag: '--incident-delay', default: 30_000, format: timeSpan },
   { key: 'minEvent', flag: '--min-event', default: 5_000, format: timeSpan },
+  { key: 'stallAfter', flag: '--stall-after', default: 10_000, format: timeSpan },
+  { key: 'heartbeat', flag: '--heartbeat', default: 300_000, format: timeSpan },
+  { key: 'keepIncidents', flag: '--keep-incidents', default: 90 * 86_400_000, format: timeSpan },
   { key: 'queueLimit', flag: '--queue-limit', default: 150 },
   { key: 'sweepInterval', flag: '--sweep-interval', default: 3_600_000, format: timeSpan },
   { key: 'memoryLogInterval', flag: '--memory-log-interval', default: 3_600_000, format: timeSpan },
@@ -181,8 +193,13 @@ async function runReplay(options: MonitorOptions, ui: Ui): Promise<number> {
     },
     ...(checkAudio ? {} : { check: async () => AUDIO_NOT_CHECKED }),
   });
+  // Ctrl-C: the spinner is cleared and what was done so far is printed, marked interrupted.
+  const eventsSoFar = new Map<string, number>();
+  let onSigint: () => void = () => undefined;
+  const interrupted = new Promise<'interrupted'>((resolve) => (onSigint = () => resolve('interrupted')));
+  process.once('SIGINT', onSigint);
   try {
-    const summary = await replay({
+    const finished = replay({
       checkAudio,
       zaps,
       logger: ui.logger,
@@ -202,9 +219,16 @@ async function runReplay(options: MonitorOptions, ui: Ui): Promise<number> {
       onFrameError: (device, fileName, error) => warn(`[${device}] ${fileName}: ${error}`),
       onWarning: warn,
       onRecord: (record) => {
+        if (record.kind === 'event_started') eventsSoFar.set(record.device, (eventsSoFar.get(record.device) ?? 0) + 1);
         if (ui.verbose) ui.logger.debug(`[${record.device}] ${record.kind}${'type' in record ? ` ${record.type}` : ''} at frame ${record.startSequence}`);
       },
     });
+    const summary = await Promise.race([finished, interrupted]);
+    if (summary === 'interrupted') {
+      spinner?.stop();
+      printInterrupted(progress, eventsSoFar, ui);
+      return EXIT_INTERRUPTED;
+    }
     await zaps.idle();
     spinner?.stop();
     if (ui.json) ui.out(JSON.stringify({ ...summary, zaps: zapEvents, ...(zapsNotKept > 0 ? { zaps_not_listed: zapsNotKept } : {}) }, null, 2));
@@ -212,8 +236,21 @@ async function runReplay(options: MonitorOptions, ui: Ui): Promise<number> {
     const partial = summary.errors > 0 || summary.devices.length === 0 || summary.devices.some((d) => d.missing);
     return partial ? EXIT.warning : EXIT.ok;
   } finally {
+    process.removeListener('SIGINT', onSigint);
     spinner?.stop();
     await zaps.close();
     removeProcessTempDirSync(tempDir);
   }
+}
+
+/** The partial summary of a replay stopped by Ctrl-C: frames done per device and the events seen so far. */
+function printInterrupted(progress: Map<string, { done: number; total: number }>, events: Map<string, number>, ui: Ui): void {
+  const devices = [...progress].map(([device, p]) => ({ device, frames_done: p.done, frames_total: p.total, events_started: events.get(device) ?? 0 }));
+  if (ui.json) {
+    ui.out(JSON.stringify({ interrupted: true, devices }, null, 2));
+    return;
+  }
+  ui.err('replay interrupted (Ctrl-C): partial summary');
+  for (const d of devices) ui.err(`  ${d.device}: ${d.frames_done}/${d.frames_total} frames analysed, ${d.events_started} events started`);
+  if (devices.length === 0) ui.err('  no frames analysed yet');
 }

@@ -41,7 +41,7 @@ beforeAll(async () => {
   // A thumbnail name that is a symlink out of the stream root.
   await symlink(path.join(dir, 'secret.txt'), path.join(thumbs, thumb(41)));
   store = IncidentStore.openInDir(path.join(dir, 'state'));
-  store.open('capture1', 'freeze', Date.parse('2026-11-30T10:00:30Z'), [path.join(thumbs, thumb(4)), path.join(thumbs, thumb(5))], { event_start: '2026-11-30T10:00:00.000Z' });
+  store.open('capture1', 'freeze', Date.parse('2026-11-30T10:00:30Z'), [path.join(thumbs, thumb(4)), path.join(thumbs, thumb(5))], {}, Date.parse('2026-11-30T10:00:00.000Z'));
   const bad = store.open('capture1', 'blackscreen', Date.parse('2026-11-30T10:01:00Z'), [path.join(dir, 'outside', 'thumbnails', thumb(1)), path.join(thumbs, thumb(41))]);
   store.resolve(bad.id, Date.parse('2026-11-30T10:02:00Z'), 'cleared');
   reader = new IncidentReader(path.join(dir, 'state'));

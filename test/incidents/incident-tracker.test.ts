@@ -50,10 +50,11 @@ describe('IncidentTracker', () => {
   it('opens on the frame clock at start + delay and resolves with the event end, reason cleared', () => {
     runEvent('capture1', T0, 40_000, ['/cold/before.jpg', '/cold/first.jpg']);
     const [opened, resolved] = records;
-    expect(opened).toMatchObject({ kind: 'incident_opened', incident: { device: 'capture1', type: 'freeze', openedAt: T0 + 30_000 } });
+    expect(opened).toMatchObject({ kind: 'incident_opened', incident: { device: 'capture1', type: 'freeze', eventStartAt: T0, openedAt: T0 + 30_000 } });
     expect(opened!.incident.metadata).toMatchObject({ event_start: new Date(T0).toISOString(), incident_delay_ms: 30_000 });
     expect(resolved).toMatchObject({ kind: 'incident_resolved', incident: { status: 'resolved', resolveReason: 'cleared', resolvedAt: T0 + 40_200 } });
-    expect(resolved!.incident.durationMs).toBe(10_200);
+    // The event's duration (issue 11): 40.2 s of freeze, not the 10.2 s since the incident opened.
+    expect(resolved!.incident.durationMs).toBe(40_200);
     expect(resolved!.incident.evidence).toEqual(['/cold/before.jpg', '/cold/first.jpg', '/cold/last.jpg']);
     expect(tracker.size).toBe(0);
   });

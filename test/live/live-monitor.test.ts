@@ -88,7 +88,7 @@ describe('LiveMonitor (scripted analyzer standing in for the pipeline)', () => {
     const opened = of('incident_opened');
     const resolved = of('incident_resolved');
     expect(opened.map((e) => [e.device, e.type])).toEqual([['capture1', 'blackscreen']]);
-    expect(resolved.map((e) => [e.device, e.type, e.resolve_reason, e.duration_ms])).toEqual([['capture1', 'blackscreen', 'cleared', 2_000]]);
+    expect(resolved.map((e) => [e.device, e.type, e.resolve_reason, e.duration_ms])).toEqual([['capture1', 'blackscreen', 'cleared', 4_000]]); // the blackscreen's 4 s, not the 2 s since the incident opened
     // Evidence: frame before (10), first (11), last (30): capture + thumbnail each, copied out of hot/.
     const cold = path.join(root, 'stream', 'capture1');
     expect(resolved[0]!.evidence).toEqual(

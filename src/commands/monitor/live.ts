@@ -7,6 +7,7 @@ import type { AnalyzerFactory } from '../../core/live/device-analyzer.js';
 import { LiveMonitor } from '../../core/live/live-monitor.js';
 import { describeEvent, type MonitorEvent } from '../../core/live/monitor-events.js';
 import { openMonitorResources, type MonitorResources } from '../../core/live/monitor-resources.js';
+import { PRUNE_BATCH } from '../../core/incidents/incident-queries.js';
 import { resolveStateDir } from '../../core/state-dir.js';
 import { formatDuration } from '../../core/units.js';
 import { parseWebhookUrl } from '../../core/webhook/webhook-url.js';
@@ -72,10 +73,13 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
   let web: MonitorHttp | undefined;
   let alertmanager: Awaited<ReturnType<typeof startAlertmanager>> | undefined;
 
+  const counted = { opened: 0, resolved: 0 };
   const print = (event: MonitorEvent): void => {
     web?.observe(event);
     if (event.event === 'incident_opened' || event.event === 'incident_resolved') alertmanager?.notify();
     if (event.event === 'incident_opened' || event.event === 'incident_resolved') webhook?.sender.notify();
+    if (event.event === 'incident_opened') counted.opened++;
+    else if (event.event === 'incident_resolved') counted.resolved++;
     if (ui.json) {
       if (event.event !== 'frame' || ui.verbose) ui.out(JSON.stringify(event));
       return;
@@ -83,7 +87,7 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     const line = describeEvent(event);
     if (!line) return;
     if (event.event === 'frame') log.debug(line);
-    else if (event.event === 'incident_opened') log.warn(line);
+    else if (event.event === 'incident_opened' || event.event === 'stall_started' || event.event === 'clock_jump') log.warn(line);
     else log.info(line);
   };
   for (const i of resources.resolvedAtStart) {
@@ -134,6 +138,9 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     rescanIntervalMs: DEFAULT_RESCAN_INTERVAL_MS,
     statusDir: stateDir,
     audioChecked: checkAudio,
+    stallAfterMs: options.stallAfter,
+    heartbeatMs: options.heartbeat,
+    ...(options.keepIncidents !== undefined ? { retention: { keepMs: options.keepIncidents, prune: (cutoff: number) => resources.store.pruneResolvedBefore(cutoff, PRUNE_BATCH) } } : {}),
   });
 
   if (listen) {
@@ -157,6 +164,11 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
       const { delivered, pending } = await webhook.sender.flush(started + WEBHOOK_EXIT_DEADLINE_MS);
       log.info(`webhook: ${delivered} delivered on exit${pending > 0 ? `, ${pending} kept for the next start` : ''}`);
     }
+    const s = monitor.statusSnapshot();
+    log.info(
+      `summary: up ${formatDuration(s.uptime_ms)}; incidents opened ${counted.opened}, resolved ${counted.resolved}; ` +
+        s.devices.map((d) => `${d.device} ${d.frames_analysed} frames analysed, ${d.frames_dropped} dropped, ${d.frames_bad} bad`).join('; '),
+    );
     log.info(
       `stopped in ${formatDuration(Date.now() - started)}${drained ? '' : ' (a frame was still in flight at the deadline)'}` +
         `${abandoned > 0 ? `; ${abandoned} waiting frames not analysed` : ''}`,

@@ -39,7 +39,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  * while it is open); the rest goes into annotations.
  */
 export function toAlert(incident: Incident, host: string, nowMs: number, pageUrl: string | undefined): PostableAlert {
-  const started = typeof incident.metadata.event_start === 'string' ? incident.metadata.event_start : iso(incident.openedAt);
+  const started = iso(incident.eventStartAt);
   const resolved = incident.resolvedAt !== undefined;
   const lasted = (resolved ? incident.resolvedAt! : nowMs) - Date.parse(started);
   return {

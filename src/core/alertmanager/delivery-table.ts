@@ -17,6 +17,7 @@ interface Row {
   device: string;
   type: Incident['type'];
   status: Incident['status'];
+  event_start: string;
   opened_at: string;
   resolved_at: string | null;
   evidence: string;
@@ -28,6 +29,7 @@ const toIncident = (r: Row): Incident => ({
   device: r.device,
   type: r.type,
   status: r.status,
+  eventStartAt: Date.parse(r.event_start),
   openedAt: Date.parse(r.opened_at),
   ...(r.resolved_at !== null ? { resolvedAt: Date.parse(r.resolved_at) } : {}),
   evidence: JSON.parse(r.evidence) as string[],

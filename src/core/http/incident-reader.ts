@@ -14,6 +14,7 @@ interface Row {
   device: string;
   type: Incident['type'];
   status: Incident['status'];
+  event_start: string;
   opened_at: string;
   resolved_at: string | null;
   duration_ms: number | null;
@@ -28,6 +29,7 @@ function toIncident(row: Row): Incident {
     device: row.device,
     type: row.type,
     status: row.status,
+    eventStartAt: Date.parse(row.event_start),
     openedAt: Date.parse(row.opened_at),
     evidence: JSON.parse(row.evidence) as string[],
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
@@ -45,6 +47,9 @@ export interface OutboxCounts {
 }
 
 /**
+ * (`vpt incidents` has its own reader, incidents/incident-queries.ts, which
+ * also reads databases of older schemas; this one serves the running
+ * monitor's own, always current, database and the outbox counts.)
  * The page's own read-only connection to incidents.db: WAL lets it read while
  * the monitor writes, and nothing the HTTP side does can write.
  */

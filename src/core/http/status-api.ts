@@ -25,10 +25,11 @@ export interface IncidentJson {
   device: string;
   type: string;
   status: string;
-  event_start: string | null;
+  event_start: string;
   opened_at: string;
   resolved_at: string | null;
-  duration_ms: number | null;
+  /** The event's duration so far (open: until now), whole ms, as `vpt incidents` reports it. */
+  duration_ms: number;
   resolve_reason: string | null;
   evidence: string[];
   thumbnails: { sequence: number; url: string }[];
@@ -45,21 +46,20 @@ export function statusJson(s: StatusSources): StatusJson {
       ...d,
       thumbnail_url: d.last_sequence === null ? null : `/img/device/${enc(d.device)}/latest?s=${d.last_sequence}`,
     })),
-    open_incidents: s.incidents.open().map(incidentJson),
+    open_incidents: s.incidents.open().map((i) => incidentJson(i)),
   };
 }
 
-export function incidentJson(i: Incident): IncidentJson {
-  const start = typeof i.metadata.event_start === 'string' ? i.metadata.event_start : null;
+export function incidentJson(i: Incident, nowMs = Date.now()): IncidentJson {
   return {
     id: i.id,
     device: i.device,
     type: i.type,
     status: i.status,
-    event_start: start,
+    event_start: iso(i.eventStartAt),
     opened_at: iso(i.openedAt),
     resolved_at: i.resolvedAt !== undefined ? iso(i.resolvedAt) : null,
-    duration_ms: i.durationMs ?? null,
+    duration_ms: i.durationMs ?? Math.max(0, Math.round(nowMs - i.eventStartAt)),
     resolve_reason: i.resolveReason ?? null,
     evidence: i.evidence,
     thumbnails: evidenceThumbnails(i.evidence).map((t, index) => ({ sequence: t.sequence, url: `/img/incident/${i.id}/${index}` })),
@@ -67,5 +67,6 @@ export function incidentJson(i: Incident): IncidentJson {
 }
 
 export function incidentsJson(s: StatusSources): { open: IncidentJson[]; resolved: IncidentJson[] } {
-  return { open: s.incidents.open().map(incidentJson), resolved: s.incidents.recentResolved().map(incidentJson) };
+  const now = Date.now();
+  return { open: s.incidents.open().map((i) => incidentJson(i, now)), resolved: s.incidents.recentResolved().map((i) => incidentJson(i, now)) };
 }

@@ -54,8 +54,8 @@ function updateRows(id, incidents) {
     let r = have.get(key);
     if (!r) { r = tpl('row-tpl').cloneNode(true); r.dataset.id = key; r.id = 'incident-' + key; }
     text(r, 'id', '#' + i.id); text(r, 'device', i.device); text(r, 'type', i.type);
-    text(r, 'started', i.event_start || i.opened_at);
-    text(r, 'duration', i.duration_ms === null ? 'ongoing' : Math.round(i.duration_ms / 1000) + ' s');
+    text(r, 'started', i.event_start);
+    text(r, 'duration', Math.round(i.duration_ms / 1000) + ' s' + (i.status === 'open' ? ' (ongoing)' : ''));
     const ev = field(r, 'evidence');
     if (ev.children.length !== i.thumbnails.length) {
       ev.replaceChildren(...i.thumbnails.map((t) => {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { EXIT, VptError } from '../errors.js';
-import type { IncidentType } from '../events/types.js';
+import type { AnyIncidentType } from '../events/types.js';
 import { migrate } from './schema.js';
 
 export const INCIDENTS_DB_FILE = 'incidents.db';
@@ -22,11 +22,14 @@ export type OutboxEvent = 'incident_opened' | 'incident_resolved';
 export interface Incident {
   id: number;
   device: string;
-  type: IncidentType;
+  type: AnyIncidentType;
   status: IncidentStatus;
-  /** Epoch ms on the frame clock. */
+  /** When the event began (epoch ms; frame clock, wall clock for stalls): what a person calls "since". */
+  eventStartAt: number;
+  /** When the incident was opened (the event had lasted --incident-delay). */
   openedAt: number;
   resolvedAt?: number;
+  /** The event's real duration: resolvedAt - eventStartAt, whole ms. */
   durationMs?: number;
   /** Cold-storage paths of the evidence frames. */
   evidence: string[];
@@ -59,8 +62,9 @@ export class IncidentStoreOpenError extends VptError {
 interface Row {
   id: number;
   device: string;
-  type: IncidentType;
+  type: AnyIncidentType;
   status: IncidentStatus;
+  event_start: string;
   opened_at: string;
   resolved_at: string | null;
   duration_ms: number | null;
@@ -77,6 +81,7 @@ function toIncident(row: Row): Incident {
     device: row.device,
     type: row.type,
     status: row.status,
+    eventStartAt: Date.parse(row.event_start),
     openedAt: Date.parse(row.opened_at),
     evidence: JSON.parse(row.evidence) as string[],
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
@@ -95,8 +100,8 @@ function isBusy(err: unknown): boolean {
 function prepareStatements(db: Database.Database) {
   return {
     openFor: db.prepare<[string, string], Row>(`SELECT * FROM incidents WHERE device = ? AND type = ? AND status = 'open'`),
-    insert: db.prepare<[string, string, string, string, string], Row>(
-      `INSERT INTO incidents (device, type, status, opened_at, evidence, metadata) VALUES (?, ?, 'open', ?, ?, ?) RETURNING *`,
+    insert: db.prepare<[string, string, string, string, string, string], Row>(
+      `INSERT INTO incidents (device, type, status, event_start, opened_at, evidence, metadata) VALUES (?, ?, 'open', ?, ?, ?, ?) RETURNING *`,
     ),
     allOpen: db.prepare<[], Row>(`SELECT * FROM incidents WHERE status = 'open' ORDER BY id`),
     byId: db.prepare<[number], Row>('SELECT * FROM incidents WHERE id = ?'),
@@ -156,12 +161,22 @@ export class IncidentStore {
     }
   }
 
-  /** Open an incident; if one is already open for this device and type, that one is returned unchanged. */
-  open(device: string, type: IncidentType, openedAt: number, evidence: readonly string[], metadata: Record<string, unknown> = {}): Incident {
+  /**
+   * Open an incident for an event that began at `eventStart` (default: now);
+   * if one is already open for this device and type, that one is returned unchanged.
+   */
+  open(
+    device: string,
+    type: AnyIncidentType,
+    openedAt: number,
+    evidence: readonly string[],
+    metadata: Record<string, unknown> = {},
+    eventStart: number = openedAt,
+  ): Incident {
     return this.write(() => {
       const existing = this.sql.openFor.get(device, type);
       if (existing) return toIncident(existing);
-      const row = this.sql.insert.get(device, type, iso(openedAt), JSON.stringify(evidence), JSON.stringify(metadata))!;
+      const row = this.sql.insert.get(device, type, iso(Math.min(eventStart, openedAt)), iso(openedAt), JSON.stringify(evidence), JSON.stringify(metadata))!;
       const incident = toIncident(row);
       this.enqueue('incident_opened', incident);
       return incident;
@@ -200,6 +215,25 @@ export class IncidentStore {
     );
   }
 
+  /**
+   * Retention: delete up to `limit` resolved incidents that ended before
+   * `cutoffMs`, with their webhook rows, in one transaction. Open incidents
+   * are never pruned. Returns how many went (the caller loops, or the
+   * sweeper takes the rest next time).
+   */
+  pruneResolvedBefore(cutoffMs: number, limit: number): number {
+    return this.write(() => {
+      const ids = this.db
+        .prepare<[string, number], number>(`SELECT id FROM incidents WHERE status = 'resolved' AND resolved_at < ? ORDER BY id LIMIT ?`)
+        .pluck()
+        .all(iso(cutoffMs), limit);
+      if (ids.length === 0) return 0;
+      const list = `(${ids.map(() => '?').join(',')})`;
+      this.db.prepare(`DELETE FROM outbox WHERE incident_id IN ${list}`).run(...ids);
+      return this.db.prepare(`DELETE FROM incidents WHERE id IN ${list}`).run(...ids).changes;
+    });
+  }
+
   /** How long a write waits for another connection's lock from now on (the live monitor shortens it: a wait blocks every device). */
   setBusyTimeout(ms: number): void {
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(ms))}`);
@@ -212,9 +246,10 @@ export class IncidentStore {
   private resolveRow(id: number, resolvedAt: number, reason: ResolveReason, evidence: readonly string[]): Incident | undefined {
     const current = this.sql.openById.get(id);
     if (!current) return undefined;
-    const openedAt = Date.parse(current.opened_at);
+    // The event's duration, not the incident's: a 40 s blackscreen is 40 s, whatever --incident-delay was.
+    const eventStart = Date.parse(current.event_start);
     const merged = [...new Set([...(JSON.parse(current.evidence) as string[]), ...evidence])];
-    const row = this.sql.resolve.get(iso(resolvedAt), Math.max(0, resolvedAt - openedAt), JSON.stringify(merged), reason, id)!;
+    const row = this.sql.resolve.get(iso(resolvedAt), Math.round(Math.max(0, resolvedAt - eventStart)), JSON.stringify(merged), reason, id)!;
     const incident = toIncident(row);
     this.enqueue('incident_resolved', incident);
     return incident;

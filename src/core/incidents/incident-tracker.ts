@@ -1,4 +1,4 @@
-import type { IncidentType } from '../events/types.js';
+import type { AnyIncidentType } from '../events/types.js';
 import { IncidentStoreLockedError, type Incident, type ResolveReason } from './incident-store.js';
 
 /** DESIGN.md: an event that persists this long opens an incident (`--incident-delay`). */
@@ -8,7 +8,7 @@ export const STORE_RETRY_MS = 5_000;
 
 /** The part of IncidentStore the tracker needs (the store satisfies it). */
 export interface IncidentWriter {
-  open(device: string, type: IncidentType, openedAt: number, evidence: readonly string[], metadata?: Record<string, unknown>): Incident;
+  open(device: string, type: AnyIncidentType, openedAt: number, evidence: readonly string[], metadata?: Record<string, unknown>, eventStart?: number): Incident;
   resolve(id: number, resolvedAt: number, reason: ResolveReason, evidence?: readonly string[]): Incident | undefined;
 }
 
@@ -93,7 +93,7 @@ export class IncidentTracker {
    * Opens the incident once it has lasted the incident delay; returns it when
    * this call opened it.
    */
-  eventOngoing(device: string, type: IncidentType, startTimeMs: number, nowMs: number, evidence: readonly string[] = []): Incident | undefined {
+  eventOngoing(device: string, type: AnyIncidentType, startTimeMs: number, nowMs: number, evidence: readonly string[] = []): Incident | undefined {
     const key = keyOf(device, type);
     const current = this.open.get(key);
     if (current) {
@@ -109,7 +109,7 @@ export class IncidentTracker {
       this.store.open(device, type, nowMs, evidence, {
         event_start: new Date(startTimeMs).toISOString(),
         incident_delay_ms: this.delayMs,
-      }),
+      }, startTimeMs),
     );
     // Locked: the event is still ongoing, so a later frame tries again.
     if (incident === LOCKED) return undefined;
@@ -119,7 +119,7 @@ export class IncidentTracker {
   }
 
   /** The event ended at frame time `endTimeMs`: resolve its incident, if it had one. */
-  eventEnded(device: string, type: IncidentType, endTimeMs: number, evidence: readonly string[] = []): Incident | undefined {
+  eventEnded(device: string, type: AnyIncidentType, endTimeMs: number, evidence: readonly string[] = []): Incident | undefined {
     const key = keyOf(device, type);
     const current = this.open.get(key);
     if (!current) return undefined;
@@ -127,7 +127,7 @@ export class IncidentTracker {
   }
 
   /** Incidents this tracker holds open (device, type, id). */
-  openEntries(): { device: string; type: IncidentType; incidentId: number }[] {
+  openEntries(): { device: string; type: AnyIncidentType; incidentId: number }[] {
     return [...this.open].map(([key, entry]) => {
       const [device, type] = splitKey(key);
       return { device, type, incidentId: entry.incidentId };
@@ -179,8 +179,8 @@ export class IncidentTracker {
 const LOCKED = Symbol('locked');
 
 // NUL cannot appear in a device name (refused at the CLI), so it separates safely.
-const keyOf = (device: string, type: IncidentType): string => `${device}\u0000${type}`;
-const splitKey = (key: string): [string, IncidentType] => {
+const keyOf = (device: string, type: AnyIncidentType): string => `${device}\u0000${type}`;
+const splitKey = (key: string): [string, AnyIncidentType] => {
   const at = key.indexOf('\u0000');
-  return [key.slice(0, at), key.slice(at + 1) as IncidentType];
+  return [key.slice(0, at), key.slice(at + 1) as AnyIncidentType];
 };

@@ -37,6 +37,38 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX outbox_pending ON outbox (next_attempt_at) WHERE sent_at IS NULL;
   `,
+  // 1 -> 2 (issue 11): the stall types; the event's start in its own column, and
+  // duration_ms = the event's real duration (resolved - event start, not resolved
+  // - opened, which hid the incident delay), always an integer. SQLite cannot
+  // change a CHECK, so the table is rebuilt (migrate() turns foreign keys off
+  // around it, as SQLite's ALTER TABLE procedure says). Old rows take their
+  // start from metadata.event_start, else opened_at.
+  `
+  CREATE TABLE incidents_v2 (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    device         TEXT    NOT NULL,
+    type           TEXT    NOT NULL CHECK (type IN ('blackscreen', 'freeze', 'macroblocks', 'audio_loss', 'capture_stalled', 'segments_stalled')),
+    status         TEXT    NOT NULL CHECK (status IN ('open', 'resolved')),
+    event_start    TEXT    NOT NULL,
+    opened_at      TEXT    NOT NULL,
+    resolved_at    TEXT,
+    duration_ms    INTEGER CHECK (duration_ms IS NULL OR typeof(duration_ms) = 'integer'),
+    evidence       TEXT    NOT NULL DEFAULT '[]',
+    metadata       TEXT    NOT NULL DEFAULT '{}',
+    resolve_reason TEXT
+  );
+  INSERT INTO incidents_v2 (id, device, type, status, event_start, opened_at, resolved_at, duration_ms, evidence, metadata, resolve_reason)
+    SELECT id, device, type, status, start, opened_at, resolved_at,
+           CASE WHEN resolved_at IS NULL THEN NULL
+                ELSE CAST(round(max(0, (julianday(resolved_at) - julianday(start)) * 86400000)) AS INTEGER) END,
+           evidence, metadata, resolve_reason
+    FROM (SELECT *, coalesce(CASE WHEN json_valid(metadata) THEN json_extract(metadata, '$.event_start') END, opened_at) AS start FROM incidents);
+  DROP TABLE incidents;
+  ALTER TABLE incidents_v2 RENAME TO incidents;
+  CREATE UNIQUE INDEX incidents_one_open ON incidents (device, type) WHERE status = 'open';
+  CREATE INDEX incidents_opened_at ON incidents (opened_at);
+  CREATE INDEX incidents_event_start ON incidents (event_start);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -55,14 +87,25 @@ export class SchemaTooNewError extends VptError {
 export function migrate(db: Database, file: string): number {
   const start = db.pragma('user_version', { simple: true }) as number;
   if (start > SCHEMA_VERSION) throw new SchemaTooNewError(file, start);
-  for (let version = start; version < SCHEMA_VERSION; version++) {
-    // IMMEDIATE: take the write lock first, so two starting monitors cannot both migrate.
-    db.transaction(() => {
-      const now = db.pragma('user_version', { simple: true }) as number;
-      if (now !== version) return;
-      db.exec(MIGRATIONS[version]!);
-      db.pragma(`user_version = ${version + 1}`);
-    }).immediate();
+  if (start === SCHEMA_VERSION) return start;
+  // A table rebuild drops the table the outbox references: foreign keys off for
+  // the migration (it cannot change inside a transaction), checked before each commit.
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    for (let version = start; version < SCHEMA_VERSION; version++) {
+      // IMMEDIATE: take the write lock first, so two starting monitors cannot both migrate.
+      db.transaction(() => {
+        const now = db.pragma('user_version', { simple: true }) as number;
+        if (now !== version) return;
+        db.exec(MIGRATIONS[version]!);
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) throw new Error(`migration to schema ${version + 1} would break ${broken.length} references`);
+        db.pragma(`user_version = ${version + 1}`);
+      }).immediate();
+    }
+  } finally {
+    db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }
   return start;
 }

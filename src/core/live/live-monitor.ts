@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { SweeperRegistry, formatSweepLine } from '../cache/sweeper-registry.js';
-import type { IncidentType } from '../events/types.js';
+import type { AnyIncidentType } from '../events/types.js';
 import { preserveEvidence } from '../evidence.js';
 import { IncidentTracker, STORE_RETRY_MS, type IncidentRecord, type IncidentWriter } from '../incidents/incident-tracker.js';
 import type { Logger } from '../logger.js';
@@ -12,6 +12,8 @@ import { iso, type MonitorEvent } from './monitor-events.js';
 import { MonitorStatus } from '../status/monitor-status.js';
 import type { OpenEventStatus, StatusSnapshot } from '../status/status-snapshot.js';
 import { StatusWriter } from '../status/status-writer.js';
+import { SegmentActivity } from './segment-activity.js';
+import { DEFAULT_STALL_AFTER_MS, STALL_CHECK_INTERVAL_MS, StallWatch, type StallRecord } from './stall-watch.js';
 
 export interface LiveMonitorOptions {
   streamRoot: string;
@@ -32,8 +34,16 @@ export interface LiveMonitorOptions {
   /** Write `<statusDir>/status.json` every STATUS_INTERVAL_MS (the state dir; tests may leave it out). */
   statusDir?: string;
   statusIntervalMs?: number;
-  /** Audio is analysed (false: --no-audio or no ffmpeg): the snapshot says `unknown` rather than `ok`. */
+  /** Audio is analysed (false: --no-audio or no ffmpeg): the snapshot says `unknown` rather than `ok`, and segments are not watched. */
   audioChecked?: boolean;
+  /** `--stall-after`, per device (a config file may set it per device); default DEFAULT_STALL_AFTER_MS. */
+  stallAfterMs?: number | ((device: string) => number);
+  /** A clock that never jumps, for telling a clock step from a stall (default performance.now). */
+  monotonic?: () => number;
+  /** `--heartbeat`: one `heartbeat` event per device this often (wall clock); 0 or absent: none. */
+  heartbeatMs?: number;
+  /** Retention (`--keep-incidents`): the sweeper deletes a bounded batch of incidents resolved before the cutoff each sweep. */
+  retention?: { keepMs: number; prune: (cutoffMs: number) => number };
 }
 
 interface DeviceState {
@@ -43,10 +53,11 @@ interface DeviceState {
   queue: FrameQueue<CapturedFrame>;
   analyzer: DeviceAnalyzer;
   running: Promise<void> | undefined;
-  /** Evidence of the events open now: at most one entry per type, removed when the event ends. */
-  evidence: Map<IncidentType, string[]>;
+  /** Evidence of the events and stalls open now: at most one entry per type, removed when the event ends. */
+  evidence: Map<AnyIncidentType, string[]>;
+  segments: SegmentActivity;
   /** Types ongoing at the last analysed frame with their start (the evidence sweep keeps these; the status lists them). */
-  ongoing: Map<IncidentType, number>;
+  ongoing: Map<AnyIncidentType, number>;
   /** Newest sequence analysed: an older frame is late (see AnalyzeMode.late). */
   newest: number;
 }
@@ -65,6 +76,7 @@ export class LiveMonitor {
   private readonly now: () => number;
   private readonly status: MonitorStatus;
   private readonly statusWriter: StatusWriter | undefined;
+  private readonly stalls: StallWatch;
   private stopping = false;
 
   constructor(options: LiveMonitorOptions) {
@@ -79,7 +91,12 @@ export class LiveMonitor {
         options.logger.warn(`incident database locked: ${err.message}; incident changes are held and retried every ${STORE_RETRY_MS / 1000} s`),
       onStoreBack: () => options.logger.info('incident database writable again: held incident changes written'),
     });
-    this.status = new MonitorStatus({ devices: options.devices, startedMs: this.now(), stallAfterMs: 0 });
+    this.stalls = new StallWatch({
+      devices: options.devices.map((name) => ({ name, stallAfterMs: this.stallAfterOf(name) })),
+      now: this.now,
+      monotonic: options.monotonic ?? (() => performance.now()),
+    });
+    this.status = new MonitorStatus({ devices: options.devices, startedMs: this.now(), stallAfterMs: Math.max(0, ...options.devices.map((d) => this.stallAfterOf(d))) });
     this.statusWriter = options.statusDir
       ? new StatusWriter({
           stateDir: options.statusDir,
@@ -109,16 +126,21 @@ export class LiveMonitor {
         running: undefined,
         evidence: new Map(),
         ongoing: new Map(),
+        segments: new SegmentActivity(dir),
         newest: -1,
       };
       this.devices.set(device, state);
       const analyzer = state.analyzer;
       if (analyzer.sweep) this.sweepers.register({ name: 'analyzer', device, sweep: (now) => analyzer.sweep!(now) });
-      this.sweepers.register({ name: 'event-evidence', device, sweep: () => ({ freedEntries: sweepEvidence(state) }) });
+      this.sweepers.register({ name: 'event-evidence', device, sweep: () => ({ freedEntries: this.sweepEvidence(state) }) });
     }
+    const retention = this.options.retention;
+    if (retention) this.sweepers.register({ name: 'incident-retention', sweep: (now) => ({ freedEntries: retention.prune(now - retention.keepMs) }) });
     await Promise.all([...this.devices.values()].map((s) => s.watcher.start()));
     this.every(this.options.sweepIntervalMs, () => this.sweep());
     this.every(this.options.memoryLogIntervalMs, () => void this.probeMemory());
+    this.every(STALL_CHECK_INTERVAL_MS, () => void this.checkStalls());
+    if (this.options.heartbeatMs) this.every(this.options.heartbeatMs, () => this.heartbeat());
     await this.probeMemory();
     await this.statusWriter?.start();
     logger.info(`monitoring ${this.options.devices.join(', ')} under ${this.options.streamRoot}`);
@@ -165,7 +187,8 @@ export class LiveMonitor {
     const open = this.incidents.openEntries();
     return this.status.snapshot(this.now(), (device) => {
       const state = this.devices.get(device);
-      const openEvents: OpenEventStatus[] = [...(state?.ongoing ?? [])].map(([type, startMs]) => ({
+      const events: [AnyIncidentType, number][] = [...(state?.ongoing ?? []), ...this.stalls.ongoing(device).map((o): [AnyIncidentType, number] => [o.type, o.startMs])];
+      const openEvents: OpenEventStatus[] = events.map(([type, startMs]) => ({
         type,
         started_at: iso(startMs),
         incident_id: open.find((o) => o.device === device && o.type === type)?.incidentId ?? null,
@@ -180,6 +203,23 @@ export class LiveMonitor {
     });
   }
 
+  private heartbeat(): void {
+    const snapshot = this.statusSnapshot();
+    for (const d of snapshot.devices) {
+      this.options.onEvent({
+        event: 'heartbeat',
+        ts: snapshot.written_at,
+        device: d.device,
+        frames_analysed: d.frames_analysed,
+        fps: d.fps,
+        dropped: d.frames_dropped,
+        bad: d.frames_bad,
+        last_frame_age_ms: d.last_frame_age_ms,
+        states: d.states,
+      });
+    }
+  }
+
   private every(intervalMs: number, fn: () => void): void {
     this.timers.push(setInterval(fn, intervalMs));
   }
@@ -187,6 +227,7 @@ export class LiveMonitor {
   private enqueue(state: DeviceState, frame: CapturedFrame): void {
     if (this.stopping) return;
     this.status.device(state.device).frameReceived(frame.sequence, this.now());
+    void this.applyStalls(this.stalls.frameSeen(state.device));
     state.queue.push(frame);
     state.running ??= this.work(state).finally(() => (state.running = undefined));
   }
@@ -244,10 +285,76 @@ export class LiveMonitor {
       }
     }
     this.incidents.retryPending();
-    state.ongoing = new Map(outcome.ongoing.map((o) => [o.type, o.startMs]));
-    for (const o of outcome.ongoing) {
+    // No segments, no audio analysis: whatever the checker last said is not a loss (segments_stalled says it).
+    const heard = this.stalls.isStalled(device, 'segments_stalled') ? outcome.ongoing.filter((o) => o.type !== 'audio_loss') : outcome.ongoing;
+    state.ongoing = new Map(heard.map((o) => [o.type, o.startMs]));
+    for (const o of heard) {
       this.incidents.eventOngoing(device, o.type, o.startMs, outcome.timeMs, state.evidence.get(o.type) ?? []);
     }
+  }
+
+  /** Every STALL_CHECK_INTERVAL_MS: new audio segments, new stalls, and the incidents of stalls still open. */
+  private async checkStalls(): Promise<void> {
+    if (this.options.audioChecked !== false) {
+      for (const state of this.devices.values()) {
+        if (await state.segments.look().catch(() => false)) await this.applyStalls(this.stalls.segmentSeen(state.device));
+      }
+    }
+    if (this.stopping) return;
+    await this.applyStalls(this.stalls.check());
+    const now = this.now();
+    for (const state of this.devices.values()) {
+      for (const o of this.stalls.ongoing(state.device)) {
+        this.incidents.eventOngoing(state.device, o.type, o.startMs, now, state.evidence.get(o.type) ?? []);
+      }
+    }
+  }
+
+  private async applyStalls(records: StallRecord[]): Promise<void> {
+    for (const r of records) {
+      if (r.kind === 'clock_jump') {
+        this.options.onEvent({ event: 'clock_jump', ts: iso(this.now()), jump_ms: r.jumpMs });
+        continue;
+      }
+      const state = this.devices.get(r.device)!;
+      if (r.kind === 'stall_started') {
+        const last = state.newest >= 0 ? state.newest : null;
+        // The last picture before the capture stopped is what a person wants to see.
+        state.evidence.set(r.type, r.type === 'capture_stalled' && last !== null ? await preserveEvidence(state.dir, [last]) : []);
+        const stallAfterMs = this.stallAfterOf(r.device);
+        this.options.onEvent({
+          event: 'stall_started',
+          ts: iso(r.startMs + stallAfterMs),
+          device: r.device,
+          type: r.type,
+          start: iso(r.startMs),
+          last_sequence: last,
+          stall_after_ms: stallAfterMs,
+        });
+      } else {
+        state.evidence.delete(r.type);
+        this.options.onEvent({ event: 'stall_ended', ts: iso(r.endMs), device: r.device, type: r.type, start: iso(r.startMs), duration_ms: Math.round(r.endMs - r.startMs) });
+        this.incidents.eventEnded(r.device, r.type, r.endMs);
+      }
+    }
+  }
+
+  private stallAfterOf(device: string): number {
+    const o = this.options.stallAfterMs;
+    return typeof o === 'function' ? o(device) : (o ?? DEFAULT_STALL_AFTER_MS);
+  }
+
+  /** Defence in depth: evidence of an event that is no longer ongoing (its end was never seen) is dropped. */
+  private sweepEvidence(state: DeviceState): number {
+    let freed = 0;
+    const stalled = new Set<AnyIncidentType>(this.stalls.ongoing(state.device).map((o) => o.type));
+    for (const type of state.evidence.keys()) {
+      if (!state.ongoing.has(type) && !stalled.has(type)) {
+        state.evidence.delete(type);
+        freed++;
+      }
+    }
+    return freed;
   }
 
   private emitIncident(record: IncidentRecord): void {
@@ -319,16 +426,4 @@ export class LiveMonitor {
     else if (r.kind === 'watch_error') logger.warn(`[${r.device}] watcher error on ${r.dir}: ${r.message}; the rescan takes over`);
     else logger.debug(`[${r.device}] rescan found ${r.count} frames the watcher missed`);
   }
-}
-
-/** Defence in depth: evidence of an event that is no longer ongoing (its end was never seen) is dropped. */
-function sweepEvidence(state: DeviceState): number {
-  let freed = 0;
-  for (const type of state.evidence.keys()) {
-    if (!state.ongoing.has(type)) {
-      state.evidence.delete(type);
-      freed++;
-    }
-  }
-  return freed;
 }

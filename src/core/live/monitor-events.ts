@@ -1,8 +1,9 @@
-import type { IncidentType } from '../events/types.js';
+import type { AnyIncidentType, StallType } from '../events/types.js';
 import type { CacheSweepReport } from '../cache/sweeper-registry.js';
 import type { ResolveReason } from '../incidents/incident-store.js';
 import { formatDuration } from '../units.js';
 import type { ZapEvent } from '../audio/zap-confirmer.js';
+import type { DeviceStatus } from '../status/status-snapshot.js';
 
 /**
  * What the live monitor reports, one record per happening. `--json` prints
@@ -11,14 +12,14 @@ import type { ZapEvent } from '../audio/zap-confirmer.js';
  */
 export type MonitorEvent =
   | { event: 'frame'; ts: string; device: string; sequence: number; sampled: boolean; late: boolean; performance_ms?: number }
-  | { event: 'event_started'; ts: string; device: string; type: IncidentType; sequence: number }
-  | { event: 'event_ended'; ts: string; device: string; type: IncidentType; sequence: number; start: string; duration_ms: number }
-  | { event: 'incident_opened'; ts: string; device: string; type: IncidentType; incident_id: number; evidence: string[] }
+  | { event: 'event_started'; ts: string; device: string; type: AnyIncidentType; sequence: number }
+  | { event: 'event_ended'; ts: string; device: string; type: AnyIncidentType; sequence: number; start: string; duration_ms: number }
+  | { event: 'incident_opened'; ts: string; device: string; type: AnyIncidentType; incident_id: number; evidence: string[] }
   | {
       event: 'incident_resolved';
       ts: string;
       device: string;
-      type: IncidentType;
+      type: AnyIncidentType;
       incident_id: number;
       duration_ms: number;
       resolve_reason: ResolveReason;
@@ -27,6 +28,20 @@ export type MonitorEvent =
   | { event: 'cache_sweep'; ts: string; device: string | null; freed_entries: number; freed_bytes: number; next_in_ms: number; caches: CacheSweepReport[] }
   | { event: 'memory'; ts: string; rss_bytes: number; hwm_bytes: number | null; alert_bytes: number; alert: boolean }
   | { event: 'queue_backlog'; ts: string; device: string; active: boolean; size: number }
+  | { event: 'stall_started'; ts: string; device: string; type: StallType; start: string; last_sequence: number | null; stall_after_ms: number }
+  | { event: 'stall_ended'; ts: string; device: string; type: StallType; start: string; duration_ms: number }
+  | { event: 'clock_jump'; ts: string; jump_ms: number }
+  | {
+      event: 'heartbeat';
+      ts: string;
+      device: string;
+      frames_analysed: number;
+      fps: number;
+      dropped: number;
+      bad: number;
+      last_frame_age_ms: number | null;
+      states: DeviceStatus['states'];
+    }
   | { event: 'dropped'; ts: string; device: string; count: number; first_sequence: number; last_sequence: number; total: number }
   | ZapEvent;
 
@@ -42,7 +57,7 @@ export function describeEvent(e: MonitorEvent): string | undefined {
     case 'event_ended':
       return `[${e.device}] ${e.type} ended at frame ${e.sequence} after ${formatDuration(e.duration_ms)}`;
     case 'incident_opened':
-      return `[${e.device}] INCIDENT #${e.incident_id} opened: ${e.type} (evidence: ${e.evidence.length} files)`;
+      return `[${e.device}] INCIDENT #${e.incident_id} opened: ${e.type} (${e.evidence.length === 0 ? 'no evidence files' : `evidence: ${e.evidence.length} files in ${commonDir(e.evidence)}`}; vpt incidents show ${e.incident_id})`;
     case 'incident_resolved':
       return `[${e.device}] INCIDENT #${e.incident_id} resolved: ${e.type} after ${formatDuration(e.duration_ms)} (${e.resolve_reason})`;
     case 'cache_sweep':
@@ -58,7 +73,31 @@ export function describeEvent(e: MonitorEvent): string | undefined {
         `[${e.device}] ${e.zapping_detected ? 'zap confirmed' : 'no zap'} at ${e.frame} after a ${formatDuration(e.duration_ms)} ${e.event_type}: ` +
         `${e.banner_seen ? 'banner seen' : 'no banner'}, ${e.continuous_audio === null ? `audio unknown (${e.audio_check})` : e.continuous_audio ? 'sound continuous' : `sound dropped for ${e.silence_duration.toFixed(1)}s`}`
       );
+    case 'stall_started':
+      return e.type === 'capture_stalled'
+        ? `[${e.device}] capture stalled: no new frame for ${formatDuration(e.stall_after_ms)} (${e.last_sequence === null ? 'none since the monitor started' : `last ${e.last_sequence} at ${e.start}`})`
+        : `[${e.device}] audio segments stalled: none new for ${formatDuration(e.stall_after_ms)} while frames go on (audio cannot be analysed)`;
+    case 'stall_ended':
+      return `[${e.device}] ${e.type === 'capture_stalled' ? 'frames' : 'audio segments'} arriving again after ${formatDuration(e.duration_ms)}`;
+    case 'heartbeat': {
+      const s = e.states;
+      const states = [s.stalled && 'STALLED', s.black && 'black', s.frozen && 'frozen', s.audio !== 'ok' && `audio ${s.audio}`].filter(Boolean);
+      return (
+        `[${e.device}] ${e.frames_analysed} frames analysed, ${e.fps.toFixed(1)} fps, ${e.dropped} dropped, ${e.bad} bad; ` +
+        `last frame ${e.last_frame_age_ms === null ? 'never' : `${formatDuration(e.last_frame_age_ms)} ago`}; ${states.length === 0 ? 'ok' : states.join(', ')}`
+      );
+    }
+    case 'clock_jump':
+      return `the wall clock jumped ${e.jump_ms > 0 ? 'forward' : 'back'} ${formatDuration(Math.abs(e.jump_ms))} (suspend, NTP step): stall timers restarted`;
     case 'dropped':
       return `[${e.device}] dropped ${e.count} frames (${e.first_sequence}..${e.last_sequence}) the analysis could not keep up with; ${e.total} in total`;
   }
+}
+
+/** The folder the evidence files share (they are copied side by side into cold storage). */
+function commonDir(files: readonly string[]): string {
+  const dirs = files.map((f) => f.slice(0, f.lastIndexOf('/') + 1));
+  let prefix = dirs[0] ?? '';
+  for (const d of dirs) while (!d.startsWith(prefix)) prefix = prefix.slice(0, prefix.slice(0, -1).lastIndexOf('/') + 1);
+  return prefix.length > 1 ? prefix.replace(/\/$/, '') : prefix;
 }

@@ -1,5 +1,5 @@
 import type { Counter, Histogram, Registry } from 'prom-client';
-import { INCIDENT_TYPES } from '../events/types.js';
+import { ALL_INCIDENT_TYPES } from '../events/types.js';
 import type { StatusSnapshot } from '../status/status-snapshot.js';
 import type { MonitorEvent } from '../live/monitor-events.js';
 
@@ -94,7 +94,7 @@ export class MonitorMetrics {
       registers,
       collect() {
         const counts = new Map<string, number>();
-        for (const device of devices) for (const type of INCIDENT_TYPES) counts.set(`${device}\0${type}`, 0);
+        for (const device of devices) for (const type of ALL_INCIDENT_TYPES) counts.set(`${device}\0${type}`, 0);
         for (const i of sources.openIncidents()) counts.set(`${i.device}\0${i.type}`, (counts.get(`${i.device}\0${i.type}`) ?? 0) + 1);
         this.reset();
         for (const [key, n] of counts) {
@@ -129,7 +129,7 @@ export class MonitorMetrics {
     new prom.Gauge({ name: 'vpt_monitor_info', help: 'Always 1; the running monitor\'s version.', labelNames: ['version'], registers }).set({ version: sources.version }, 1);
     // Zero series from the start: a rate() over a counter that appears late misses its first increase.
     for (const device of devices) {
-      for (const type of INCIDENT_TYPES) this.incidentsOpened.inc({ device, type }, 0);
+      for (const type of ALL_INCIDENT_TYPES) this.incidentsOpened.inc({ device, type }, 0);
       for (const result of ['confirmed', 'not_confirmed']) this.zapChecks.inc({ device, result }, 0);
     }
   }

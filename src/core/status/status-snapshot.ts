@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { errnoCode } from '../errors.js';
+import { EXIT, VptError, errnoCode } from '../errors.js';
 
 /**
  * What the live monitor knows, written to `<state-dir>/status.json` every
@@ -62,8 +62,12 @@ export function statusFilePath(stateDir: string): string {
   return path.join(stateDir, STATUS_FILE);
 }
 
-/** The file exists but is not a snapshot this vpt understands. */
-export class StatusSnapshotError extends Error {}
+/** The file exists but is not a snapshot this vpt understands (Nagios unknown). */
+export class StatusSnapshotError extends VptError {
+  constructor(message: string) {
+    super(message, EXIT.unknown);
+  }
+}
 
 /**
  * Read `<state-dir>/status.json`: undefined when there is none (no monitor

@@ -38,6 +38,8 @@ export interface WebhookPayload {
   device: string;
   type: string;
   status: string;
+  /** When the event began; duration_ms runs from here. Absent in rows queued by a vpt before schema 2. */
+  event_start: string;
   opened_at: string;
   resolved_at: string | null;
   duration_ms: number | null;
@@ -57,6 +59,7 @@ export function toWebhookPayload(row: OutboxRow, host: string = hostname()): Web
     device: i.device,
     type: i.type,
     status: i.status,
+    event_start: new Date(i.eventStartAt ?? i.openedAt).toISOString(),
     opened_at: new Date(i.openedAt).toISOString(),
     resolved_at: i.resolvedAt !== undefined ? new Date(i.resolvedAt).toISOString() : null,
     duration_ms: i.durationMs ?? null,
