@@ -49,7 +49,7 @@ afterAll(async () => {
 function monitor(name: string, listen: string): MonitorProcess {
   const m = startMonitor(
     ['--stream-root', path.join(root, name, 'stream'), '--state-dir', path.join(root, name, 'state'), '--devices', 'capture1,capture2', '--no-audio',
-      '--min-event', '2s', '--incident-delay', '3s', '--listen', listen],
+      '--min-event', '2s', '--incident-delay', '3s', '--stall-after', '10m', '--listen', listen],
     { TMPDIR: root },
   );
   monitors.push(m);

@@ -13,8 +13,8 @@ import { formatDuration } from '../../core/units.js';
 import { parseWebhookUrl } from '../../core/webhook/webhook-url.js';
 import { DEFAULT_LISTEN, parseListenAddress } from '../../core/http/listen-address.js';
 import { alertmanagerEndpoint } from '../../core/alertmanager/alerts.js';
-import { redactUrl } from '../../core/webhook/redact-url.js';
-import type { MonitorHttp, MonitorHttpOptions } from '../../core/http/monitor-http.js';
+import type { MonitorHttp } from '../../core/http/monitor-http.js';
+import { startAlertmanager, startWebSide } from './web-side.js';
 import type { Ui } from '../../ui.js';
 import { AUDIO_NOT_CHECKED, ffmpegPresent } from './audio-setup.js';
 import { thresholdsFrom, type MonitorOptions } from '../monitor.js';
@@ -184,31 +184,6 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     process.removeListener('exit', onExit);
   }
   return 0;
-}
-
-/** Incidents to Alertmanager, from incidents.db through a connection of its own. */
-async function startAlertmanager(dbFile: string, url: URL, pageUrl: string | undefined, logger: Ui['logger']) {
-  const [{ AlertmanagerDeliveries }, { AlertmanagerSender }] = await Promise.all([
-    import('../../core/alertmanager/delivery-table.js'),
-    import('../../core/alertmanager/alertmanager-sender.js'),
-  ]);
-  const deliveries = new AlertmanagerDeliveries(dbFile);
-  const sender = new AlertmanagerSender({ url: url.href, deliveries, pageUrl, logger });
-  sender.start();
-  logger.info(`alertmanager: open incidents go to ${redactUrl(url)} (re-posted every minute while open)`);
-  return {
-    notify: () => sender.notify(),
-    stop: async () => {
-      await sender.stop();
-      deliveries.close();
-    },
-  };
-}
-
-/** The page and /metrics; prom-client is loaded only here. */
-async function startWebSide(options: MonitorHttpOptions): Promise<MonitorHttp> {
-  const { startMonitorHttp } = await import('../../core/http/monitor-http.js');
-  return startMonitorHttp(options);
 }
 
 /** The outbox's own connection and the sender; rows left by an earlier run go out first. */
