@@ -1,6 +1,6 @@
 import { EXIT } from '../core/errors.js';
 import { cleanTmp } from '../core/tmp-clean/clean.js';
-import { SKIP_TEXT, type CleanResult } from '../core/tmp-clean/types.js';
+import { SKIP_TEXT, type CleanResult, type SkipReason } from '../core/tmp-clean/types.js';
 import { formatSize, printable } from '../core/units.js';
 import type { Ui } from '../ui.js';
 
@@ -42,6 +42,8 @@ function printHuman(result: CleanResult, ui: Ui): void {
   }
   if (ui.verbose) {
     for (const skip of result.skipped) ui.err(`skipped ${printable(skip.path)}: ${SKIP_TEXT[skip.reason]}`);
+    const unlisted = skippedCount(result) - result.skipped.length;
+    if (unlisted > 0) ui.err(`skipped ${unlisted} more, counted below but not listed`);
   }
   if (result.truncated) {
     ui.err(color.yellow(`vpt: stopped after the per-run limit of matching entries in ${printable(result.dir)}; the next run continues`));
@@ -56,5 +58,19 @@ function printHuman(result: CleanResult, ui: Ui): void {
       : result.dryRun
         ? `would free ${total}`
         : `freed ${total}`;
-  ui.out(result.errors.length > 0 ? `${summary}; ${result.errors.length} failed` : color.green(summary));
+  const skipped = skippedCount(result);
+  const skips = skipped > 0 ? `; skipped ${skipped}: ${skipSummary(result)}` : '';
+  ui.out(result.errors.length > 0 ? `${summary}; ${result.errors.length} failed${skips}` : color.green(`${summary}${skips}`));
+}
+
+function skippedCount(result: CleanResult): number {
+  return Object.values(result.skippedByReason).reduce((sum, n) => sum + n, 0);
+}
+
+/** "2 too young, 1 symlink (never followed)": the commonest reason first. */
+function skipSummary(result: CleanResult): string {
+  return (Object.entries(result.skippedByReason) as [SkipReason, number][])
+    .sort((a, b) => b[1] - a[1])
+    .map(([reason, n]) => `${n} ${SKIP_TEXT[reason]}`)
+    .join(', ');
 }

@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseListBoots, parseLastReboot } from '../../src/core/probes/boots.js';
 import { scanFfmpegLog } from '../../src/core/probes/ffmpeg-logs.js';
-import { parseJournaldConf } from '../../src/core/probes/journald-config.js';
 import { parseOomEvents } from '../../src/core/probes/kernel-oom.js';
 import { countCpus, parseBootTime, parseLoadavg } from '../../src/core/probes/load.js';
 import { memoryFromMeminfo, parseMeminfo } from '../../src/core/probes/memory.js';
@@ -197,10 +196,5 @@ describe('kernel log, boots, Pi, ffmpeg and journald parsers', () => {
     const { counts, examples } = scanFfmpegLog(log);
     expect(counts).toEqual({ noSpace: 2, alsa: 2, videoDeviceMissing: 2, audioDeviceMissing: 1 });
     expect(examples).toHaveLength(3);
-  });
-
-  it('parseJournaldConf reads only the [Journal] section', () => {
-    const conf = '# comment\n[Journal]\nStorage=volatile\n#RuntimeMaxUse=\nRuntimeMaxUse = 64M\n[Other]\nStorage=persistent\n';
-    expect(Object.fromEntries(parseJournaldConf(conf))).toEqual({ Storage: 'volatile', RuntimeMaxUse: '64M' });
   });
 });

@@ -33,7 +33,9 @@ describe('parseLimitValue', () => {
     ['MaxFileSec', '1fortnight', /--max-file-sec: "1fortnight" is not a time span/],
     ['MaxFileSec', '0', /would not bound/],
     ['RateLimitBurst', '1.5', /--rate-limit-burst: "1.5" is not a whole number/],
-    ['RateLimitBurst', '99999999999', /too large/],
+    ['RateLimitBurst', '99999999999', /is out of range \(1\.\.4294967295\)/],
+    ['RateLimitIntervalSec', '0.5us', /is below 1ms/],
+    ['MaxFileSec', '584543years', /beyond systemd's range/],
     ['SystemMaxFiles', '\t', /contains a newline, control character/],
   ])('%s %j is refused naming the flag', (key, raw, message) => {
     expect(() => parseLimitValue(spec(key), raw)).toThrow(UsageError);

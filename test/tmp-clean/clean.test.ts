@@ -32,8 +32,8 @@ describe('a file swapped between the checks and the removal', () => {
     await leftover('cap1_audio_check.ts');
     const result = await clean({
       beforeRemove: async (c) => {
-        await unlink(path.join(dir, c.name));
-        await symlink(path.join(outside, 'precious.txt'), path.join(dir, c.name));
+        await unlink(path.join(dir, c.name.toString()));
+        await symlink(path.join(outside, 'precious.txt'), path.join(dir, c.name.toString()));
       },
     });
     expect(result.removed).toEqual([]);
@@ -48,7 +48,7 @@ describe('a file swapped between the checks and the removal', () => {
     const result = await clean({
       beforeRemove: async (c) => {
         await writeFile(path.join(dir, 'replacement'), 'new');
-        await rename(path.join(dir, 'replacement'), path.join(dir, c.name));
+        await rename(path.join(dir, 'replacement'), path.join(dir, c.name.toString()));
       },
     });
     expect(result.skipped.map((s) => s.reason)).toEqual(['changed']);
@@ -60,8 +60,8 @@ describe('a file swapped between the checks and the removal', () => {
     const result = await clean({
       isPidAlive: () => false,
       beforeRemove: async (c) => {
-        await rename(path.join(dir, c.name), path.join(tmp.dir, 'moved-away'));
-        await symlink(outside, path.join(dir, c.name));
+        await rename(path.join(dir, c.name.toString()), path.join(tmp.dir, 'moved-away'));
+        await symlink(outside, path.join(dir, c.name.toString()));
       },
     });
     expect(result.skipped.map((s) => s.reason)).toEqual(['changed']);
@@ -70,7 +70,7 @@ describe('a file swapped between the checks and the removal', () => {
 
   it('a file removed by someone else mid-run is "vanished", not an error', async () => {
     await leftover('a_audio_check.ts');
-    const result = await clean({ beforeRemove: (c) => unlink(path.join(dir, c.name)) });
+    const result = await clean({ beforeRemove: (c) => unlink(path.join(dir, c.name.toString())) });
     expect(result.skipped.map((s) => s.reason)).toEqual(['vanished']);
     expect(result.errors).toEqual([]);
   });
@@ -132,16 +132,27 @@ describe('checks made once per run', () => {
 });
 
 describe('bounds', () => {
-  it(`judges at most maxMatches entries per run and says it stopped`, async () => {
+  it(`removes at most maxCandidates entries per run and says it stopped`, async () => {
     for (let i = 0; i < 5; i++) await leftover(`${i}_audio_check.ts`);
     await leftover('unrelated.txt');
-    const result = await clean({ maxMatches: 3 });
+    const result = await clean({ maxCandidates: 3 });
     expect(result.truncated).toBe(true);
     expect(result.removed).toHaveLength(3);
-    const rest = await clean({ maxMatches: 3 });
+    const rest = await clean({ maxCandidates: 3 });
     expect(rest.truncated).toBe(false);
     expect(rest.removed).toHaveLength(2);
     expect(existsSync(path.join(dir, 'unrelated.txt'))).toBe(true);
+  });
+
+  it('skipped entries do not use the per-run budget: each run removes up to maxCandidates, skips are only counted', async () => {
+    for (let i = 0; i < 50; i++) await symlink(path.join(outside, 'precious.txt'), path.join(dir, `link${i}_audio_check.ts`));
+    for (let i = 0; i < 5; i++) await leftover(`${i}_concat_list.txt`);
+    const first = await clean({ maxCandidates: 3 });
+    expect(first.removed).toHaveLength(3);
+    const second = await clean({ maxCandidates: 3 });
+    expect(second.removed).toHaveLength(2);
+    expect(second.truncated).toBe(false);
+    expect(second.skippedByReason).toEqual({ symlink: 50 });
   });
 
   it(`a vpt-<pid> folder nested deeper than ${MAX_TREE_DEPTH} is an error, not a crash`, async () => {

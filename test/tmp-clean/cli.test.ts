@@ -41,6 +41,7 @@ interface Report {
   removed: { path: string; bytes: number; kind: string }[];
   totalBytes: number;
   skipped: { path: string; reason: string }[];
+  skippedByReason: Record<string, number>;
   errors: { path: string; code: string; message: string }[];
   truncated: boolean;
 }
@@ -107,13 +108,14 @@ describe('vpt tmp-clean removes leftovers', () => {
     await leftover('a_audio_check.ts', 7);
     await mkdir(at('sub_concat_list.txt'));
     const r = report(await clean('--json'));
-    expect(Object.keys(r).sort()).toEqual(['dir', 'dryRun', 'errors', 'removed', 'skipped', 'totalBytes', 'truncated']);
+    expect(Object.keys(r).sort()).toEqual(['dir', 'dryRun', 'errors', 'removed', 'skipped', 'skippedByReason', 'totalBytes', 'truncated']);
     expect(r).toEqual({
       dir,
       dryRun: false,
       removed: [{ path: at('a_audio_check.ts'), bytes: 7, kind: 'file' }],
       totalBytes: 7,
       skipped: [{ path: at('sub_concat_list.txt'), reason: 'not-regular-file' }],
+      skippedByReason: { 'not-regular-file': 1 },
       errors: [],
       truncated: false,
     });

@@ -79,7 +79,7 @@ describe('vpt monitor --webhook (runLive in a child process, real SQLite, real H
     await vi.waitFor(() => expect(first.stdout()).toMatch(/"event":"incident_resolved".*"incident_id":2/), WAIT);
     first.child.kill('SIGTERM');
     const exited = await first.child;
-    expect(exited.exitCode, String(exited.stderr)).toBe(0);
+    expect(exited.exitCode, `${String(exited.signal)} ${String(exited.stderr)}`).toBe(0);
     expect(exited.stderr).toMatch(/webhook: 0 delivered on exit, 2 kept for the next start/);
 
     await endpoint.up(); // same port

@@ -1,5 +1,9 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { redactUrl, urlHasSecret } from '../../src/core/webhook/redact-url.js';
+import { scanProcesses } from '../../src/core/probes/processes.js';
+import { redactUrl, redactUrlsIn, urlHasSecret } from '../../src/core/webhook/redact-url.js';
+import { makeTempDir } from '../helpers/run-vpt.js';
 
 describe('redactUrl', () => {
   it.each([
@@ -19,5 +23,29 @@ describe('redactUrl', () => {
   it.each(['http://127.0.0.1:8080/hook', 'https://alerts.local/vpt?site=lab&device=capture1', 'HTTP://Example.org'])('leaves %s exactly as given', (url) => {
     expect(redactUrl(url)).toBe(url);
     expect(urlHasSecret(url)).toBe(false);
+  });
+});
+
+describe('a command line in the crash report never carries a webhook secret', () => {
+  it('scanProcesses redacts URLs in every process command line', async () => {
+    const { dir, cleanup } = await makeTempDir('vpt-redact-proc-');
+    try {
+      const pid = path.join(dir, '4242');
+      await mkdir(pid);
+      const argv = ['node', '/opt/vpt/bin/vpt', 'monitor', '--webhook', 'http://farm:S3CRET@alerts.local/vpt?token=S3CRET2&site=lab', '--x=https://u:S3CRET3@h/'];
+      await writeFile(path.join(pid, 'cmdline'), `${argv.join('\0')}\0`);
+      await writeFile(path.join(pid, 'stat'), '4242 (node) S 1 1 1 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 100 0 0 0');
+      await writeFile(path.join(pid, 'status'), 'Name:\tnode\nVmRSS:\t 100 kB\n');
+      const { processes } = await scanProcesses(dir, 0);
+      expect(processes.map((p) => p.command)).toEqual([
+        'node /opt/vpt/bin/vpt monitor --webhook http://***@alerts.local/vpt?token=***&site=lab --x=https://***@h/',
+      ]);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('redactUrlsIn leaves text without URLs alone', () => {
+    expect(redactUrlsIn('python3 -u capture.py --device capture1')).toBe('python3 -u capture.py --device capture1');
   });
 });

@@ -1,6 +1,6 @@
 import { formatDuration, formatSizeExact, parseDuration, parseSize } from '../units.js';
 import type { Setting } from './effective-config.js';
-import type { LimitSpec, LimitValue } from './limits.js';
+import { MAX_TIME_SPAN_MS, SYSTEMD_COUNT_MAX, type LimitSpec, type LimitValue } from './limits.js';
 import type { JournalLocation, StorageInfo } from './storage.js';
 
 /**
@@ -83,6 +83,9 @@ function judge(rec: LimitValue, setting: Setting | undefined): { ok: boolean; re
     amount = spec.systemdDefault;
   } else {
     const parsed = parseConfigAmount(spec, setting.value);
+    if (parsed === 'out-of-range') {
+      return { ok: false, reason: `"${setting.value}" is beyond systemd's range: journald ignores it and keeps its default (${describeDefault(spec)})` };
+    }
     if (parsed === undefined) return { ok: false, reason: `"${setting.value}" is not a value vpt can compare` };
     amount = parsed;
   }
@@ -94,16 +97,28 @@ function judge(rec: LimitValue, setting: Setting | undefined): { ok: boolean; re
   return { ok, reason: `${unset}${shown} is ${spec.direction === 'max' ? 'above' : 'below'} ${rec.text}` };
 }
 
-/** A value from a config file, in bytes / ms / count; undefined when vpt cannot read it as journald would. */
-export function parseConfigAmount(spec: LimitSpec, text: string): number | undefined {
+/**
+ * A value from a config file, in bytes / ms / count, as journald reads it: a time
+ * span loses its fraction of a microsecond (`0.5us` is 0). 'out-of-range': journald
+ * refuses it (and keeps the default); undefined when vpt cannot read it.
+ */
+export function parseConfigAmount(spec: LimitSpec, text: string): number | 'out-of-range' | undefined {
   try {
     if (spec.kind === 'size') return parseSize(text);
-    if (spec.kind === 'time') return parseDuration(text);
-    return /^\d+$/.test(text) ? Number(text) : undefined;
+    if (spec.kind === 'time') {
+      const ms = parseDuration(text);
+      return ms > MAX_TIME_SPAN_MS ? 'out-of-range' : Math.floor(ms * 1000) / 1000;
+    }
+    if (!/^\d+$/.test(text)) return undefined;
+    return BigInt(text) > (SYSTEMD_COUNT_MAX[spec.key] ?? 2n ** 64n - 1n) ? 'out-of-range' : Number(text);
   } catch {
     // The value is reported as not comparable; the UsageError text is about flags, not files.
     return undefined;
   }
+}
+
+function describeDefault(spec: LimitSpec): string {
+  return typeof spec.systemdDefault === 'string' ? spec.systemdDefault : spec.systemdDefault === 0 ? 'off' : show(spec, spec.systemdDefault);
 }
 
 function show(spec: LimitSpec, amount: number): string {

@@ -5,6 +5,7 @@ import { errnoCode } from '../errors.js';
 import { JOURNAL_SECTION } from './conf-parser.js';
 import { DROP_IN_DIR_NAME } from './conf-files.js';
 import type { LimitValue } from './limits.js';
+import { resolveInRoot } from './root-path.js';
 import { PERSISTENT_JOURNAL_DIR } from './storage.js';
 
 /**
@@ -18,8 +19,20 @@ export const DROP_IN_MODE = 0o644;
 /** journald reads the journal folder; systemd-tmpfiles fixes group and ACLs at boot. */
 const JOURNAL_DIR_MODE = 0o755;
 
+const DROP_IN_DIR = path.join('etc/systemd', DROP_IN_DIR_NAME);
+
+/** Where the drop-in goes, as shown to the operator (before resolving links). */
 export function dropInPath(root: string): string {
-  return path.join(root, 'etc/systemd', DROP_IN_DIR_NAME, DROP_IN_NAME);
+  return path.join(root, DROP_IN_DIR, DROP_IN_NAME);
+}
+
+/**
+ * Where the drop-in is really written: its folder resolved inside `root`, so an
+ * image's absolute link (`etc/systemd/journald.conf.d -> /etc/...`) cannot send
+ * the write to the host. The file name itself is replaced by rename, never followed.
+ */
+async function resolvedDropInPath(root: string): Promise<string> {
+  return path.join(await resolveInRoot(root, DROP_IN_DIR), DROP_IN_NAME);
 }
 
 /** The exact file content: no timestamp, so the same flags always give the same bytes. */
@@ -44,22 +57,22 @@ export interface WriteDropInResult {
 
 /** Write the drop-in atomically (0644, folder created when missing), unless it is already identical. */
 export async function writeDropIn(root: string, content: string, persistent: boolean): Promise<WriteDropInResult> {
-  const target = dropInPath(root);
+  const target = await resolvedDropInPath(root);
+  const journalDir = persistent ? await resolveInRoot(root, PERSISTENT_JOURNAL_DIR) : undefined;
   await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o755 });
   const changed = !(await hasContent(target, content));
   if (changed) await writeFileAtomic(target, content, { mode: DROP_IN_MODE });
   const result: WriteDropInResult = { path: target, changed };
-  if (persistent) {
-    const dir = path.join(root, PERSISTENT_JOURNAL_DIR);
-    const created = (await fs.mkdir(dir, { recursive: true, mode: JOURNAL_DIR_MODE })) !== undefined;
-    result.journalDir = { path: dir, created };
+  if (journalDir) {
+    const created = (await fs.mkdir(journalDir, { recursive: true, mode: JOURNAL_DIR_MODE })) !== undefined;
+    result.journalDir = { path: journalDir, created };
   }
   return result;
 }
 
 /** Whether the drop-in already holds exactly this content with mode 0644 (--dry-run and idempotence). */
-export function isDropInCurrent(root: string, content: string): Promise<boolean> {
-  return hasContent(dropInPath(root), content);
+export async function isDropInCurrent(root: string, content: string): Promise<boolean> {
+  return hasContent(await resolvedDropInPath(root), content);
 }
 
 async function hasContent(file: string, content: string): Promise<boolean> {

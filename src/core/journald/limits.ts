@@ -47,8 +47,24 @@ export const LIMIT_SPECS: readonly LimitSpec[] = [
   { key: 'RateLimitBurst', flag: '--rate-limit-burst', option: 'rateLimitBurst', kind: 'count', direction: 'max', scope: 'both', systemdDefault: 10_000, zeroDisables: true },
 ];
 
-/** journald keeps counts in 64-bit (files) or 32-bit (burst) fields; beyond this a value is a typo. */
+/**
+ * What systemd accepts and means, per kind (journald.conf(5), systemd.time(7)):
+ * - time spans are kept in microseconds (usec_t, 64-bit, UINT64_MAX meaning
+ *   infinity): a longer span is refused by systemd (ERANGE) and the key keeps
+ *   its default; a fraction of a microsecond is dropped, so `0.5us` is 0, which
+ *   for RateLimitIntervalSec, MaxFileSec and MaxRetentionSec means "off". vpt
+ *   asks for at least 1 ms: a shorter window bounds nothing.
+ * - sizes are 64-bit byte counts; parseSize already refuses what a double
+ *   cannot hold exactly (2^53), far below that.
+ * - RateLimitBurst is an unsigned int (32-bit); SystemMaxFiles a 64-bit count,
+ *   capped here at the same 2^32-1: more files than that is no bound.
+ */
+const MIN_TIME_SPAN_MS = 1;
+/** Longest span systemd can hold: just under UINT64_MAX microseconds (which means infinity). */
+export const MAX_TIME_SPAN_MS = (2 ** 64 - 2) / 1000;
 const MAX_COUNT = 2 ** 32 - 1;
+/** The largest count systemd itself accepts in a config file, per count key (unsigned int, uint64_t). */
+export const SYSTEMD_COUNT_MAX: Readonly<Record<string, bigint>> = { RateLimitBurst: 2n ** 32n - 1n, SystemMaxFiles: 2n ** 64n - 1n };
 
 export interface LimitValue {
   spec: LimitSpec;
@@ -81,10 +97,17 @@ export function parseLimitValue(spec: LimitSpec, raw: string, what = spec.flag):
   } else if (spec.kind === 'time') {
     amount = parseDuration(trimmed, what);
     text = trimmed.replace(/\s+/g, ' ');
+    if (amount > MAX_TIME_SPAN_MS) {
+      throw new UsageError(`${what}: "${printable(raw)}" is beyond systemd's range (time spans are 64-bit microseconds, about 584,000 years); journald would ignore it`);
+    }
+    if (amount > 0 && amount < MIN_TIME_SPAN_MS) {
+      throw new UsageError(`${what}: "${printable(raw)}" is below 1ms: systemd drops fractions of a microsecond (0.5us is 0, which turns ${spec.key} off) and so short a window bounds nothing; give e.g. ${example(spec)}`);
+    }
   } else {
     if (!/^\d+$/.test(trimmed)) throw new UsageError(`${what}: "${printable(raw)}" is not a whole number, e.g. ${example(spec)}`);
-    amount = Number(trimmed);
-    if (amount > MAX_COUNT) throw new UsageError(`${what}: ${trimmed} is too large (at most ${MAX_COUNT})`);
+    const big = BigInt(trimmed);
+    if (big > BigInt(MAX_COUNT)) throw new UsageError(`${what}: ${trimmed.replace(/^0+(?=\d)/, '')} is out of range (1..${MAX_COUNT})`);
+    amount = Number(big);
     text = String(amount);
   }
   if (amount <= 0) {
@@ -102,7 +125,9 @@ function canonicalSize(text: string): string {
 }
 
 function example(spec: LimitSpec): string {
-  return spec.kind === 'size' ? '500M' : spec.kind === 'time' ? '1week' : '10';
+  // A rate-limit window is seconds long; the retention keys are days or weeks.
+  if (spec.kind === 'time') return spec.direction === 'min' ? '30s' : '1week';
+  return spec.kind === 'size' ? '500M' : '10';
 }
 
 /** Read every limit flag (raw strings from commander); the first bad one is refused before anything is written. */

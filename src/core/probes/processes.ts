@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CLOCK_TICKS_PER_SECOND, listPids, parseProcStat, parseProcStatus, readPidFile, splitCmdline } from './proc-pid.js';
 import { available, type Probe } from './types.js';
+import { redactUrlsIn } from '../webhook/redact-url.js';
 
 /** Every process, for the report's top-CPU and top-memory lists and the ffmpeg count. */
 export interface ProcessSummary {
@@ -60,7 +61,8 @@ export async function scanProcesses(procRoot: string, windowMs = PROCESS_CPU_WIN
       return {
         pid,
         comm: stat.comm,
-        command: (argv.length > 0 ? argv.join(' ').trim() : `[${stat.comm}]`).slice(0, COMMAND_CHARS),
+        // A command line can carry a secret (`vpt monitor --webhook http://user:secret@...`): never into a report.
+        command: redactUrlsIn(argv.length > 0 ? argv.join(' ').trim() : `[${stat.comm}]`).slice(0, COMMAND_CHARS),
         rssBytes: statusText === undefined ? undefined : parseProcStatus(statusText).rssBytes,
         cpuPercent: a === undefined || b === undefined ? undefined : ((b - a) / CLOCK_TICKS_PER_SECOND / elapsedSeconds) * 100,
       };

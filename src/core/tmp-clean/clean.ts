@@ -1,15 +1,15 @@
-import { lstatSync, opendirSync, realpathSync, statSync, unlinkSync } from 'node:fs';
-import path from 'node:path';
+import { lstatSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { UsageError, errnoCode } from '../errors.js';
 import { isPidAlive } from '../pid-alive.js';
 import { printable } from '../units.js';
 import { openDirHandle, type DirHandle } from './dir-handle.js';
+import { entryNames, entryPath, nameText } from './entry-name.js';
 import { fileError, inspectEntry, type Candidate, type InspectContext } from './inspect-entry.js';
 import { openAmong } from './open-files.js';
 import { createNameMatcher } from './patterns.js';
 import { lockedAmong } from './proc-locks.js';
 import { TreeChangedError, TreeTooDeepError, walkTree } from './remove-tree.js';
-import type { CleanResult } from './types.js';
+import type { CleanResult, Skip } from './types.js';
 
 /**
  * `vpt tmp-clean` without the terminal: find leftover temp files in one
@@ -19,11 +19,16 @@ import type { CleanResult } from './types.js';
  */
 
 /**
- * Matching entries judged per run. It bounds every list and set of the run
- * (candidates, skips, the open-file and lock sets); a folder with more
- * leftovers is finished by the next run.
+ * Removal candidates per run: entries that passed every check on the entry
+ * itself. It bounds the costly work (the /proc scans, the removals) and the
+ * candidate, open-file and lock sets; a folder with more leftovers is finished
+ * by the next run. Skipped entries (young, symlinks, others' files) do not
+ * count: any local user can make 10,000 of them, and when they counted, old
+ * files were never reached, run after run. A skip costs one lstat and a counter.
  */
-export const MAX_MATCHES_PER_RUN = 10_000;
+export const MAX_CANDIDATES_PER_RUN = 10_000;
+/** Skipped entries listed by path (--json, --verbose); beyond this they are only counted by reason. */
+export const MAX_SKIPS_LISTED = 1_000;
 
 export interface CleanOptions {
   dir: string;
@@ -37,7 +42,7 @@ export interface CleanOptions {
   /** Effective uid (default process.geteuid()). */
   uid?: number;
   isPidAlive?: (pid: number) => boolean;
-  maxMatches?: number;
+  maxCandidates?: number;
   /**
    * Test seam: called after every check and before the final re-check and
    * removal of each candidate, so a test can swap the file deterministically.
@@ -49,9 +54,13 @@ export async function cleanTmp(options: CleanOptions): Promise<CleanResult> {
   const matcher = createNameMatcher(options.patterns);
   const dir = resolveDir(options.dir);
   const procRoot = options.procRoot ?? '/proc';
-  const maxMatches = options.maxMatches ?? MAX_MATCHES_PER_RUN;
+  const maxCandidates = options.maxCandidates ?? MAX_CANDIDATES_PER_RUN;
   const dryRun = options.dryRun === true;
-  const result: CleanResult = { dir, dryRun, removed: [], totalBytes: 0, skipped: [], errors: [], truncated: false };
+  const result: CleanResult = { dir, dryRun, removed: [], totalBytes: 0, skipped: [], skippedByReason: {}, errors: [], truncated: false };
+  const skip = (s: Skip): void => {
+    result.skippedByReason[s.reason] = (result.skippedByReason[s.reason] ?? 0) + 1;
+    if (result.skipped.length < MAX_SKIPS_LISTED) result.skipped.push(s);
+  };
 
   const handle = openDirHandle(dir);
   try {
@@ -64,33 +73,33 @@ export async function cleanTmp(options: CleanOptions): Promise<CleanResult> {
       isPidAlive: options.isPidAlive ?? isPidAlive,
     };
     const candidates: Candidate[] = [];
-    let matches = 0;
-    const entries = opendirSync(handle.base);
-    try {
-      for (let entry = entries.readSync(); entry !== null; entry = entries.readSync()) {
-        const match = matcher.match(entry.name);
-        if (!match) continue;
-        if (matches++ >= maxMatches) {
-          result.truncated = true;
-          break;
-        }
-        const seen = inspectEntry(entry.name, match, ctx);
-        if ('candidate' in seen) candidates.push(seen.candidate);
-        else if ('skip' in seen) result.skipped.push(seen.skip);
-        else result.errors.push(seen.error);
+    // Errors count like candidates: both are bounded work and bounded lists.
+    let judged = 0;
+    for (const name of entryNames(handle.base)) {
+      const text = nameText(name);
+      const match = matcher.match(text);
+      if (!match) continue;
+      if (judged >= maxCandidates) {
+        result.truncated = true;
+        break;
       }
-    } finally {
-      entries.closeSync();
+      const seen = inspectEntry(name, text, match, ctx);
+      if ('skip' in seen) {
+        skip(seen.skip);
+        continue;
+      }
+      judged++;
+      if ('candidate' in seen) candidates.push(seen.candidate);
+      else result.errors.push(seen.error);
     }
 
     const keys = new Set(candidates.map((c) => c.key));
     const held = await openAmong(procRoot, keys);
     const locked = await lockedAmong(procRoot, keys);
     for (const candidate of candidates) {
-      const skip = (reason: CleanResult['skipped'][number]['reason']) => result.skipped.push({ path: candidate.path, reason });
-      if (locked.has(candidate.key)) skip('locked');
-      else if (held.has(candidate.key)) skip('in-use');
-      else await removeCandidate(candidate, handle, procRoot, dryRun, options.beforeRemove, result);
+      if (locked.has(candidate.key)) skip({ path: candidate.path, reason: 'locked' });
+      else if (held.has(candidate.key)) skip({ path: candidate.path, reason: 'in-use' });
+      else await removeCandidate(candidate, handle, procRoot, dryRun, options.beforeRemove, result, skip);
     }
   } finally {
     handle.close();
@@ -134,18 +143,19 @@ async function removeCandidate(
   dryRun: boolean,
   beforeRemove: CleanOptions['beforeRemove'],
   result: CleanResult,
+  onSkip: (s: Skip) => void,
 ): Promise<void> {
-  const skip = (reason: CleanResult['skipped'][number]['reason']) => void result.skipped.push({ path: candidate.path, reason });
+  const skip = (reason: Skip['reason']): void => onSkip({ path: candidate.path, reason });
   await beforeRemove?.(candidate);
   if ((await lockedAmong(procRoot, new Set([candidate.key]))).size > 0) return skip('locked');
-  const entryPath = path.join(handle.base, candidate.name);
+  const where = entryPath(handle.base, candidate.name);
   try {
-    const now = lstatSync(entryPath, { bigint: true });
+    const now = lstatSync(where, { bigint: true });
     const sameType = candidate.kind === 'folder' ? now.isDirectory() : now.isFile();
     if (now.dev !== candidate.dev || now.ino !== candidate.ino || !sameType) return skip('changed');
     let bytes = candidate.bytes;
     if (candidate.kind === 'folder') bytes = walkTree(handle.base, candidate.name, candidate, !dryRun);
-    else if (!dryRun) unlinkSync(entryPath);
+    else if (!dryRun) unlinkSync(where);
     result.removed.push({ path: candidate.path, bytes, kind: candidate.kind });
   } catch (err) {
     if (err instanceof TreeChangedError) return skip('changed');

@@ -12,7 +12,7 @@ import path from 'node:path';
  */
 export interface DirHandle {
   /** Prefix to join a bare name to for every lstat/open/unlink/rmdir. */
-  readonly base: string;
+  readonly base: string | Buffer;
   readonly fd: number;
   readonly dev: bigint;
   readonly ino: bigint;
@@ -29,12 +29,12 @@ export const OPEN_DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | const
  * directory without following a final symlink. Throws ENOTDIR/ELOOP/ENOENT
  * from open(2) for the caller to classify.
  */
-export function openDirHandle(dirPath: string): DirHandle {
+export function openDirHandle(dirPath: string | Buffer): DirHandle {
   const fd = openSync(dirPath, OPEN_DIR_FLAGS);
   try {
     const st = fstatSync(fd, { bigint: true });
     const viaProc = path.join(SELF_FD, String(fd));
-    let base = dirPath;
+    let base: string | Buffer = dirPath;
     try {
       const through = statSync(viaProc, { bigint: true });
       if (through.dev === st.dev && through.ino === st.ino) base = viaProc;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { getSystemErrorMap } from 'node:util';
 import { errnoCode } from '../errors.js';
 import { OPEN_DIR_FLAGS } from './dir-handle.js';
+import { entryPath as joinEntry } from './entry-name.js';
 import type { NameMatch } from './patterns.js';
 import { statLockKey } from './proc-locks.js';
 import type { CleanError, Skip } from './types.js';
@@ -19,7 +20,8 @@ import type { CleanError, Skip } from './types.js';
 const OPEN_FILE_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK | constants.O_NOCTTY;
 
 export interface Candidate {
-  name: string;
+  /** The entry's name as bytes (it need not be UTF-8). */
+  name: Buffer;
   /** Where the entry lives, for the operator: <real --dir>/<name>. */
   path: string;
   kind: 'file' | 'folder';
@@ -33,7 +35,7 @@ export interface Candidate {
 
 export interface InspectContext {
   /** DirHandle.base of --dir. */
-  base: string;
+  base: string | Buffer;
   /** The real --dir path, for reported paths. */
   dir: string;
   olderThanMs: number;
@@ -54,10 +56,11 @@ export function fileError(where: string, err: unknown): CleanError {
   return { path: where, code, message };
 }
 
-export function inspectEntry(name: string, match: NameMatch, ctx: InspectContext): Inspection {
-  const where = path.join(ctx.dir, name);
+/** `name` as bytes for the syscalls; `text` (nameText) for what is reported. */
+export function inspectEntry(name: Buffer, text: string, match: NameMatch, ctx: InspectContext): Inspection {
+  const where = path.join(ctx.dir, text);
   const skip = (reason: Skip['reason']): Inspection => ({ skip: { path: where, reason } });
-  const entryPath = path.join(ctx.base, name);
+  const entryPath = joinEntry(ctx.base, name);
   let st: BigIntStats;
   try {
     st = lstatSync(entryPath, { bigint: true });

@@ -1,7 +1,7 @@
-import { lstatSync, opendirSync, rmdirSync, unlinkSync } from 'node:fs';
-import path from 'node:path';
+import { lstatSync, rmdirSync, unlinkSync } from 'node:fs';
 import { errnoCode } from '../errors.js';
 import { openDirHandle } from './dir-handle.js';
+import { entryNames, entryPath } from './entry-name.js';
 
 /**
  * Remove (or, for a dry run, measure) a `vpt-<pid>` folder without ever
@@ -37,11 +37,11 @@ export interface Identity {
  * apparent bytes of the regular files found. ENOENT inside is someone else
  * removing the same leftovers: ignored.
  */
-export function walkTree(parentBase: string, name: string, expected: Identity, remove: boolean, depth = 0): number {
+export function walkTree(parentBase: string | Buffer, name: Buffer, expected: Identity, remove: boolean, depth = 0): number {
   if (depth >= MAX_TREE_DEPTH) throw new TreeTooDeepError(`nested deeper than ${MAX_TREE_DEPTH} folders`);
   let handle;
   try {
-    handle = openDirHandle(path.join(parentBase, name));
+    handle = openDirHandle(entryPath(parentBase, name));
   } catch (err) {
     if (errnoCode(err) === 'ELOOP' || errnoCode(err) === 'ENOTDIR') throw new TreeChangedError('replaced during the run');
     throw err;
@@ -49,20 +49,14 @@ export function walkTree(parentBase: string, name: string, expected: Identity, r
   let bytes = 0;
   try {
     if (handle.dev !== expected.dev || handle.ino !== expected.ino) throw new TreeChangedError('replaced during the run');
-    const entries = opendirSync(handle.base);
-    try {
-      for (let entry = entries.readSync(); entry !== null; entry = entries.readSync()) {
-        bytes += walkEntry(handle.base, entry.name, remove, depth);
-      }
-    } finally {
-      entries.closeSync();
-    }
+    // Names as bytes: a name that is not UTF-8 is removed like any other (it made rmdir fail with ENOTEMPTY).
+    for (const entry of entryNames(handle.base)) bytes += walkEntry(handle.base, entry, remove, depth);
   } finally {
     handle.close();
   }
   if (remove) {
     try {
-      rmdirSync(path.join(parentBase, name));
+      rmdirSync(entryPath(parentBase, name));
     } catch (err) {
       if (errnoCode(err) !== 'ENOENT') throw err;
     }
@@ -70,11 +64,11 @@ export function walkTree(parentBase: string, name: string, expected: Identity, r
   return bytes;
 }
 
-function walkEntry(base: string, name: string, remove: boolean, depth: number): number {
-  const entryPath = path.join(base, name);
+function walkEntry(base: string | Buffer, name: Buffer, remove: boolean, depth: number): number {
+  const where = entryPath(base, name);
   let st;
   try {
-    st = lstatSync(entryPath, { bigint: true });
+    st = lstatSync(where, { bigint: true });
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return 0;
     throw err;
@@ -82,7 +76,7 @@ function walkEntry(base: string, name: string, remove: boolean, depth: number): 
   if (st.isDirectory()) return walkTree(base, name, st, remove, depth + 1);
   if (remove) {
     try {
-      unlinkSync(entryPath); // a symlink is unlinked itself, never its target
+      unlinkSync(where); // a symlink is unlinked itself, never its target
     } catch (err) {
       if (errnoCode(err) !== 'ENOENT') throw err;
       return 0;

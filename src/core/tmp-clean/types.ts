@@ -14,7 +14,7 @@ export type SkipReason =
   | 'vanished'; // removed by someone else mid-run: fine, not an error
 
 export const SKIP_TEXT: Record<SkipReason, string> = {
-  symlink: 'symlink, not followed',
+  symlink: 'symlink (never followed)',
   'not-regular-file': 'not a regular file',
   'not-directory': 'not a folder',
   young: 'too young',
@@ -52,8 +52,11 @@ export interface CleanResult {
   /** With dryRun, what would have been removed. */
   removed: Removal[];
   totalBytes: number;
+  /** The first MAX_SKIPS_LISTED entries left alone; skippedByReason counts them all. */
   skipped: Skip[];
+  /** Every entry left alone, counted by reason (reasons with none are absent). */
+  skippedByReason: Partial<Record<SkipReason, number>>;
   errors: CleanError[];
-  /** The run stopped at the candidate limit; the rest waits for the next run. */
+  /** The run stopped at the per-run limit of removal candidates; the rest waits for the next run. */
   truncated: boolean;
 }

@@ -1,5 +1,5 @@
 /** What a hidden secret reads as in logs, unit files and payloads. */
-export const REDACTED = '***';
+const REDACTED = '***';
 
 /** Query keys whose value is a secret, compared lower-case, `-` read as `_`. */
 const SECRET_QUERY_KEYS: ReadonlySet<string> = new Set([
@@ -71,4 +71,9 @@ export function redactUrl(url: string | URL): string {
   }
   // Nothing hidden: the text exactly as given. URLSearchParams re-encodes `***`; the literal reads better.
   return changed ? parsed.href.replace(/%2A%2A%2A/g, REDACTED) : text;
+}
+
+/** Every URL inside free text (a command line, a log line) redacted as redactUrl does. */
+export function redactUrlsIn(text: string): string {
+  return text.includes('://') ? text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, (url) => redactUrl(url)) : text;
 }
