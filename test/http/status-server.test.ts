@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentStore } from '../../src/core/incidents/incident-store.js';
 import { IncidentReader } from '../../src/core/http/incident-reader.js';
 import { MonitorStatus } from '../../src/core/status/monitor-status.js';
-import { MAX_CONNECTIONS, startStatusServer, type StatusServer } from '../../src/core/http/status-server.js';
+import { MAX_CONNECTIONS, MAX_HEADER_BYTES, MAX_URL_BYTES, startStatusServer, type StatusServer } from '../../src/core/http/status-server.js';
 import { MonitorMetrics } from '../../src/core/metrics/monitor-metrics.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 
@@ -143,8 +143,8 @@ describe('status server', () => {
       expect(status(r), method).toBe(405);
       expect(r).toMatch(/allow: GET, HEAD/i);
     }
-    expect(status(await get(`/${'a'.repeat(2_000)}`))).toBe(414);
-    const huge = await raw(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(64 * 1024)}\r\n\r\n`);
+    expect(status(await get(`/${'a'.repeat(MAX_URL_BYTES)}`))).toBe(414);
+    const huge = await raw(`GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(MAX_HEADER_BYTES * 8)}\r\n\r\n`);
     expect(huge === '' || status(huge) === 431, huge.slice(0, 60)).toBe(true);
   });
 

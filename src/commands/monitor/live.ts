@@ -143,18 +143,19 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     ...(options.keepIncidents !== undefined ? { retention: { keepMs: options.keepIncidents, prune: (cutoff: number) => resources.store.pruneResolvedBefore(cutoff, PRUNE_BATCH) } } : {}),
   });
 
-  if (listen) {
-    web = await startWebSide({ listen, streamRoot: options.streamRoot, stateDir, devices, snapshot: () => monitor.statusSnapshot(), webhook: webhook !== undefined, logger: log });
-    if (web.url) log.info(`http: status page ${web.url}, metrics ${web.url}metrics`);
-  }
-  // After the resolutions at start are recorded: they are posted as resolved in the first round.
-  if (alertmanagerUrl) alertmanager = await startAlertmanager(resources.store.file, alertmanagerUrl, web?.linkUrl, log);
 
   const signalled = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   try {
+    // After the signal handlers: a SIGTERM while prom-client loads is a clean stop, not a kill.
+    if (listen) {
+      web = await startWebSide({ listen, streamRoot: options.streamRoot, stateDir, devices, snapshot: () => monitor.statusSnapshot(), webhook: webhook !== undefined, logger: log });
+      if (web.url) log.info(`http: status page ${web.url}, metrics ${web.url}metrics`);
+    }
+    // After the resolutions at start are recorded: they are posted as resolved in the first round.
+    if (alertmanagerUrl) alertmanager = await startAlertmanager(resources.store.file, alertmanagerUrl, web?.linkUrl, log);
     await monitor.start();
     const signal = await signalled;
     const started = Date.now();

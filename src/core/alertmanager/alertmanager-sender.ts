@@ -12,13 +12,13 @@ export const ALERTS_PER_POST = 100;
 export type PostAlerts = (url: string, alerts: PostableAlert[], signal: AbortSignal) => Promise<{ ok: true } | { ok: false; error: string }>;
 
 /** The real delivery: the project's one bounded POST (deadline, capped answer, Basic auth from the URL). */
-export const postAlerts: PostAlerts = async (url, alerts, signal) => {
+const postAlerts: PostAlerts = async (url, alerts, signal) => {
   const r = await httpPost({ url, body: JSON.stringify(alerts), headers: { 'content-type': 'application/json' }, signal });
   if (r.kind === 'response') return r.ok ? { ok: true } : { ok: false, error: `HTTP ${r.status}${r.body ? `: ${r.body.trim().slice(0, 200)}` : ''}` };
   return { ok: false, error: r.error };
 };
 
-export interface AlertmanagerSenderOptions {
+interface AlertmanagerSenderOptions {
   url: string;
   deliveries: Pick<AlertmanagerDeliveries, 'open' | 'resolvedOwed' | 'markResolvedSent'>;
   /** The status page, for generatorURL (undefined: --listen off). */

@@ -3,14 +3,14 @@ import type { Incident } from '../incidents/incident-store.js';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../incidents/incident-store.js';
 
 /** Open incidents posted per round at most (one per device and type: only a huge farm reaches it). */
-export const MAX_OPEN_POSTED = 500;
+const MAX_OPEN_POSTED = 500;
 /** Resolved incidents whose endsAt is still owed, per round. */
-export const MAX_RESOLVED_POSTED = 100;
+const MAX_RESOLVED_POSTED = 100;
 /**
  * A resolution older than this is not posted any more: by then the firing
  * alert's own endsAt (FIRING_VALID_MS) has resolved it in Alertmanager.
  */
-export const RESOLVED_LOOKBACK_MS = 24 * 3600_000;
+const RESOLVED_LOOKBACK_MS = 24 * 3600_000;
 
 interface Row {
   id: number;

@@ -4,7 +4,7 @@ import { liveFolders } from '../live/capture-files.js';
 import { thumbnailName } from '../live/capture-files.js';
 
 /** An image the page serves is a 320x180 thumbnail (tens of KB); anything bigger is not one of ours. */
-export const MAX_IMAGE_BYTES = 1024 * 1024;
+const MAX_IMAGE_BYTES = 1024 * 1024;
 
 const THUMBNAIL = /^capture_(\d{9})_thumbnail\.jpg$/;
 

@@ -3,9 +3,9 @@ import path from 'node:path';
 import type { Incident } from '../incidents/incident-store.js';
 
 /** The page lists the open incidents and this many of the last resolved ones. */
-export const RESOLVED_LISTED = 50;
+const RESOLVED_LISTED = 50;
 /** Open incidents listed at most (one per device and type, so only a huge farm reaches it). */
-export const OPEN_LISTED = 500;
+const OPEN_LISTED = 500;
 /** A read waits this long for a writer: the page must not stall the event loop the monitor's analysis runs on. */
 const READ_BUSY_TIMEOUT_MS = 100;
 
@@ -40,7 +40,7 @@ function toIncident(row: Row): Incident {
   return i;
 }
 
-export interface OutboxCounts {
+interface OutboxCounts {
   pending: number;
   /** Unsent rows that failed at least once. */
   failed: number;

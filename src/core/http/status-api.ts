@@ -9,7 +9,7 @@ export interface StatusSources {
   incidents: { open(): Incident[]; recentResolved(limit?: number): Incident[] };
 }
 
-export interface DeviceJson extends DeviceStatus {
+interface DeviceJson extends DeviceStatus {
   /** The latest thumbnail; its query changes with the sequence, so a browser reloads it only then. */
   thumbnail_url: string | null;
 }
@@ -50,7 +50,7 @@ export function statusJson(s: StatusSources): StatusJson {
   };
 }
 
-export function incidentJson(i: Incident, nowMs = Date.now()): IncidentJson {
+function incidentJson(i: Incident, nowMs = Date.now()): IncidentJson {
   return {
     id: i.id,
     device: i.device,

@@ -4,7 +4,7 @@
  * page, so nothing flickers). A thumbnail is swapped only when its URL (which
  * carries the sequence) changed, after the new image has loaded.
  */
-export const PAGE_REFRESH_MS = 2_000;
+const PAGE_REFRESH_MS = 2_000;
 
 export const PAGE_SCRIPT = `(() => {
 const REFRESH_MS = ${PAGE_REFRESH_MS};

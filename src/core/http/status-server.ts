@@ -10,9 +10,9 @@ export const MAX_HEADER_BYTES = 8 * 1024;
 /** The longest URL we answer (414 beyond); ours are under 100 characters. */
 export const MAX_URL_BYTES = 1024;
 /** Headers must be complete this soon after the connection opens (slowloris). */
-export const HEADERS_TIMEOUT_MS = 5_000;
-export const REQUEST_TIMEOUT_MS = 10_000;
-export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+const HEADERS_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 /** How often node looks for connections past those timeouts (its default, 30 s, lets idle sockets linger). */
 const CONNECTIONS_CHECK_MS = 1_000;
 /** A socket that says nothing this long is closed. */
@@ -32,7 +32,7 @@ export interface StatusServer {
   close(): Promise<void>;
 }
 
-export type StartResult = { ok: true; server: StatusServer } | { ok: false; reason: string };
+type StartResult = { ok: true; server: StatusServer } | { ok: false; reason: string };
 
 /**
  * The monitor's HTTP side: node's own http, read-only routes, every

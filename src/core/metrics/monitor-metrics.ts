@@ -4,9 +4,9 @@ import type { StatusSnapshot } from '../status/status-snapshot.js';
 import type { MonitorEvent } from '../live/monitor-events.js';
 
 /** Analysis time buckets, seconds: a thumbnail takes ~5 ms on a Pi 4, a backlog of full captures ~0.5 s. */
-export const ANALYSIS_BUCKETS_S = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+const ANALYSIS_BUCKETS_S = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
-export interface MetricsSources {
+interface MetricsSources {
   /** The live monitor's status snapshot (issue 11): the per-device counts and states. */
   snapshot: () => StatusSnapshot;
   /** The incidents open now (device and type). */
