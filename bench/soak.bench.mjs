@@ -119,11 +119,12 @@ try {
     [path.join(REPO, 'bin', 'vpt'), 'monitor', '--json', '--verbose', '--no-audio',
       '--stream-root', path.join(root, 'stream'), '--state-dir', path.join(root, 'state'),
       '--devices', Array.from({ length: DEVICES }, (_, d) => device(d)).join(','), '--fps', String(FPS),
-      '--sweep-interval', '30s', '--memory-log-interval', '1min', '--listen', `127.0.0.1:${port}`],
+      // Issue 11: status.json is rewritten every 5 s (always on) a heartbeat per device every 10 s; issue 12: the page and /metrics.
+      '--sweep-interval', '30s', '--memory-log-interval', '1min', '--heartbeat', '10s', '--listen', `127.0.0.1:${port}`],
     { env: { ...withoutArena(process.env), TMPDIR: path.join(root, 'tmp'), ...(ARENA > 0 ? { MALLOC_ARENA_MAX: String(ARENA) } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise((resolve) => monitor.on('exit', (code, signal) => resolve(code ?? signal)));
-  const counts = { frame: 0, late: 0, sampled: 0, dropped: 0, incident_opened: 0, incident_resolved: 0, cache_sweep: 0, warnings: 0 };
+  const counts = { frame: 0, late: 0, sampled: 0, dropped: 0, incident_opened: 0, incident_resolved: 0, cache_sweep: 0, heartbeat: 0, stall_started: 0, warnings: 0 };
   let lastFrameAt = 0;
   let ready;
   const isReady = new Promise((resolve) => (ready = resolve));
@@ -269,7 +270,7 @@ try {
 
   console.log(`# wrote ${total} frames in ${wroteS.toFixed(0)} s (${(total / wroteS).toFixed(0)} frames/s, ${(simHours() * 3600 / wroteS).toFixed(1)}x real time over ${DEVICES} devices); monitor exit ${exit} on SIGTERM`);
   console.log(`# analysed ${counts.frame} (${counts.sampled} under backlog sampling, ${counts.late} late), dropped from the queue ${counts.dropped}, never queued (rotated or superseded first) ${Math.max(0, total - counts.frame - counts.dropped)}`);
-  console.log(`# incidents opened ${counts.incident_opened}, resolved ${counts.incident_resolved}; cache sweeps ${counts.cache_sweep}; warning lines ${counts.warnings}; per-frame JSON left behind the rotation ${orphans}`);
+  console.log(`# incidents opened ${counts.incident_opened}, resolved ${counts.incident_resolved}; cache sweeps ${counts.cache_sweep}; heartbeats ${counts.heartbeat}; stalls ${counts.stall_started}; status.json ${existsSync(path.join(root, "state", "status.json")) ? "written" : "MISSING"}; warning lines ${counts.warnings}; per-frame JSON left behind the rotation ${orphans}`);
   for (const [kind, n] of warningKinds) console.log(`#   ${String(n).padStart(7)} x ${kind}`);
   console.log(`# rss MB at 10/25/50/75/100% of the run: ${[0.1, 0.25, 0.5, 0.75, 1].map((f) => samples[Math.min(samples.length - 1, Math.floor((samples.length - 1) * f))]?.rss.toFixed(1)).join(' / ')}`);
   console.log(`# series: ${path.relative(process.cwd(), path.join(outDir, 'rss.csv'))}, plot: ${path.relative(process.cwd(), path.join(outDir, 'rss.png'))}`);

@@ -3,7 +3,7 @@ import { formatDuration, printable } from '../core/units.js';
 import type { Ui } from '../ui.js';
 
 /** The CSV export's columns, in order (RFC 4180: quoted where needed, CRLF lines). */
-export const CSV_COLUMNS = ['id', 'device', 'type', 'status', 'event_start', 'opened_at', 'resolved_at', 'duration_ms', 'resolve_reason', 'evidence'] as const;
+const CSV_COLUMNS = ['id', 'device', 'type', 'status', 'event_start', 'opened_at', 'resolved_at', 'duration_ms', 'resolve_reason', 'evidence'] as const;
 
 /** Local time to the second: what a person compares with the wall clock. */
 function local(iso: string | null): string {

@@ -166,7 +166,10 @@ async function runReplay(options: MonitorOptions, ui: Ui): Promise<number> {
   const spinner = showProgress ? (await import('ora')).default({ text: 'replay: listing frames', stream: process.stderr }).start() : undefined;
   const progress = new Map<string, { done: number; total: number }>();
   let lastRefresh = 0;
+  // After Ctrl-C the replay's last frames finish in the background until exit: their warnings would bury the summary.
+  let interruptedByUser = false;
   const warn = (message: string) => {
+    if (interruptedByUser) return;
     spinner?.clear();
     ui.logger.warn(message);
     spinner?.render();
@@ -225,6 +228,7 @@ async function runReplay(options: MonitorOptions, ui: Ui): Promise<number> {
     });
     const summary = await Promise.race([finished, interrupted]);
     if (summary === 'interrupted') {
+      interruptedByUser = true;
       spinner?.stop();
       printInterrupted(progress, eventsSoFar, ui);
       return EXIT_INTERRUPTED;

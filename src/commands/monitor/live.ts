@@ -32,7 +32,11 @@ const WEBHOOK_EXIT_DEADLINE_MS = 4_500;
  * `vpt monitor` as a service: runs until SIGTERM/SIGINT, then drains, closes
  * the database, removes its temp folder, releases the lock and returns 0.
  */
-export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAnalyzer?: AnalyzerFactory } = {}): Promise<number> {
+export async function runLive(
+  options: MonitorOptions,
+  ui: Ui,
+  seams: { createAnalyzer?: AnalyzerFactory; clock?: { now: () => number; monotonic: () => number } } = {},
+): Promise<number> {
   const webhookUrl = options.webhook !== undefined ? parseWebhookUrl(options.webhook) : undefined;
   const listen = parseListenAddress(options.listen ?? DEFAULT_LISTEN);
   const alertmanagerUrl = options.alertmanager !== undefined ? alertmanagerEndpoint(options.alertmanager) : undefined;
@@ -140,6 +144,8 @@ export async function runLive(options: MonitorOptions, ui: Ui, seams: { createAn
     audioChecked: checkAudio,
     stallAfterMs: options.stallAfter,
     heartbeatMs: options.heartbeat,
+    // seams.clock: a test's clock that steps (NTP, suspend) while the monotonic one does not.
+    ...(seams.clock ? { now: seams.clock.now, monotonic: seams.clock.monotonic } : {}),
     ...(options.keepIncidents !== undefined ? { retention: { keepMs: options.keepIncidents, prune: (cutoff: number) => resources.store.pruneResolvedBefore(cutoff, PRUNE_BATCH) } } : {}),
   });
 

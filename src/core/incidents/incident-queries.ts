@@ -6,7 +6,7 @@ import { DEFAULT_BUSY_TIMEOUT_MS, INCIDENTS_DB_FILE, type IncidentStatus, type R
 import { SCHEMA_VERSION } from './schema.js';
 
 /** `vpt incidents` lists at most this many unless --limit says otherwise. */
-export const DEFAULT_LIST_LIMIT = 100;
+const DEFAULT_LIST_LIMIT = 100;
 /** Incidents deleted per transaction when pruning: short transactions never hold a running monitor's writes for long. */
 export const PRUNE_BATCH = 500;
 

@@ -318,7 +318,8 @@ export class LiveMonitor {
       }
       const state = this.devices.get(r.device)!;
       if (r.kind === 'stall_started') {
-        const last = state.newest >= 0 ? state.newest : null;
+        // last_sequence: the capture's last frame, for a capture stall only (a segments stall has frames flowing).
+        const last = r.type === 'capture_stalled' && state.newest >= 0 ? state.newest : null;
         // The last picture before the capture stopped is what a person wants to see.
         state.evidence.set(r.type, r.type === 'capture_stalled' && last !== null ? await preserveEvidence(state.dir, [last]) : []);
         const stallAfterMs = this.stallAfterOf(r.device);

@@ -2,7 +2,7 @@ import { EXIT } from '../errors.js';
 import { STATUS_INTERVAL_MS, type StatusSnapshot } from './status-snapshot.js';
 
 /** A snapshot older than this means the monitor hung (it rewrites it every STATUS_INTERVAL_MS). */
-export const STALE_SNAPSHOT_MS = 30_000;
+const STALE_SNAPSHOT_MS = 30_000;
 
 export interface OpenIncidentBrief {
   id: number;
