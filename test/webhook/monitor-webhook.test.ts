@@ -43,6 +43,14 @@ async function startMonitor(url = endpoint.url): Promise<{ child: ResultPromise;
   return { child, stdout: () => out, stderr: () => err };
 }
 
+/**
+ * SIGTERM straight to the process: execa's own kill() adds a SIGKILL 5 s later,
+ * and the monitor may rightly spend 4.5 s flushing the webhook, more on a loaded machine.
+ */
+function sigterm(child: ResultPromise): void {
+  process.kill(child.pid!, 'SIGTERM');
+}
+
 /** A capture in real time: frames keep coming (ffmpeg-style), the script says what they show. */
 class Capture {
   sequence = 0;
@@ -77,7 +85,7 @@ describe('vpt monitor --webhook (runLive in a child process, real SQLite, real H
     await capture.write('blackscreen', 10);
     await capture.write('ok', 3);
     await vi.waitFor(() => expect(first.stdout()).toMatch(/"event":"incident_resolved".*"incident_id":2/), WAIT);
-    first.child.kill('SIGTERM');
+    sigterm(first.child);
     const exited = await first.child;
     expect(exited.exitCode, `${String(exited.signal)} ${String(exited.stderr)}`).toBe(0);
     expect(exited.stderr).toMatch(/webhook: 0 delivered on exit, 2 kept for the next start/);
@@ -88,7 +96,7 @@ describe('vpt monitor --webhook (runLive in a child process, real SQLite, real H
       () => expect(endpoint.deliveredKeys()).toEqual(new Set(['1:incident_opened', '1:incident_resolved', '2:incident_opened', '2:incident_resolved'])),
       WAIT,
     );
-    second.child.kill('SIGTERM');
+    sigterm(second.child);
     expect((await second.child).exitCode).toBe(0);
   }, 120_000);
 
@@ -103,7 +111,7 @@ describe('vpt monitor --webhook (runLive in a child process, real SQLite, real H
     await vi.waitFor(() => expect(endpoint.deliveredKeys()).toEqual(new Set(['1:incident_opened', '1:incident_resolved'])), WAIT);
     expect(endpoint.received.map((r) => r.authorization)).toEqual(Array(endpoint.received.length).fill(`Basic ${Buffer.from('farm:S3CRET-PW').toString('base64')}`));
     expect(endpoint.received[0]!.path).toBe('/hook?token=S3CRET-TOKEN&site=lab');
-    monitor.child.kill('SIGTERM');
+    sigterm(monitor.child);
     await monitor.child;
     expect(monitor.stderr()).toMatch(/webhook: POST http:\/\/\*\*\*@127\.0\.0\.1:\d+\/hook\?token=\*\*\*&site=lab failed \(HTTP 500\)/);
     expect(monitor.stdout() + monitor.stderr()).not.toMatch(/S3CRET/);
