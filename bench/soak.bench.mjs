@@ -15,7 +15,11 @@
 // its 500 frames are written again and again under new sequence numbers, each a real new file with
 // the mtime of its simulated capture time. Audio is off (--no-audio): the generated capture has none.
 // The monitor runs with MALLOC_ARENA_MAX=2 as its systemd unit sets it (`--arena 0`: unset, glibc's default).
+// Its status page (`/`) and `/metrics` are polled once a second all along (issue 12), as a browser tab and a
+// Prometheus would; after the run, 200 serial scrapes of each on the idle monitor give the CPU per scrape
+// (the monitor's utime+stime from /proc over the batch).
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile, rename, rm, utimes, writeFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
@@ -102,13 +106,21 @@ try {
   mkdirSync(path.join(root, 'tmp'));
   console.log(`# soak: ${DEVICES} devices x ${FPS} fps, ${HOURS} simulated h (${FRAMES * DEVICES} frames) at ${SPEED}x real time, hot rotation keeps ${KEEP} frames per device, MALLOC_ARENA_MAX=${ARENA > 0 ? ARENA : 'unset'}; capture generated in ${((performance.now() - genStart) / 1000).toFixed(1)} s; files in ${root}`);
 
+  const port = await new Promise((resolve, reject) => {
+    const probe = net.createServer().once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port: p } = probe.address();
+      probe.close(() => resolve(p));
+    });
+  });
+  const base = `http://127.0.0.1:${port}`;
   monitor = spawn(
     process.execPath,
     [path.join(REPO, 'bin', 'vpt'), 'monitor', '--json', '--verbose', '--no-audio',
       '--stream-root', path.join(root, 'stream'), '--state-dir', path.join(root, 'state'),
       '--devices', Array.from({ length: DEVICES }, (_, d) => device(d)).join(','), '--fps', String(FPS),
-      // Issue 11: status.json is rewritten every 5 s (always on) and a heartbeat per device every 10 s.
-      '--sweep-interval', '30s', '--memory-log-interval', '1min', '--heartbeat', '10s'],
+      // Issue 11: status.json is rewritten every 5 s (always on) a heartbeat per device every 10 s; issue 12: the page and /metrics.
+      '--sweep-interval', '30s', '--memory-log-interval', '1min', '--heartbeat', '10s', '--listen', `127.0.0.1:${port}`],
     { env: { ...withoutArena(process.env), TMPDIR: path.join(root, 'tmp'), ...(ARENA > 0 ? { MALLOC_ARENA_MAX: String(ARENA) } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise((resolve) => monitor.on('exit', (code, signal) => resolve(code ?? signal)));
@@ -168,6 +180,19 @@ try {
     if (s) samples.push({ simH: simHours(), realS: (Date.now() - started) / 1000, ...s, written: totalWritten(), analysed: counts.frame, dropped: counts.dropped });
   };
   const sampler = setInterval(sample, SAMPLE_MS);
+  // The page and /metrics once a second while the frames flow.
+  const polls = { ok: 0, failed: 0 };
+  const poll = async (url) => {
+    try {
+      const r = await fetch(url);
+      await r.arrayBuffer();
+      if (r.ok) polls.ok++;
+      else polls.failed++;
+    } catch {
+      polls.failed++;
+    }
+  };
+  const poller = setInterval(() => void Promise.all([poll(`${base}/`), poll(`${base}/api/status`), poll(`${base}/api/incidents`), poll(`${base}/metrics`)]), 1_000);
 
   // Simulated capture time: the run's frames end an hour before now, so no frame is from the future.
   const T0 = Date.now() - HOURS * 3600_000 - 3600_000;
@@ -204,7 +229,20 @@ try {
   const drainUntil = Date.now() + 60_000;
   while (Date.now() < drainUntil && Date.now() - lastFrameAt < 3_000) await new Promise((r) => setTimeout(r, 250));
   clearInterval(sampler);
+  clearInterval(poller);
   sample();
+  // CPU per scrape on the idle monitor: 200 serial requests, the monitor's CPU time over them.
+  const cpuMs = (pid) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ 100
+  };
+  const scrapeCost = {};
+  for (const [name, url] of [['metrics', `${base}/metrics`], ['page', `${base}/`], ['api-status', `${base}/api/status`]]) {
+    const before = cpuMs(monitor.pid);
+    const n = 200;
+    for (let i = 0; i < n; i++) await (await fetch(url)).arrayBuffer();
+    scrapeCost[name] = (cpuMs(monitor.pid) - before) / n;
+  }
   const end = status(monitor.pid);
   monitor.kill('SIGTERM');
   const exit = await exited;
@@ -247,7 +285,11 @@ try {
     console.log(`soak-rss-growth-mb-per-h     not measured (too few samples after the warm-up: raise --hours or lower --speed)`);
   }
   figure('soak-frames-analysed', counts.frame, 'frames', undefined, `of ${total} written; ${counts.dropped} dropped from the queue`);
-  const failed = exit !== 0 || peak >= PEAK_GOAL_MB || (fitted !== undefined && !noisy && fitted.slope >= GROWTH_GOAL_MB_PER_H);
+  figure('soak-http-polls', polls.ok, 'requests', undefined, `/, /api/status, /api/incidents and /metrics once a second; ${polls.failed} failed`);
+  figure('scrape-cpu-metrics', scrapeCost.metrics, 'ms CPU', undefined, `per GET /metrics, mean of 200 on the idle monitor, ${DEVICES} devices`);
+  figure('scrape-cpu-page', scrapeCost.page, 'ms CPU', undefined, 'per GET / (the status page), mean of 200');
+  figure('scrape-cpu-api-status', scrapeCost['api-status'], 'ms CPU', undefined, 'per GET /api/status, mean of 200');
+  const failed = polls.failed > 0 || exit !== 0 || peak >= PEAK_GOAL_MB || (fitted !== undefined && !noisy && fitted.slope >= GROWTH_GOAL_MB_PER_H);
   if (exit !== 0) console.log(`# monitor stderr (tail):${stderrTail}`);
   process.exitCode = failed ? 1 : 0;
 } finally {

@@ -17,6 +17,9 @@ const DEMO_HEARTBEAT_MS = 10_000;
 export async function runDemo(options: MonitorOptions, ui: Ui): Promise<number> {
   const [{ runLive }, { DemoDevice }] = await Promise.all([import('./monitor/live.js'), import('../core/demo/demo-device.js')]);
   const log = ui.logger;
+  // The page first: a newcomer opens it and watches the incidents happen.
+  const listen = options.listen ?? `127.0.0.1:${await (await import('../core/http/free-port.js')).freePort()}`;
+  if (listen !== 'off') log.info(`demo: watch it in a browser: http://${listen}/`);
   const demo = await DemoDevice.create({ logger: log });
   const root = path.dirname(demo.streamRoot);
   // Last resort (an exception past the finally below): the temp root must not outlive us.
@@ -38,6 +41,7 @@ export async function runDemo(options: MonitorOptions, ui: Ui): Promise<number> 
       devices: [demo.device],
       stateDir: path.join(root, 'state'),
       replace: false,
+      listen,
       incidentDelay: DEMO_INCIDENT_DELAY_MS,
       minEvent: DEMO_MIN_EVENT_MS,
       fps: DEMO_FPS,

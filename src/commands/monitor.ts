@@ -40,6 +40,8 @@ export interface MonitorOptions {
   /** Move incidents.db aside (kept) and start a new one: the way out of a damaged database. */
   resetIncidents?: boolean;
   webhook?: string;
+  listen?: string;
+  alertmanager?: string;
   incidentDelay: number;
   stallAfter?: number;
   heartbeat?: number;
@@ -101,6 +103,8 @@ const UNIT_FLAGS: UnitFlag[] = [
   { key: 'memoryLogInterval', flag: '--memory-log-interval', default: 3_600_000, format: timeSpan },
   { key: 'memoryAlert', flag: '--memory-alert', default: 1024 ** 3, format: (v) => formatSizeExact(Number(v)) },
   { key: 'webhook', flag: '--webhook' },
+  { key: 'listen', flag: '--listen' },
+  { key: 'alertmanager', flag: '--alertmanager' },
   { key: 'blackThreshold', flag: '--black-threshold', default: 85 },
   { key: 'darkLuma', flag: '--dark-luma', default: 10 },
   { key: 'freezeThreshold', flag: '--freeze-threshold', default: 2 },

@@ -11,6 +11,10 @@ import { PRUNE_BATCH } from '../../core/incidents/incident-queries.js';
 import { resolveStateDir } from '../../core/state-dir.js';
 import { formatDuration } from '../../core/units.js';
 import { parseWebhookUrl } from '../../core/webhook/webhook-url.js';
+import { DEFAULT_LISTEN, parseListenAddress } from '../../core/http/listen-address.js';
+import { alertmanagerEndpoint } from '../../core/alertmanager/alerts.js';
+import type { MonitorHttp } from '../../core/http/monitor-http.js';
+import { startAlertmanager, startWebSide } from './web-side.js';
 import type { Ui } from '../../ui.js';
 import { AUDIO_NOT_CHECKED, ffmpegPresent } from './audio-setup.js';
 import { thresholdsFrom, type MonitorOptions } from '../monitor.js';
@@ -34,6 +38,8 @@ export async function runLive(
   seams: { createAnalyzer?: AnalyzerFactory; clock?: { now: () => number; monotonic: () => number } } = {},
 ): Promise<number> {
   const webhookUrl = options.webhook !== undefined ? parseWebhookUrl(options.webhook) : undefined;
+  const listen = parseListenAddress(options.listen ?? DEFAULT_LISTEN);
+  const alertmanagerUrl = options.alertmanager !== undefined ? alertmanagerEndpoint(options.alertmanager) : undefined;
   // Names first (a flag typo answers before any disk access); named devices need
   // not exist yet (they are waited for), the stream root must.
   options.devices?.forEach(validateDeviceName);
@@ -78,9 +84,14 @@ export async function runLive(
   for (const t of resources.removedTempFiles) log.info(`removed ${t.count} temp files of processes that are gone from ${t.dir}`);
   // Delivery reads the outbox through its own connection: the monitor's writes never wait on HTTP.
   const webhook = webhookUrl ? await startWebhookSender(resources.store.file, webhookUrl.href, log) : undefined;
+  // --listen: started once the monitor exists (the page reads its snapshot).
+  let web: MonitorHttp | undefined;
+  let alertmanager: Awaited<ReturnType<typeof startAlertmanager>> | undefined;
 
   const counted = { opened: 0, resolved: 0 };
   const print = (event: MonitorEvent): void => {
+    web?.observe(event);
+    if (event.event === 'incident_opened' || event.event === 'incident_resolved') alertmanager?.notify();
     if (event.event === 'incident_opened' || event.event === 'incident_resolved') webhook?.sender.notify();
     if (event.event === 'incident_opened') counted.opened++;
     else if (event.event === 'incident_resolved') counted.resolved++;
@@ -151,6 +162,7 @@ export async function runLive(
     ...(options.keepIncidents !== undefined ? { retention: { keepMs: options.keepIncidents, prune: (cutoff: number) => resources.store.pruneResolvedBefore(cutoff, PRUNE_BATCH) } } : {}),
   });
 
+
   // `on`, not `once`, and never removed: timeout(1) sends SIGTERM to the monitor and then to its whole
   // process group, so a second signal can arrive mid-shutdown; with no handler left it killed the process
   // (exit 143) with the lock, incidents.db-wal/-shm and the temp folder still there. Later signals are no-ops.
@@ -159,6 +171,13 @@ export async function runLive(
     process.on('SIGINT', () => resolve('SIGINT'));
   });
   try {
+    // After the signal handlers: a SIGTERM while prom-client loads is a clean stop, not a kill.
+    if (listen) {
+      web = await startWebSide({ listen, streamRoot: options.streamRoot, stateDir, devices, snapshot: () => monitor.statusSnapshot(), webhook: webhook !== undefined, logger: log });
+      if (web.url) log.info(`http: status page ${web.url}, metrics ${web.url}metrics`);
+    }
+    // After the resolutions at start are recorded: they are posted as resolved in the first round.
+    if (alertmanagerUrl) alertmanager = await startAlertmanager(resources.store.file, alertmanagerUrl, web?.linkUrl, log);
     await monitor.start();
     const signal = await signalled;
     const started = Date.now();
@@ -181,6 +200,8 @@ export async function runLive(
     // Before resources.close(): a running merge's temp files live in the folder that removes.
     await zaps.close();
     await webhook?.sender.stop();
+    await web?.close();
+    await alertmanager?.stop();
     webhook?.outbox.close();
     resources.close();
     process.removeListener('exit', onExit);

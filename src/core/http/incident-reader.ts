@@ -1,0 +1,92 @@
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import type { Incident } from '../incidents/incident-store.js';
+
+/** The page lists the open incidents and this many of the last resolved ones. */
+const RESOLVED_LISTED = 50;
+/** Open incidents listed at most (one per device and type, so only a huge farm reaches it). */
+const OPEN_LISTED = 500;
+/** A read waits this long for a writer: the page must not stall the event loop the monitor's analysis runs on. */
+const READ_BUSY_TIMEOUT_MS = 100;
+
+interface Row {
+  id: number;
+  device: string;
+  type: Incident['type'];
+  status: Incident['status'];
+  event_start: string;
+  opened_at: string;
+  resolved_at: string | null;
+  duration_ms: number | null;
+  evidence: string;
+  metadata: string;
+  resolve_reason: Incident['resolveReason'] | null;
+}
+
+function toIncident(row: Row): Incident {
+  const i: Incident = {
+    id: row.id,
+    device: row.device,
+    type: row.type,
+    status: row.status,
+    eventStartAt: Date.parse(row.event_start),
+    openedAt: Date.parse(row.opened_at),
+    evidence: JSON.parse(row.evidence) as string[],
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+  };
+  if (row.resolved_at !== null) i.resolvedAt = Date.parse(row.resolved_at);
+  if (row.duration_ms !== null) i.durationMs = row.duration_ms;
+  if (row.resolve_reason) i.resolveReason = row.resolve_reason;
+  return i;
+}
+
+interface OutboxCounts {
+  pending: number;
+  /** Unsent rows that failed at least once. */
+  failed: number;
+}
+
+/**
+ * (`vpt incidents` has its own reader, incidents/incident-queries.ts, which
+ * also reads databases of older schemas; this one serves the running
+ * monitor's own, always current, database and the outbox counts.)
+ * The page's own read-only connection to incidents.db: WAL lets it read while
+ * the monitor writes, and nothing the HTTP side does can write.
+ */
+export class IncidentReader {
+  private readonly db: Database.Database;
+  private readonly sql;
+
+  constructor(stateDir: string) {
+    this.db = new Database(path.join(stateDir, 'incidents.db'), { readonly: true, fileMustExist: true, timeout: READ_BUSY_TIMEOUT_MS });
+    this.sql = {
+      open: this.db.prepare<[number], Row>(`SELECT * FROM incidents WHERE status = 'open' ORDER BY id LIMIT ?`),
+      resolved: this.db.prepare<[number], Row>(`SELECT * FROM incidents WHERE status = 'resolved' ORDER BY id DESC LIMIT ?`),
+      byId: this.db.prepare<[number], Row>('SELECT * FROM incidents WHERE id = ?'),
+      outbox: this.db.prepare<[], { pending: number; failed: number }>(
+        'SELECT count(*) AS pending, coalesce(sum(attempts > 0), 0) AS failed FROM outbox WHERE sent_at IS NULL',
+      ),
+    };
+  }
+
+  open(): Incident[] {
+    return this.sql.open.all(OPEN_LISTED).map(toIncident);
+  }
+
+  recentResolved(limit = RESOLVED_LISTED): Incident[] {
+    return this.sql.resolved.all(Math.min(limit, RESOLVED_LISTED)).map(toIncident);
+  }
+
+  get(id: number): Incident | undefined {
+    const row = this.sql.byId.get(id);
+    return row ? toIncident(row) : undefined;
+  }
+
+  outbox(): OutboxCounts {
+    return this.sql.outbox.get() ?? { pending: 0, failed: 0 };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,72 @@
+import type { Incident } from '../incidents/incident-store.js';
+import { evidenceThumbnails } from './image-files.js';
+import type { DeviceStatus, StatusSnapshot } from '../status/status-snapshot.js';
+
+/** What /api/status, /api/incidents and the page read: the monitor's status snapshot (issue 11) and incidents.db. */
+export interface StatusSources {
+  /** The live monitor's snapshot now (the same shape as status.json). */
+  snapshot: () => StatusSnapshot;
+  incidents: { open(): Incident[]; recentResolved(limit?: number): Incident[] };
+}
+
+interface DeviceJson extends DeviceStatus {
+  /** The latest thumbnail; its query changes with the sequence, so a browser reloads it only then. */
+  thumbnail_url: string | null;
+}
+
+/** `vpt status --json`'s data: the snapshot plus the open incidents, and each device's thumbnail URL. */
+export interface StatusJson extends Omit<StatusSnapshot, 'devices'> {
+  devices: DeviceJson[];
+  open_incidents: IncidentJson[];
+}
+
+export interface IncidentJson {
+  id: number;
+  device: string;
+  type: string;
+  status: string;
+  event_start: string;
+  opened_at: string;
+  resolved_at: string | null;
+  /** The event's duration so far (open: until now), whole ms, as `vpt incidents` reports it. */
+  duration_ms: number;
+  resolve_reason: string | null;
+  evidence: string[];
+  thumbnails: { sequence: number; url: string }[];
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const enc = encodeURIComponent;
+
+export function statusJson(s: StatusSources): StatusJson {
+  const snapshot = s.snapshot();
+  return {
+    ...snapshot,
+    devices: snapshot.devices.map((d) => ({
+      ...d,
+      thumbnail_url: d.last_sequence === null ? null : `/img/device/${enc(d.device)}/latest?s=${d.last_sequence}`,
+    })),
+    open_incidents: s.incidents.open().map((i) => incidentJson(i)),
+  };
+}
+
+function incidentJson(i: Incident, nowMs = Date.now()): IncidentJson {
+  return {
+    id: i.id,
+    device: i.device,
+    type: i.type,
+    status: i.status,
+    event_start: iso(i.eventStartAt),
+    opened_at: iso(i.openedAt),
+    resolved_at: i.resolvedAt !== undefined ? iso(i.resolvedAt) : null,
+    duration_ms: i.durationMs ?? Math.max(0, Math.round(nowMs - i.eventStartAt)),
+    resolve_reason: i.resolveReason ?? null,
+    evidence: i.evidence,
+    thumbnails: evidenceThumbnails(i.evidence).map((t, index) => ({ sequence: t.sequence, url: `/img/incident/${i.id}/${index}` })),
+  };
+}
+
+export function incidentsJson(s: StatusSources): { open: IncidentJson[]; resolved: IncidentJson[] } {
+  const now = Date.now();
+  return { open: s.incidents.open().map((i) => incidentJson(i, now)), resolved: s.incidents.recentResolved().map((i) => incidentJson(i, now)) };
+}
