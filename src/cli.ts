@@ -146,6 +146,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .addOption(parsed('--memory-alert <size>', 'alert when a tracked process exceeds this RSS', size('--memory-alert'), 1024 ** 3, '1G'))
     .option('--for <n>', 'alert only after N consecutive samples over a threshold', integer('--for', 1, 1000), 1)
     .option('--prom <file>', 'also write the sample as Prometheus text metrics (node_exporter textfile collector)')
+    .option('--cache-dirs <list>', "cache folders or globs whose growth --health follows (default: the tracked scripts' __pycache__)", list)
     .option('--install', 'install health sampling every 30 s (systemd timer, or --cron)')
     .option('--uninstall', 'remove the installed health sampling')
     .option('--cron', 'with --install/--uninstall: use crontab lines instead of a systemd timer')

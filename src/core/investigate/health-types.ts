@@ -50,6 +50,8 @@ export interface HealthSample {
   processes: SampleProcess[];
   journal?: { runtimeBytes: number; persistentBytes: number; runtimeLimitBytes?: number; complete: boolean };
   tmp?: { dir: string; bytes: number; complete: boolean; leftoverFiles: number; leftoverBytes: number };
+  /** Cache folders followed (--cache-dirs); grownBytes is the change since the previous sample. Absent in samples before 0.2. */
+  cacheDirs?: { path: string; bytes: number; complete: boolean; grownBytes?: number }[];
   /** The kernel's oom_kill counter (since boot). */
   oomKillCounter?: number;
   /** Kills since the previous sample; absent on the first sample. */

@@ -2,6 +2,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { writeFileAtomic } from '../atomic-write.js';
 import { EXIT, VptError, errnoCode } from '../errors.js';
+import { defaultCacheDirs, expandCacheDirs, sizeCacheDirs } from '../probes/cache-dirs.js';
 import { diskProbe } from '../probes/disk.js';
 import { runProbes } from '../probes/runner.js';
 import type { ProbeContext } from '../probes/types.js';
@@ -47,6 +48,8 @@ export interface HealthOptions {
   memoryAlertBytes: number;
   forSamples: number;
   promFile?: string;
+  /** --cache-dirs (folders or globs); undefined: the `__pycache__` of the tracked scripts' folders. */
+  cacheDirs?: readonly string[];
 }
 
 export interface HealthResult {
@@ -75,6 +78,12 @@ export async function takeHealthSample(ctx: ProbeContext, options: HealthOptions
   const journal = data(runs.journal);
   const tmp = data(runs.tmp);
   const oomKillCounter = data(runs.vmstat)?.oomKills;
+  const tracked = data(runs.tracked)?.processes ?? [];
+  // After the probes: the default folders come from the tracked processes' scripts.
+  const cacheDirs = await sizeCacheDirs(
+    options.cacheDirs ? await expandCacheDirs(options.cacheDirs) : defaultCacheDirs(tracked.map((p) => p.codeDir)),
+    HEALTH_WALK_LIMITS,
+  );
   const body: Omit<HealthSample, 'alerts' | 'pending' | 'status'> = {
     version: 1,
     time: now.toISOString(),
@@ -99,7 +108,7 @@ export async function takeHealthSample(ctx: ProbeContext, options: HealthOptions
       fstype: h.fstype,
       error: h.error,
     })),
-    processes: (data(runs.tracked)?.processes ?? []).map((p) => ({
+    processes: tracked.map((p) => ({
       name: p.name,
       pattern: p.pattern,
       pid: p.pid,
@@ -121,6 +130,7 @@ export async function takeHealthSample(ctx: ProbeContext, options: HealthOptions
       leftoverFiles: tmp.leftovers.count,
       leftoverBytes: tmp.leftovers.bytes,
     },
+    cacheDirs: cacheDirs.map((c) => ({ ...c, grownBytes: grownSince(previous, c.path, c.bytes) })),
     oomKillCounter,
     oomKillsSinceLast: oomKillsSince(previous?.oomKillCounter, oomKillCounter),
     unavailable,
@@ -144,6 +154,12 @@ export async function takeHealthSample(ctx: ProbeContext, options: HealthOptions
   }
   const nagiosLine = formatNagiosLine(sample, options.memoryAlertBytes);
   return { sample, logText, nagiosLine, exitCode: NAGIOS_EXIT[status] };
+}
+
+/** Growth of one cache folder since the previous sample; undefined when it was not measured then. */
+function grownSince(previous: HealthSample | undefined, dir: string, bytes: number): number | undefined {
+  const before = previous?.cacheDirs?.find((c) => c.path === dir);
+  return before === undefined ? undefined : bytes - before.bytes;
 }
 
 /** The counter restarts at 0 on boot: then every kill it counts happened since the previous sample. */
