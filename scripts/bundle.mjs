@@ -28,10 +28,12 @@ const keepFullCliOutside = {
 
 await build({
   entryPoints: [path.join(root, 'src/health-entry.ts')],
-  outfile: path.join(root, 'dist/health.js'),
+  outfile: path.join(root, 'dist/health.cjs'),
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  // CommonJS: an ES module's `import ... from 'node:fs'` builds an ESM facade of the builtin, which
+  // touches every lazy getter (fs.ReadStream loads all the stream modules); require() does not.
+  format: 'cjs',
   target: 'node20',
   // Whitespace and syntax only: identifiers stay readable in --verbose stack traces.
   minifyWhitespace: true,

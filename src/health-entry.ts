@@ -1,9 +1,11 @@
+import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { runHealth } from './commands/investigate-health.js';
+import { runHealth, type HealthUi } from './commands/investigate-health.js';
 import { normaliseOptions } from './commands/investigate-options.js';
+import { errnoCode } from './core/errors.js';
+import { createLogger } from './core/logger.js';
 import { runToExit } from './exit.js';
 import { parseInteger, parseSize } from './core/units.js';
-import { createUi } from './ui.js';
 
 /**
  * `vpt investigate --health` is what a timer runs every 30 s on every host, so it skips commander
@@ -71,5 +73,45 @@ export function healthFastOptions(args: string[], env: NodeJS.ProcessEnv): Recor
 export async function main(argv: string[]): Promise<void> {
   const options = healthFastOptions(argv.slice(2), process.env);
   if (!options) return (await import('./cli.js')).main(argv);
-  await runToExit(argv, async () => runHealth(normaliseOptions(options), createUi(options)));
+  await runToExit(argv, async () => runHealth(normaliseOptions(options), healthUi(options)), { watchStdout: false });
+}
+
+/** A pipe that is full for longer than this many retries loses the line rather than hang a timer. */
+const WRITE_RETRIES = 100;
+
+/**
+ * Lines straight to the file descriptor: process.stdout and chalk would load net, tty and the
+ * stream modules, a quarter of a sample's start-up, for one uncoloured line. A closed pipe
+ * (`| head`) is not an error, as in the full CLI.
+ */
+function lineWriter(fd: number): (text: string) => void {
+  return (text) => {
+    const data = Buffer.from(text);
+    let offset = 0;
+    for (let attempt = 0; offset < data.length && attempt < WRITE_RETRIES; attempt++) {
+      try {
+        offset += writeSync(fd, data, offset);
+      } catch (err) {
+        const code = errnoCode(err);
+        if (code === 'EPIPE') return;
+        if (code !== 'EAGAIN') throw err;
+      }
+    }
+  };
+}
+
+/** The health sample's Ui: the same quiet/verbose rules as createUi (src/ui.ts), without colour. */
+function healthUi(flags: { json?: unknown; quiet?: unknown; verbose?: unknown }): HealthUi {
+  const quiet = flags.quiet === true;
+  const verbose = flags.verbose === true && !quiet;
+  const out = lineWriter(1);
+  const err = lineWriter(2);
+  return {
+    json: flags.json === true,
+    quiet,
+    verbose,
+    out: (text) => out(`${text}\n`),
+    err: (text) => err(`${text}\n`),
+    logger: createLogger({ level: quiet ? 'warn' : verbose ? 'debug' : 'info', write: err }),
+  };
 }

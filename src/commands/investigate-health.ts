@@ -2,8 +2,11 @@ import { takeHealthSample } from '../core/investigate/health.js';
 import type { Ui } from '../ui.js';
 import { probeContext, type InvestigateOptions } from './investigate-options.js';
 
+/** What a health sample needs of the terminal: no colour (the Nagios line has none), no spinner. */
+export type HealthUi = Pick<Ui, 'json' | 'quiet' | 'verbose' | 'out' | 'err' | 'logger'>;
+
 /** `vpt investigate --health`: one sample, one Nagios line (or JSON), the Nagios exit code. */
-export async function runHealth(opts: InvestigateOptions, ui: Ui): Promise<number> {
+export async function runHealth(opts: InvestigateOptions, ui: HealthUi): Promise<number> {
   const result = await takeHealthSample(probeContext(opts, ui), {
     logDir: opts.logDir,
     memoryAlertBytes: opts.memoryAlertBytes,

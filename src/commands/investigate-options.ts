@@ -77,6 +77,6 @@ export function normaliseOptions(options: Record<string, unknown>): InvestigateO
   return opts;
 }
 
-export function probeContext(opts: InvestigateOptions, ui: Ui): ProbeContext {
+export function probeContext(opts: InvestigateOptions, ui: Pick<Ui, 'logger'>): ProbeContext {
   return createProbeContext({ streamRoot: opts.streamRoot, trackedPatterns: opts.patterns, logger: ui.logger });
 }

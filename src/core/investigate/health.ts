@@ -20,6 +20,7 @@ import { readDebounceCounters, writeDebounceCounters } from './health-state.js';
 import { NAGIOS_EXIT, type HealthSample } from './health-types.js';
 import { localTimestamp } from './local-time.js';
 import { formatNagiosLine } from './nagios.js';
+import { monotonicMs } from '../probes/monotonic.js';
 
 /**
  * The 30-second health sample: only file reads and statfs (no child process,
@@ -60,7 +61,7 @@ export interface HealthResult {
 }
 
 export async function takeHealthSample(ctx: ProbeContext, options: HealthOptions): Promise<HealthResult> {
-  const started = performance.now();
+  const started = monotonicMs();
   const now = ctx.now();
   await ensureLogDir(options.logDir);
   const [runs, previous, counters] = await Promise.all([
@@ -139,7 +140,7 @@ export async function takeHealthSample(ctx: ProbeContext, options: HealthOptions
   const conditions = evaluateConditions(body, { memoryAlertBytes: options.memoryAlertBytes });
   const { fired, counters: next, pending } = debounce(conditions, counters, options.forSamples);
   const status = nagiosState(fired, CORE_PROBES.some((name) => name in unavailable));
-  const sample: HealthSample = { ...body, alerts: fired, pending, status, durationMs: performance.now() - started };
+  const sample: HealthSample = { ...body, alerts: fired, pending, status, durationMs: monotonicMs() - started };
   const logText = formatHealthLog(sample);
   await write(options.logDir, async () => {
     await appendFile(healthLogPath(options.logDir, now, 'log'), logText);

@@ -1,5 +1,6 @@
 import { describeProbeError } from './probe-error.js';
 import type { Probe, ProbeContext, ProbeResult } from './types.js';
+import { monotonicMs } from './monotonic.js';
 
 
 /** Default cap per probe: a dead NFS mount hangs statfs, a stuck journalctl hangs forever. */
@@ -19,7 +20,7 @@ export interface ProbeRun<T> {
  * "unavailable: <why>" with its name logged; it never spoils the others.
  */
 export async function runProbe<T>(probe: Probe<T>, ctx: ProbeContext, timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbeRun<T>> {
-  const started = performance.now();
+  const started = monotonicMs();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<ProbeResult<T>>((resolve) => {
     timer = setTimeout(() => resolve({ available: false, reason: `timed out after ${timeoutMs} ms` }), timeoutMs);
@@ -34,7 +35,7 @@ export async function runProbe<T>(probe: Probe<T>, ctx: ProbeContext, timeoutMs 
   } finally {
     clearTimeout(timer);
   }
-  const durationMs = performance.now() - started;
+  const durationMs = monotonicMs() - started;
   if (!result.available) ctx.logger.debug(`probe ${probe.name}: unavailable: ${result.reason}`);
   return {
     name: probe.name,
