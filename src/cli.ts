@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT } from './core/errors.js';
+import { EXIT, UsageError } from './core/errors.js';
 import { runToExit } from './exit.js';
 import { parseDuration, parseInteger, parseNumber, parseSize } from './core/units.js';
 import type { GlobalFlags, Ui } from './ui.js';
@@ -54,6 +54,12 @@ const list = (value: string, previous: string[] = []) => [
   ...value.split(',').map((s) => s.trim()).filter(Boolean),
 ];
 const repeat = (value: string, previous: string[] = []) => [...previous, value];
+/** --devices: an empty list (`--devices ''`, `--devices ,`) would mean "every device": refused. */
+const deviceList = (value: string, previous: string[] = []) => {
+  const devices = list(value, previous);
+  if (devices.length === 0) throw new UsageError(`--devices: "${value}" names no device; give folder names, e.g. --devices capture1,capture2 (leave the flag out for every device)`);
+  return devices;
+};
 
 function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
@@ -96,7 +102,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
       'Watch the frames ffmpeg writes for each capture device, detect blackscreen, freeze, zapping and ' +
         'audio loss, and open and resolve incidents (SQLite, optional webhook). Memory stays bounded.',
     )
-    .option('--devices <list>', 'comma-separated device folders (default: active_captures.conf, else every capture*)', list)
+    .option('--devices <list>', 'comma-separated device folders (default: active_captures.conf, else every capture*)', deviceList)
     .addOption(
       new Option('--stream-root <dir>', 'folder holding the device folders').env('VPT_STREAM_ROOT').default('/var/www/html/stream'),
     )
@@ -156,7 +162,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
       'after',
       examples([
         'vpt investigate                              # full report, saved to ~/crash_monitoring',
-        'vpt investigate --health --prom /var/lib/node_exporter/textfile/vpt.prom',
+        'vpt investigate --health --prom /var/lib/node_exporter/textfile_collector/vpt.prom',
         'sudo vpt investigate --install               # sample every 30 s with a systemd timer',
         'vpt investigate --install --cron --dry-run   # show the crontab lines',
       ]),

@@ -27,6 +27,12 @@ async function save(logDir: string, report: Report): Promise<string> {
   return file;
 }
 
+/** One -q line: `warn: <section>: <label>: <detail>`, without the label when the section title already says it. */
+function quietLine(title: string, check: { status: string; label: string; detail: string }): string {
+  const label = title.toLowerCase().includes(check.label.toLowerCase()) ? '' : `${check.label}: `;
+  return `${check.status}: ${title}: ${label}${check.detail}`;
+}
+
 export async function runReport(opts: InvestigateOptions, ui: Ui): Promise<number> {
   const ctx = probeContext(opts, ui);
   const spinner =
@@ -46,7 +52,7 @@ export async function runReport(opts: InvestigateOptions, ui: Ui): Promise<numbe
   } else if (ui.quiet) {
     for (const section of report.sections) {
       for (const check of section.checks) {
-        if (check.status === 'warn' || check.status === 'critical') ui.out(`${check.status}: ${section.title}: ${check.label}: ${check.detail}`);
+        if (check.status === 'warn' || check.status === 'critical') ui.out(quietLine(section.title, check));
       }
     }
   } else {

@@ -1,4 +1,5 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { hostname } from 'node:os';
 import { writeFileAtomic } from '../atomic-write.js';
 import { EXIT, VptError, errnoCode } from '../errors.js';
@@ -64,6 +65,7 @@ export async function takeHealthSample(ctx: ProbeContext, options: HealthOptions
   const started = monotonicMs();
   const now = ctx.now();
   await ensureLogDir(options.logDir);
+  if (options.promFile) await checkPromTarget(options.promFile);
   const [runs, previous, counters] = await Promise.all([
     runProbes(HEALTH_PROBES, ctx),
     readLastSample(options.logDir, now),
@@ -150,8 +152,7 @@ export async function takeHealthSample(ctx: ProbeContext, options: HealthOptions
   if (options.promFile) {
     const promFile = options.promFile;
     const { renderMetrics, sampleMetrics } = await import('./prometheus.js');
-    // Rebuilt every 30 s: atomic rename so node_exporter never reads half a file; no fsync wear on the SD card.
-    await write(promFile, () => writeFileAtomic(promFile, renderMetrics(sampleMetrics(sample)), { fsync: false }));
+    await writeProm(promFile, renderMetrics(sampleMetrics(sample)));
   }
   const nagiosLine = formatNagiosLine(sample, options.memoryAlertBytes);
   return { sample, logText, nagiosLine, exitCode: NAGIOS_EXIT[status] };
@@ -169,6 +170,32 @@ export function oomKillsSince(previous: number | undefined, current: number | un
   return current >= previous ? current - previous : current;
 }
 
+function promError(promFile: string, why: string): VptError {
+  return new VptError(`--prom ${promFile}: ${why}`, EXIT.unknown);
+}
+
+/** A wrong --prom is named as such, before anything is written, not as the temp file or rename that failed. */
+async function checkPromTarget(promFile: string): Promise<void> {
+  const dir = path.dirname(promFile);
+  if ((await stat(promFile).catch(() => undefined))?.isDirectory()) {
+    throw promError(promFile, `is a folder; give a file in it, e.g. --prom ${path.join(promFile, 'vpt.prom')}`);
+  }
+  const folder = await stat(dir).catch(() => undefined);
+  if (!folder) throw promError(promFile, `the folder ${dir} does not exist; create it (node_exporter's --collector.textfile.directory) or give another path`);
+  if (!folder.isDirectory()) throw promError(promFile, `${dir} is not a folder`);
+}
+
+/** Rebuilt every 30 s: atomic rename so node_exporter never reads half a file; no fsync wear on the SD card. */
+async function writeProm(promFile: string, text: string): Promise<void> {
+  try {
+    await writeFileAtomic(promFile, text, { fsync: false });
+  } catch (err) {
+    const code = errnoCode(err);
+    const dir = path.dirname(promFile);
+    throw promError(promFile, code === 'EACCES' || code === 'EPERM' ? `permission denied in ${dir}` : code === 'ENOSPC' ? `no space left in ${dir}` : (err as Error).message);
+  }
+}
+
 async function ensureLogDir(logDir: string): Promise<void> {
   await write(logDir, () => mkdir(logDir, { recursive: true }));
 }
@@ -180,6 +207,6 @@ async function write(target: string, action: () => Promise<unknown>): Promise<vo
   } catch (err) {
     const code = errnoCode(err);
     const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOSPC' ? 'no space left' : (err as Error).message;
-    throw new VptError(`cannot write ${target}: ${why}; choose another place with --log-dir (or --prom), or fix its permissions`, EXIT.unknown);
+    throw new VptError(`cannot write ${target}: ${why}; choose another place with --log-dir, or fix its permissions`, EXIT.unknown);
   }
 }
