@@ -19,6 +19,7 @@ import { healthLogPath, readLastSample } from './health-history.js';
 import { formatHealthLog } from './health-log.js';
 import { readDebounceCounters, writeDebounceCounters } from './health-state.js';
 import { NAGIOS_EXIT, type HealthSample } from './health-types.js';
+import { judgeLoad } from './load-level.js';
 import { localTimestamp } from './local-time.js';
 import { formatNagiosLine } from './nagios.js';
 import { monotonicMs } from '../probes/monotonic.js';
@@ -92,7 +93,7 @@ export async function takeHealthSample(ctx: ProbeContext, options: HealthOptions
     time: now.toISOString(),
     localTime: localTimestamp(now),
     host: hostname(),
-    load: load && { load1: load.load1, load5: load.load5, load15: load.load15, cores: load.cores },
+    load: load && { load1: load.load1, load5: load.load5, load15: load.load15, cores: load.cores, level: judgeLoad(load)?.level },
     memory: memory && {
       totalBytes: memory.totalBytes,
       availableBytes: memory.availableBytes,

@@ -41,6 +41,9 @@ export async function buildReport(ctx: ProbeContext, options: ReportOptions): Pr
     throttled: data(r('raspberryPi'))?.throttled,
     load: data(r('load')),
     memory: data(r('memory')),
+    processes: data(r('processes')),
+    trackedPids: new Set((data(r('tracked'))?.processes ?? []).map((p) => p.pid)),
+    selfPid: ctx.selfPid,
     trends,
   });
   const sections = [
