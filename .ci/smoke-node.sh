@@ -57,6 +57,8 @@ for major in "${majors[@]}"; do
   echo "== smoke on node $version ($nodedir)"
   # The repo's files as git sees them (tracked + new, not ignored), over a copy that keeps node_modules.
   mkdir -p "$work"
+  # Tests read the farm's real captures beside the repo (../shared/fixtures/real) when they exist.
+  [ -d "$repo/../shared" ] && ln -sfn "$(cd "$repo/../shared" && pwd)" "$smoke_root/shared"
   (cd "$repo" && git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -cf - 2>/dev/null) | tar -xf - -C "$work"
   key="$version $(sha256sum "$work/package-lock.json" | cut -d' ' -f1)"
   if [ "$(cat "$work/node_modules/.vpt-smoke-key" 2>/dev/null)" != "$key" ]; then

@@ -223,7 +223,35 @@ export function buildProgram(hooks: ProgramHooks): Command {
     )
     .action(action('tmp-clean'));
 
+  program
+    .command('completion')
+    .summary('print a shell completion script: commands, flags, device names (bash, zsh, fish)')
+    .argument('<shell>', 'bash, zsh or fish')
+    .addHelpText(
+      'after',
+      examples([
+        'vpt completion bash | sudo tee /etc/bash_completion.d/vpt',
+        "echo 'source <(vpt completion zsh)' >> ~/.zshrc",
+        'vpt completion fish > ~/.config/fish/completions/vpt.fish',
+      ]),
+    )
+    .action(async (shell: string, _opts: unknown, cmd: Command) => {
+      const ui = await makeUi(cmd.optsWithGlobals() as GlobalFlags);
+      const { run } = await import('./commands/completion.js');
+      hooks.onExit(await run(shell, completionSpec(program), ui));
+    });
+
   return program;
+}
+
+/** The words a completion script offers, read from the program itself so they never drift from the flags. */
+function completionSpec(program: Command) {
+  const flags = (cmd: Command) => cmd.options.flatMap((o) => [o.long, o.short]).filter((f): f is string => f !== undefined);
+  return {
+    commands: program.commands.map((c) => ({ name: c.name(), flags: flags(c) })),
+    globalFlags: [...flags(program), '--help', '-h'],
+    streamRootDefault: '/var/www/html/stream',
+  };
 }
 
 /** Entry point used by bin/vpt. With src/exit.ts, the only place that ends the process. */
