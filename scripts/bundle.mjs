@@ -41,3 +41,28 @@ await build({
   plugins: [keepFullCliOutside],
   logLevel: 'warning',
 });
+
+// The full CLI's entry with commander inlined (dist/cli-bundle.js): `vpt --help` and every command
+// start without resolving and wrapping commander's CommonJS files one by one. vpt's own modules stay
+// separate files (one copy of each: the command modules import the same core/errors.js instance).
+const ownModulesOutside = {
+  name: 'own-modules-outside',
+  setup(b) {
+    const src = path.join(root, 'src') + path.sep;
+    b.onResolve({ filter: /^\.\.?\// }, (args) => (args.kind !== 'entry-point' && args.importer.startsWith(src) ? { path: args.path, external: true } : undefined));
+  },
+};
+await build({
+  entryPoints: [path.join(root, 'src/cli.ts')],
+  outfile: path.join(root, 'dist/cli-bundle.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  // commander is CommonJS: its require() of node builtins needs a real require in an ES module.
+  banner: { js: "import { createRequire as __vptCreateRequire } from 'node:module'; const require = __vptCreateRequire(import.meta.url);" },
+  plugins: [ownModulesOutside],
+  logLevel: 'warning',
+});

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, UsageError } from './core/errors.js';
 import { runToExit } from './exit.js';
@@ -34,7 +34,9 @@ const loadCommand: CommandLoader = async (name) => {
 
 function packageVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    // require(), not readFileSync: an ES module's import of node:fs builds a facade that touches
+    // fs.ReadStream and loads every stream module, a tenth of `vpt --help`.
+    const pkg = createRequire(import.meta.url)('../package.json') as { version?: string };
     return pkg.version ?? '0.0.0';
   } catch {
     return '0.0.0';
