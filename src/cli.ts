@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, UsageError } from './core/errors.js';
 import { runToExit } from './exit.js';
 import { parseDuration, parseInteger, parseNumber, parseSize } from './core/units.js';
+import type { CompletionSpec } from './commands/completion.js';
 import type { GlobalFlags, Ui } from './ui.js';
 
 /**
@@ -247,7 +248,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
 }
 
 /** The words a completion script offers, read from the program itself so they never drift from the flags. */
-function completionSpec(program: Command) {
+function completionSpec(program: Command): CompletionSpec {
   const flags = (cmd: Command) => cmd.options.flatMap((o) => [o.long, o.short]).filter((f): f is string => f !== undefined);
   return {
     commands: program.commands.map((c) => ({ name: c.name(), flags: flags(c) })),

@@ -14,7 +14,7 @@ export interface CompletionSpec {
   streamRootDefault: string;
 }
 
-export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+const SHELLS = ['bash', 'zsh', 'fish'] as const;
 type Shell = (typeof SHELLS)[number];
 
 /** Flags whose value is a path: the shell's own file completion. */
@@ -91,7 +91,7 @@ function fish(spec: CompletionSpec): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function completionScript(shell: string, spec: CompletionSpec): string {
+function completionScript(shell: string, spec: CompletionSpec): string {
   if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`completion: "${shell}" is not a supported shell; use one of ${SHELLS.join(', ')}`);
   return { bash, zsh, fish }[shell as Shell](spec);
 }

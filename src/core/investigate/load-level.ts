@@ -9,7 +9,7 @@ export const LOAD_CRITICAL_PER_CORE = 2;
 
 export type LoadLevel = 'ok' | 'warn' | 'critical';
 
-export interface LoadJudgement {
+interface LoadJudgement {
   perCore: number;
   level: LoadLevel;
 }

@@ -7,7 +7,7 @@ import { folderSize, type FolderSizeLimits } from './folder-size.js';
  * over and over, grows its cache without bound, slowly, on an SD card.
  */
 
-export interface CacheDirSize {
+interface CacheDirSize {
   path: string;
   bytes: number;
   /** false when the walk hit its bounds: `bytes` is then a lower bound. */
@@ -15,13 +15,13 @@ export interface CacheDirSize {
 }
 
 /** Never more cache folders than this in one sample, whatever a glob matches. */
-export const MAX_CACHE_DIRS = 32;
+const MAX_CACHE_DIRS = 32;
 /** A glob never descends further than this below its fixed part. */
 const GLOB_MAX_DEPTH = 6;
 /** Growth between two samples above this raises an alert (a .pyc is a few KB to a few hundred). */
 export const CACHE_GROWTH_ALERT_BYTES = 1024 * 1024;
 /** The cache folder of a Python code folder. */
-export const PYTHON_CACHE_DIR = '__pycache__';
+const PYTHON_CACHE_DIR = '__pycache__';
 
 const GLOB_CHARS = /[*?[\]{}!]/;
 

@@ -40,7 +40,7 @@ export async function findLeftovers(dir: string, nowMs: number): Promise<TempFil
 }
 
 /** Whether `dir` is the root of its own filesystem (Debian 13 and Raspberry Pi OS mount /tmp as a tmpfs). */
-export function isOwnFilesystem(dir: string): boolean {
+function isOwnFilesystem(dir: string): boolean {
   try {
     return statSync(dir).dev !== statSync(path.join(dir, '..')).dev;
   } catch {

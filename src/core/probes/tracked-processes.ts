@@ -29,7 +29,7 @@ export const MAX_TRACKED_PROCESSES = 64;
  * the process's cwd when relative. undefined for a program matched by name alone (`vpt monitor`)
  * or a cwd we may not read (another user's process).
  */
-export function scriptFolder(argv: readonly string[], name: string, cwd: () => string | undefined): string | undefined {
+function scriptFolder(argv: readonly string[], name: string, cwd: () => string | undefined): string | undefined {
   const script = argv.slice(1).find((arg) => !arg.startsWith('-') && path.basename(arg) === name);
   if (script === undefined) return undefined;
   if (path.isAbsolute(script)) return path.dirname(script);
