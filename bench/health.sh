@@ -32,7 +32,7 @@ TS="[$(date '+%Y-%m-%d %H:%M:%S')]"
       if [ "$rss" -gt "$MEMORY_ALERT_KB" ]; then echo "$TS   ⚠️  ALERT: $name exceeds 1GB! Possible memory leak!"; fi
     done
   echo "$TS   Journal RAM: $(du -sh /run/log/journal 2>/dev/null | cut -f1)"
-  echo "$TS   /tmp size: $(du -sh /tmp 2>/dev/null | cut -f1)"
+  echo "$TS   /tmp size: $(du -sh "${TMPDIR:-/tmp}" 2>/dev/null | cut -f1)"
   ooms=$(dmesg 2>/dev/null | grep -c 'Out of memory')
   if [ "${ooms:-0}" -gt 0 ]; then echo "$TS   ⚠️  ALERT: $ooms OOM kill(s) in the kernel log"; fi
 } >> "$LOG"

@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT } from './core/errors.js';
+import { EXIT, UsageError } from './core/errors.js';
 import { runToExit } from './exit.js';
 import { parseDuration, parseInteger, parseNumber, parseSize } from './core/units.js';
+import type { CompletionSpec } from './commands/completion.js';
 import type { GlobalFlags, Ui } from './ui.js';
 
 /**
@@ -38,7 +39,9 @@ const loadCommand: CommandLoader = async (name) => {
 
 function packageVersion(): string {
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    // require(), not readFileSync: an ES module's import of node:fs builds a facade that touches
+    // fs.ReadStream and loads every stream module, a tenth of `vpt --help`.
+    const pkg = createRequire(import.meta.url)('../package.json') as { version?: string };
     return pkg.version ?? '0.0.0';
   } catch {
     return '0.0.0';
@@ -58,6 +61,12 @@ const list = (value: string, previous: string[] = []) => [
   ...value.split(',').map((s) => s.trim()).filter(Boolean),
 ];
 const repeat = (value: string, previous: string[] = []) => [...previous, value];
+/** --devices: an empty list (`--devices ''`, `--devices ,`) would mean "every device": refused. */
+const deviceList = (value: string, previous: string[] = []) => {
+  const devices = list(value, previous);
+  if (devices.length === 0) throw new UsageError(`--devices: "${value}" names no device; give folder names, e.g. --devices capture1,capture2 (leave the flag out for every device)`);
+  return devices;
+};
 
 function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
@@ -102,7 +111,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
       'Watch the frames ffmpeg writes for each capture device, detect blackscreen, freeze, zapping and ' +
         'audio loss, and open and resolve incidents (SQLite, optional webhook). Memory stays bounded.',
     )
-    .option('--devices <list>', 'comma-separated device folders (default: active_captures.conf, else every capture*)', list)
+    .option('--devices <list>', 'comma-separated device folders (default: active_captures.conf, else every capture*)', deviceList)
     .addOption(
       new Option('--stream-root <dir>', 'folder holding the device folders').env('VPT_STREAM_ROOT').default('/var/www/html/stream'),
     )
@@ -210,6 +219,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .addOption(parsed('--memory-alert <size>', 'alert when a tracked process exceeds this RSS', size('--memory-alert'), 1024 ** 3, '1G'))
     .option('--for <n>', 'alert only after N consecutive samples over a threshold', integer('--for', 1, 1000), 1)
     .option('--prom <file>', 'also write the sample as Prometheus text metrics (node_exporter textfile collector)')
+    .option('--cache-dirs <list>', "cache folders or globs whose growth --health follows (default: the tracked scripts' __pycache__)", list)
     .option('--install', 'install health sampling every 30 s (systemd timer, or --cron)')
     .option('--uninstall', 'remove the installed health sampling')
     .option('--cron', 'with --install/--uninstall: use crontab lines instead of a systemd timer')
@@ -219,7 +229,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
       'after',
       examples([
         'vpt investigate                              # full report, saved to ~/crash_monitoring',
-        'vpt investigate --health --prom /var/lib/node_exporter/textfile/vpt.prom',
+        'vpt investigate --health --prom /var/lib/node_exporter/textfile_collector/vpt.prom',
         'sudo vpt investigate --install               # sample every 30 s with a systemd timer',
         'vpt investigate --install --cron --dry-run   # show the crontab lines',
       ]),
@@ -280,7 +290,35 @@ export function buildProgram(hooks: ProgramHooks): Command {
     )
     .action(action('tmp-clean'));
 
+  program
+    .command('completion')
+    .summary('print a shell completion script: commands, flags, device names (bash, zsh, fish)')
+    .argument('<shell>', 'bash, zsh or fish')
+    .addHelpText(
+      'after',
+      examples([
+        'vpt completion bash | sudo tee /etc/bash_completion.d/vpt',
+        "echo 'source <(vpt completion zsh)' >> ~/.zshrc",
+        'vpt completion fish > ~/.config/fish/completions/vpt.fish',
+      ]),
+    )
+    .action(async (shell: string, _opts: unknown, cmd: Command) => {
+      const ui = await makeUi(cmd.optsWithGlobals() as GlobalFlags);
+      const { run } = await import('./commands/completion.js');
+      hooks.onExit(await run(shell, completionSpec(program), ui));
+    });
+
   return program;
+}
+
+/** The words a completion script offers, read from the program itself so they never drift from the flags. */
+function completionSpec(program: Command): CompletionSpec {
+  const flags = (cmd: Command) => cmd.options.flatMap((o) => [o.long, o.short]).filter((f): f is string => f !== undefined);
+  return {
+    commands: program.commands.map((c) => ({ name: c.name(), flags: flags(c) })),
+    globalFlags: [...flags(program), '--help', '-h'],
+    streamRootDefault: '/var/www/html/stream',
+  };
 }
 
 /** Entry point used by bin/vpt. With src/exit.ts, the only place that ends the process. */

@@ -19,13 +19,19 @@ export function reportError(err: unknown, verbose: boolean): number {
   return EXIT.unknown;
 }
 
-/** Runs a command body and ends the process with its exit code. The only place (with cli.ts's main) that exits. */
-export async function runToExit(argv: string[], body: () => Promise<number>): Promise<void> {
+/**
+ * Runs a command body and ends the process with its exit code. The only place (with cli.ts's main)
+ * that exits. `watchStdout: false` for a body that never touches process.stdout (the health entry
+ * writes with fs.writeSync): creating the stream just to watch it loads net/tty or fs streams.
+ */
+export async function runToExit(argv: string[], body: () => Promise<number>, { watchStdout = true } = {}): Promise<void> {
   let code: number = EXIT.ok;
   const verbose = argv.includes('-v') || argv.includes('--verbose');
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(code);
-  });
+  if (watchStdout) {
+    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(code);
+    });
+  }
   try {
     code = await body();
   } catch (err) {

@@ -4,7 +4,7 @@ import { applyInstall, checkInstallable, planInstall, type InstallAction } from 
 import { lazyRunProgram } from '../core/probes/context.js';
 import { formatSizeExact } from '../core/units.js';
 import type { Ui } from '../ui.js';
-import type { InvestigateOptions } from './investigate.js';
+import type { InvestigateOptions } from './investigate-options.js';
 
 /** --install / --uninstall [--cron] [--dry-run] [--root DIR]. */
 
@@ -22,6 +22,7 @@ export function sampleCommand(opts: InvestigateOptions): string[] {
   if (opts.memoryAlertBytes !== DEFAULT_MEMORY_ALERT) command.push('--memory-alert', formatSizeExact(opts.memoryAlertBytes));
   if (opts.forSamples !== 1) command.push('--for', String(opts.forSamples));
   if (opts.promFile) command.push('--prom', opts.promFile);
+  if (opts.cacheDirs) command.push('--cache-dirs', opts.cacheDirs.join(','));
   return command;
 }
 

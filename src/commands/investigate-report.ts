@@ -8,7 +8,7 @@ import { buildReport } from '../core/investigate/report.js';
 import { renderReport } from './investigate-report-text.js';
 import type { Report } from '../core/investigate/report-types.js';
 import type { Ui } from '../ui.js';
-import { probeContext, type InvestigateOptions } from './investigate.js';
+import { probeContext, type InvestigateOptions } from './investigate-options.js';
 
 /** The full report: spinner while probes run (TTY only), colour on screen, plain text in the log dir. */
 
@@ -25,6 +25,12 @@ async function save(logDir: string, report: Report): Promise<string> {
     throw new VptError(`cannot save the report to ${logDir}: ${why}; use --log-dir with a writable folder`, EXIT.unknown);
   }
   return file;
+}
+
+/** One -q line: `warn: <section>: <label>: <detail>`, without the label when the section title already says it. */
+function quietLine(title: string, check: { status: string; label: string; detail: string }): string {
+  const label = title.toLowerCase().includes(check.label.toLowerCase()) ? '' : `${check.label}: `;
+  return `${check.status}: ${title}: ${label}${check.detail}`;
 }
 
 export async function runReport(opts: InvestigateOptions, ui: Ui): Promise<number> {
@@ -46,7 +52,7 @@ export async function runReport(opts: InvestigateOptions, ui: Ui): Promise<numbe
   } else if (ui.quiet) {
     for (const section of report.sections) {
       for (const check of section.checks) {
-        if (check.status === 'warn' || check.status === 'critical') ui.out(`${check.status}: ${section.title}: ${check.label}: ${check.detail}`);
+        if (check.status === 'warn' || check.status === 'critical') ui.out(quietLine(section.title, check));
       }
     }
   } else {

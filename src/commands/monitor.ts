@@ -2,7 +2,7 @@ import { realpathSync } from 'node:fs';
 import type { MonitorConfig } from '../core/config/monitor-config.js';
 import type { SettingsRegistry } from '../core/config/settings-registry.js';
 import type { DetectorThresholds } from '../core/detectors/types.js';
-import { EXIT } from '../core/errors.js';
+import { EXIT, UsageError } from '../core/errors.js';
 import { renderMonitorUnit } from '../core/service-unit.js';
 import { formatSizeExact } from '../core/units.js';
 import { redactUrl, urlHasSecret } from '../core/webhook/redact-url.js';
@@ -135,8 +135,22 @@ export function unitArgs(options: Record<string, unknown>): string[] {
   return args;
 }
 
+/** Combinations commander cannot see: each refused with one line that says what to change. */
+export function checkCombinations(options: MonitorOptions): void {
+  if (options.replay && options.demo) {
+    throw new UsageError('--replay and --demo exclude each other: --replay analyses frames on disk, --demo makes its own; pick one');
+  }
+  if (options.minEvent !== undefined && options.minEvent > options.incidentDelay) {
+    throw new UsageError(
+      `--min-event ${timeSpan(options.minEvent)} is longer than --incident-delay ${timeSpan(options.incidentDelay)}: ` +
+        'an event exists only once it lasts --min-event, so no incident could open at --incident-delay; lower --min-event or raise --incident-delay',
+    );
+  }
+}
+
 export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number> {
   const options = raw as unknown as MonitorOptions;
+  checkCombinations(options);
   if (options.printUnit) {
     // node plus the launcher's real path: systemd needs absolute paths and no PATH lookup.
     const launcher = realpathSync(process.argv[1] ?? 'vpt');

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 
@@ -9,11 +8,16 @@ export interface AtomicWriteOptions {
   fsync?: boolean;
 }
 
-/** Temp name in the same folder, so rename() stays on one filesystem and is atomic. */
+/**
+ * Temp name in the same folder, so rename() stays on one filesystem and is atomic. Unique by pid and
+ * a random part; open(..., 'wx') refuses a clash anyway, so the random part need not be
+ * cryptographic (node:crypto would cost the 30 s health sample ~25 internal modules to load).
+ */
 export function tempPathFor(target: string): string {
   const dir = path.dirname(target);
   const base = path.basename(target);
-  return path.join(dir, `.${base}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const random = Math.floor(Math.random() * 0x1_0000_0000).toString(16).padStart(8, '0');
+  return path.join(dir, `.${base}.tmp-${process.pid}-${random}`);
 }
 
 /**

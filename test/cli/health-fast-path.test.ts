@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
-import { normaliseOptions } from '../../src/commands/investigate.js';
+import { normaliseOptions } from '../../src/commands/investigate-options.js';
 import { healthFastOptions } from '../../src/health-entry.js';
 import { createUi } from '../../src/ui.js';
 import { runVpt } from '../helpers/run-vpt.js';
@@ -41,6 +41,7 @@ describe('the health fast path reads the arguments as the full CLI does', () => 
     [['investigate', '-qv', '--health', '--no-color', '--prom', '/x/vpt.prom']],
     [['investigate', '--health', '--processes', 'capture_monitor,app.py', '--processes', 'ffmpeg', '--memory-alert', '512M', '--for', '3']],
     [['investigate', '--health', '--log-dir', 'relative/logs', '--log-dir', '/last/wins']],
+    [['investigate', '--health', '--cache-dirs', '/opt/farm/__pycache__,/srv/*/__pycache__', '--cache-dirs', 'rel/cache']],
   ])('%j', async (args) => {
     const fast = healthFastOptions(args, process.env);
     expect(fast).toBeDefined();

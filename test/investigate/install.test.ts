@@ -41,13 +41,13 @@ describe('vpt investigate --install / --uninstall --root DIR', () => {
   const base = () => ['investigate', '--root', temp.dir, '--log-dir', path.join(temp.dir, 'logs'), '--stream-root', '/srv/stream'];
 
   it('installs the systemd service and 30 s timer, and removes them', async () => {
-    const install = await runVpt([...base(), '--install', '--prom', '/var/lib/node_exporter/textfile/vpt.prom', '--for', '2']);
+    const install = await runVpt([...base(), '--install', '--prom', '/var/lib/node_exporter/textfile_collector/vpt.prom', '--for', '2']);
     expect(install.exitCode).toBe(0);
     const service = await readFile(path.join(temp.dir, 'etc/systemd/system/vpt-health.service'), 'utf8');
     const timer = await readFile(path.join(temp.dir, 'etc/systemd/system/vpt-health.timer'), 'utf8');
     expect(service).toContain('Type=oneshot\n');
     expect(service).toContain(
-      `ExecStart=${process.execPath} ${path.join(REPO_ROOT, 'bin/vpt')} investigate --health -q --log-dir ${path.join(temp.dir, 'logs')} --stream-root /srv/stream --for 2 --prom /var/lib/node_exporter/textfile/vpt.prom\n`,
+      `ExecStart=${process.execPath} ${path.join(REPO_ROOT, 'bin/vpt')} investigate --health -q --log-dir ${path.join(temp.dir, 'logs')} --stream-root /srv/stream --for 2 --prom /var/lib/node_exporter/textfile_collector/vpt.prom\n`,
     );
     for (const line of ['OnBootSec=30s', 'OnUnitActiveSec=30s', 'AccuracySec=1s', 'WantedBy=timers.target']) expect(timer).toContain(`${line}\n`);
     expect((await stat(path.join(temp.dir, 'etc/systemd/system/vpt-health.timer'))).mode & 0o777).toBe(0o644);

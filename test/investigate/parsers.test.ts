@@ -55,7 +55,7 @@ describe('/proc parsers on fixture text', () => {
   });
 
   it('parseProcStatus reads VmRSS in bytes; a kernel thread has none', () => {
-    expect(parseProcStatus(fixture('1234/status'))).toEqual({ name: 'python3', rssBytes: 461044 * 1024, uid: 1000 });
+    expect(parseProcStatus(fixture('1234/status'))).toEqual({ name: 'python3', rssBytes: 461044 * 1024, hwmBytes: 470000 * 1024, uid: 1000 });
     expect(parseProcStatus(fixture('4567/status')).rssBytes).toBeUndefined();
   });
 

@@ -5,9 +5,9 @@ import {
   exceedsAlert,
   formatMemoryAlert,
   formatMemoryLine,
-  parseProcStatusMemory,
   readSelfMemory,
 } from '../../src/core/memory/self-memory.js';
+import { parseProcStatus } from '../../src/core/probes/proc-pid.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 
 const STATUS = `Name:	node
@@ -29,9 +29,9 @@ afterEach(async () => cleanup());
 
 describe('self memory', () => {
   it('parses VmRSS and VmHWM from /proc/<pid>/status text', () => {
-    expect(parseProcStatusMemory(STATUS)).toEqual({ rssBytes: 87_244 * 1024, hwmBytes: 120_000 * 1024 });
+    expect(parseProcStatus(STATUS)).toMatchObject({ rssBytes: 87_244 * 1024, hwmBytes: 120_000 * 1024 });
     // Kernel threads have no Vm* lines: missing, not zero.
-    expect(parseProcStatusMemory('Name:\tkthreadd\nState:\tS (sleeping)\n')).toEqual({});
+    expect(parseProcStatus('Name:\tkthreadd\nState:\tS (sleeping)\n')).toEqual({ name: 'kthreadd', rssBytes: undefined, hwmBytes: undefined, uid: undefined });
   });
 
   it('reads from an injected proc root, and is undefined when it cannot', async () => {

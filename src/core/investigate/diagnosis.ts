@@ -4,7 +4,10 @@ import type { LoadInfo } from '../probes/load.js';
 import type { MemoryInfo } from '../probes/memory.js';
 import type { ThrottleState } from '../probes/raspberry-pi.js';
 import { HOT_CRITICAL_PERCENT, HOT_WARN_PERCENT } from './health-alerts.js';
-import { LOAD_CRITICAL_PER_CORE, LOAD_WARN_PER_CORE, MEMORY_CRITICAL_PERCENT, MEMORY_WARN_PERCENT } from './report-system.js';
+import type { ProcessesInfo, ProcessSummary } from '../probes/processes.js';
+import { formatMB } from '../units.js';
+import { judgeLoad } from './load-level.js';
+import { MEMORY_CRITICAL_PERCENT, MEMORY_WARN_PERCENT } from './report-system.js';
 import type { Cause } from './report-types.js';
 import { LEAK_URGENT_HOURS } from './report-history.js';
 import type { Trend } from './trends.js';
@@ -23,7 +26,61 @@ export interface DiagnosisInput {
   throttled?: ThrottleState;
   load?: LoadInfo;
   memory?: MemoryInfo;
+  /** Every process with its CPU share and RSS: who actually uses the CPU or the memory. */
+  processes?: ProcessesInfo;
+  /** pids of the farm's tracked processes (capture_monitor, app.py, vpt monitor, ...). */
+  trackedPids?: ReadonlySet<number>;
+  /** The report's own pid: it is busy while it measures, and never the cause. */
+  selfPid?: number;
   trends: readonly Trend[];
+}
+
+/** How many processes the evidence names. */
+const EVIDENCE_PROCESSES = 3;
+/** A process under this CPU share (of one core) is not worth naming as a load source. */
+const NAMEABLE_CPU_PERCENT = 5;
+
+/** Whose processes these are: the farm's (tracked, or an ffmpeg capture) or something else on the host. */
+function isFarm(p: ProcessSummary, tracked: ReadonlySet<number>): boolean {
+  return tracked.has(p.pid) || p.comm === 'ffmpeg';
+}
+
+function describe(p: ProcessSummary, tracked: ReadonlySet<number>, figure: string): string {
+  return `${p.command || p.comm} (pid ${p.pid}, ${figure}, ${isFarm(p, tracked) ? "the farm's" : 'not a farm process'})`;
+}
+
+/** The processes measured, without the report itself; sorted by CPU as the probe keeps them. */
+function others(input: DiagnosisInput): ProcessSummary[] {
+  return (input.processes?.processes ?? []).filter((p) => p.pid !== input.selfPid);
+}
+
+/** Evidence and advice for high CPU: the processes that use it, and advice that fits whose they are. */
+function cpuCause(input: DiagnosisInput, perCore: number): Pick<Cause, 'evidence' | 'nextSteps'> {
+  const tracked = input.trackedPids ?? new Set<number>();
+  const top = others(input).filter((p) => (p.cpuPercent ?? 0) >= NAMEABLE_CPU_PERCENT).slice(0, EVIDENCE_PROCESSES);
+  const evidence = [`load ${input.load!.load5.toFixed(2)} over 5 min on ${input.load!.cores} core(s) (${perCore.toFixed(2)} per core)`];
+  for (const p of top) evidence.push(`uses ${p.cpuPercent!.toFixed(0)}% CPU: ${describe(p, tracked, `RSS ${p.rssBytes === undefined ? '?' : formatMB(p.rssBytes)}`)}`);
+  const captures = input.processes?.ffmpegCount ?? 0;
+  const outsiders = top.filter((p) => !isFarm(p, tracked));
+  const nextSteps: string[] = [];
+  if (outsiders.length > 0) nextSteps.push(`stop, move or renice what is not the farm's: ${[...new Set(outsiders.map((p) => p.comm))].join(', ')}`);
+  if (captures > 0) nextSteps.push(`${captures} ffmpeg capture(s) running: fewer devices per host, or a lower capture fps`);
+  else if (top.length === 0) nextSteps.push('no process used much CPU while measured: the load may be I/O wait (D state) or short bursts; run vpt investigate again during the problem');
+  if (nextSteps.length === 0) nextSteps.push('see the top CPU processes above');
+  return { evidence, nextSteps };
+}
+
+function memoryCause(input: DiagnosisInput): Pick<Cause, 'evidence' | 'nextSteps'> {
+  const tracked = input.trackedPids ?? new Set<number>();
+  const top = others(input).sort((a, b) => (b.rssBytes ?? -1) - (a.rssBytes ?? -1)).slice(0, EVIDENCE_PROCESSES);
+  const evidence = [`${input.memory!.usedPercent.toFixed(0)}% of RAM used`];
+  for (const p of top) if (p.rssBytes !== undefined) evidence.push(`holds ${formatMB(p.rssBytes)}: ${describe(p, tracked, `${(p.cpuPercent ?? 0).toFixed(0)}% CPU`)}`);
+  const biggest = top[0];
+  const nextSteps =
+    biggest && !isFarm(biggest, tracked)
+      ? [`the biggest is not the farm's (${biggest.comm}): stop it or cap it (MemoryMax= in its unit)`]
+      : ['restart the biggest tracked process if it keeps growing, and see the memory trends below'];
+  return { evidence, nextSteps };
 }
 
 export function diagnose(input: DiagnosisInput): Cause[] {
@@ -71,27 +128,14 @@ export function diagnose(input: DiagnosisInput): Cause[] {
       nextSteps: flags.underVoltageNow || flags.underVoltageOccurred ? ['use the official power supply (5.1 V / 3 A or 5 A for a Pi 5)'] : ['improve cooling: heatsink, fan, airflow in the rack'],
     });
   }
-  if (input.load?.cores) {
-    const perCore = input.load.load5 / input.load.cores;
-    if (perCore > LOAD_WARN_PER_CORE) {
-      causes.push({
-        cause: 'CPU overload',
-        score: perCore > LOAD_CRITICAL_PER_CORE ? 75 : 45,
-        severity: perCore > LOAD_CRITICAL_PER_CORE ? 'critical' : 'warn',
-        evidence: [`load ${input.load.load5.toFixed(2)} over 5 min on ${input.load.cores} core(s)`],
-        nextSteps: ['see the top CPU processes above', 'fewer devices per host, or lower capture fps'],
-      });
-    }
+  const load = input.load && judgeLoad(input.load);
+  if (load && load.level !== 'ok') {
+    const critical = load.level === 'critical';
+    causes.push({ cause: 'CPU overload', score: critical ? 75 : 45, severity: critical ? 'critical' : 'warn', ...cpuCause(input, load.perCore) });
   }
   if (input.memory && input.memory.usedPercent > MEMORY_WARN_PERCENT) {
     const critical = input.memory.usedPercent > MEMORY_CRITICAL_PERCENT;
-    causes.push({
-      cause: 'high memory',
-      score: critical ? 85 : 55,
-      severity: critical ? 'critical' : 'warn',
-      evidence: [`${input.memory.usedPercent.toFixed(0)}% of RAM used`],
-      nextSteps: ['see the top memory processes above', 'restart the biggest tracked process if it keeps growing'],
-    });
+    causes.push({ cause: 'high memory', score: critical ? 85 : 55, severity: critical ? 'critical' : 'warn', ...memoryCause(input) });
   }
   const leaks = input.trends.filter((t) => t.leak);
   if (leaks.length > 0) {

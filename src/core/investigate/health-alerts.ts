@@ -1,3 +1,4 @@
+import { CACHE_GROWTH_ALERT_BYTES } from '../probes/cache-dirs.js';
 import { formatSize } from '../units.js';
 import type { HealthAlert, HealthSample, NagiosState } from './health-types.js';
 
@@ -54,6 +55,15 @@ export function evaluateConditions(sample: SampleBody, thresholds: AlertThreshol
       severity: 'warning',
       message: `${sample.tmp.leftoverFiles} leftover audio temp file(s) in ${sample.tmp.dir} (${formatSize(sample.tmp.leftoverBytes)}) - run vpt tmp-clean`,
       short: `${sample.tmp.leftoverFiles} leftover temp file(s)`,
+    });
+  }
+  for (const cache of sample.cacheDirs ?? []) {
+    if (cache.grownBytes === undefined || cache.grownBytes < CACHE_GROWTH_ALERT_BYTES) continue;
+    alerts.push({
+      key: `cache:${cache.path}`,
+      severity: 'warning',
+      message: `${cache.path} grew ${formatSize(cache.grownBytes)} since the last sample (now ${formatSize(cache.bytes)})`,
+      short: `${cache.path} +${formatSize(cache.grownBytes)}`,
     });
   }
   if (sample.oomKillsSinceLast !== undefined && sample.oomKillsSinceLast > 0) {

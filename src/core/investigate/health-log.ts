@@ -43,6 +43,7 @@ export function formatHealthLog(sample: HealthSample): string {
   }
   add(`  Journal RAM: ${sample.journal ? formatSize(sample.journal.runtimeBytes) : 'unknown'}`);
   add(`  /tmp size: ${sample.tmp ? `${formatSize(sample.tmp.bytes)}${sample.tmp.complete ? '' : '+'}` : 'unknown'}`);
+  for (const cache of sample.cacheDirs ?? []) add(`  Cache ${cache.path}: ${formatSize(cache.bytes)}${cache.complete ? '' : '+'}`);
   for (const alert of sample.alerts.filter((a) => sectionOf(a) === 'memory')) add(`  ${ALERT_PREFIX}${alert.message}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,3 +1,5 @@
+import type { LoadLevel } from './load-level.js';
+
 /** One health sample as written to health_YYYYMMDD.jsonl (one JSON object per line). Unknown values are absent. */
 
 export type Severity = 'warning' | 'critical';
@@ -43,13 +45,16 @@ export interface HealthSample {
   /** Local time as the text log shows it. */
   localTime: string;
   host: string;
-  load?: { load1: number; load5: number; load15: number; cores?: number };
+  /** level: the report's rule for high load (load-level.ts); recorded, not alerted on (load alone does not stop a capture). */
+  load?: { load1: number; load5: number; load15: number; cores?: number; level?: LoadLevel };
   memory?: { totalBytes: number; availableBytes: number; usedBytes: number; usedPercent: number; swapTotalBytes: number; swapUsedBytes: number };
   disk?: { path: string; usedPercent: number; sizeBytes: number; availableBytes: number };
   hotFolders: SampleHotFolder[];
   processes: SampleProcess[];
   journal?: { runtimeBytes: number; persistentBytes: number; runtimeLimitBytes?: number; complete: boolean };
   tmp?: { dir: string; bytes: number; complete: boolean; leftoverFiles: number; leftoverBytes: number };
+  /** Cache folders followed (--cache-dirs); grownBytes is the change since the previous sample. Absent in samples before 0.2. */
+  cacheDirs?: { path: string; bytes: number; complete: boolean; grownBytes?: number }[];
   /** The kernel's oom_kill counter (since boot). */
   oomKillCounter?: number;
   /** Kills since the previous sample; absent on the first sample. */

@@ -1,7 +1,9 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { hostname } from 'node:os';
 import { writeFileAtomic } from '../atomic-write.js';
 import { EXIT, VptError, errnoCode } from '../errors.js';
+import { defaultCacheDirs, expandCacheDirs, sizeCacheDirs } from '../probes/cache-dirs.js';
 import { diskProbe } from '../probes/disk.js';
 import { runProbes } from '../probes/runner.js';
 import type { ProbeContext } from '../probes/types.js';
@@ -17,8 +19,10 @@ import { healthLogPath, readLastSample } from './health-history.js';
 import { formatHealthLog } from './health-log.js';
 import { readDebounceCounters, writeDebounceCounters } from './health-state.js';
 import { NAGIOS_EXIT, type HealthSample } from './health-types.js';
+import { judgeLoad } from './load-level.js';
 import { localTimestamp } from './local-time.js';
 import { formatNagiosLine } from './nagios.js';
+import { monotonicMs } from '../probes/monotonic.js';
 
 /**
  * The 30-second health sample: only file reads and statfs (no child process,
@@ -47,6 +51,8 @@ export interface HealthOptions {
   memoryAlertBytes: number;
   forSamples: number;
   promFile?: string;
+  /** --cache-dirs (folders or globs); undefined: the `__pycache__` of the tracked scripts' folders. */
+  cacheDirs?: readonly string[];
 }
 
 export interface HealthResult {
@@ -57,9 +63,10 @@ export interface HealthResult {
 }
 
 export async function takeHealthSample(ctx: ProbeContext, options: HealthOptions): Promise<HealthResult> {
-  const started = performance.now();
+  const started = monotonicMs();
   const now = ctx.now();
   await ensureLogDir(options.logDir);
+  if (options.promFile) await checkPromTarget(options.promFile);
   const [runs, previous, counters] = await Promise.all([
     runProbes(HEALTH_PROBES, ctx),
     readLastSample(options.logDir, now),
@@ -75,12 +82,18 @@ export async function takeHealthSample(ctx: ProbeContext, options: HealthOptions
   const journal = data(runs.journal);
   const tmp = data(runs.tmp);
   const oomKillCounter = data(runs.vmstat)?.oomKills;
+  const tracked = data(runs.tracked)?.processes ?? [];
+  // After the probes: the default folders come from the tracked processes' scripts.
+  const cacheDirs = await sizeCacheDirs(
+    options.cacheDirs ? await expandCacheDirs(options.cacheDirs) : defaultCacheDirs(tracked.map((p) => p.codeDir)),
+    HEALTH_WALK_LIMITS,
+  );
   const body: Omit<HealthSample, 'alerts' | 'pending' | 'status'> = {
     version: 1,
     time: now.toISOString(),
     localTime: localTimestamp(now),
     host: hostname(),
-    load: load && { load1: load.load1, load5: load.load5, load15: load.load15, cores: load.cores },
+    load: load && { load1: load.load1, load5: load.load5, load15: load.load15, cores: load.cores, level: judgeLoad(load)?.level },
     memory: memory && {
       totalBytes: memory.totalBytes,
       availableBytes: memory.availableBytes,
@@ -99,7 +112,7 @@ export async function takeHealthSample(ctx: ProbeContext, options: HealthOptions
       fstype: h.fstype,
       error: h.error,
     })),
-    processes: (data(runs.tracked)?.processes ?? []).map((p) => ({
+    processes: tracked.map((p) => ({
       name: p.name,
       pattern: p.pattern,
       pid: p.pid,
@@ -121,6 +134,7 @@ export async function takeHealthSample(ctx: ProbeContext, options: HealthOptions
       leftoverFiles: tmp.leftovers.count,
       leftoverBytes: tmp.leftovers.bytes,
     },
+    cacheDirs: cacheDirs.map((c) => ({ ...c, grownBytes: grownSince(previous, c.path, c.bytes) })),
     oomKillCounter,
     oomKillsSinceLast: oomKillsSince(previous?.oomKillCounter, oomKillCounter),
     unavailable,
@@ -129,7 +143,7 @@ export async function takeHealthSample(ctx: ProbeContext, options: HealthOptions
   const conditions = evaluateConditions(body, { memoryAlertBytes: options.memoryAlertBytes });
   const { fired, counters: next, pending } = debounce(conditions, counters, options.forSamples);
   const status = nagiosState(fired, CORE_PROBES.some((name) => name in unavailable));
-  const sample: HealthSample = { ...body, alerts: fired, pending, status, durationMs: performance.now() - started };
+  const sample: HealthSample = { ...body, alerts: fired, pending, status, durationMs: monotonicMs() - started };
   const logText = formatHealthLog(sample);
   await write(options.logDir, async () => {
     await appendFile(healthLogPath(options.logDir, now, 'log'), logText);
@@ -139,17 +153,48 @@ export async function takeHealthSample(ctx: ProbeContext, options: HealthOptions
   if (options.promFile) {
     const promFile = options.promFile;
     const { renderMetrics, sampleMetrics } = await import('./prometheus.js');
-    // Rebuilt every 30 s: atomic rename so node_exporter never reads half a file; no fsync wear on the SD card.
-    await write(promFile, () => writeFileAtomic(promFile, renderMetrics(sampleMetrics(sample)), { fsync: false }));
+    await writeProm(promFile, renderMetrics(sampleMetrics(sample)));
   }
   const nagiosLine = formatNagiosLine(sample, options.memoryAlertBytes);
   return { sample, logText, nagiosLine, exitCode: NAGIOS_EXIT[status] };
+}
+
+/** Growth of one cache folder since the previous sample; undefined when it was not measured then. */
+function grownSince(previous: HealthSample | undefined, dir: string, bytes: number): number | undefined {
+  const before = previous?.cacheDirs?.find((c) => c.path === dir);
+  return before === undefined ? undefined : bytes - before.bytes;
 }
 
 /** The counter restarts at 0 on boot: then every kill it counts happened since the previous sample. */
 export function oomKillsSince(previous: number | undefined, current: number | undefined): number | undefined {
   if (previous === undefined || current === undefined) return undefined;
   return current >= previous ? current - previous : current;
+}
+
+function promError(promFile: string, why: string): VptError {
+  return new VptError(`--prom ${promFile}: ${why}`, EXIT.unknown);
+}
+
+/** A wrong --prom is named as such, before anything is written, not as the temp file or rename that failed. */
+async function checkPromTarget(promFile: string): Promise<void> {
+  const dir = path.dirname(promFile);
+  if ((await stat(promFile).catch(() => undefined))?.isDirectory()) {
+    throw promError(promFile, `is a folder; give a file in it, e.g. --prom ${path.join(promFile, 'vpt.prom')}`);
+  }
+  const folder = await stat(dir).catch(() => undefined);
+  if (!folder) throw promError(promFile, `the folder ${dir} does not exist; create it (node_exporter's --collector.textfile.directory) or give another path`);
+  if (!folder.isDirectory()) throw promError(promFile, `${dir} is not a folder`);
+}
+
+/** Rebuilt every 30 s: atomic rename so node_exporter never reads half a file; no fsync wear on the SD card. */
+async function writeProm(promFile: string, text: string): Promise<void> {
+  try {
+    await writeFileAtomic(promFile, text, { fsync: false });
+  } catch (err) {
+    const code = errnoCode(err);
+    const dir = path.dirname(promFile);
+    throw promError(promFile, code === 'EACCES' || code === 'EPERM' ? `permission denied in ${dir}` : code === 'ENOSPC' ? `no space left in ${dir}` : (err as Error).message);
+  }
 }
 
 async function ensureLogDir(logDir: string): Promise<void> {
@@ -163,6 +208,6 @@ async function write(target: string, action: () => Promise<unknown>): Promise<vo
   } catch (err) {
     const code = errnoCode(err);
     const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOSPC' ? 'no space left' : (err as Error).message;
-    throw new VptError(`cannot write ${target}: ${why}; choose another place with --log-dir (or --prom), or fix its permissions`, EXIT.unknown);
+    throw new VptError(`cannot write ${target}: ${why}; choose another place with --log-dir, or fix its permissions`, EXIT.unknown);
   }
 }

@@ -107,6 +107,12 @@ export function sampleMetrics(sample: HealthSample): MetricFamily[] {
     { name: 'vpt_journal_runtime_limit_bytes', help: 'The RuntimeMaxUse limit in effect for the journal in RAM.', type: 'gauge', samples: one(sample.journal?.runtimeLimitBytes) },
     { name: 'vpt_tmp_bytes', help: 'Disk usage of the temp folder.', type: 'gauge', samples: one(sample.tmp?.bytes) },
     { name: 'vpt_tmp_leftover_files', help: 'Leftover audio-check and concat temp files older than 10 minutes.', type: 'gauge', samples: one(sample.tmp?.leftoverFiles) },
+    {
+      name: 'vpt_cache_dir_bytes',
+      help: 'Disk usage of each followed cache folder (--cache-dirs, default the tracked scripts\' __pycache__).',
+      type: 'gauge',
+      samples: (sample.cacheDirs ?? []).map((c) => ({ labels: { path: c.path }, value: c.bytes })),
+    },
     { name: 'vpt_oom_kills_total', help: 'Processes killed by the kernel OOM killer since boot (/proc/vmstat oom_kill).', type: 'counter', samples: one(sample.oomKillCounter) },
     {
       name: 'vpt_alerts',

@@ -93,7 +93,7 @@ export function tempSection(temp: ProbeResult<TempFilesInfo>): ReportSection {
     id: 'temp',
     title,
     checks: [
-      { label: `${t.dir} size`, status: 'ok', detail: `${formatSize(t.size.bytes)}${t.size.complete ? '' : '+'} in ${t.size.files} file(s)` },
+      { label: `${t.dir} size`, status: 'ok', detail: t.sizeSource === 'statfs' ? `${formatSize(t.size.bytes)} used (its own filesystem)` : `${formatSize(t.size.bytes)}${t.size.complete ? '' : '+'} in ${t.size.files} file(s)` },
       {
         label: 'leftover audio temp files',
         status: t.leftovers.count > 0 ? 'warn' : 'ok',

@@ -6,15 +6,13 @@ import type { RaspberryPiInfo } from '../probes/raspberry-pi.js';
 import type { ProbeResult } from '../probes/types.js';
 import type { TrackedProcess } from '../probes/tracked-processes.js';
 import type { UptimeInfo } from '../probes/uptime.js';
+import { judgeLoad } from './load-level.js';
 import { byThreshold, unavailableCheck, type Check, type ReportSection } from './report-types.js';
 
 /** Sections about the machine itself: uptime and Pi health, memory, CPU, processes. */
 
 export const MEMORY_WARN_PERCENT = 80;
 export const MEMORY_CRITICAL_PERCENT = 90;
-/** Load per core (5-minute average): above 1 work queues up, above 2 captures drop frames. */
-export const LOAD_WARN_PER_CORE = 1;
-export const LOAD_CRITICAL_PER_CORE = 2;
 /** Pi SoC temperature: the firmware soft-throttles from 80 °C (60 °C on a Pi 3B+). */
 export const TEMP_WARN_C = 70;
 export const TEMP_CRITICAL_C = 80;
@@ -75,15 +73,15 @@ export function memorySection(memory: ProbeResult<MemoryInfo>): ReportSection {
 export function cpuSection(load: ProbeResult<LoadInfo>): ReportSection {
   if (!load.available) return { id: 'cpu', title: 'CPU load', checks: [unavailableCheck('load', load)], lines: [] };
   const l = load.data;
-  const cores = l.cores ?? 1;
-  const perCore = l.load5 / cores;
+  // Unknown cores: judged as one, the cautious reading.
+  const { perCore, level } = judgeLoad({ load5: l.load5, cores: l.cores ?? 1 })!;
   return {
     id: 'cpu',
     title: 'CPU load',
     checks: [
       {
         label: 'load',
-        status: byThreshold(perCore, LOAD_WARN_PER_CORE, LOAD_CRITICAL_PER_CORE),
+        status: level,
         detail: `${l.load1.toFixed(2)} ${l.load5.toFixed(2)} ${l.load15.toFixed(2)} on ${l.cores ?? 'unknown'} core(s) (${perCore.toFixed(2)} per core over 5 min)`,
       },
     ],

@@ -9,6 +9,7 @@ import { diskSection, hotSection, journalSection, oomSection, tempSection } from
 import { cpuSection, memorySection, systemSection, topProcessesSection, trackedSection } from './report-system.js';
 import { worst, type Report } from './report-types.js';
 import { computeTrends, TREND_WINDOW_MS } from './trends.js';
+import { monotonicMs } from '../probes/monotonic.js';
 
 export interface ReportOptions {
   logDir: string;
@@ -21,7 +22,7 @@ export interface ReportOptions {
  * Never throws for a probe: its section says "unavailable: why".
  */
 export async function buildReport(ctx: ProbeContext, options: ReportOptions): Promise<Report> {
-  const started = performance.now();
+  const started = monotonicMs();
   const now = ctx.now();
   const [runs, samples, last] = await Promise.all([
     runProbes(REPORT_PROBES, ctx),
@@ -40,6 +41,9 @@ export async function buildReport(ctx: ProbeContext, options: ReportOptions): Pr
     throttled: data(r('raspberryPi'))?.throttled,
     load: data(r('load')),
     memory: data(r('memory')),
+    processes: data(r('processes')),
+    trackedPids: new Set((data(r('tracked'))?.processes ?? []).map((p) => p.pid)),
+    selfPid: ctx.selfPid,
     trends,
   });
   const sections = [
@@ -69,6 +73,6 @@ export async function buildReport(ctx: ProbeContext, options: ReportOptions): Pr
     trends,
     diagnosis,
     probes: Object.values(runs).map(({ name, ok, durationMs, error }) => ({ name, ok, durationMs, ...(error ? { error } : {}) })),
-    durationMs: performance.now() - started,
+    durationMs: monotonicMs() - started,
   };
 }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parseProcStatus } from '../probes/proc-pid.js';
 import { formatMB, formatSizeExact } from '../units.js';
 
 /** DESIGN.md: warn above `--memory-alert`, default 1G. */
@@ -10,20 +11,6 @@ export interface SelfMemory {
   rssBytes: number;
   /** Peak resident set size since start (VmHWM), when the kernel reports it. */
   hwmBytes?: number;
-}
-
-/** `VmRSS:	   87244 kB` -> bytes. Values the kernel did not write are missing, not 0. */
-export function parseProcStatusMemory(text: string): Partial<SelfMemory> {
-  const field = (name: string): number | undefined => {
-    const match = new RegExp(`^${name}:\\s*(\\d+)\\s*kB\\s*$`, 'm').exec(text);
-    return match ? Number(match[1]) * 1024 : undefined;
-  };
-  const out: Partial<SelfMemory> = {};
-  const rss = field('VmRSS');
-  const hwm = field('VmHWM');
-  if (rss !== undefined) out.rssBytes = rss;
-  if (hwm !== undefined) out.hwmBytes = hwm;
-  return out;
 }
 
 /**
@@ -37,8 +24,9 @@ export async function readSelfMemory(procRoot = '/proc'): Promise<SelfMemory | u
   } catch {
     return undefined;
   }
-  const parsed = parseProcStatusMemory(text);
-  return parsed.rssBytes === undefined ? undefined : (parsed as SelfMemory);
+  const { rssBytes, hwmBytes } = parseProcStatus(text);
+  if (rssBytes === undefined) return undefined;
+  return hwmBytes === undefined ? { rssBytes } : { rssBytes, hwmBytes };
 }
 
 /** `[MEMORY] vpt monitor using 85.2MB RAM` */

@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
+import { monotonicMs } from './monotonic.js';
 
 /** Disk usage of a folder tree, like `du -sx`, with bounds so a huge tree cannot stall a sample. */
 export interface FolderSize {
@@ -33,7 +34,7 @@ export const FOLDER_SIZE_LIMITS: FolderSizeLimits = { maxEntries: 50_000, maxMs:
  * unreadable root throws (the caller reports "permission denied").
  */
 export async function folderSize(root: string, limits: FolderSizeLimits = FOLDER_SIZE_LIMITS): Promise<FolderSize> {
-  const deadline = performance.now() + limits.maxMs;
+  const deadline = monotonicMs() + limits.maxMs;
   let rootInfo: Stats;
   try {
     rootInfo = lstatSync(root);
@@ -47,7 +48,7 @@ export async function folderSize(root: string, limits: FolderSizeLimits = FOLDER
   const pending = [root];
   let entries = 0;
   while (pending.length > 0) {
-    if (entries >= limits.maxEntries || performance.now() > deadline) {
+    if (entries >= limits.maxEntries || monotonicMs() > deadline) {
       result.complete = false;
       break;
     }

@@ -23,6 +23,8 @@ export interface ProcStatus {
   name: string | undefined;
   /** VmRSS in bytes: undefined for kernel threads, which have none. */
   rssBytes: number | undefined;
+  /** VmHWM (peak RSS) in bytes, when the kernel reports it. */
+  hwmBytes: number | undefined;
   uid: number | undefined;
 }
 
@@ -50,16 +52,18 @@ export function parseProcStat(text: string): ProcStat | undefined {
   return [stat.utimeTicks, stat.stimeTicks, stat.startTicks].every(Number.isFinite) ? stat : undefined;
 }
 
-/** Parse /proc/<pid>/status: Name, VmRSS (kB -> bytes), real Uid. */
+/**
+ * Parse /proc/<pid>/status: Name, VmRSS and VmHWM (kB -> bytes), real Uid. The one parser of this
+ * file (the probes and the monitor's own memory line both use it). Missing fields are undefined, not 0.
+ */
 export function parseProcStatus(text: string): ProcStatus {
   const name = /^Name:\s*(.*)$/m.exec(text)?.[1];
-  const rss = /^VmRSS:\s+(\d+)\s+kB/m.exec(text)?.[1];
-  const uid = /^Uid:\s+(\d+)/m.exec(text)?.[1];
-  return {
-    name,
-    rssBytes: rss === undefined ? undefined : Number(rss) * 1024,
-    uid: uid === undefined ? undefined : Number(uid),
+  const kb = (field: string): number | undefined => {
+    const value = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(text)?.[1];
+    return value === undefined ? undefined : Number(value) * 1024;
   };
+  const uid = /^Uid:\s+(\d+)/m.exec(text)?.[1];
+  return { name, rssBytes: kb('VmRSS'), hwmBytes: kb('VmHWM'), uid: uid === undefined ? undefined : Number(uid) };
 }
 
 /** /proc/<pid>/cmdline is NUL-separated with a trailing NUL; empty for kernel threads and zombies. */

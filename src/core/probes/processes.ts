@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CLOCK_TICKS_PER_SECOND, listPids, parseProcStat, parseProcStatus, readPidFile, splitCmdline } from './proc-pid.js';
 import { available, type Probe } from './types.js';
 import { redactUrlsIn } from '../webhook/redact-url.js';
+import { monotonicMs } from './monotonic.js';
 
 /** Every process, for the report's top-CPU and top-memory lists and the ffmpeg count. */
 export interface ProcessSummary {
@@ -42,10 +43,10 @@ async function readTicks(procRoot: string, pids: number[]): Promise<Map<number, 
 export async function scanProcesses(procRoot: string, windowMs = PROCESS_CPU_WINDOW_MS): Promise<ProcessesInfo> {
   const pids = await listPids(procRoot);
   const before = await readTicks(procRoot, pids);
-  const started = performance.now();
+  const started = monotonicMs();
   await sleep(windowMs);
   const after = await readTicks(procRoot, pids);
-  const elapsedSeconds = (performance.now() - started) / 1000;
+  const elapsedSeconds = (monotonicMs() - started) / 1000;
   const processes = await Promise.all(
     pids.map(async (pid): Promise<ProcessSummary | undefined> => {
       const [statText, statusText, cmdline] = await Promise.all([

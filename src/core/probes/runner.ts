@@ -1,9 +1,16 @@
+import { TIMED_OUT, withDeadline } from './deadline.js';
 import { describeProbeError } from './probe-error.js';
 import type { Probe, ProbeContext, ProbeResult } from './types.js';
+import { monotonicMs } from './monotonic.js';
 
 
-/** Default cap per probe: a dead NFS mount hangs statfs, a stuck journalctl hangs forever. */
-export const PROBE_TIMEOUT_MS = 2_500;
+/**
+ * Default cap per probe: a dead NFS mount hangs statfs, a stuck journalctl hangs forever. Sized for a
+ * loaded Pi (the report is wanted exactly then): every probe finished well inside it with 2 CPU hogs
+ * per core (test/investigate/report-under-load.test.ts); above STATFS_TIMEOUT_MS so a dead mount is
+ * reported as the statfs that hung rather than as the probe.
+ */
+export const PROBE_TIMEOUT_MS = 10_000;
 
 /** What the runner records for every probe it ran: the report shows it, --verbose logs it. */
 export interface ProbeRun<T> {
@@ -19,22 +26,15 @@ export interface ProbeRun<T> {
  * "unavailable: <why>" with its name logged; it never spoils the others.
  */
 export async function runProbe<T>(probe: Probe<T>, ctx: ProbeContext, timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbeRun<T>> {
-  const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<ProbeResult<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ available: false, reason: `timed out after ${timeoutMs} ms` }), timeoutMs);
-    // A hung probe must not keep the process alive after the report is done.
-    timer.unref();
-  });
+  const started = monotonicMs();
   let result: ProbeResult<T>;
   try {
-    result = await Promise.race([probe.sample(ctx), timeout]);
+    const outcome = await withDeadline(probe.sample(ctx), timeoutMs);
+    result = outcome === TIMED_OUT ? { available: false, reason: `timed out after ${timeoutMs} ms` } : outcome;
   } catch (err) {
     result = { available: false, reason: describeProbeError(err) };
-  } finally {
-    clearTimeout(timer);
   }
-  const durationMs = performance.now() - started;
+  const durationMs = monotonicMs() - started;
   if (!result.available) ctx.logger.debug(`probe ${probe.name}: unavailable: ${result.reason}`);
   return {
     name: probe.name,

@@ -1,4 +1,5 @@
 import { statfs } from 'node:fs/promises';
+import { TIMED_OUT, withDeadline } from './deadline.js';
 
 /** Usage of one filesystem, counted the way df counts it. */
 export interface FsUsage {
@@ -10,8 +11,12 @@ export interface FsUsage {
   usedPercent: number;
 }
 
-/** statfs on a dead network mount never returns: never wait longer than this. */
-export const STATFS_TIMEOUT_MS = 1_000;
+/**
+ * statfs on a dead network mount never returns: never wait longer than this. A live statfs takes
+ * microseconds, but a Pi with every core busy can leave it queued behind the thread pool for
+ * seconds (1 s lost the report's disk section under 2 CPU hogs per core).
+ */
+export const STATFS_TIMEOUT_MS = 5_000;
 
 export interface StatfsNumbers {
   bsize: number;
@@ -33,14 +38,7 @@ export function usageFromStatfs(s: StatfsNumbers): FsUsage {
 }
 
 export async function fsUsage(target: string, timeoutMs = STATFS_TIMEOUT_MS): Promise<FsUsage> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`statfs ${target} timed out after ${timeoutMs} ms`)), timeoutMs);
-    timer.unref();
-  });
-  try {
-    return usageFromStatfs(await Promise.race([statfs(target), timeout]));
-  } finally {
-    clearTimeout(timer);
-  }
+  const result = await withDeadline(statfs(target), timeoutMs);
+  if (result === TIMED_OUT) throw new Error(`statfs ${target} timed out after ${timeoutMs} ms`);
+  return usageFromStatfs(result);
 }

@@ -1,6 +1,8 @@
+import { statSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { folderSize, FOLDER_SIZE_LIMITS, type FolderSize, type FolderSizeLimits } from './folder-size.js';
+import { fsUsage } from './statfs-usage.js';
 import { available, type Probe } from './types.js';
 
 /** Temp files the old audio checks left behind (the same patterns `vpt tmp-clean` removes). */
@@ -12,7 +14,9 @@ export const MAX_LEFTOVER_EXAMPLES = 5;
 
 export interface TempFilesInfo {
   dir: string;
+  /** From statfs when the folder is its own filesystem (a tmpfs /tmp), else from a bounded walk (files undefined then). */
   size: FolderSize;
+  sizeSource: 'statfs' | 'walk';
   leftovers: { count: number; bytes: number; examples: string[] };
 }
 
@@ -35,15 +39,34 @@ export async function findLeftovers(dir: string, nowMs: number): Promise<TempFil
   return leftovers;
 }
 
+/** Whether `dir` is the root of its own filesystem (Debian 13 and Raspberry Pi OS mount /tmp as a tmpfs). */
+function isOwnFilesystem(dir: string): boolean {
+  try {
+    return statSync(dir).dev !== statSync(path.join(dir, '..')).dev;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * How much the temp folder holds. Its own filesystem: one statfs gives the answer, whatever it
+ * holds (a walk of a busy /tmp costs a 30 s sample more than everything else together). Otherwise
+ * a walk under `limits`, like du.
+ */
+async function tempSize(dir: string, limits: FolderSizeLimits): Promise<Pick<TempFilesInfo, 'size' | 'sizeSource'>> {
+  if (isOwnFilesystem(dir)) {
+    const usage = await fsUsage(dir);
+    return { size: { bytes: usage.usedBytes, files: 0, complete: true, skipped: 0 }, sizeSource: 'statfs' };
+  }
+  return { size: await folderSize(dir, limits), sizeSource: 'walk' };
+}
+
 export function tempFilesProbe(limits: FolderSizeLimits = FOLDER_SIZE_LIMITS): Probe<TempFilesInfo> {
   return {
     name: 'temp-files',
     async sample(ctx) {
-      const [size, leftovers] = await Promise.all([
-        folderSize(ctx.tmpDir, limits),
-        findLeftovers(ctx.tmpDir, ctx.now().getTime()),
-      ]);
-      return available({ dir: ctx.tmpDir, size, leftovers });
+      const [size, leftovers] = await Promise.all([tempSize(ctx.tmpDir, limits), findLeftovers(ctx.tmpDir, ctx.now().getTime())]);
+      return available({ dir: ctx.tmpDir, ...size, leftovers });
     },
   };
 }
