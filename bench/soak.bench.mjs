@@ -17,7 +17,7 @@
 // The monitor runs with MALLOC_ARENA_MAX=2 as its systemd unit sets it (`--arena 0`: unset, glibc's default).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile, rename, rm, utimes, writeFile, readdir } from 'node:fs/promises';
+import { rename, rm, utimes, writeFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';

@@ -4,7 +4,7 @@ import { applyInstall, checkInstallable, planInstall, type InstallAction } from 
 import { lazyRunProgram } from '../core/probes/context.js';
 import { formatSizeExact } from '../core/units.js';
 import type { Ui } from '../ui.js';
-import type { InvestigateOptions } from './investigate.js';
+import type { InvestigateOptions } from './investigate/options.js';
 
 /** --install / --uninstall [--cron] [--dry-run] [--root DIR]. */
 

@@ -8,7 +8,7 @@ import { buildReport } from '../core/investigate/report.js';
 import { renderReport } from './investigate-report-text.js';
 import type { Report } from '../core/investigate/report-types.js';
 import type { Ui } from '../ui.js';
-import { probeContext, type InvestigateOptions } from './investigate.js';
+import { probeContext, type InvestigateOptions } from './investigate/options.js';
 
 /** The full report: spinner while probes run (TTY only), colour on screen, plain text in the log dir. */
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DEMO_FPS, DEMO_INCIDENT_DELAY_MS, DEMO_MIN_EVENT_MS } from '../core/demo/demo-script.js';
 import { formatDuration } from '../core/units.js';
 import type { Ui } from '../ui.js';
-import type { MonitorOptions } from './monitor.js';
+import type { MonitorOptions } from './monitor/options.js';
 
 /**
  * `vpt monitor --demo`: a synthetic device in a temporary stream root,

@@ -1,52 +1,17 @@
 import { realpathSync } from 'node:fs';
-import type { DetectorThresholds } from '../core/detectors/types.js';
 import { EXIT } from '../core/errors.js';
 import { renderMonitorUnit } from '../core/service-unit.js';
 import { formatSizeExact } from '../core/units.js';
 import type { ZapEvent } from '../core/audio/zap-confirmer.js';
 import type { Ui } from '../ui.js';
 import { printReplaySummary } from './monitor/replay-report.js';
-
-/** Options of `vpt monitor` as cli.ts parses them (durations in ms). */
-export interface MonitorOptions {
-  devices?: string[];
-  streamRoot: string;
-  fps?: number;
-  replay?: boolean;
-  demo?: boolean;
-  printUnit?: boolean;
-  audio?: boolean;
-  macroblocks?: boolean;
-  minEvent?: number;
-  blackThreshold?: number;
-  darkLuma?: number;
-  freezeThreshold?: number;
-  freezePixelDiff?: number;
-  stateDir?: string;
-  replace?: boolean;
-  webhook?: string;
-  incidentDelay: number;
-  queueLimit: number;
-  sweepInterval: number;
-  memoryLogInterval: number;
-  memoryAlert: number;
-}
+import { thresholdsFrom, type MonitorOptions } from './monitor/options.js';
 
 /** Zap results kept for the --replay --json summary; beyond this they are only counted (a long capture zaps often). */
 export const REPLAY_ZAPS_KEPT = 1_000;
 
 /** How often the progress spinner's text is refreshed. */
 const PROGRESS_REFRESH_MS = 200;
-
-/** The calibration flags, mapped onto the detectors' thresholds. */
-export function thresholdsFrom(options: MonitorOptions): Partial<DetectorThresholds> {
-  const t: Partial<DetectorThresholds> = {};
-  if (options.blackThreshold !== undefined) t.blackPercent = options.blackThreshold;
-  if (options.darkLuma !== undefined) t.darkLuma = options.darkLuma;
-  if (options.freezeThreshold !== undefined) t.freezeSamePercent = options.freezeThreshold;
-  if (options.freezePixelDiff !== undefined) t.freezePixelDiff = options.freezePixelDiff;
-  return t;
-}
 
 /** A time span as systemd.time(7) and our parser read it, in its largest exact unit. */
 function timeSpan(value: unknown): string {
