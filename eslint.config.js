@@ -15,7 +15,8 @@ const NODE_GLOBALS = Object.fromEntries(
 );
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  // vitest writes a short-lived vitest.config.ts.timestamp-*.mjs while it runs.
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.timestamp-*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from './core/errors.js';
 import { runToExit } from './exit.js';
-import { parseDuration, parseInteger, parseNumber, parseSize } from './core/units.js';
+import { formatSizeExact, formatTimeSpan, parseDuration, parseInteger, parseNumber, parseSize } from './core/units.js';
+import { DEFAULT_SWEEP_INTERVAL_MS } from './core/cache/sweeper-registry.js';
+import { DEFAULT_THRESHOLDS } from './core/detectors/thresholds.js';
+import { MIN_EVENT_MS } from './core/events/event-tracker.js';
+import { DEFAULT_INCIDENT_DELAY_MS } from './core/incidents/incident-delay.js';
+import { DEFAULT_STREAM_ROOT } from './core/layout/stream-root.js';
+import { DEFAULT_QUEUE_LIMIT } from './core/live/frame-queue.js';
+import { DEFAULT_MEMORY_ALERT_BYTES, DEFAULT_MEMORY_LOG_INTERVAL_MS } from './core/memory/self-memory.js';
+import { DEFAULT_TRACKED_MEMORY_ALERT_BYTES } from './core/probes/types.js';
 import type { GlobalFlags, Ui } from './ui.js';
 
 /**
@@ -98,7 +106,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     )
     .option('--devices <list>', 'comma-separated device folders (default: active_captures.conf, else every capture*)', list)
     .addOption(
-      new Option('--stream-root <dir>', 'folder holding the device folders').env('VPT_STREAM_ROOT').default('/var/www/html/stream'),
+      new Option('--stream-root <dir>', 'folder holding the device folders').env('VPT_STREAM_ROOT').default(DEFAULT_STREAM_ROOT),
     )
     .addOption(new Option('--state-dir <dir>', 'where incidents.db and the lock live (default /var/lib/vpt, else ~/.local/state/vpt)').env('VPT_STATE_DIR'))
     .option('--fps <n>', 'frames per second of the captures (default 5, VNC devices 2)', integer('--fps', 1, 240))
@@ -106,19 +114,19 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--demo', 'run a synthetic device in a temp folder and monitor it live (Ctrl-C to stop)')
     .option('--no-audio', 'do not analyse audio')
     .option('--macroblocks', 'also detect macroblocking (slower)')
-    .addOption(parsed('--incident-delay <time>', 'an event lasting this long opens an incident', duration('--incident-delay'), 30_000, '30s'))
-    .addOption(parsed('--min-event <time>', 'events shorter than this are ignored', duration('--min-event'), 5_000, '5s'))
-    .option('--queue-limit <n>', 'frames waiting per device before the oldest are dropped', integer('--queue-limit', 1), 150)
-    .addOption(parsed('--sweep-interval <time>', 'how often cache sweepers run', duration('--sweep-interval'), 3_600_000, '1h'))
-    .addOption(parsed('--memory-log-interval <time>', 'how often the monitor logs its own RSS', duration('--memory-log-interval'), 3_600_000, '1h'))
-    .addOption(parsed('--memory-alert <size>', 'warn when the monitor RSS exceeds this', size('--memory-alert'), 1024 ** 3, '1G'))
+    .addOption(parsed('--incident-delay <time>', 'an event lasting this long opens an incident', duration('--incident-delay'), DEFAULT_INCIDENT_DELAY_MS, formatTimeSpan(DEFAULT_INCIDENT_DELAY_MS)))
+    .addOption(parsed('--min-event <time>', 'events shorter than this are ignored', duration('--min-event'), MIN_EVENT_MS, formatTimeSpan(MIN_EVENT_MS)))
+    .option('--queue-limit <n>', 'frames waiting per device before the oldest are dropped', integer('--queue-limit', 1), DEFAULT_QUEUE_LIMIT)
+    .addOption(parsed('--sweep-interval <time>', 'how often cache sweepers run', duration('--sweep-interval'), DEFAULT_SWEEP_INTERVAL_MS, formatTimeSpan(DEFAULT_SWEEP_INTERVAL_MS)))
+    .addOption(parsed('--memory-log-interval <time>', 'how often the monitor logs its own RSS', duration('--memory-log-interval'), DEFAULT_MEMORY_LOG_INTERVAL_MS, formatTimeSpan(DEFAULT_MEMORY_LOG_INTERVAL_MS)))
+    .addOption(parsed('--memory-alert <size>', 'warn when the monitor RSS exceeds this', size('--memory-alert'), DEFAULT_MEMORY_ALERT_BYTES, formatSizeExact(DEFAULT_MEMORY_ALERT_BYTES)))
     .option('--webhook <url>', 'POST each opened/resolved incident as JSON to this URL')
     .option('--replace', 'stop a monitor already running on this state dir first')
     .option('--print-unit', 'print a systemd unit for the monitor and exit')
-    .option('--black-threshold <percent>', 'blackscreen when more than this % of the region is dark', number('--black-threshold', 0, 100), 85)
-    .option('--dark-luma <n>', 'a pixel is dark at or below this luma (0-255)', integer('--dark-luma', 0, 255), 10)
-    .option('--freeze-threshold <percent>', 'a comparison is "same" when under this % of pixels differ', number('--freeze-threshold', 0, 100), 2)
-    .option('--freeze-pixel-diff <n>', 'a pixel differs when |a-b| is above this', integer('--freeze-pixel-diff', 0, 255), 10)
+    .option('--black-threshold <percent>', 'blackscreen when more than this % of the region is dark', number('--black-threshold', 0, 100), DEFAULT_THRESHOLDS.blackPercent)
+    .option('--dark-luma <n>', 'a pixel is dark at or below this luma (0-255)', integer('--dark-luma', 0, 255), DEFAULT_THRESHOLDS.darkLuma)
+    .option('--freeze-threshold <percent>', 'a comparison is "same" when under this % of pixels differ', number('--freeze-threshold', 0, 100), DEFAULT_THRESHOLDS.freezeSamePercent)
+    .option('--freeze-pixel-diff <n>', 'a pixel differs when |a-b| is above this', integer('--freeze-pixel-diff', 0, 255), DEFAULT_THRESHOLDS.freezePixelDiff)
     .addHelpText(
       'after',
       examples([
@@ -140,10 +148,10 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--health', 'take one health sample, append it to the health log, exit by the Nagios convention')
     .addOption(new Option('--log-dir <dir>', 'where reports and health logs go (default ~/crash_monitoring)').env('VPT_LOG_DIR'))
     .addOption(
-      new Option('--stream-root <dir>', 'folder holding the capture*/hot tmpfs folders').env('VPT_STREAM_ROOT').default('/var/www/html/stream'),
+      new Option('--stream-root <dir>', 'folder holding the capture*/hot tmpfs folders').env('VPT_STREAM_ROOT').default(DEFAULT_STREAM_ROOT),
     )
     .option('--processes <list>', 'process patterns to track (comma-separated)', list)
-    .addOption(parsed('--memory-alert <size>', 'alert when a tracked process exceeds this RSS', size('--memory-alert'), 1024 ** 3, '1G'))
+    .addOption(parsed('--memory-alert <size>', 'alert when a tracked process exceeds this RSS', size('--memory-alert'), DEFAULT_TRACKED_MEMORY_ALERT_BYTES, formatSizeExact(DEFAULT_TRACKED_MEMORY_ALERT_BYTES)))
     .option('--for <n>', 'alert only after N consecutive samples over a threshold', integer('--for', 1, 1000), 1)
     .option('--prom <file>', 'also write the sample as Prometheus text metrics (node_exporter textfile collector)')
     .option('--install', 'install health sampling every 30 s (systemd timer, or --cron)')

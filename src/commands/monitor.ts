@@ -1,7 +1,14 @@
 import { realpathSync } from 'node:fs';
 import { EXIT } from '../core/errors.js';
 import { renderMonitorUnit } from '../core/service-unit.js';
-import { formatSizeExact } from '../core/units.js';
+import { formatSizeExact, formatTimeSpan } from '../core/units.js';
+import { DEFAULT_SWEEP_INTERVAL_MS } from '../core/cache/sweeper-registry.js';
+import { DEFAULT_THRESHOLDS } from '../core/detectors/thresholds.js';
+import { MIN_EVENT_MS } from '../core/events/event-tracker.js';
+import { DEFAULT_INCIDENT_DELAY_MS } from '../core/incidents/incident-delay.js';
+import { DEFAULT_STREAM_ROOT } from '../core/layout/stream-root.js';
+import { DEFAULT_QUEUE_LIMIT } from '../core/live/frame-queue.js';
+import { DEFAULT_MEMORY_ALERT_BYTES, DEFAULT_MEMORY_LOG_INTERVAL_MS } from '../core/memory/self-memory.js';
 import type { ZapEvent } from '../core/audio/zap-confirmer.js';
 import type { Ui } from '../ui.js';
 import { printReplaySummary } from './monitor/replay-report.js';
@@ -13,19 +20,12 @@ export const REPLAY_ZAPS_KEPT = 1_000;
 /** How often the progress spinner's text is refreshed. */
 const PROGRESS_REFRESH_MS = 200;
 
-/** A time span as systemd.time(7) and our parser read it, in its largest exact unit. */
-function timeSpan(value: unknown): string {
-  const ms = Number(value);
-  for (const [unit, size] of [['h', 3_600_000], ['min', 60_000], ['s', 1000]] as const) {
-    if (ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
-}
+const timeSpan = (value: unknown): string => formatTimeSpan(Number(value));
 
 interface UnitFlag {
   key: string;
   flag: string;
-  /** cli.ts's default: a value equal to it is left out of the unit. */
+  /** The default cli.ts gives the flag (the same core constant): a value equal to it is left out of the unit. */
   default?: unknown;
   format?: (v: unknown) => string;
   boolean?: boolean;
@@ -34,21 +34,21 @@ interface UnitFlag {
 /** Flags forwarded into the unit's ExecStart: those that change what the service does. */
 const UNIT_FLAGS: UnitFlag[] = [
   { key: 'devices', flag: '--devices', format: (v) => (v as string[]).join(',') },
-  { key: 'streamRoot', flag: '--stream-root', default: '/var/www/html/stream' },
+  { key: 'streamRoot', flag: '--stream-root', default: DEFAULT_STREAM_ROOT },
   { key: 'stateDir', flag: '--state-dir' },
   { key: 'fps', flag: '--fps' },
   { key: 'macroblocks', flag: '--macroblocks', boolean: true },
-  { key: 'incidentDelay', flag: '--incident-delay', default: 30_000, format: timeSpan },
-  { key: 'minEvent', flag: '--min-event', default: 5_000, format: timeSpan },
-  { key: 'queueLimit', flag: '--queue-limit', default: 150 },
-  { key: 'sweepInterval', flag: '--sweep-interval', default: 3_600_000, format: timeSpan },
-  { key: 'memoryLogInterval', flag: '--memory-log-interval', default: 3_600_000, format: timeSpan },
-  { key: 'memoryAlert', flag: '--memory-alert', default: 1024 ** 3, format: (v) => formatSizeExact(Number(v)) },
+  { key: 'incidentDelay', flag: '--incident-delay', default: DEFAULT_INCIDENT_DELAY_MS, format: timeSpan },
+  { key: 'minEvent', flag: '--min-event', default: MIN_EVENT_MS, format: timeSpan },
+  { key: 'queueLimit', flag: '--queue-limit', default: DEFAULT_QUEUE_LIMIT },
+  { key: 'sweepInterval', flag: '--sweep-interval', default: DEFAULT_SWEEP_INTERVAL_MS, format: timeSpan },
+  { key: 'memoryLogInterval', flag: '--memory-log-interval', default: DEFAULT_MEMORY_LOG_INTERVAL_MS, format: timeSpan },
+  { key: 'memoryAlert', flag: '--memory-alert', default: DEFAULT_MEMORY_ALERT_BYTES, format: (v) => formatSizeExact(Number(v)) },
   { key: 'webhook', flag: '--webhook' },
-  { key: 'blackThreshold', flag: '--black-threshold', default: 85 },
-  { key: 'darkLuma', flag: '--dark-luma', default: 10 },
-  { key: 'freezeThreshold', flag: '--freeze-threshold', default: 2 },
-  { key: 'freezePixelDiff', flag: '--freeze-pixel-diff', default: 10 },
+  { key: 'blackThreshold', flag: '--black-threshold', default: DEFAULT_THRESHOLDS.blackPercent },
+  { key: 'darkLuma', flag: '--dark-luma', default: DEFAULT_THRESHOLDS.darkLuma },
+  { key: 'freezeThreshold', flag: '--freeze-threshold', default: DEFAULT_THRESHOLDS.freezeSamePercent },
+  { key: 'freezePixelDiff', flag: '--freeze-pixel-diff', default: DEFAULT_THRESHOLDS.freezePixelDiff },
 ];
 
 /** The monitor's arguments for the unit: every non-default flag, explicitly (the unit has no shell environment). */

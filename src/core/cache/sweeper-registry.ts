@@ -36,6 +36,9 @@ export interface DeviceSweepReport {
  */
 export const MAX_SWEEPERS = 512;
 
+/** How often the monitor runs the sweepers (`--sweep-interval`). */
+export const DEFAULT_SWEEP_INTERVAL_MS = 3_600_000;
+
 /**
  * Defence in depth: every cache is bounded by construction, and every
  * `--sweep-interval` each one also drops what has aged out, reporting per

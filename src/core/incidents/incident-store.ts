@@ -3,6 +3,7 @@ import path from 'node:path';
 import { EXIT, VptError } from '../errors.js';
 import type { IncidentType } from '../events/types.js';
 import { migrate } from './schema.js';
+import { iso } from '../units.js';
 
 export const INCIDENTS_DB_FILE = 'incidents.db';
 /** How long a write waits for another connection's lock before giving up with a clear error. */
@@ -68,8 +69,6 @@ interface Row {
   metadata: string;
   resolve_reason: ResolveReason | null;
 }
-
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 function toIncident(row: Row): Incident {
   const incident: Incident = {

@@ -1,8 +1,7 @@
 import type { IncidentType } from '../events/types.js';
+import { DEFAULT_INCIDENT_DELAY_MS } from './incident-delay.js';
 import { IncidentStoreLockedError, type Incident, type ResolveReason } from './incident-store.js';
 
-/** DESIGN.md: an event that persists this long opens an incident (`--incident-delay`). */
-export const DEFAULT_INCIDENT_DELAY_MS = 30_000;
 /** After the database was found locked by another process, the next write is tried this much later (wall clock). */
 export const STORE_RETRY_MS = 5_000;
 

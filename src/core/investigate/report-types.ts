@@ -1,4 +1,3 @@
-import type { ProbeRun } from '../probes/runner.js';
 import type { ProbeResult } from '../probes/types.js';
 import type { Trend } from './trends.js';
 
@@ -59,5 +58,3 @@ export function unavailableCheck(label: string, result: ProbeResult<unknown>): C
 export function byThreshold(value: number, warn: number, critical: number): CheckStatus {
   return value > critical ? 'critical' : value > warn ? 'warn' : 'ok';
 }
-
-export type Runs = Record<string, ProbeRun<unknown>>;

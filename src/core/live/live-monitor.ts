@@ -8,7 +8,8 @@ import { exceedsAlert, formatMemoryAlert, formatMemoryLine, readSelfMemory } fro
 import { CaptureWatcher, type CapturedFrame, type WatcherRecord } from './capture-watcher.js';
 import type { AnalyzerFactory, DeviceAnalyzer, FrameOutcome } from './device-analyzer.js';
 import { FrameQueue, type QueueRecord } from './frame-queue.js';
-import { iso, type MonitorEvent } from './monitor-events.js';
+import type { MonitorEvent } from './monitor-events.js';
+import { iso } from '../units.js';
 
 export interface LiveMonitorOptions {
   streamRoot: string;

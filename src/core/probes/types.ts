@@ -48,6 +48,9 @@ export function unavailable<T = never>(reason: string): ProbeResult<T> {
   return { available: false, reason };
 }
 
+/** A tracked process over this RSS is an alert (`vpt investigate --memory-alert`). */
+export const DEFAULT_TRACKED_MEMORY_ALERT_BYTES = 1024 ** 3;
+
 /** The patterns tracked when --processes is not given (DESIGN.md). */
 export const DEFAULT_TRACKED_PATTERNS = [
   'capture_monitor',

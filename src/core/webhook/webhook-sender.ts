@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger, type Logger } from '../logger.js';
 import { backoffDelayMs, isRetryableStatus } from './backoff.js';
 import { toWebhookPayload, type Outbox, type OutboxRow } from './outbox.js';
@@ -210,5 +211,3 @@ export class WebhookSender {
     }
   }
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
