@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const VPT_BIN = path.join(REPO_ROOT, 'bin', 'vpt');
 /** The farm's real captures (320x180), shared by every project session. */
-export const REAL_FIXTURES = path.resolve(REPO_ROOT, '../shared/fixtures/real');
+export const REAL_FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'real');
 
 export interface VptRun {
   exitCode: number;
