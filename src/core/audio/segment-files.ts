@@ -5,8 +5,6 @@ export const SEGMENT_SECONDS = 1;
 /** VNC devices write 4 s segments (at 2 fps). */
 export const VNC_SEGMENT_SECONDS = 4;
 
-const SEGMENT_NAME = /^segment_(\d{9})\.ts$/;
-
 /**
  * The segment a frame belongs to. Frames and segments come from the same
  * ffmpeg and are both numbered from 0, so frame N was captured during
@@ -23,12 +21,6 @@ export function segmentFileName(index: number): string {
 
 export function segmentPath(segmentsDir: string, index: number): string {
   return path.join(segmentsDir, segmentFileName(index));
-}
-
-/** The segment number in a file name, or undefined for anything else (playlists, temp files). */
-export function parseSegmentIndex(name: string): number | undefined {
-  const match = SEGMENT_NAME.exec(name);
-  return match ? Number(match[1]) : undefined;
 }
 
 /**
