@@ -1,5 +1,5 @@
 // `vpt --help` and `vpt --version` start-up, against bare `node -e ''` in the same run.
-// Budget (DESIGN.md): under 150 ms each.
+// Budget (docs/design.md): under 150 ms each.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { figure, timeCommand } from './lib.mjs';

@@ -5,7 +5,7 @@ import { runProgram } from '../process-runner.js';
 import { analyzeSegment, type AnalyzeOptions } from './analyze-segment.js';
 import { totalSilenceSec } from './ffmpeg-audio-parsers.js';
 
-/** Blackscreen or freeze events shorter than this that end are zap candidates (DESIGN.md). */
+/** Blackscreen or freeze events shorter than this that end are zap candidates (docs/design.md). */
 export const ZAP_CANDIDATE_MAX_MS = 10_000;
 /**
  * Most segments one zap check merges: a 10 s event at 1 s segments spans

@@ -83,7 +83,7 @@ export class SweeperRegistry {
   }
 }
 
-/** The journal line DESIGN.md specifies: `[capture1] Memory cache cleanup completed (next cleanup in 1.0h)`. */
+/** The journal line docs/design.md specifies: `[capture1] Memory cache cleanup completed (next cleanup in 1.0h)`. */
 export function formatSweepLine(device: string | undefined, nextInMs: number): string {
   return `[${device ?? 'monitor'}] Memory cache cleanup completed (next cleanup in ${formatDuration(nextInMs)})`;
 }

@@ -1,6 +1,6 @@
 import type { GrayFrame } from './types.js';
 
-/** Hysteresis thresholds of the Canny-like edge map (DESIGN.md: "thresholds 50/150"), on the L1 Sobel magnitude like OpenCV's Canny. */
+/** Hysteresis thresholds of the Canny-like edge map (docs/design.md: "thresholds 50/150"), on the L1 Sobel magnitude like OpenCV's Canny. */
 export const CANNY_LOW_THRESHOLD = 50;
 export const CANNY_HIGH_THRESHOLD = 150;
 /**

@@ -54,7 +54,7 @@ export function unavailableCheck(label: string, result: ProbeResult<unknown>): C
   return { label, status: 'unavailable', detail: result.available ? '' : `unavailable: ${result.reason}` };
 }
 
-/** Status of a percentage against warn/critical thresholds (strictly over, as DESIGN says). */
+/** Status of a percentage against warn/critical thresholds (strictly over, as docs/design.md says). */
 export function byThreshold(value: number, warn: number, critical: number): CheckStatus {
   return value > critical ? 'critical' : value > warn ? 'warn' : 'ok';
 }

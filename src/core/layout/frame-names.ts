@@ -1,5 +1,5 @@
 /**
- * Names of the files ffmpeg writes for each frame (DESIGN.md "Input layout").
+ * Names of the files ffmpeg writes for each frame (docs/design.md "Input layout").
  * Frame numbers are 9-digit sequence numbers; anything else in a captures
  * folder (thumbnails, ffmpeg's `.tmp` files during atomic writing, dotfiles,
  * editor leftovers) is not a frame.
@@ -42,7 +42,7 @@ export function segmentFileName(segment: number): string {
 
 /**
  * The HLS segment holding a frame. Segments are 1 s long, so at `fps` frames
- * per second frame N is in segment floor(N / fps) (DESIGN.md).
+ * per second frame N is in segment floor(N / fps) (docs/design.md).
  */
 export function segmentForFrame(sequence: number, fps: number): number {
   return Math.floor(sequence / fps);

@@ -54,7 +54,7 @@ class PipelineDeviceAnalyzer implements DeviceAnalyzer {
   private readonly writes: WriteFailures;
   private readonly badFrames: WarningLimiter;
   private readonly fps: number;
-  /** The newest in-order analysis: a late frame reuses it (DESIGN.md backlog rule) instead of disturbing the freeze ring. */
+  /** The newest in-order analysis: a late frame reuses it (docs/design.md backlog rule) instead of disturbing the freeze ring. */
   private last: FrameAnalysis | undefined;
   /** The live metadata folder known to exist (it moves if hot/ appears). */
   private metadataReady: string | undefined;

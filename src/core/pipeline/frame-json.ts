@@ -40,7 +40,7 @@ export const FRAME_JSON_KEYS: readonly string[] = [
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /**
- * The per-frame JSON (DESIGN.md "Outputs"). Numbers behind each verdict are
+ * The per-frame JSON (docs/design.md "Outputs"). Numbers behind each verdict are
  * included so an operator can see why; `error` says what was wrong with the
  * frame's files (with `analyzed: false` when nothing could be decoded).
  */

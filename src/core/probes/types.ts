@@ -51,7 +51,7 @@ export function unavailable<T = never>(reason: string): ProbeResult<T> {
 /** A tracked process over this RSS is an alert (`vpt investigate --memory-alert`). */
 export const DEFAULT_TRACKED_MEMORY_ALERT_BYTES = 1024 ** 3;
 
-/** The patterns tracked when --processes is not given (DESIGN.md). */
+/** The patterns tracked when --processes is not given (docs/design.md). */
 export const DEFAULT_TRACKED_PATTERNS = [
   'capture_monitor',
   'hot_cold_archiver',

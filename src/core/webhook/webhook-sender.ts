@@ -8,7 +8,7 @@ import { FAR_FUTURE_MS } from './sqlite-outbox.js';
 export const WEBHOOK_REQUEST_TIMEOUT_MS = 10_000;
 /** Rows loaded per pass: the batch, not the backlog, is what sits in memory. */
 export const WEBHOOK_BATCH_LIMIT = 20;
-/** On exit, keep trying this long (DESIGN: up to 5 s); the rest waits in the database for the next start. */
+/** On exit, keep trying this long (docs/design.md: up to 5 s); the rest waits in the database for the next start. */
 export const WEBHOOK_FLUSH_MS = 5_000;
 /** Pause between rounds while flushing, so a dead endpoint is not hammered during the last seconds. */
 export const WEBHOOK_FLUSH_PAUSE_MS = 250;
