@@ -21,7 +21,7 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile, rename, rm, utimes, writeFile, readdir } from 'node:fs/promises';
+import { rename, rm, utimes, writeFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';

@@ -2,7 +2,18 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, UsageError } from './core/errors.js';
 import { runToExit } from './exit.js';
-import { parseDuration, parseInteger, parseNumber, parseSize } from './core/units.js';
+import { formatSizeExact, formatTimeSpan, parseDuration, parseInteger, parseNumber, parseSize } from './core/units.js';
+import { DEFAULT_SWEEP_INTERVAL_MS } from './core/cache/sweeper-registry.js';
+import { DEFAULT_THRESHOLDS } from './core/detectors/thresholds.js';
+import { CLEAR_TIME_MS, MIN_EVENT_MS } from './core/events/event-tracker.js';
+import { DEFAULT_FREEZE_RULE, MOTION_MIN_AREA } from './core/detectors/freeze-judge.js';
+import { DEFAULT_STALL_AFTER_MS } from './core/live/stall-watch.js';
+import { DEFAULT_HEARTBEAT_MS } from './commands/monitor/options.js';
+import { DEFAULT_INCIDENT_DELAY_MS, DEFAULT_KEEP_INCIDENTS_MS } from './core/incidents/incident-delay.js';
+import { DEFAULT_STREAM_ROOT } from './core/layout/stream-root.js';
+import { DEFAULT_QUEUE_LIMIT } from './core/live/frame-queue.js';
+import { DEFAULT_MEMORY_ALERT_BYTES, DEFAULT_MEMORY_LOG_INTERVAL_MS } from './core/memory/self-memory.js';
+import { DEFAULT_TRACKED_MEMORY_ALERT_BYTES } from './core/probes/types.js';
 import type { CompletionSpec } from './commands/completion.js';
 import type { GlobalFlags, Ui } from './ui.js';
 
@@ -113,7 +124,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     )
     .option('--devices <list>', 'comma-separated device folders (default: active_captures.conf, else every capture*)', deviceList)
     .addOption(
-      new Option('--stream-root <dir>', 'folder holding the device folders').env('VPT_STREAM_ROOT').default('/var/www/html/stream'),
+      new Option('--stream-root <dir>', 'folder holding the device folders').env('VPT_STREAM_ROOT').default(DEFAULT_STREAM_ROOT),
     )
     .addOption(new Option('--state-dir <dir>', 'where incidents.db and the lock live (default /var/lib/vpt, else ~/.local/state/vpt)').env('VPT_STATE_DIR'))
     .option('--fps <n>', 'frames per second of the captures (default 5, VNC devices 2)', integer('--fps', 1, 240))
@@ -121,28 +132,28 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--demo', 'run a synthetic device in a temp folder and monitor it live (Ctrl-C to stop)')
     .option('--no-audio', 'do not analyse audio')
     .option('--macroblocks', 'also detect macroblocking (slower)')
-    .addOption(parsed('--incident-delay <time>', 'an event lasting this long opens an incident', duration('--incident-delay'), 30_000, '30s'))
-    .addOption(parsed('--min-event <time>', 'events shorter than this are ignored', duration('--min-event'), 5_000, '5s'))
-    .addOption(parsed('--stall-after <time>', 'no new frame (or audio segment) for this long: capture_stalled (segments_stalled)', duration('--stall-after'), 10_000, '10s'))
-    .addOption(parsed('--heartbeat <time>', 'one status line per device this often (10s under --demo)', duration('--heartbeat'), 300_000, '5m'))
-    .addOption(parsed('--keep-incidents <time>', 'incidents older than this are pruned by the sweeper', duration('--keep-incidents'), 90 * 86_400_000, '90d'))
-    .option('--queue-limit <n>', 'frames waiting per device before the oldest are dropped', integer('--queue-limit', 1), 150)
-    .addOption(parsed('--sweep-interval <time>', 'how often cache sweepers run', duration('--sweep-interval'), 3_600_000, '1h'))
-    .addOption(parsed('--memory-log-interval <time>', 'how often the monitor logs its own RSS', duration('--memory-log-interval'), 3_600_000, '1h'))
-    .addOption(parsed('--memory-alert <size>', 'warn when the monitor RSS exceeds this', size('--memory-alert'), 1024 ** 3, '1G'))
+    .addOption(parsed('--incident-delay <time>', 'an event lasting this long opens an incident', duration('--incident-delay'), DEFAULT_INCIDENT_DELAY_MS, formatTimeSpan(DEFAULT_INCIDENT_DELAY_MS)))
+    .addOption(parsed('--min-event <time>', 'events shorter than this are ignored', duration('--min-event'), MIN_EVENT_MS, formatTimeSpan(MIN_EVENT_MS)))
+    .addOption(parsed('--stall-after <time>', 'no new frame (or audio segment) for this long: capture_stalled (segments_stalled)', duration('--stall-after'), DEFAULT_STALL_AFTER_MS, formatTimeSpan(DEFAULT_STALL_AFTER_MS)))
+    .addOption(parsed('--heartbeat <time>', 'one status line per device this often (10s under --demo)', duration('--heartbeat'), DEFAULT_HEARTBEAT_MS, formatTimeSpan(DEFAULT_HEARTBEAT_MS)))
+    .addOption(parsed('--keep-incidents <time>', 'incidents older than this are pruned by the sweeper', duration('--keep-incidents'), DEFAULT_KEEP_INCIDENTS_MS, formatTimeSpan(DEFAULT_KEEP_INCIDENTS_MS)))
+    .option('--queue-limit <n>', 'frames waiting per device before the oldest are dropped', integer('--queue-limit', 1), DEFAULT_QUEUE_LIMIT)
+    .addOption(parsed('--sweep-interval <time>', 'how often cache sweepers run', duration('--sweep-interval'), DEFAULT_SWEEP_INTERVAL_MS, formatTimeSpan(DEFAULT_SWEEP_INTERVAL_MS)))
+    .addOption(parsed('--memory-log-interval <time>', 'how often the monitor logs its own RSS', duration('--memory-log-interval'), DEFAULT_MEMORY_LOG_INTERVAL_MS, formatTimeSpan(DEFAULT_MEMORY_LOG_INTERVAL_MS)))
+    .addOption(parsed('--memory-alert <size>', 'warn when the monitor RSS exceeds this', size('--memory-alert'), DEFAULT_MEMORY_ALERT_BYTES, formatSizeExact(DEFAULT_MEMORY_ALERT_BYTES)))
     .addOption(new Option('--webhook <url>', 'POST each opened/resolved incident as JSON to this URL (user:password@ becomes Basic auth)').env('VPT_WEBHOOK'))
     .option('--listen <address:port>', 'serve the status page, /api and /metrics here; "off" for none (default 127.0.0.1:9842; --demo: a free port)')
     .option('--alertmanager <url>', 'post open incidents as alerts to this Alertmanager (its base URL), resolved when they end')
     .option('--replace', 'stop a monitor already running on this state dir first')
     .option('--reset-incidents', 'move incidents.db aside (kept as incidents.db.aside-<time>) and start a new one')
     .option('--print-unit', 'print a systemd unit for the monitor and exit')
-    .option('--black-threshold <percent>', 'blackscreen when more than this % of the region is dark', number('--black-threshold', 0, 100), 85)
-    .option('--dark-luma <n>', 'a pixel is dark at or below this luma (0-255)', integer('--dark-luma', 0, 255), 10)
-    .option('--freeze-threshold <percent>', 'seed rule: a comparison is "same" when under this % of pixels differ', number('--freeze-threshold', 0, 100), 2)
-    .option('--freeze-pixel-diff <n>', 'a pixel differs when |a-b| is above this (the motion rule raises it above the noise floor)', integer('--freeze-pixel-diff', 0, 255), 10)
-    .addOption(new Option('--freeze-rule <rule>', 'motion: noise floor + minimum changed area; seed: the old 2% rule').choices(['motion', 'seed']).default('motion'))
-    .option('--motion-min-area <px>', 'motion rule: two frames differ when this much area changed (capture pixels)', integer('--motion-min-area', 1, 1280 * 720), 128)
-    .addOption(parsed('--clear-time <time>', 'an event ends once the picture has been clear this long', duration('--clear-time'), 1_000, '1s'))
+    .option('--black-threshold <percent>', 'blackscreen when more than this % of the region is dark', number('--black-threshold', 0, 100), DEFAULT_THRESHOLDS.blackPercent)
+    .option('--dark-luma <n>', 'a pixel is dark at or below this luma (0-255)', integer('--dark-luma', 0, 255), DEFAULT_THRESHOLDS.darkLuma)
+    .option('--freeze-threshold <percent>', 'seed rule: a comparison is "same" when under this % of pixels differ', number('--freeze-threshold', 0, 100), DEFAULT_THRESHOLDS.freezeSamePercent)
+    .option('--freeze-pixel-diff <n>', 'a pixel differs when |a-b| is above this (the motion rule raises it above the noise floor)', integer('--freeze-pixel-diff', 0, 255), DEFAULT_THRESHOLDS.freezePixelDiff)
+    .addOption(new Option('--freeze-rule <rule>', 'motion: noise floor + minimum changed area; seed: the old 2% rule').choices(['motion', 'seed']).default(DEFAULT_FREEZE_RULE))
+    .option('--motion-min-area <px>', 'motion rule: two frames differ when this much area changed (capture pixels)', integer('--motion-min-area', 1, 1280 * 720), MOTION_MIN_AREA)
+    .addOption(parsed('--clear-time <time>', 'an event ends once the picture has been clear this long', duration('--clear-time'), CLEAR_TIME_MS, formatTimeSpan(CLEAR_TIME_MS)))
     .addOption(new Option('--config <file>', 'settings file (default /etc/vpt/vpt.toml when it exists); SIGHUP reloads it').env('VPT_CONFIG'))
     .option('--check-config', 'validate the settings file, print the effective settings per device and exit')
     .addHelpText(
@@ -213,10 +224,10 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--health', 'take one health sample, append it to the health log, exit by the Nagios convention')
     .addOption(new Option('--log-dir <dir>', 'where reports and health logs go (default ~/crash_monitoring)').env('VPT_LOG_DIR'))
     .addOption(
-      new Option('--stream-root <dir>', 'folder holding the capture*/hot tmpfs folders').env('VPT_STREAM_ROOT').default('/var/www/html/stream'),
+      new Option('--stream-root <dir>', 'folder holding the capture*/hot tmpfs folders').env('VPT_STREAM_ROOT').default(DEFAULT_STREAM_ROOT),
     )
     .option('--processes <list>', 'process patterns to track (comma-separated)', list)
-    .addOption(parsed('--memory-alert <size>', 'alert when a tracked process exceeds this RSS', size('--memory-alert'), 1024 ** 3, '1G'))
+    .addOption(parsed('--memory-alert <size>', 'alert when a tracked process exceeds this RSS', size('--memory-alert'), DEFAULT_TRACKED_MEMORY_ALERT_BYTES, formatSizeExact(DEFAULT_TRACKED_MEMORY_ALERT_BYTES)))
     .option('--for <n>', 'alert only after N consecutive samples over a threshold', integer('--for', 1, 1000), 1)
     .option('--prom <file>', 'also write the sample as Prometheus text metrics (node_exporter textfile collector)')
     .option('--cache-dirs <list>', "cache folders or globs whose growth --health follows (default: the tracked scripts' __pycache__)", list)
@@ -317,7 +328,7 @@ function completionSpec(program: Command): CompletionSpec {
   return {
     commands: program.commands.map((c) => ({ name: c.name(), flags: flags(c) })),
     globalFlags: [...flags(program), '--help', '-h'],
-    streamRootDefault: '/var/www/html/stream',
+    streamRootDefault: DEFAULT_STREAM_ROOT,
   };
 }
 

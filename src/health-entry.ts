@@ -5,6 +5,8 @@ import { normaliseOptions } from './commands/investigate-options.js';
 import { errnoCode } from './core/errors.js';
 import { createLogger } from './core/logger.js';
 import { runToExit } from './exit.js';
+import { DEFAULT_STREAM_ROOT } from './core/layout/stream-root.js';
+import { DEFAULT_TRACKED_MEMORY_ALERT_BYTES } from './core/probes/types.js';
 import { parseInteger, parseSize } from './core/units.js';
 
 /**
@@ -48,9 +50,9 @@ export function healthFastOptions(args: string[], env: NodeJS.ProcessEnv): Recor
     return {
       health: true,
       logDir: values['log-dir'] ?? env.VPT_LOG_DIR,
-      streamRoot: values['stream-root'] ?? env.VPT_STREAM_ROOT ?? '/var/www/html/stream',
+      streamRoot: values['stream-root'] ?? env.VPT_STREAM_ROOT ?? DEFAULT_STREAM_ROOT,
       processes: values.processes?.flatMap((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
-      memoryAlert: values['memory-alert'] === undefined ? 1024 ** 3 : parseSize(values['memory-alert'], '--memory-alert'),
+      memoryAlert: values['memory-alert'] === undefined ? DEFAULT_TRACKED_MEMORY_ALERT_BYTES : parseSize(values['memory-alert'], '--memory-alert'),
       for: values.for === undefined ? 1 : parseInteger(values.for, '--for', 1, 1000),
       prom: values.prom,
       cacheDirs: values['cache-dirs']?.flatMap((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),

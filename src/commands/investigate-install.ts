@@ -2,13 +2,12 @@ import { realpathSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { applyInstall, checkInstallable, planInstall, type InstallAction } from '../core/investigate/install.js';
 import { lazyRunProgram } from '../core/probes/context.js';
+import { DEFAULT_TRACKED_MEMORY_ALERT_BYTES } from '../core/probes/types.js';
 import { formatSizeExact } from '../core/units.js';
 import type { Ui } from '../ui.js';
 import type { InvestigateOptions } from './investigate-options.js';
 
 /** --install / --uninstall [--cron] [--dry-run] [--root DIR]. */
-
-const DEFAULT_MEMORY_ALERT = 1024 ** 3;
 
 /**
  * The sample command with absolute paths: this node and this vpt (systemd's
@@ -19,7 +18,7 @@ export function sampleCommand(opts: InvestigateOptions): string[] {
   const script = process.argv[1] ? realpathSync(process.argv[1]) : 'vpt';
   const command = [process.execPath, script, 'investigate', '--health', '-q', '--log-dir', opts.logDir, '--stream-root', opts.streamRoot];
   if (opts.patternsGiven) command.push('--processes', opts.patterns.join(','));
-  if (opts.memoryAlertBytes !== DEFAULT_MEMORY_ALERT) command.push('--memory-alert', formatSizeExact(opts.memoryAlertBytes));
+  if (opts.memoryAlertBytes !== DEFAULT_TRACKED_MEMORY_ALERT_BYTES) command.push('--memory-alert', formatSizeExact(opts.memoryAlertBytes));
   if (opts.forSamples !== 1) command.push('--for', String(opts.forSamples));
   if (opts.promFile) command.push('--prom', opts.promFile);
   if (opts.cacheDirs) command.push('--cache-dirs', opts.cacheDirs.join(','));

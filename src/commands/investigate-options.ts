@@ -3,7 +3,8 @@ import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { createProbeContext } from '../core/probes/context.js';
 import type { ProbeContext } from '../core/probes/types.js';
-import { DEFAULT_TRACKED_PATTERNS } from '../core/probes/types.js';
+import { DEFAULT_TRACKED_MEMORY_ALERT_BYTES, DEFAULT_TRACKED_PATTERNS } from '../core/probes/types.js';
+import { DEFAULT_STREAM_ROOT } from '../core/layout/stream-root.js';
 import { printable } from '../core/units.js';
 import type { Ui } from '../ui.js';
 
@@ -52,10 +53,10 @@ export function normaliseOptions(options: Record<string, unknown>): InvestigateO
   const opts: InvestigateOptions = {
     health: options.health === true,
     logDir: pathOption(options.logDir, '--log-dir') ?? path.join(homedir(), 'crash_monitoring'),
-    streamRoot: pathOption(options.streamRoot ?? '/var/www/html/stream', '--stream-root')!,
+    streamRoot: pathOption(options.streamRoot ?? DEFAULT_STREAM_ROOT, '--stream-root')!,
     patterns: given ?? [...DEFAULT_TRACKED_PATTERNS],
     patternsGiven: given !== undefined,
-    memoryAlertBytes: Number(options.memoryAlert ?? 1024 ** 3),
+    memoryAlertBytes: Number(options.memoryAlert ?? DEFAULT_TRACKED_MEMORY_ALERT_BYTES),
     forSamples: Number(options.for ?? 1),
     promFile: pathOption(options.prom, '--prom'),
     cacheDirs: cacheDirs?.map((dir) => pathOption(dir, '--cache-dirs')!),

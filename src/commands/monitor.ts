@@ -1,86 +1,31 @@
 import { realpathSync } from 'node:fs';
 import type { MonitorConfig } from '../core/config/monitor-config.js';
-import type { SettingsRegistry } from '../core/config/settings-registry.js';
-import type { DetectorThresholds } from '../core/detectors/types.js';
 import { EXIT, UsageError } from '../core/errors.js';
 import { renderMonitorUnit } from '../core/service-unit.js';
-import { formatSizeExact } from '../core/units.js';
+import { formatSizeExact, formatTimeSpan } from '../core/units.js';
+import { DEFAULT_SWEEP_INTERVAL_MS } from '../core/cache/sweeper-registry.js';
+import { DEFAULT_FREEZE_RULE, MOTION_MIN_AREA } from '../core/detectors/freeze-judge.js';
+import { DEFAULT_THRESHOLDS } from '../core/detectors/thresholds.js';
+import { CLEAR_TIME_MS, MIN_EVENT_MS } from '../core/events/event-tracker.js';
+import { DEFAULT_INCIDENT_DELAY_MS, DEFAULT_KEEP_INCIDENTS_MS } from '../core/incidents/incident-delay.js';
+import { DEFAULT_QUEUE_LIMIT } from '../core/live/frame-queue.js';
+import { DEFAULT_STREAM_ROOT } from '../core/layout/stream-root.js';
+import { DEFAULT_STALL_AFTER_MS } from '../core/live/stall-watch.js';
+import { DEFAULT_MEMORY_ALERT_BYTES, DEFAULT_MEMORY_LOG_INTERVAL_MS } from '../core/memory/self-memory.js';
 import { redactUrl, urlHasSecret } from '../core/webhook/redact-url.js';
 import type { Ui } from '../ui.js';
-
-/** Options of `vpt monitor` as cli.ts parses them (durations in ms). */
-export interface MonitorOptions {
-  devices?: string[];
-  streamRoot: string;
-  fps?: number;
-  replay?: boolean;
-  demo?: boolean;
-  printUnit?: boolean;
-  audio?: boolean;
-  macroblocks?: boolean;
-  minEvent?: number;
-  blackThreshold?: number;
-  darkLuma?: number;
-  freezeThreshold?: number;
-  freezePixelDiff?: number;
-  freezeRule?: 'motion' | 'seed';
-  motionMinArea?: number;
-  clearTime?: number;
-  /** --config / VPT_CONFIG. */
-  config?: string;
-  checkConfig?: boolean;
-  /** Options given on the command line or in the environment (cli.ts): they beat the config file. */
-  explicitOptions?: string[];
-  /** Per-device settings from the config file and the flags (set by run()). */
-  settings?: SettingsRegistry;
-  /** Read the config file again (SIGHUP); resolves to a line to log, rejects with a ConfigError (set by run()). */
-  reloadConfig?: () => Promise<string>;
-  stateDir?: string;
-  replace?: boolean;
-  /** Move incidents.db aside (kept) and start a new one: the way out of a damaged database. */
-  resetIncidents?: boolean;
-  webhook?: string;
-  listen?: string;
-  alertmanager?: string;
-  incidentDelay: number;
-  stallAfter?: number;
-  heartbeat?: number;
-  keepIncidents?: number;
-  queueLimit: number;
-  sweepInterval: number;
-  memoryLogInterval: number;
-  memoryAlert: number;
-}
+import { DEFAULT_HEARTBEAT_MS, thresholdsFrom, type MonitorOptions } from './monitor/options.js';
 
 /** Where the printed unit reads a --webhook URL that carries a secret (VPT_WEBHOOK=...). */
 const WEBHOOK_ENV_FILE = '/etc/vpt/monitor.env';
 
-/** `--heartbeat` default (cli.ts states the same value): one line per device every 5 minutes. */
-export const DEFAULT_HEARTBEAT_MS = 300_000;
 
-/** The calibration flags, mapped onto the detectors' thresholds. */
-export function thresholdsFrom(options: MonitorOptions): Partial<DetectorThresholds> {
-  const t: Partial<DetectorThresholds> = {};
-  if (options.blackThreshold !== undefined) t.blackPercent = options.blackThreshold;
-  if (options.darkLuma !== undefined) t.darkLuma = options.darkLuma;
-  if (options.freezeThreshold !== undefined) t.freezeSamePercent = options.freezeThreshold;
-  if (options.freezePixelDiff !== undefined) t.freezePixelDiff = options.freezePixelDiff;
-  return t;
-}
-
-/** A time span as systemd.time(7) and our parser read it, in its largest exact unit. */
-function timeSpan(value: unknown): string {
-  const ms = Number(value);
-  for (const [unit, size] of [['h', 3_600_000], ['min', 60_000], ['s', 1000]] as const) {
-    if (ms % size === 0) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
-}
+const timeSpan = (value: unknown): string => formatTimeSpan(Number(value));
 
 interface UnitFlag {
   key: string;
   flag: string;
-  /** cli.ts's default: a value equal to it is left out of the unit. */
+  /** The default cli.ts gives the flag (the same core constant): a value equal to it is left out of the unit. */
   default?: unknown;
   format?: (v: unknown) => string;
   boolean?: boolean;
@@ -89,29 +34,29 @@ interface UnitFlag {
 /** Flags forwarded into the unit's ExecStart: those that change what the service does. */
 const UNIT_FLAGS: UnitFlag[] = [
   { key: 'devices', flag: '--devices', format: (v) => (v as string[]).join(',') },
-  { key: 'streamRoot', flag: '--stream-root', default: '/var/www/html/stream' },
+  { key: 'streamRoot', flag: '--stream-root', default: DEFAULT_STREAM_ROOT },
   { key: 'stateDir', flag: '--state-dir' },
   { key: 'fps', flag: '--fps' },
   { key: 'macroblocks', flag: '--macroblocks', boolean: true },
-  { key: 'incidentDelay', flag: '--incident-delay', default: 30_000, format: timeSpan },
-  { key: 'minEvent', flag: '--min-event', default: 5_000, format: timeSpan },
-  { key: 'stallAfter', flag: '--stall-after', default: 10_000, format: timeSpan },
-  { key: 'heartbeat', flag: '--heartbeat', default: 300_000, format: timeSpan },
-  { key: 'keepIncidents', flag: '--keep-incidents', default: 90 * 86_400_000, format: timeSpan },
-  { key: 'queueLimit', flag: '--queue-limit', default: 150 },
-  { key: 'sweepInterval', flag: '--sweep-interval', default: 3_600_000, format: timeSpan },
-  { key: 'memoryLogInterval', flag: '--memory-log-interval', default: 3_600_000, format: timeSpan },
-  { key: 'memoryAlert', flag: '--memory-alert', default: 1024 ** 3, format: (v) => formatSizeExact(Number(v)) },
+  { key: 'incidentDelay', flag: '--incident-delay', default: DEFAULT_INCIDENT_DELAY_MS, format: timeSpan },
+  { key: 'minEvent', flag: '--min-event', default: MIN_EVENT_MS, format: timeSpan },
+  { key: 'stallAfter', flag: '--stall-after', default: DEFAULT_STALL_AFTER_MS, format: timeSpan },
+  { key: 'heartbeat', flag: '--heartbeat', default: DEFAULT_HEARTBEAT_MS, format: timeSpan },
+  { key: 'keepIncidents', flag: '--keep-incidents', default: DEFAULT_KEEP_INCIDENTS_MS, format: timeSpan },
+  { key: 'queueLimit', flag: '--queue-limit', default: DEFAULT_QUEUE_LIMIT },
+  { key: 'sweepInterval', flag: '--sweep-interval', default: DEFAULT_SWEEP_INTERVAL_MS, format: timeSpan },
+  { key: 'memoryLogInterval', flag: '--memory-log-interval', default: DEFAULT_MEMORY_LOG_INTERVAL_MS, format: timeSpan },
+  { key: 'memoryAlert', flag: '--memory-alert', default: DEFAULT_MEMORY_ALERT_BYTES, format: (v) => formatSizeExact(Number(v)) },
   { key: 'webhook', flag: '--webhook' },
   { key: 'listen', flag: '--listen' },
   { key: 'alertmanager', flag: '--alertmanager' },
-  { key: 'blackThreshold', flag: '--black-threshold', default: 85 },
-  { key: 'darkLuma', flag: '--dark-luma', default: 10 },
-  { key: 'freezeThreshold', flag: '--freeze-threshold', default: 2 },
-  { key: 'freezePixelDiff', flag: '--freeze-pixel-diff', default: 10 },
-  { key: 'freezeRule', flag: '--freeze-rule', default: 'motion' },
-  { key: 'motionMinArea', flag: '--motion-min-area', default: 128 },
-  { key: 'clearTime', flag: '--clear-time', default: 1_000, format: timeSpan },
+  { key: 'blackThreshold', flag: '--black-threshold', default: DEFAULT_THRESHOLDS.blackPercent },
+  { key: 'darkLuma', flag: '--dark-luma', default: DEFAULT_THRESHOLDS.darkLuma },
+  { key: 'freezeThreshold', flag: '--freeze-threshold', default: DEFAULT_THRESHOLDS.freezeSamePercent },
+  { key: 'freezePixelDiff', flag: '--freeze-pixel-diff', default: DEFAULT_THRESHOLDS.freezePixelDiff },
+  { key: 'freezeRule', flag: '--freeze-rule', default: DEFAULT_FREEZE_RULE },
+  { key: 'motionMinArea', flag: '--motion-min-area', default: MOTION_MIN_AREA },
+  { key: 'clearTime', flag: '--clear-time', default: CLEAR_TIME_MS, format: timeSpan },
   // The service reads the same file (and reloads it on SIGHUP): name it, never inline its values.
   { key: 'config', flag: '--config' },
 ];

@@ -12,8 +12,6 @@ export const EXIT = {
   unknown: 3,
 } as const;
 
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
-
 /** Base class: a problem the user can understand and act on. */
 export class VptError extends Error {
   readonly exitCode: number;
@@ -28,13 +26,6 @@ export class VptError extends Error {
 export class UsageError extends VptError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, EXIT.usage, options);
-  }
-}
-
-/** Stop with this exit code; the message (if any) was meant for the user. */
-export class ExitError extends VptError {
-  constructor(exitCode: number, message = '') {
-    super(message, exitCode);
   }
 }
 

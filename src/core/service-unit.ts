@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { UsageError } from './errors.js';
+import { quoteExecArg } from './systemd/exec-arg.js';
 import { formatSizeExact, printable } from './units.js';
 
 /** The last resort if a leak slips through every bound: systemd kills and restarts us long before the OOM killer picks a victim. */
@@ -16,18 +17,6 @@ export interface MonitorUnitOptions {
   memoryMax?: number;
   /** Settings kept out of the unit (a secret): read from this file, explained by these comment lines. */
   environmentFile?: { path: string; comment: readonly string[] };
-}
-
-/**
- * One argument for ExecStart= (systemd.service(5) "Command lines"): quoted
- * when it has spaces or quotes, `%` doubled (specifiers) and `$` doubled
- * (variable expansion), so it reaches the program exactly as given.
- */
-export function quoteExecArg(arg: string): string {
-  if (/[\u0000-\u001f\u007f]/.test(arg)) throw new UsageError(`unit argument "${printable(arg)}" contains a control character`);
-  const escaped = arg.replace(/%/g, '%%').replace(/\$/g, '$$$$');
-  if (escaped !== '' && !/[\s"'\\;]/.test(escaped)) return escaped;
-  return `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 /** A systemd unit for the monitor service, as `vpt monitor --print-unit` prints it. */

@@ -98,6 +98,17 @@ export function formatDuration(ms: number): string {
   return `${(ms / 86_400_000).toFixed(1)}d`;
 }
 
+/** A time span as systemd.time(7) and parseDuration read it, in its largest exact unit: 30s, 1h, 1500ms. */
+export function formatTimeSpan(ms: number): string {
+  for (const [unit, size] of [['h', 3_600_000], ['min', 60_000], ['s', 1000]] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/** A moment as stored and sent (SQLite rows, webhook payloads, JSON lines): UTC ISO 8601. */
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
 /** Parse a positive (or zero) integer flag such as `--fps 5`. */
 export function parseInteger(text: string, what: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (!/^\s*\d+\s*$/.test(text)) throw new UsageError(`${what}: "${printable(text)}" is not a whole number`);

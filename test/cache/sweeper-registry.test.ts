@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedMap } from '../../src/core/cache/bounded-map.js';
 import { RingBuffer } from '../../src/core/cache/ring-buffer.js';
 import { formatSweepLine, MAX_SWEEPERS, SweeperRegistry } from '../../src/core/cache/sweeper-registry.js';
 
@@ -7,14 +6,20 @@ describe('SweeperRegistry', () => {
   it('runs every sweeper and reports per device what each freed', () => {
     const clock = { now: 0 };
     const registry = new SweeperRegistry();
-    const seen = new BoundedMap<number, true>({ maxEntries: 1000, maxAgeMs: 60_000, now: () => clock.now });
+    // A cache that forgets what it has not seen for a minute: sequence -> when it was seen.
+    const seen = new Map<number, number>();
+    const forgetOlderThan = (now: number) => {
+      let freed = 0;
+      for (const [sequence, at] of seen) if (now - at > 60_000 && seen.delete(sequence)) freed++;
+      return freed;
+    };
     for (let i = 0; i < 300; i++) {
       clock.now = i * 1000;
-      seen.set(i, true);
+      seen.set(i, clock.now);
     }
     const ring = new RingBuffer<Uint8Array>(3);
     for (let i = 0; i < 5; i++) ring.push(new Uint8Array(57_600));
-    registry.register({ name: 'seen-frames', device: 'capture1', sweep: (now) => ({ freedEntries: seen.sweep(now) }) });
+    registry.register({ name: 'seen-frames', device: 'capture1', sweep: (now) => ({ freedEntries: forgetOlderThan(now) }) });
     // A device that stopped sending frames: its freeze ring is released whole.
     registry.register({ name: 'freeze-ring', device: 'capture2', sweep: () => {
       const freed = ring.clear();

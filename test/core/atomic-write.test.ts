@@ -28,12 +28,8 @@ describe('writeFileAtomic', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  it('fails without touching the target in a folder it cannot write', async () => {
-    if (process.getuid?.() === 0) {
-      // root ignores folder permissions; the ENOENT case above covers the failure path.
-      expect(process.getuid()).toBe(0);
-      return;
-    }
+  // Root ignores folder permissions: as root the ENOENT case above covers the failure path.
+  it.skipIf(process.getuid?.() === 0)('fails without touching the target in a folder it cannot write (not as root)', async () => {
     const target = path.join(dir, 'locked.json');
     await writeFile(target, 'old');
     await chmod(dir, 0o500);

@@ -4,8 +4,32 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { analyzeSegment } from '../../src/core/audio/analyze-segment.js';
 import { DemoDevice } from '../../src/core/demo/demo-device.js';
-import { DEMO_SCRIPT, expectedIncidents, pictureAt, soundAt } from '../../src/core/demo/demo-script.js';
+import { DEMO_INCIDENT_DELAY_MS, DEMO_SCRIPT, pictureAt, soundAt, type DemoScript, type Episode } from '../../src/core/demo/demo-script.js';
+import type { IncidentType } from '../../src/core/events/types.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
+
+interface ExpectedIncident {
+  type: IncidentType;
+  /** The episode in cycle seconds; an incident opens `incidentDelayMs` after the start and resolves at the end. */
+  startSec: number;
+  endSec: number;
+}
+
+/**
+ * The incidents one cycle should produce: episodes longer than the delay.
+ * Silence counts only over moving video (blackscreen and freeze suppress
+ * audio loss); the zap is too short for an incident by design.
+ */
+function expectedIncidents(script: DemoScript = DEMO_SCRIPT, incidentDelayMs = DEMO_INCIDENT_DELAY_MS): ExpectedIncident[] {
+  const long = (e: Episode<unknown>) => (e.endSec - e.startSec) * 1000 > incidentDelayMs;
+  const picture = script.picture
+    .filter((e) => (e.kind === 'freeze' || e.kind === 'blackscreen') && long(e))
+    .map((e) => ({ type: e.kind as IncidentType, startSec: e.startSec, endSec: e.endSec }));
+  const sound = script.sound
+    .filter((e) => e.kind === 'silence' && long(e) && script.picture.every((p) => p.kind === 'moving' || p.endSec <= e.startSec || p.startSec >= e.endSec))
+    .map((e) => ({ type: 'audio_loss' as IncidentType, startSec: e.startSec, endSec: e.endSec }));
+  return [...picture, ...sound].sort((a, b) => a.startSec - b.startSec);
+}
 
 describe('the demo script', () => {
   it('covers every second of its cycle with one picture and one sound episode, and repeats', () => {

@@ -96,7 +96,7 @@ describe('detectFreeze on the farm fixtures', () => {
 });
 
 describe('diffPercent', () => {
-  /** The rule as DESIGN.md says it, one pixel at a time. */
+  /** The rule as docs/design.md says it, one pixel at a time. */
   const naive = (a: GrayFrame, b: GrayFrame, pixelDiff: number) => {
     let n = 0;
     for (let i = 0; i < a.data.length; i++) if (Math.abs(a.data[i]! - b.data[i]!) > pixelDiff) n++;

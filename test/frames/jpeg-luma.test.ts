@@ -8,6 +8,7 @@ import { configureSharp, loadGrayImage } from '../../src/core/frames/image-loade
 import { JpegLumaError, MAX_LUMA_PIXELS, decodeJpegLuma } from '../../src/core/frames/jpeg-luma.js';
 import { runProgram } from '../../src/core/process-runner.js';
 import { REAL_FIXTURES, REPO_ROOT, makeTempDir } from '../helpers/run-vpt.js';
+import { VITE_NODE_CLI } from '../helpers/ts-child.js';
 
 async function ffmpeg(args: string[]): Promise<string> {
   const result = await runProgram('ffmpeg', ['-v', 'error', '-y', ...args], { timeoutMs: 30_000 });
@@ -367,8 +368,8 @@ describe('decodeJpegLuma', () => {
     const fuzzDir = path.join(dir, 'fuzz');
     await execa('mkdir', [fuzzDir]);
     const child = execa(
-      path.join(REPO_ROOT, 'node_modules', '.bin', 'vite-node'),
-      ['test/helpers/children/jpeg-fuzz.ts', path.join(REAL_FIXTURES, 'almost_freeze1.jpg'), fuzzDir, String(FUZZ_CASES), String(FUZZ_SEED)],
+      process.execPath,
+      [VITE_NODE_CLI, 'test/helpers/children/jpeg-fuzz.ts', path.join(REAL_FIXTURES, 'almost_freeze1.jpg'), fuzzDir, String(FUZZ_CASES), String(FUZZ_SEED)],
       { cwd: REPO_ROOT, reject: false, stdin: 'ignore' },
     );
     const outcomes = new Map<string, number>();

@@ -3,7 +3,7 @@ import { copyFile, mkdir, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import { REAL_FIXTURES } from './run-vpt.js';
 
-/** Real fixtures by role (see ../shared/fixtures/real). */
+/** Real fixtures by role (see test/fixtures/real). */
 export const FIXTURE = {
   zapTv: 'android_tv_blackscreen.jpg',
   zapMobile: 'android_mobile_blackscreen.jpg',

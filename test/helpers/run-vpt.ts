@@ -1,5 +1,4 @@
 import { execa } from 'execa';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,10 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const VPT_BIN = path.join(REPO_ROOT, 'bin', 'vpt');
-/** The farm's real captures (320x180): the repository's copy when it has one, else the copy shared by every project session. */
-export const REAL_FIXTURES = [path.join(REPO_ROOT, 'test/fixtures/real'), path.resolve(REPO_ROOT, '../shared/fixtures/real'), '/work/shared/fixtures/real'].find((dir) =>
-  existsSync(dir),
-) ?? path.join(REPO_ROOT, 'test/fixtures/real');
+/** The farm's real captures (320x180), shared by every project session. */
+export const REAL_FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'real');
 
 export interface VptRun {
   exitCode: number;

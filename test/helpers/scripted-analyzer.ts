@@ -9,7 +9,7 @@ import type { EventTransition, FrameOutcome } from '../../src/core/pipeline/fram
  * analyzer lives on the pipeline branch): the frame file's text says what it
  * shows ("ok", "blackscreen", "freeze"), so a test can script episodes and
  * check what the monitor does with them. Events start on the first detecting
- * frame and end on the first clear one, as DESIGN.md says.
+ * frame and end on the first clear one, as docs/design.md says.
  */
 export function scriptedAnalyzer(options: { delayMs?: number; analysed?: CapturedFrame[] } = {}): LiveDeviceAnalyzer {
   const open = new Map<IncidentType, { startMs: number; firstSequence: number; lastSequence: number; lastMs: number }>();

@@ -1,12 +1,13 @@
 import { execa, type ResultPromise } from 'execa';
-import path from 'node:path';
+import { createRequire } from 'node:module';
 import { REPO_ROOT } from './run-vpt.js';
 
-const VITE_NODE = path.join(REPO_ROOT, 'node_modules', '.bin', 'vite-node');
+/** vite-node's command line, resolved through the declared devDependency (not a path guessed under node_modules/.bin). */
+export const VITE_NODE_CLI = createRequire(import.meta.url).resolve('vite-node/vite-node.mjs');
 
 /** Run a TypeScript helper as a real child process (vite-node) and wait until it prints a line starting with `ready`. */
 export async function startTsChild(script: string, args: string[], timeoutMs = 30_000): Promise<{ child: ResultPromise; readyLine: string }> {
-  const child = execa(VITE_NODE, [script, ...args], { reject: false, cwd: REPO_ROOT, stdin: 'ignore' });
+  const child = execa(process.execPath, [VITE_NODE_CLI, script, ...args], { reject: false, cwd: REPO_ROOT, stdin: 'ignore' });
   const readyLine = await new Promise<string>((resolve, reject) => {
     let buffer = '';
     let stderr = '';

@@ -1,7 +1,9 @@
 import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cronFile, serviceUnit, shellWord, systemdWord } from '../../src/core/investigate/install-files.js';
+import { UsageError } from '../../src/core/errors.js';
+import { cronFile, serviceUnit, shellWord } from '../../src/core/investigate/install-files.js';
+import { quoteExecArg } from '../../src/core/systemd/exec-arg.js';
 import { REPO_ROOT, makeTempDir, runVpt } from '../helpers/run-vpt.js';
 
 let temp: { dir: string; cleanup: () => Promise<void> };
@@ -14,11 +16,15 @@ const exists = (file: string) => access(file).then(() => true, () => false);
 
 describe('quoting for systemd and cron', () => {
   it('systemd words: plain as is, spaces quoted, % and $ doubled', () => {
-    expect(systemdWord('/usr/bin/node')).toBe('/usr/bin/node');
-    expect(systemdWord('/srv/my logs')).toBe('"/srv/my logs"');
-    expect(systemdWord('/x/100%')).toBe('/x/100%%');
-    expect(systemdWord('$HOME')).toBe('$$HOME');
-    expect(systemdWord('a"b')).toBe('"a\\"b"');
+    expect(quoteExecArg('/usr/bin/node')).toBe('/usr/bin/node');
+    expect(quoteExecArg('/srv/my logs')).toBe('"/srv/my logs"');
+    expect(quoteExecArg('/x/100%')).toBe('/x/100%%');
+    expect(quoteExecArg('$HOME')).toBe('$$HOME');
+    expect(quoteExecArg('a"b')).toBe('"a\\"b"');
+  });
+
+  it('the health service refuses a control character in its command, as the monitor unit does (a newline would start a new directive)', () => {
+    expect(() => serviceUnit(['/usr/bin/node', '/opt/vpt/bin/vpt', '--log-dir', '/srv/logs\nExecStartPre=/bin/rm'])).toThrow(UsageError);
   });
 
   it("cron words: shell-quoted, and % escaped (cron would turn it into a newline)", () => {

@@ -3,7 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
-import { quoteExecArg, renderMonitorUnit } from '../../src/core/service-unit.js';
+import { renderMonitorUnit } from '../../src/core/service-unit.js';
+import { quoteExecArg } from '../../src/core/systemd/exec-arg.js';
 import { makeTempDir, VPT_BIN } from '../helpers/run-vpt.js';
 
 const systemdAnalyze = await execa('systemd-analyze', ['--version'], { reject: false }).then((r) => r.exitCode === 0, () => false);

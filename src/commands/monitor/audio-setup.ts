@@ -8,7 +8,7 @@ import type { Logger } from '../../core/logger.js';
  */
 export const AUDIO_NOT_CHECKED: ZapAudioResult = { state: 'not_checked', continuousAudio: null, silenceDurationMs: 0, segments: [] };
 
-/** ffmpeg present? If not, one warning: audio is then unknown, never loss (DESIGN.md "audio"). */
+/** ffmpeg present? If not, one warning: audio is then unknown, never loss (docs/design.md "audio"). */
 export async function ffmpegPresent(log: Logger): Promise<boolean> {
   try {
     await probeFfmpeg();

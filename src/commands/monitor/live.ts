@@ -17,7 +17,7 @@ import type { MonitorHttp } from '../../core/http/monitor-http.js';
 import { startAlertmanager, startWebSide } from './web-side.js';
 import type { Ui } from '../../ui.js';
 import { AUDIO_NOT_CHECKED, ffmpegPresent } from './audio-setup.js';
-import { thresholdsFrom, type MonitorOptions } from '../monitor.js';
+import { thresholdsFrom, type MonitorOptions } from './options.js';
 
 /** SIGTERM to exit: the frame in flight gets this long; with cli.ts's 2 s exit grace the whole stop stays under the 5 s the design promises. */
 const DRAIN_DEADLINE_MS = 2_500;

@@ -3,7 +3,7 @@ import type { DetectorThresholds } from '../../core/detectors/types.js';
 import { EXIT } from '../../core/errors.js';
 import type { Incident, IncidentStore } from '../../core/incidents/incident-store.js';
 import type { Ui } from '../../ui.js';
-import type { MonitorOptions } from '../monitor.js';
+import type { MonitorOptions } from './options.js';
 import { printReplaySummary } from './replay-report.js';
 
 /** Zap results kept for the --replay --json summary; beyond this they are only counted (a long capture zaps often). */

@@ -8,7 +8,7 @@ import {
   type SilenceInterval,
 } from './ffmpeg-audio-parsers.js';
 
-/** Below this mean volume a segment is silent (DESIGN.md "audio": -50 dB). */
+/** Below this mean volume a segment is silent (docs/design.md "audio": -50 dB). */
 export const SILENT_MEAN_DB = -50;
 /** silencedetect's noise floor: quieter than this counts as silence. */
 export const SILENCE_NOISE_DB = -50;

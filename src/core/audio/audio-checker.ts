@@ -4,7 +4,7 @@ import { analyzeSegment, type AudioState, type SegmentAudio } from './analyze-se
 import { SEGMENT_SECONDS, segmentFileName, segmentIndexForFrame, segmentPath } from './segment-files.js';
 import { pathExists } from '../path-exists.js';
 
-/** At most one audio check per this much video per device (DESIGN.md: every 5 s of frame time). */
+/** At most one audio check per this much video per device (docs/design.md: every 5 s of frame time). */
 export const AUDIO_CHECK_INTERVAL_MS = 5_000;
 /**
  * Check the segment this many before the frame's own: the frame's segment
@@ -15,7 +15,7 @@ export const SEGMENT_LAG = 1;
 /** If the lagged segment is missing (muxer a little late), look this many further back before giving up. */
 export const SEGMENT_FALLBACK = 1;
 
-/** The per-frame JSON fields (DESIGN.md "Outputs"), carried unchanged between checks. */
+/** The per-frame JSON fields (docs/design.md "Outputs"), carried unchanged between checks. */
 export interface AudioFields {
   /** true: sound; false: silent (an audio_loss candidate); null: unknown (no stream, no ffmpeg, error, no segment yet). */
   audio: boolean | null;
@@ -76,7 +76,7 @@ export class AudioChecker {
 
   /**
    * Live: the fields for this frame; starts a check in the background when
-   * one is due. `suppressed`: this frame is black or frozen (DESIGN.md
+   * one is due. `suppressed`: this frame is black or frozen (docs/design.md
    * priority), which audioLoss() needs to know.
    */
   onFrame(sequence: number, timeMs: number, suppressed = false): AudioFields {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { FRAME_DIGITS } from '../layout/frame-names.js';
 
-/** HLS segment length of a capture device (DESIGN.md layout: 1 s). */
+/** HLS segment length of a capture device (docs/design.md layout: 1 s). */
 export const SEGMENT_SECONDS = 1;
 /** VNC devices write 4 s segments (at 2 fps). */
 export const VNC_SEGMENT_SECONDS = 4;

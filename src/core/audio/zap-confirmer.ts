@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFileAtomic } from '../atomic-write.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { ZAP_MARKER_FILE } from '../lifecycle/zap-marker-cleanup.js';
@@ -76,8 +77,6 @@ export interface ZapConfirmerOptions {
   segmentWaitMs?: number;
   check?: ZapCheckFn;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Zap confirmation off the frame queue: the frame path submits a job and

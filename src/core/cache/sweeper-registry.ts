@@ -36,6 +36,9 @@ export interface DeviceSweepReport {
  */
 export const MAX_SWEEPERS = 512;
 
+/** How often the monitor runs the sweepers (`--sweep-interval`). */
+export const DEFAULT_SWEEP_INTERVAL_MS = 3_600_000;
+
 /**
  * Defence in depth: every cache is bounded by construction, and every
  * `--sweep-interval` each one also drops what has aged out, reporting per
@@ -80,7 +83,7 @@ export class SweeperRegistry {
   }
 }
 
-/** The journal line DESIGN.md specifies: `[capture1] Memory cache cleanup completed (next cleanup in 1.0h)`. */
+/** The journal line docs/design.md specifies: `[capture1] Memory cache cleanup completed (next cleanup in 1.0h)`. */
 export function formatSweepLine(device: string | undefined, nextInMs: number): string {
   return `[${device ?? 'monitor'}] Memory cache cleanup completed (next cleanup in ${formatDuration(nextInMs)})`;
 }

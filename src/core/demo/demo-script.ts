@@ -1,5 +1,3 @@
-import type { IncidentType } from '../events/types.js';
-
 /** What the demo device shows during an episode. */
 export type PictureKind = 'moving' | 'freeze' | 'blackscreen' | 'zap';
 export type SoundKind = 'tone' | 'silence';
@@ -64,27 +62,4 @@ export function pictureAt(script: DemoScript, tSec: number): Episode<PictureKind
 
 export function soundAt(script: DemoScript, tSec: number): Episode<SoundKind> {
   return at(script.sound, script.cycleSec, tSec);
-}
-
-export interface ExpectedIncident {
-  type: IncidentType;
-  /** The episode in cycle seconds; an incident opens `incidentDelayMs` after the start and resolves at the end. */
-  startSec: number;
-  endSec: number;
-}
-
-/**
- * The incidents one cycle should produce: episodes longer than the delay.
- * Silence counts only over moving video (blackscreen and freeze suppress
- * audio loss); the zap is too short for an incident by design.
- */
-export function expectedIncidents(script: DemoScript = DEMO_SCRIPT, incidentDelayMs = DEMO_INCIDENT_DELAY_MS): ExpectedIncident[] {
-  const long = (e: Episode<unknown>) => (e.endSec - e.startSec) * 1000 > incidentDelayMs;
-  const picture = script.picture
-    .filter((e) => (e.kind === 'freeze' || e.kind === 'blackscreen') && long(e))
-    .map((e) => ({ type: e.kind as IncidentType, startSec: e.startSec, endSec: e.endSec }));
-  const sound = script.sound
-    .filter((e) => e.kind === 'silence' && long(e) && script.picture.every((p) => p.kind === 'moving' || p.endSec <= e.startSec || p.startSec >= e.endSec))
-    .map((e) => ({ type: 'audio_loss' as IncidentType, startSec: e.startSec, endSec: e.endSec }));
-  return [...picture, ...sound].sort((a, b) => a.startSec - b.startSec);
 }

@@ -2,7 +2,7 @@ import type { GrayFrame } from '../frames/gray-frame.js';
 import type { MaskPlan } from './mask.js';
 import type { BlackscreenResult, DetectorThresholds } from './types.js';
 
-/** A pixel is dark at luma <= this (DESIGN.md "Per frame"). */
+/** A pixel is dark at luma <= this (docs/design.md "Per frame"). */
 export const DARK_LUMA = 10;
 /** Blackscreen when strictly more than this % of the region is dark. */
 export const BLACK_PERCENT = 85;

@@ -1,6 +1,6 @@
 import type { GrayFrame } from '../frames/gray-frame.js';
 
-/** Hysteresis thresholds of the Canny-like edge map (DESIGN.md: "thresholds 50/150"), on the L1 Sobel magnitude like OpenCV's Canny. */
+/** Hysteresis thresholds of the Canny-like edge map (docs/design.md: "thresholds 50/150"), on the L1 Sobel magnitude like OpenCV's Canny. */
 export const CANNY_LOW_THRESHOLD = 50;
 export const CANNY_HIGH_THRESHOLD = 150;
 /**
@@ -12,8 +12,8 @@ export const CANNY_HIGH_THRESHOLD = 150;
 export const EDGE_SCRATCH_MAX_PIXELS = 320 * 180;
 
 // tan(22.5°) and tan(67.5°) in 15-bit fixed point, as OpenCV quantises gradient directions.
-const TG22 = Math.round(0.4142135623730950488 * (1 << 15));
-const TG67 = Math.round(2.4142135623730950488 * (1 << 15));
+const TG22 = Math.round(0.41421356237309503 * (1 << 15));
+const TG67 = Math.round(2.414213562373095 * (1 << 15));
 
 const NOT_EDGE = 0;
 const WEAK = 1;

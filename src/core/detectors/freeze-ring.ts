@@ -2,7 +2,7 @@ import { THUMBNAIL_SIZE } from '../frames/frame-size.js';
 import type { GrayFrame } from '../frames/gray-frame.js';
 
 /**
- * Thumbnails kept per device for the freeze comparison (DESIGN.md: "the
+ * Thumbnails kept per device for the freeze comparison (docs/design.md: "the
  * previous 3 thumbnails"). This ring is the whole freeze cache: the old
  * monitor's unbounded thumbnail cache is what leaked.
  */

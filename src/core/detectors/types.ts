@@ -54,7 +54,7 @@ export interface MacroblockResult {
   score: number;
 }
 
-/** Every threshold, named as in DESIGN.md; defaults live beside each detector. */
+/** Every threshold, named as in docs/design.md; defaults live beside each detector. */
 export interface DetectorThresholds {
   /** A pixel is dark at luma <= this (10). */
   darkLuma: number;

@@ -2,7 +2,7 @@ import { INCIDENT_TYPES, type IncidentType } from './types.js';
 
 /**
  * Events per device and type, driven only by per-frame verdicts and frame
- * times (DESIGN.md "Events and incidents", "Time"): the clock is the
+ * times (docs/design.md "Events and incidents", "Time"): the clock is the
  * capture's, never the wall clock, so a replay gives the events a live run
  * would have given.
  *

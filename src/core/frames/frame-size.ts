@@ -1,5 +1,5 @@
 /**
- * The farm's frame sizes (DESIGN.md "Input layout"): ffmpeg writes a 1280x720
+ * The farm's frame sizes (docs/design.md "Input layout"): ffmpeg writes a 1280x720
  * capture and a 320x180 nearest-neighbour thumbnail of it, so the thumbnail
  * is a sample of every 4th pixel. Detectors run on the thumbnail.
  */

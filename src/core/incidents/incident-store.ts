@@ -5,6 +5,7 @@ import type { AnyIncidentType } from '../events/types.js';
 import { migrate } from './schema.js';
 import { IncidentStoreCorruptError, IncidentStoreWriteError, isBusy, isCorrupt, sqliteCode } from './store-errors.js';
 import { checkIntact, probeWritable } from './store-start-checks.js';
+import { iso } from '../units.js';
 
 export const INCIDENTS_DB_FILE = 'incidents.db';
 /** How long a write waits for another connection's lock before giving up with a clear error. */
@@ -74,8 +75,6 @@ interface Row {
   metadata: string;
   resolve_reason: ResolveReason | null;
 }
-
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 function toIncident(row: Row): Incident {
   const incident: Incident = {

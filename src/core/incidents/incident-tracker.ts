@@ -1,9 +1,8 @@
 import type { AnyIncidentType } from '../events/types.js';
+import { DEFAULT_INCIDENT_DELAY_MS } from './incident-delay.js';
 import { IncidentStoreLockedError, type Incident, type ResolveReason } from './incident-store.js';
 import { IncidentStoreWriteError } from './store-errors.js';
 
-/** DESIGN.md: an event that persists this long opens an incident (`--incident-delay`). */
-export const DEFAULT_INCIDENT_DELAY_MS = 30_000;
 /** After a write failed (locked by another process, disk full, read-only, I/O error), the next try comes this much later (wall clock). */
 export const STORE_RETRY_MS = 5_000;
 /**

@@ -2,7 +2,7 @@ import { CACHE_GROWTH_ALERT_BYTES } from '../probes/cache-dirs.js';
 import { formatSize } from '../units.js';
 import type { HealthAlert, HealthSample, NagiosState } from './health-types.js';
 
-/** Hot folder thresholds (DESIGN.md): warn over 80%, critical over 90%. */
+/** Hot folder thresholds (docs/design.md): warn over 80%, critical over 90%. */
 export const HOT_WARN_PERCENT = 80;
 export const HOT_CRITICAL_PERCENT = 90;
 /** Never more debounce counters than this in the state file, whatever the host runs. */

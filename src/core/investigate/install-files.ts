@@ -1,4 +1,5 @@
 import { HEALTH_UNIT_PATHS } from '../probes/health-sampling.js';
+import { quoteExecArg } from '../systemd/exec-arg.js';
 
 /**
  * The files `vpt investigate --install` writes: a systemd oneshot service
@@ -8,13 +9,6 @@ import { HEALTH_UNIT_PATHS } from '../probes/health-sampling.js';
 
 export const TIMER_UNIT = 'vpt-health.timer';
 export const SAMPLE_INTERVAL = '30s';
-
-/** systemd's ExecStart word: quoted when needed, `%` (specifiers) and `$` (variables) doubled. */
-export function systemdWord(arg: string): string {
-  const escaped = arg.replace(/%/g, '%%').replace(/\$/g, '$$$$');
-  if (/^[\w\-./:=,@+%$]+$/.test(escaped)) return escaped;
-  return `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
 
 /** A /bin/sh word for a cron line; cron turns an unescaped `%` into a newline, so it is escaped. */
 export function shellWord(arg: string): string {
@@ -31,7 +25,7 @@ export function serviceUnit(command: readonly string[]): string {
     '',
     '[Service]',
     'Type=oneshot',
-    `ExecStart=${command.map(systemdWord).join(' ')}`,
+    `ExecStart=${command.map(quoteExecArg).join(' ')}`,
     // A sample must never compete with the captures it watches.
     'Nice=10',
     'IOSchedulingClass=idle',

@@ -1,4 +1,3 @@
-import type { ProbeRun } from '../probes/runner.js';
 import type { ProbeResult } from '../probes/types.js';
 import type { Trend } from './trends.js';
 
@@ -55,9 +54,7 @@ export function unavailableCheck(label: string, result: ProbeResult<unknown>): C
   return { label, status: 'unavailable', detail: result.available ? '' : `unavailable: ${result.reason}` };
 }
 
-/** Status of a percentage against warn/critical thresholds (strictly over, as DESIGN says). */
+/** Status of a percentage against warn/critical thresholds (strictly over, as docs/design.md says). */
 export function byThreshold(value: number, warn: number, critical: number): CheckStatus {
   return value > critical ? 'critical' : value > warn ? 'warn' : 'ok';
 }
-
-export type Runs = Record<string, ProbeRun<unknown>>;

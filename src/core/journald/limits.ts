@@ -4,7 +4,7 @@ import { parseDuration, parseSize, printable } from '../units.js';
 /**
  * The journald limits vpt recommends, how each is typed, compared and
  * validated. The recommended values come from the command's flags (defaults
- * in src/cli.ts, as in DESIGN.md), so an operator can tighten or loosen one.
+ * in src/cli.ts, as in docs/design.md), so an operator can tighten or loosen one.
  */
 
 export type LimitKind = 'size' | 'time' | 'count';

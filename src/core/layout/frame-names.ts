@@ -1,5 +1,5 @@
 /**
- * Names of the files ffmpeg writes for each frame (DESIGN.md "Input layout").
+ * Names of the files ffmpeg writes for each frame (docs/design.md "Input layout").
  * Frame numbers are 9-digit sequence numbers; anything else in a captures
  * folder (thumbnails, ffmpeg's `.tmp` files during atomic writing, dotfiles,
  * editor leftovers) is not a frame. The HLS segments' names and the frame ->

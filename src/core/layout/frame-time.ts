@@ -1,5 +1,5 @@
 /**
- * A frame's time (DESIGN.md "Time"). Live: the file's mtime, because ffmpeg
+ * A frame's time (docs/design.md "Time"). Live: the file's mtime, because ffmpeg
  * writes each frame as it captures it. Replay: copied folders lose their
  * mtimes, so only the first frame's mtime is trusted and the others are
  * placed on the capture's own clock, (sequence - first) / fps after it.

@@ -67,7 +67,7 @@ async function isDirectory(p: string): Promise<boolean> {
 }
 
 /**
- * Which devices to watch (DESIGN.md): --devices; else the lines of
+ * Which devices to watch (docs/design.md): --devices; else the lines of
  * active_captures.conf whose folder exists under the stream root (the base
  * dir's last component is the device, so a copied stream root still
  * resolves); else every `capture*` folder. Names are validated first.

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EXIT, VptError, errnoCode } from '../errors.js';
 import { isPidAlive } from '../pid-alive.js';
 
@@ -159,5 +160,3 @@ function releaseIfOurs(lockPath: string): void {
     // Already gone, or taken over by a --replace: either way not ours to remove.
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { errnoCode } from '../errors.js';
 
 export const ZAP_MARKER_FILE = 'last_zapping.json';
-/** DESIGN.md: an `in_progress` marker older than this was left by a monitor that died mid-check. */
+/** docs/design.md: an `in_progress` marker older than this was left by a monitor that died mid-check. */
 export const STALE_ZAP_MARKER_MS = 5 * 60_000;
 
 /**

@@ -16,7 +16,7 @@ export interface LiveFolders {
 }
 
 /**
- * DESIGN.md layout: `hot/` present => the live folders are inside it.
+ * docs/design.md layout: `hot/` present => the live folders are inside it.
  * (layout/stream-layout's devicePaths says the same for a named device; the
  * watcher only has the device folder, and re-asks at every rescan because
  * hot/ may appear later.)

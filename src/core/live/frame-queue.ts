@@ -1,6 +1,6 @@
 import { RingBuffer } from '../cache/ring-buffer.js';
 
-/** DESIGN.md / `--queue-limit`: frames waiting per device before the oldest are dropped. */
+/** docs/design.md / `--queue-limit`: frames waiting per device before the oldest are dropped. */
 export const DEFAULT_QUEUE_LIMIT = 150;
 /** Above this many waiting frames the analysis samples every 5th frame until the queue drains. */
 export const BACKLOG_THRESHOLD = 50;

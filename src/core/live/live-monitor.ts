@@ -9,7 +9,8 @@ import { CaptureWatcher, type CapturedFrame, type WatcherRecord } from './captur
 import type { AnalyzerFactory, LiveDeviceAnalyzer } from './device-analyzer.js';
 import { DeviceIncidents, incidentEvent, storeFailureLines } from '../pipeline/incident-step.js';
 import { FrameQueue, type QueueRecord } from './frame-queue.js';
-import { iso, type MonitorEvent } from './monitor-events.js';
+import type { MonitorEvent } from './monitor-events.js';
+import { iso } from '../units.js';
 import { MonitorStatus } from '../status/monitor-status.js';
 import type { OpenEventStatus, StatusSnapshot } from '../status/status-snapshot.js';
 import { StatusWriter } from '../status/status-writer.js';

@@ -45,8 +45,6 @@ export type MonitorEvent =
   | { event: 'dropped'; ts: string; device: string; count: number; first_sequence: number; last_sequence: number; total: number }
   | ZapEvent;
 
-export const iso = (ms: number): string => new Date(ms).toISOString();
-
 /** The human (journald) line for an event, or undefined for per-frame events (verbose only). */
 export function describeEvent(e: MonitorEvent): string | undefined {
   switch (e.event) {

@@ -3,8 +3,10 @@ import path from 'node:path';
 import { parseProcStatus } from '../probes/proc-pid.js';
 import { formatMB, formatSizeExact } from '../units.js';
 
-/** DESIGN.md: warn above `--memory-alert`, default 1G. */
+/** docs/design.md: warn above `--memory-alert`, default 1G. */
 export const DEFAULT_MEMORY_ALERT_BYTES = 1024 ** 3;
+/** How often the monitor logs its own RSS (`--memory-log-interval`). */
+export const DEFAULT_MEMORY_LOG_INTERVAL_MS = 3_600_000;
 
 export interface SelfMemory {
   /** Resident set size now (VmRSS). */

@@ -5,7 +5,7 @@ import { errnoCode } from '../errors.js';
 import { withFileLock } from './file-lock.js';
 
 /**
- * The 10-minute chunk files of cold storage (DESIGN.md "Outputs"): once per
+ * The 10-minute chunk files of cold storage (docs/design.md "Outputs"): once per
  * second of video a frame's verdicts are appended to
  * `<device>/metadata/<H>/chunk_10min_<M/10>.json`, where H is the hour of
  * day of the frame time in local time, 0-23 without padding, and M its

@@ -47,7 +47,7 @@ export interface FrameAnalysis {
   freeze: FreezeResult | undefined;
   macroblocks: MacroblockResult | undefined;
   verdicts: FrameVerdicts;
-  /** Blackscreen or freeze: an audio loss now is not reported (DESIGN.md "Priority"). */
+  /** Blackscreen or freeze: an audio loss now is not reported (docs/design.md "Priority"). */
   suppressesAudioLoss: boolean;
   /** Blackscreen and freeze were reused from an earlier frame (backlog sampling). */
   sampled: boolean;

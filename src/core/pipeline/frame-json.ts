@@ -43,7 +43,7 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 const READ_FLAGS = fsc.O_RDONLY | fsc.O_NONBLOCK;
 
 /**
- * The per-frame JSON (DESIGN.md "Outputs"). Numbers behind each verdict are
+ * The per-frame JSON (docs/design.md "Outputs"). Numbers behind each verdict are
  * included so an operator can see why; `error` says what was wrong with the
  * frame's files (with `analyzed: false` when nothing could be decoded).
  */

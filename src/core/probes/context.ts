@@ -1,4 +1,5 @@
 import { tmpdir } from 'node:os';
+import { DEFAULT_STREAM_ROOT } from '../layout/stream-root.js';
 import { silentLogger } from '../logger.js';
 import { DEFAULT_TRACKED_PATTERNS, type CommandRunner, type ProbeContext } from './types.js';
 
@@ -14,7 +15,7 @@ export function createProbeContext(overrides: Partial<ProbeContext> = {}): Probe
     procRoot: '/proc',
     sysRoot: '/sys',
     rootfs: '/',
-    streamRoot: '/var/www/html/stream',
+    streamRoot: DEFAULT_STREAM_ROOT,
     tmpDir: tmpdir(),
     trackedPatterns: DEFAULT_TRACKED_PATTERNS,
     selfPid: process.pid,

@@ -48,7 +48,10 @@ export function unavailable<T = never>(reason: string): ProbeResult<T> {
   return { available: false, reason };
 }
 
-/** The patterns tracked when --processes is not given (DESIGN.md). */
+/** A tracked process over this RSS is an alert (`vpt investigate --memory-alert`). */
+export const DEFAULT_TRACKED_MEMORY_ALERT_BYTES = 1024 ** 3;
+
+/** The patterns tracked when --processes is not given (docs/design.md). */
 export const DEFAULT_TRACKED_PATTERNS = [
   'capture_monitor',
   'hot_cold_archiver',

@@ -11,7 +11,7 @@ import { printable } from '../units.js';
 /** Leftovers of the old audio checks and ffmpeg concat lists. */
 export const DEFAULT_PATTERNS: readonly string[] = ['*_audio_check.ts', '*_concat_list.txt'];
 
-/** The monitor's per-process temp folder, `vpt-<pid>` (DESIGN.md, memory discipline). */
+/** The monitor's per-process temp folder, `vpt-<pid>` (docs/design.md, memory discipline). */
 const PID_FOLDER = /^vpt-([1-9]\d{0,9})$/;
 
 /** Longest pattern accepted: a name is at most 255 bytes (NAME_MAX), a pattern need not be much longer. */

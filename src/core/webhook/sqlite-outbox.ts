@@ -3,6 +3,7 @@ import type { Incident, OutboxEvent } from '../incidents/incident-store.js';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../incidents/incident-store.js';
 import { migrate } from '../incidents/schema.js';
 import type { Outbox, OutboxRow } from './outbox.js';
+import { iso } from '../units.js';
 
 /** Delivered rows are kept this long (to answer "was it sent?"), then pruned so the table stays small. */
 export const SENT_RETENTION_MS = 7 * 24 * 3600_000;
@@ -16,7 +17,6 @@ interface Row {
   created_at: string;
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
 /**
  * `due(FAR_FUTURE_MS)` means "everything unsent". The last instant of year
  * 9999: later years print as `+010000-...`, and `+` sorts before digits, which

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger, type Logger } from '../logger.js';
 import { backoffDelayMs, isRetryableStatus } from './backoff.js';
 import { toWebhookPayload, type Outbox, type OutboxRow } from './outbox.js';
@@ -9,7 +10,7 @@ import { redactUrl } from './redact-url.js';
 export const WEBHOOK_REQUEST_TIMEOUT_MS = HTTP_POST_TIMEOUT_MS;
 /** Rows loaded per pass: the batch, not the backlog, is what sits in memory. */
 export const WEBHOOK_BATCH_LIMIT = 20;
-/** On exit, keep trying this long (DESIGN: up to 5 s); the rest waits in the database for the next start. */
+/** On exit, keep trying this long (docs/design.md: up to 5 s); the rest waits in the database for the next start. */
 export const WEBHOOK_FLUSH_MS = 5_000;
 /** Pause between rounds while flushing, so a dead endpoint is not hammered during the last seconds. */
 export const WEBHOOK_FLUSH_PAUSE_MS = 250;
@@ -205,5 +206,3 @@ export class WebhookSender {
     return { ok: false, retryable: isRetryableStatus(result.status), error: `HTTP ${result.status}` };
   }
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
