@@ -88,7 +88,7 @@ describe.skipIf(!isRoot)('vpt monitor, live: state dir full (incidents.db on a f
     await new Promise((r) => setTimeout(r, STORE_RETRY_MS));
     next = await hold(rig, next, 5, 17); // event 3 goes on: the next frame writes what was held
     await rig.monitor.waitForEvent((e) => e.event === 'incident_opened' && e.incident_id !== first.incident_id && (e.ts as string) > (first.ts as string), 'held incidents written', 10_000);
-    next = await moving(rig, next, 6);
+    await moving(rig, next, 6);
     expect(ended()).toHaveLength(3);
     await rig.monitor.waitForEvent((e) => e.event === 'incident_resolved' && e.ts === ended()[2]!.ts, 'incident 3 resolved');
     expect(lines()).toEqual([lines()[0], 'incident database writable again: 4 held incident changes written']);
@@ -164,7 +164,7 @@ describe.skipIf(!isRoot)('vpt monitor, live: cold storage full (RAM mode, eviden
     ]);
 
     for (const f of fillers) await rm(f);
-    next = await hold(rig, next, 25, 12);
+    await hold(rig, next, 25, 12);
     const second = await rig.monitor.waitForEvent((e) => e.event === 'incident_opened' && e.incident_id !== opened.incident_id, 'the second incident');
     expect((second.evidence as string[]).length).toBeGreaterThan(0);
     expect(copyLines()).toEqual([copyLines()[0], expect.stringMatching(/^evidence copies succeed again \(\d+ failed while ENOSPC\)$/)]);

@@ -100,10 +100,22 @@ export class IncidentReader {
     const where: string[] = [];
     const args: (string | number)[] = [];
     if (filter.open) where.push(`status = 'open'`);
-    if (filter.device !== undefined) (where.push('device = ?'), args.push(filter.device));
-    if (filter.type !== undefined) (where.push('type = ?'), args.push(filter.type));
-    if (filter.until !== undefined) (where.push(`${this.startExpr} <= ?`), args.push(new Date(filter.until).toISOString()));
-    if (filter.since !== undefined) (where.push('(resolved_at IS NULL OR resolved_at >= ?)'), args.push(new Date(filter.since).toISOString()));
+    if (filter.device !== undefined) {
+      where.push('device = ?');
+      args.push(filter.device);
+    }
+    if (filter.type !== undefined) {
+      where.push('type = ?');
+      args.push(filter.type);
+    }
+    if (filter.until !== undefined) {
+      where.push(`${this.startExpr} <= ?`);
+      args.push(new Date(filter.until).toISOString());
+    }
+    if (filter.since !== undefined) {
+      where.push('(resolved_at IS NULL OR resolved_at >= ?)');
+      args.push(new Date(filter.since).toISOString());
+    }
     const sql =
       `SELECT id, device, type, status, ${this.startExpr} AS event_start, opened_at, resolved_at, duration_ms, resolve_reason, evidence, metadata ` +
       `FROM incidents ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
