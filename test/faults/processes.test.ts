@@ -110,7 +110,8 @@ describe('vpt monitor, live: processes around it', () => {
     const blackCapture = await sharp({ create: { width: 1280, height: 720, channels: 3, background: '#000' } }).jpeg().toBuffer();
     for (let s = 10; s <= 14; s++) await rig.write(s, blackCapture, black);
     for (let s = 10; s <= 14; s++) await rig.waitForFrame(s);
-    const after = await rig.writeGood(15, 5);
+    // Six good frames: the blackscreen ends once the picture has been clear for --clear-time (1 s, frames 15..20).
+    const after = await rig.writeGood(15, 6);
     for (const s of after) await rig.waitForFrame(s);
     const mergePid = await run(/-f concat/);
     expect(alive(checkPid) && alive(mergePid)).toBe(true);
@@ -122,14 +123,14 @@ describe('vpt monitor, live: processes around it', () => {
     await gone(checkPid, 5_000);
     // Frames go on while the zap merge still hangs (zap checks run off the frame queue).
     expect(alive(mergePid)).toBe(true);
-    await rig.expectAnalysed(await rig.writeGood(20, 3));
+    await rig.expectAnalysed(await rig.writeGood(21, 3));
 
     const zapLine = await rig.monitor.waitForStderr(/zap audio check of/, ZAP_MERGE_TIMEOUT_MS + 10_000);
     expect(zapLine).toBe(`warning: [capture1] zap audio check of capture_000000015.jpg failed: merging segments failed: timed out after ${ZAP_MERGE_TIMEOUT_MS} ms`);
     await gone(mergePid, 5_000);
     const zap = await rig.monitor.waitForEvent((e) => e.event === 'zap', 'the zap result');
     expect(zap).toMatchObject({ device: 'capture1', event_type: 'blackscreen', audio_check: 'error', continuous_audio: null });
-    await rig.expectAnalysed(await rig.writeGood(23, 3));
+    await rig.expectAnalysed(await rig.writeGood(24, 3));
     // One line per hang; nothing else about ffmpeg.
     expect(rig.monitor.stderr.filter((l) => /ffmpeg|audio check/.test(l))).toEqual([checkLine, zapLine]);
     rig.expectAlive();
@@ -178,8 +179,8 @@ describe('vpt monitor, live: processes around it', () => {
     const opened = await rig.monitor.waitForEvent((e) => e.event === 'incident_opened', 'the incident after the lock');
     expect(opened).toMatchObject({ device: 'capture1', type: 'freeze' });
     expect(rig.monitor.stderr.filter((l) => l.includes('incident database'))).toEqual([lockedLines[0], 'incident database writable again: 1 held incident changes written']);
-    // The picture moves again: the incident resolves.
-    await rig.expectAnalysed(await rig.writeGood(36, 5));
+    // The picture moves again, clear for --clear-time (1 s: six frames): the incident resolves.
+    await rig.expectAnalysed(await rig.writeGood(36, 6));
     await rig.monitor.waitForEvent((e) => e.event === 'incident_resolved' && e.incident_id === opened.incident_id, 'the incident resolved');
     rig.expectNoStackTrace();
     await expectCleanStop(rig);
