@@ -80,7 +80,11 @@ describe('vpt monitor --replay over declared-size attacks', () => {
     const warnings = stderr.split('\n').filter((l) => l.startsWith('warning: [capture1]'));
     const summary = JSON.parse(String(run.stdout)).devices[0] as { frames: number; analyzed: number; errors: number };
     expect(summary.frames).toBe(CASES);
-    expect(warnings).toHaveLength(summary.errors);
+    // One warning per bad frame, at most 10 a minute per kind of problem; the rest are counted in a summary line.
+    const held = warnings.reduce((n, l) => n + Number(/\(and (\d+) more like it/.exec(l)?.[1] ?? 0), 0);
+    // Every bad frame is said (a thumbnail refused while its capture was analysed is said too, and is no bad frame).
+    expect(warnings.length + held, warnings.join('\n')).toBeGreaterThanOrEqual(summary.errors);
+    expect(warnings.length + held, warnings.join('\n')).toBeLessThanOrEqual(CASES);
     expect(warnings.filter((l) => l.includes('too large (declares')).length).toBeGreaterThan(CASES / 3);
     expect(peakKb * 1024).toBeGreaterThan(0);
     expect(peakKb * 1024).toBeLessThan(REPLAY_RSS_BUDGET_BYTES);

@@ -21,9 +21,9 @@ it('vpt monitor --replay on Ctrl-C prints a partial summary marked interrupted a
   });
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-  // Interrupt once the analysis is under way (its first warning: no thumbnails in this folder).
+  // Interrupt once the analysis is under way (its first line: no thumbnails in this folder).
   const deadline = Date.now() + 30_000;
-  while (!/thumbnail missing/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (!/no thumbnail from/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   child.kill('SIGINT');
   const result = await child;
   expect(result.exitCode).toBe(130);
