@@ -61,7 +61,7 @@ function printSummary(v: StatusVerdict, ui: Ui, stateDir: string): void {
 
 function printScreen(s: StatusSnapshot, open: OpenIncidentBrief[], now: number, ui: Ui): void {
   const age = now - Date.parse(s.written_at);
-  ui.out(`monitor pid ${s.pid} on ${printable(s.host)}, vpt ${s.vpt_version}, up ${formatDuration(s.uptime_ms)}, RSS ${formatMB(s.rss_bytes)}; snapshot ${formatDuration(Math.max(0, age))} old`);
+  ui.out(`monitor pid ${s.pid} on ${printable(s.host)}, vpt ${s.vpt_version}, up ${formatDuration(s.uptime_ms)}, RSS ${formatMB(s.rss_bytes)}${s.cpu_percent !== undefined ? `, CPU ${s.cpu_percent}%` : ''}; snapshot ${formatDuration(Math.max(0, age))} old`);
   const header = ['DEVICE', 'LAST FRAME', 'AGE', 'FPS', 'ANALYSED', 'DROPPED', 'BAD', 'STATE'];
   const rows = s.devices.map((d) => {
     const states = [d.states.stalled && 'STALLED', d.states.black && 'black', d.states.frozen && 'frozen', d.states.audio !== 'ok' && `audio ${d.states.audio}`, d.behind && `behind (${d.queued} waiting)`].filter(Boolean);
