@@ -60,7 +60,15 @@ export function startMonitor(args: string[], env: Record<string, string>, option
  * set, renamed into place), at `rate` frames per second of wall time while
  * keeping their 5 fps capture-clock mtimes.
  */
-export async function feedFrames(sourceDir: string, liveDir: string, options: { rate: number; from?: number; to?: number }): Promise<number> {
+/**
+ * `ahead`: never write more than `max` frames beyond what the monitor has analysed, so a loaded
+ * machine cannot push the queue into backlog sampling (which changes what is analysed, by design).
+ */
+export async function feedFrames(
+  sourceDir: string,
+  liveDir: string,
+  options: { rate: number; from?: number; to?: number; ahead?: { analysed: () => number; max: number } },
+): Promise<number> {
   const names = (await readdir(path.join(sourceDir, 'captures'))).filter((n) => /^capture_\d{9}\.jpg$/.test(n)).sort();
   const slice = names.slice(options.from ?? 0, options.to);
   await mkdir(path.join(liveDir, 'captures'), { recursive: true });
@@ -69,6 +77,11 @@ export async function feedFrames(sourceDir: string, liveDir: string, options: { 
   for (const [i, name] of slice.entries()) {
     const due = started + (i * 1000) / options.rate;
     if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    const waitUntil = Date.now() + 30_000;
+    while (options.ahead && i - options.ahead.analysed() > options.ahead.max) {
+      if (Date.now() > waitUntil) throw new Error(`the monitor analysed only ${options.ahead.analysed()} of ${i} frames in 30 s`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     const thumb = name.replace('.jpg', '_thumbnail.jpg');
     await place(path.join(sourceDir, 'thumbnails', thumb), path.join(liveDir, 'thumbnails', thumb));
     await place(path.join(sourceDir, 'captures', name), path.join(liveDir, 'captures', name));

@@ -32,7 +32,7 @@ beforeAll(async () => {
   stream = path.join(root, 'stream');
   for (const d of ['capture1', 'capture2']) await mkdir(path.join(stream, d, 'captures'), { recursive: true });
   await mkdir(state);
-  m = startMonitor(['--stream-root', stream, '--state-dir', state, '--devices', 'capture1,capture2', '--stall-after', '3s', '--incident-delay', '1s', '--no-audio'], { TMPDIR: root });
+  m = startMonitor(['--stream-root', stream, '--state-dir', state, '--devices', 'capture1,capture2', '--stall-after', '3s', '--incident-delay', '1s', '--min-event', '1s', '--no-audio'], { TMPDIR: root });
   await m.waitForEvent((e) => e.event === 'incident_opened' && e.device === 'capture2', 'capture2 stalled');
   await m.waitForEvent((e) => e.event === 'incident_opened' && e.device === 'capture1', 'capture1 stalled');
   // capture1's frames return and keep coming (5 fps) until the end: its incident resolves, capture2's stays open.

@@ -14,8 +14,8 @@ import { writeFrameLikeFfmpeg } from '../helpers/frame-writer.js';
  * of the last frame.
  */
 const STALL_MS = 2_000;
-const DELAY_MS = 1_000;
-const TIMING = ['--stall-after', '2s', '--incident-delay', '1s', '--min-event', '2s'];
+const DELAY_MS = 2_000;
+const TIMING = ['--stall-after', '2s', '--incident-delay', '2s', '--min-event', '2s'];
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -143,7 +143,7 @@ describe('capture stalls (vpt monitor, real binary)', () => {
       child.kill('SIGUSR2');
       await write(6); // twice the stall time after the step, frames flowing all along
       expect(out).toMatch(/"event":"test_clock_stepped"/);
-      expect(out, out).toMatch(/"event":"clock_jump","ts":"[^"]+","jump_ms":36\d\d\d\d\d/);
+      expect(out, out).toMatch(/"event":"clock_jump","ts":"[^"]+","jump_ms":(359\d{4}|36\d{5})\b/);
       expect(out).not.toMatch(/"event":"(stall_started|incident_opened)"/);
       // The same with frames stopped across the step: only a real stall, counted after the step, opens.
       child.kill('SIGUSR2');

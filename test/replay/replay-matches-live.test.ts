@@ -96,7 +96,9 @@ beforeAll(async () => {
   );
   try {
     await m.waitForEvent((e) => e.event === 'memory', 'the start-up memory sample');
-    const n = await feedFrames(source, path.join(liveStream, 'capture1', 'hot'), { rate: 20 });
+    // Paced by what the monitor has analysed: on a loaded machine a backlog would switch it to sampling.
+    const analysed = () => m.events.filter((e) => e.event === 'frame').length;
+    const n = await feedFrames(source, path.join(liveStream, 'capture1', 'hot'), { rate: 20, ahead: { analysed, max: 10 } });
     await m.waitForEvent(() => m.events.filter((e) => e.event === 'frame').length >= n, 'every frame analysed');
     m.child.kill('SIGTERM');
     expect((await m.child).exitCode).toBe(0);
