@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { SweeperRegistry, formatSweepLine } from '../cache/sweeper-registry.js';
 import type { AnyIncidentType } from '../events/types.js';
-import { EvidenceCopier } from '../evidence.js';
+import { EvidenceCopier } from '../pipeline/evidence.js';
 import { IncidentTracker, type IncidentWriter } from '../incidents/incident-tracker.js';
 import type { Logger } from '../logger.js';
 import { exceedsAlert, formatMemoryAlert, formatMemoryLine, readSelfMemory } from '../memory/self-memory.js';
