@@ -16,7 +16,7 @@ const keepFullCliOutside = {
     b.onResolve({ filter: /^\.\/cli\.js$/ }, () => ({ path: './cli.js', external: true }));
     // The probes' lazy command runner (execa): a sample never runs a program, so it stays a separate,
     // never-loaded module next to the bundle rather than execa's ~60 files inside it.
-    b.onResolve({ filter: /\/process-runner\.js$/ }, () => ({ path: './core/process-runner.js', external: true }));
+    b.onResolve({ filter: /\/process-runner\.js$/ }, () => ({ path: './core/process/process-runner.js', external: true }));
     b.onResolve({ filter: new RegExp(`^(${NEVER_IN_HEALTH.join('|')})(/|$)`) }, (args) => ({
       errors: [{ text: `${args.path} must not be bundled into the health entry (imported by ${path.relative(root, args.importer)})` }],
     }));

@@ -14,7 +14,7 @@ import { DEFAULT_STREAM_ROOT } from './core/layout/stream-root.js';
 import { DEFAULT_QUEUE_LIMIT } from './core/live/frame-queue.js';
 import { DEFAULT_MEMORY_ALERT_BYTES, DEFAULT_MEMORY_LOG_INTERVAL_MS } from './core/memory/self-memory.js';
 import { DEFAULT_TRACKED_MEMORY_ALERT_BYTES } from './core/probes/types.js';
-import type { CompletionSpec } from './commands/completion.js';
+import type { CompletionSpec } from './commands/completion/index.js';
 import type { GlobalFlags, Ui } from './ui.js';
 
 /**
@@ -34,17 +34,17 @@ export type CommandLoader = (name: CommandName) => Promise<CommandModule>;
 const loadCommand: CommandLoader = async (name) => {
   switch (name) {
     case 'monitor':
-      return (await import('./commands/monitor.js')) as CommandModule;
+      return (await import('./commands/monitor/index.js')) as CommandModule;
     case 'investigate':
-      return (await import('./commands/investigate.js')) as CommandModule;
+      return (await import('./commands/investigate/index.js')) as CommandModule;
     case 'journald-limits':
-      return (await import('./commands/journald-limits.js')) as CommandModule;
+      return (await import('./commands/journald-limits/index.js')) as CommandModule;
     case 'tmp-clean':
-      return (await import('./commands/tmp-clean.js')) as CommandModule;
+      return (await import('./commands/tmp-clean/index.js')) as CommandModule;
     case 'incidents':
-      return (await import('./commands/incidents.js')) as CommandModule;
+      return (await import('./commands/incidents/index.js')) as CommandModule;
     case 'status':
-      return (await import('./commands/status.js')) as CommandModule;
+      return (await import('./commands/status/index.js')) as CommandModule;
   }
 };
 
@@ -315,7 +315,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     )
     .action(async (shell: string, _opts: unknown, cmd: Command) => {
       const ui = await makeUi(cmd.optsWithGlobals() as GlobalFlags);
-      const { run } = await import('./commands/completion.js');
+      const { run } = await import('./commands/completion/index.js');
       hooks.onExit(await run(shell, completionSpec(program), ui));
     });
 

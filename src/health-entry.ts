@@ -1,7 +1,7 @@
 import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { runHealth, type HealthUi } from './commands/investigate-health.js';
-import { normaliseOptions } from './commands/investigate-options.js';
+import { runHealth, type HealthUi } from './commands/investigate/health.js';
+import { normaliseOptions } from './commands/investigate/options.js';
 import { errnoCode } from './core/errors.js';
 import { createLogger } from './core/logger.js';
 import { runToExit } from './exit.js';

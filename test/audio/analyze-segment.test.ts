@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SILENT_MEAN_DB, analyzeSegment, classifyAudio, probeFfmpeg } from '../../src/core/audio/analyze-segment.js';
 import { parseSilencedetect } from '../../src/core/audio/ffmpeg-audio-parsers.js';
 import { MissingProgramError } from '../../src/core/errors.js';
-import { runProgram } from '../../src/core/process-runner.js';
+import { runProgram } from '../../src/core/process/process-runner.js';
 import { audioGraph, generateSegments, type AudioSpan } from '../helpers/generate-segments.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 

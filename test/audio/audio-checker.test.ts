@@ -5,7 +5,7 @@ import { AUDIO_CHECK_INTERVAL_MS, AudioChecker, type AudioFields } from '../../s
 import { parseSilencedetect } from '../../src/core/audio/ffmpeg-audio-parsers.js';
 import { segmentIndexForFrame, segmentRangeForFrames } from '../../src/core/audio/segment-files.js';
 import { createLogger } from '../../src/core/logger.js';
-import { runProgram } from '../../src/core/process-runner.js';
+import { runProgram } from '../../src/core/process/process-runner.js';
 import { audioGraph, generateSegments, spansSeconds, type AudioSpan } from '../helpers/generate-segments.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 

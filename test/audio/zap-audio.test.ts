@@ -9,7 +9,7 @@ import {
   confirmZap,
 } from '../../src/core/audio/zap-audio.js';
 import { isZapCandidate } from '../../src/core/events/event-tracker.js';
-import { runProgram } from '../../src/core/process-runner.js';
+import { runProgram } from '../../src/core/process/process-runner.js';
 import { generateSegments } from '../helpers/generate-segments.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 

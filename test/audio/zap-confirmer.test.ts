@@ -10,7 +10,7 @@ import {
   type ZapJob,
 } from '../../src/core/audio/zap-confirmer.js';
 import type { ZapAudioResult } from '../../src/core/audio/zap-audio.js';
-import { runProgram } from '../../src/core/process-runner.js';
+import { runProgram } from '../../src/core/process/process-runner.js';
 import { generateSegments } from '../helpers/generate-segments.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 

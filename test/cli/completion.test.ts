@@ -30,7 +30,9 @@ describe('vpt completion', () => {
 
   it('completes commands', async () => {
     expect(await complete(['vpt', 'mon'])).toEqual(['monitor']);
-    expect(await complete(['vpt', 'i'])).toEqual(['investigate']);
+    expect(await complete(['vpt', 'inv'])).toEqual(['investigate']);
+    expect(await complete(['vpt', 'i'])).toEqual(['incidents', 'investigate']);
+    expect(await complete(['vpt', 'st'])).toEqual(['status']);
   });
 
   it("completes a command's flags, and only that command's", async () => {
@@ -61,6 +63,6 @@ describe('vpt completion', () => {
     expect(zsh.stdout).toContain('complete -o default -F _vpt vpt');
     const fish = await runVpt(['completion', 'fish']);
     expect(fish.stdout).toContain('complete -c vpt -n "__fish_seen_subcommand_from monitor" -l devices -x -a "(__vpt_devices)"');
-    expect(fish.stdout).toMatch(/-a "monitor investigate journald-limits tmp-clean completion/);
+    expect(fish.stdout).toMatch(/-a "monitor incidents status investigate journald-limits tmp-clean completion"/);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.js';
-import { normaliseOptions } from '../../src/commands/investigate-options.js';
+import { normaliseOptions } from '../../src/commands/investigate/options.js';
 import { healthFastOptions } from '../../src/health-entry.js';
 import { createUi } from '../../src/ui.js';
 import { runVpt } from '../helpers/run-vpt.js';

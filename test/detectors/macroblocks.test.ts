@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MACROBLOCK_GRID, MACROBLOCK_PERCENT, detectMacroblocks } from '../../src/core/detectors/index.js';
 import type { GrayFrame } from '../../src/core/frames/gray-frame.js';
 import { configureSharp, loadGrayImage } from '../../src/core/frames/image-loader.js';
-import { runProgram } from '../../src/core/process-runner.js';
+import { runProgram } from '../../src/core/process/process-runner.js';
 import { REAL_FIXTURES, makeTempDir } from '../helpers/run-vpt.js';
 import { solid } from './generated-frames.js';
 

@@ -121,7 +121,7 @@ describe('vpt command lines in docs/operations.md and docs/fleet.md', () => {
 
   it('every command meant to be typed parses with the real CLI (values and combinations too)', async () => {
     const { buildProgram } = (await import(path.join(REPO_ROOT, 'dist/cli.js'))) as typeof import('../../src/cli.js');
-    const { normaliseOptions } = (await import(path.join(REPO_ROOT, 'dist/commands/investigate-options.js'))) as typeof import('../../src/commands/investigate-options.js');
+    const { normaliseOptions } = (await import(path.join(REPO_ROOT, 'dist/commands/investigate/options.js'))) as typeof import('../../src/commands/investigate/options.js');
     const failures: string[] = [];
     for (const command of commands.filter((c) => c.runnable)) {
       let parsed: { name: string; options: Record<string, unknown> } | undefined;

@@ -7,7 +7,7 @@ import { FrameDecodeError } from '../../src/core/frames/frame-errors.js';
 import { CAPTURE_SIZE, MAX_CAPTURE_SIZE, THUMBNAIL_SIZE } from '../../src/core/frames/frame-size.js';
 import { baselineOfSize, progressiveOf, SOF, withDeclaredSize } from './hostile-jpegs.js';
 import { MAX_FRAME_FILE_BYTES, configureSharp, loadGrayImage, sampleNearest } from '../../src/core/frames/image-loader.js';
-import { runProgram } from '../../src/core/process-runner.js';
+import { runProgram } from '../../src/core/process/process-runner.js';
 import { REAL_FIXTURES, makeTempDir } from '../helpers/run-vpt.js';
 
 async function ffmpeg(args: string[]): Promise<void> {

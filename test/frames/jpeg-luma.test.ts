@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrameDecodeError } from '../../src/core/frames/frame-errors.js';
 import { configureSharp, loadGrayImage } from '../../src/core/frames/image-loader.js';
 import { JpegLumaError, MAX_LUMA_PIXELS, decodeJpegLuma } from '../../src/core/frames/jpeg-luma.js';
-import { runProgram } from '../../src/core/process-runner.js';
+import { runProgram } from '../../src/core/process/process-runner.js';
 import { REAL_FIXTURES, REPO_ROOT, makeTempDir } from '../helpers/run-vpt.js';
 import { VITE_NODE_CLI } from '../helpers/ts-child.js';
 

@@ -1,6 +1,6 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { runProgram } from '../../src/core/process-runner.js';
+import { runProgram } from '../../src/core/process/process-runner.js';
 
 /** One stretch of the generated audio track. */
 export interface AudioSpan {

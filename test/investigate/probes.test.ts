@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MissingProgramError } from '../../src/core/errors.js';
-import type { RunResult } from '../../src/core/process-runner.js';
+import type { RunResult } from '../../src/core/process/process-runner.js';
 import { folderSize } from '../../src/core/probes/folder-size.js';
 import { createProbeContext } from '../../src/core/probes/index.js';
 import { kernelOomProbe } from '../../src/core/probes/kernel-oom.js';

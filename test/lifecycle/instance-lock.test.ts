@@ -3,7 +3,7 @@ import { readFile, readdir, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acquireInstanceLock, InstanceLockedError, LOCK_FILE } from '../../src/core/lifecycle/instance-lock.js';
-import { isPidAlive } from '../../src/core/pid-alive.js';
+import { isPidAlive } from '../../src/core/process/pid-alive.js';
 import { makeTempDir, REPO_ROOT } from '../helpers/run-vpt.js';
 import { startTsChild } from '../helpers/ts-child.js';
 

@@ -8,7 +8,7 @@ import { LiveMonitor } from '../../core/live/live-monitor.js';
 import { describeEvent, type MonitorEvent } from '../../core/live/monitor-events.js';
 import { openMonitorResources, type MonitorResources } from '../../core/live/monitor-resources.js';
 import { PRUNE_BATCH } from '../../core/incidents/incident-queries.js';
-import { resolveStateDir } from '../../core/state-dir.js';
+import { resolveStateDir } from '../../core/lifecycle/state-dir.js';
 import { formatDuration } from '../../core/units.js';
 import { parseWebhookUrl } from '../../core/webhook/webhook-url.js';
 import { DEFAULT_LISTEN, parseListenAddress } from '../../core/http/listen-address.js';

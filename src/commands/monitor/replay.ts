@@ -137,7 +137,7 @@ interface ReplayStorage {
 async function openReplayStorage(options: MonitorOptions): Promise<ReplayStorage> {
   if (options.stateDir !== undefined) {
     const [{ resolveStateDir }, { openMonitorResources }, { checkStreamRoot, resolveDevices }] = await Promise.all([
-      import('../../core/state-dir.js'),
+      import('../../core/lifecycle/state-dir.js'),
       import('../../core/live/monitor-resources.js'),
       import('../../core/layout/stream-layout.js'),
     ]);

@@ -1,4 +1,4 @@
-import { runProgram } from '../process-runner.js';
+import { runProgram } from '../process/process-runner.js';
 import {
   hasNoAudioStream,
   parseDecodedDurationSec,

@@ -2,7 +2,7 @@ import { MissingProgramError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { analyzeSegment, type AudioState, type SegmentAudio } from './analyze-segment.js';
 import { SEGMENT_SECONDS, segmentFileName, segmentIndexForFrame, segmentPath } from './segment-files.js';
-import { pathExists } from '../path-exists.js';
+import { pathExists } from '../fs/path-exists.js';
 
 /** At most one audio check per this much video per device (docs/design.md: every 5 s of frame time). */
 export const AUDIO_CHECK_INTERVAL_MS = 5_000;

@@ -1,7 +1,7 @@
 import { access, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
-import { runProgram } from '../process-runner.js';
+import { runProgram } from '../process/process-runner.js';
 import { analyzeSegment, type AnalyzeOptions } from './analyze-segment.js';
 import { totalSilenceSec } from './ffmpeg-audio-parsers.js';
 

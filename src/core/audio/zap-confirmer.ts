@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { ZAP_MARKER_FILE } from '../lifecycle/zap-marker-cleanup.js';
 import { SEGMENT_SECONDS, segmentPath, segmentRangeForFrames } from './segment-files.js';
 import { checkZapAudio, confirmZap, type ZapAudioResult } from './zap-audio.js';
-import { pathExists } from '../path-exists.js';
+import { pathExists } from '../fs/path-exists.js';
 
 /** Zap checks running at once across all devices: each is two short ffmpeg runs; a Pi has 4 cores and frames come first. */
 export const ZAP_WORKERS = 2;

@@ -1,7 +1,7 @@
 import { copyFile, mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { segmentFileName } from '../audio/segment-files.js';
-import { runProgram } from '../process-runner.js';
+import { runProgram } from '../process/process-runner.js';
 import type { SoundKind } from './demo-script.js';
 
 /** Making the two 1 s templates takes well under a second; a Pi under load gets a margin. */

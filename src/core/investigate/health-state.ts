@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import { MAX_DEBOUNCE_KEYS } from './health-alerts.js';
 
 /** The --for debounce counters between two samples: a small JSON file in the log dir. */

@@ -1,7 +1,7 @@
 import { appendFile, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { hostname } from 'node:os';
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import { EXIT, VptError, errnoCode } from '../errors.js';
 import { defaultCacheDirs, expandCacheDirs, sizeCacheDirs } from '../probes/cache-dirs.js';
 import { diskProbe } from '../probes/disk.js';

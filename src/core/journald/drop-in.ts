@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import { errnoCode } from '../errors.js';
 import { JOURNAL_SECTION } from './conf-parser.js';
 import { DROP_IN_DIR_NAME } from './conf-files.js';

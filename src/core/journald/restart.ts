@@ -1,5 +1,5 @@
 import { MissingProgramError } from '../errors.js';
-import { runProgram } from '../process-runner.js';
+import { runProgram } from '../process/process-runner.js';
 
 /** journald flushes and reopens its files on restart; on a busy Pi that can take a while. */
 export const RESTART_TIMEOUT_MS = 30_000;

@@ -2,7 +2,7 @@ import { closeSync, openSync, readFileSync, unlinkSync, writeSync, promises as f
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EXIT, VptError, errnoCode } from '../errors.js';
-import { isPidAlive } from '../pid-alive.js';
+import { isPidAlive } from '../process/pid-alive.js';
 
 export const LOCK_FILE = 'monitor.lock';
 /** `--replace`: how long the old monitor gets to drain after SIGTERM (it promises 5 s) before SIGKILL. */

@@ -1,7 +1,7 @@
 import { rmSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isPidAlive } from '../pid-alive.js';
+import { isPidAlive } from '../process/pid-alive.js';
 
 /** `vpt-<pid>`: the pid says whose it is, so leftovers of dead processes can be recognised. */
 const PROCESS_DIR = /^vpt-(\d+)$/;

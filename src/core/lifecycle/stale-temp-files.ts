@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
-import { isPidAlive } from '../pid-alive.js';
+import { isPidAlive } from '../process/pid-alive.js';
 
 /** atomic-write.ts's temp names: `.<target>.tmp-<pid>-<8 hex>`; the pid says whose it is. */
 const WRITER_TEMP = /^\..+\.tmp-(\d+)-[0-9a-f]{8}$/;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { SweeperRegistry, formatSweepLine } from '../cache/sweeper-registry.js';
 import type { AnyIncidentType } from '../events/types.js';
-import { EvidenceCopier } from '../evidence.js';
+import { EvidenceCopier } from '../pipeline/evidence.js';
 import { IncidentTracker, type IncidentWriter } from '../incidents/incident-tracker.js';
 import type { Logger } from '../logger.js';
 import { exceedsAlert, formatMemoryAlert, formatMemoryLine, readSelfMemory } from '../memory/self-memory.js';
@@ -14,6 +14,8 @@ import { iso } from '../units.js';
 import { MonitorStatus } from '../status/monitor-status.js';
 import type { OpenEventStatus, StatusSnapshot } from '../status/status-snapshot.js';
 import { StatusWriter } from '../status/status-writer.js';
+import { STATUS_INTERVAL_MS } from '../status/status-snapshot.js';
+import { SelfCpu } from '../memory/self-cpu.js';
 import { SegmentActivity } from './segment-activity.js';
 import { DEFAULT_STALL_AFTER_MS, STALL_CHECK_INTERVAL_MS, StallWatch, type StallRecord } from './stall-watch.js';
 
@@ -76,6 +78,7 @@ export class LiveMonitor {
   private readonly now: () => number;
   private readonly status: MonitorStatus;
   private readonly statusWriter: StatusWriter | undefined;
+  private readonly cpu: SelfCpu;
   private readonly stalls: StallWatch;
   private stopping = false;
 
@@ -95,7 +98,13 @@ export class LiveMonitor {
       now: this.now,
       monotonic: options.monotonic ?? (() => performance.now()),
     });
-    this.status = new MonitorStatus({ devices: options.devices, startedMs: this.now(), stallAfterMs: Math.max(0, ...options.devices.map((d) => this.stallAfterOf(d))) });
+    this.status = new MonitorStatus({
+      devices: options.devices,
+      startedMs: this.now(),
+      stallAfterMs: Math.max(0, ...options.devices.map((d) => this.stallAfterOf(d))),
+      cpuPercent: () => this.cpu.lastPercent,
+    });
+    this.cpu = new SelfCpu(options.logger);
     this.statusWriter = options.statusDir
       ? new StatusWriter({
           stateDir: options.statusDir,
@@ -137,6 +146,7 @@ export class LiveMonitor {
     this.every(this.options.memoryLogIntervalMs, () => void this.probeMemory());
     this.every(STALL_CHECK_INTERVAL_MS, () => void this.checkStalls());
     if (this.options.heartbeatMs) this.every(this.options.heartbeatMs, () => this.heartbeat());
+    this.every(this.options.statusIntervalMs ?? STATUS_INTERVAL_MS, () => void this.cpu.sample());
     await this.probeMemory();
     await this.statusWriter?.start();
     logger.info(`monitoring ${this.options.devices.join(', ')} under ${this.options.streamRoot}`);
@@ -168,6 +178,7 @@ export class LiveMonitor {
     // The last snapshot says what the monitor knew at exit; its pid then tells readers it stopped.
     await this.statusWriter?.stop();
     await this.statusWriter?.write();
+    await this.cpu.close();
     return { drained, abandoned };
   }
 

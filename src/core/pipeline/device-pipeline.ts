@@ -7,7 +7,7 @@ import type { DetectorThresholds } from '../detectors/types.js';
 import { EventTracker, type FrameStamp, type OpenSequence, type TrackerRecord } from '../events/event-tracker.js';
 import { captureFileName, isChunkFrame, metadataFileName, thumbnailFileName } from '../layout/frame-names.js';
 import type { Logger } from '../logger.js';
-import { pathExists } from '../path-exists.js';
+import { pathExists } from '../fs/path-exists.js';
 import { ChunkWriter, chunkEntryFromFrameRecord, chunkFilePath, chunkLocation } from './chunk-writer.js';
 import { FrameAnalyzer, type FrameAnalysis } from './frame-analyzer.js';
 import { buildFrameRecord, writeFrameJson, type FrameAudio } from './frame-json.js';

@@ -1,6 +1,6 @@
 import { closeSync, constants as fsc, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import { errnoCode } from '../errors.js';
 import type { OpenSequence } from '../events/event-tracker.js';
 import { SEQUENCE_TYPES } from '../events/event-tracker.js';

@@ -1,5 +1,5 @@
 import type { AnyIncidentType, IncidentType } from '../events/types.js';
-import type { EvidenceCopier } from '../evidence.js';
+import type { EvidenceCopier } from './evidence.js';
 import { IncidentStoreLockedError } from '../incidents/incident-store.js';
 import { MAX_HELD_INCIDENTS, STORE_RETRY_MS, type IncidentRecord, type IncidentTracker, type IncidentTrackerOptions } from '../incidents/incident-tracker.js';
 import type { MonitorEvent } from '../live/monitor-events.js';

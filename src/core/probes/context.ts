@@ -5,7 +5,7 @@ import { DEFAULT_TRACKED_PATTERNS, type CommandRunner, type ProbeContext } from 
 
 /** runProgram, imported only when a probe really runs a command: execa costs ~150 ms to load. */
 export const lazyRunProgram: CommandRunner = async (program, args, options) => {
-  const { runProgram } = await import('../process-runner.js');
+  const { runProgram } = await import('../process/process-runner.js');
   return runProgram(program, args, options);
 };
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { available, type Probe } from './types.js';
-import { pathExists } from '../path-exists.js';
+import { pathExists } from '../fs/path-exists.js';
 
 /** Where `vpt investigate --install` puts its files, relative to the root. */
 export const HEALTH_UNIT_PATHS = {

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import type { RunOptions, RunResult } from '../process-runner.js';
+import type { RunOptions, RunResult } from '../process/process-runner.js';
 
 /**
  * The one small interface every probe implements (the node_exporter

@@ -12,7 +12,7 @@ import type { MonitorEvent } from '../live/monitor-events.js';
 import type { Logger } from '../logger.js';
 import { DevicePipeline, REPLAY_SCHEDULE } from '../pipeline/device-pipeline.js';
 import { DeviceIncidents, incidentEvent, storeFailureLines } from '../pipeline/incident-step.js';
-import { EvidenceCopier } from '../evidence.js';
+import { EvidenceCopier } from '../pipeline/evidence.js';
 import { replayFrames } from './frame-source.js';
 import { DeviceSummaryBuilder, type DeviceSummary } from './replay-summary.js';
 import { removeDeadWritersTempFiles } from '../lifecycle/stale-temp-files.js';

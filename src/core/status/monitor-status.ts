@@ -10,6 +10,8 @@ export interface MonitorStatusOptions {
   stallAfterMs: number;
   /** Injected by tests; default process.memoryUsage.rss(). */
   rss?: () => number;
+  /** The process's CPU share over the last interval (SelfCpu), when measured. */
+  cpuPercent?: () => number | undefined;
   host?: string;
   version?: string;
 }
@@ -45,8 +47,13 @@ export class MonitorStatus {
       written_at: new Date(nowMs).toISOString(),
       uptime_ms: Math.max(0, Math.round(nowMs - o.startedMs)),
       rss_bytes: (o.rss ?? (() => process.memoryUsage.rss()))(),
+      ...cpuField(o.cpuPercent?.()),
       stall_after_ms: o.stallAfterMs,
       devices: [...this.counters.values()].map((c) => c.toStatus(nowMs, extras(c.device))),
     };
   }
+}
+
+function cpuField(percent: number | undefined): { cpu_percent?: number } {
+  return percent === undefined ? {} : { cpu_percent: percent };
 }

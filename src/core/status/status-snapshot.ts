@@ -53,6 +53,8 @@ export interface StatusSnapshot {
   written_at: string;
   uptime_ms: number;
   rss_bytes: number;
+  /** The monitor's CPU share (percent of one core) over the last status interval; absent until measured. */
+  cpu_percent?: number;
   /** --stall-after of the run (the longest per device), so readers judge "behind" the same way. */
   stall_after_ms: number;
   devices: DeviceStatus[];

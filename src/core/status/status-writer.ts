@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import { STATUS_INTERVAL_MS, statusFilePath, type StatusSnapshot } from './status-snapshot.js';
 
 export interface StatusWriterOptions {

@@ -1,6 +1,6 @@
 import { lstatSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { UsageError, errnoCode } from '../errors.js';
-import { isPidAlive } from '../pid-alive.js';
+import { isPidAlive } from '../process/pid-alive.js';
 import { printable } from '../units.js';
 import { openDirHandle, type DirHandle } from './dir-handle.js';
 import { entryNames, entryPath, nameText } from './entry-name.js';

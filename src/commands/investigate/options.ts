@@ -1,0 +1,83 @@
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { UsageError } from '../../core/errors.js';
+import { createProbeContext } from '../../core/probes/context.js';
+import type { ProbeContext } from '../../core/probes/types.js';
+import { DEFAULT_TRACKED_MEMORY_ALERT_BYTES, DEFAULT_TRACKED_PATTERNS } from '../../core/probes/types.js';
+import { DEFAULT_STREAM_ROOT } from '../../core/layout/stream-root.js';
+import { printable } from '../../core/units.js';
+import type { Ui } from '../../ui.js';
+
+/**
+ * `vpt investigate`'s options, checked once for all three modes (report, --health, --install). Its
+ * own module so the health entry, the report and the installer import it without importing the
+ * dispatcher in investigate.ts that lazily imports them.
+ */
+
+export interface InvestigateOptions {
+  health: boolean;
+  logDir: string;
+  streamRoot: string;
+  patterns: string[];
+  /** Whether --processes was given (installed units repeat it). */
+  patternsGiven: boolean;
+  memoryAlertBytes: number;
+  forSamples: number;
+  promFile: string | undefined;
+  /** --cache-dirs: folders or globs whose size the health sample follows; undefined = the tracked scripts' __pycache__. */
+  cacheDirs: string[] | undefined;
+  install: boolean;
+  uninstall: boolean;
+  cron: boolean;
+  dryRun: boolean;
+  root: string | undefined;
+}
+
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+function pathOption(value: unknown, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  if (text === '' || CONTROL_CHARS.test(text)) throw new UsageError(`${flag}: "${printable(text)}" is not a usable path`);
+  return path.resolve(text);
+}
+
+export function normaliseOptions(options: Record<string, unknown>): InvestigateOptions {
+  const given = options.processes as string[] | undefined;
+  if (given !== undefined && given.length === 0) throw new UsageError('--processes: give at least one pattern, e.g. --processes capture_monitor,app.py');
+  for (const pattern of given ?? []) {
+    if (CONTROL_CHARS.test(pattern)) throw new UsageError(`--processes: "${printable(pattern)}" contains control characters`);
+  }
+  const cacheDirs = options.cacheDirs as string[] | undefined;
+  if (cacheDirs !== undefined && cacheDirs.length === 0) throw new UsageError("--cache-dirs: give at least one folder or glob, e.g. --cache-dirs '/opt/farm/**/__pycache__'");
+  const opts: InvestigateOptions = {
+    health: options.health === true,
+    logDir: pathOption(options.logDir, '--log-dir') ?? path.join(homedir(), 'crash_monitoring'),
+    streamRoot: pathOption(options.streamRoot ?? DEFAULT_STREAM_ROOT, '--stream-root')!,
+    patterns: given ?? [...DEFAULT_TRACKED_PATTERNS],
+    patternsGiven: given !== undefined,
+    memoryAlertBytes: Number(options.memoryAlert ?? DEFAULT_TRACKED_MEMORY_ALERT_BYTES),
+    forSamples: Number(options.for ?? 1),
+    promFile: pathOption(options.prom, '--prom'),
+    cacheDirs: cacheDirs?.map((dir) => pathOption(dir, '--cache-dirs')!),
+    install: options.install === true,
+    uninstall: options.uninstall === true,
+    cron: options.cron === true,
+    dryRun: options.dryRun === true,
+    root: pathOption(options.root, '--root'),
+  };
+  if (opts.install && opts.uninstall) throw new UsageError('--install and --uninstall exclude each other; pick one');
+  const installing = opts.install || opts.uninstall;
+  if (installing && opts.health) throw new UsageError('--health takes a sample; --install/--uninstall set up sampling: pick one');
+  for (const [flag, set] of [['--cron', opts.cron], ['--dry-run', opts.dryRun], ['--root', opts.root !== undefined]] as const) {
+    if (set && !installing) throw new UsageError(`${flag} only applies with --install or --uninstall`);
+  }
+  if (opts.promFile && !opts.health && !installing) throw new UsageError('--prom only applies with --health (or --install, to pass it on)');
+  if (opts.cacheDirs && !opts.health && !installing) throw new UsageError('--cache-dirs only applies with --health (or --install, to pass it on)');
+  if (opts.memoryAlertBytes <= 0) throw new UsageError('--memory-alert: must be above 0, e.g. 1G');
+  return opts;
+}
+
+export function probeContext(opts: InvestigateOptions, ui: Pick<Ui, 'logger'>): ProbeContext {
+  return createProbeContext({ streamRoot: opts.streamRoot, trackedPatterns: opts.patterns, logger: ui.logger });
+}

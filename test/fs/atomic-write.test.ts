@@ -1,0 +1,40 @@
+import { mkdtemp, readdir, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileAtomic } from '../../src/core/fs/atomic-write.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'vpt-atomic-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('writeFileAtomic', () => {
+  it('replaces the content, with the requested mode, leaving no temp file', async () => {
+    const target = path.join(dir, 'out.json');
+    await writeFile(target, 'old');
+    await writeFileAtomic(target, '{"new":true}', { mode: 0o640 });
+    expect(await readFile(target, 'utf8')).toBe('{"new":true}');
+    expect((await stat(target)).mode & 0o777).toBe(0o640);
+    expect(await readdir(dir)).toEqual(['out.json']);
+  });
+
+  it('leaves the old file and no temp file when the write fails', async () => {
+    const target = path.join(dir, 'sub', 'missing-folder.json');
+    await expect(writeFileAtomic(target, 'x')).rejects.toThrow(/ENOENT/);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  // Root ignores folder permissions: as root the ENOENT case above covers the failure path.
+  it.skipIf(process.getuid?.() === 0)('fails without touching the target in a folder it cannot write (not as root)', async () => {
+    const target = path.join(dir, 'locked.json');
+    await writeFile(target, 'old');
+    await chmod(dir, 0o500);
+    await expect(writeFileAtomic(target, 'new')).rejects.toThrow();
+    await chmod(dir, 0o700);
+    expect(await readFile(target, 'utf8')).toBe('old');
+  });
+});
