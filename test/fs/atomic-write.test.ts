@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -20,6 +20,29 @@ describe('writeFileAtomic', () => {
     expect(await readFile(target, 'utf8')).toBe('{"new":true}');
     expect((await stat(target)).mode & 0o777).toBe(0o640);
     expect(await readdir(dir)).toEqual(['out.json']);
+  });
+
+  it('without fsync too: replaces the content with the requested mode, leaving no temp file', async () => {
+    const target = path.join(dir, 'frame.json');
+    await writeFile(target, 'old', { mode: 0o600 });
+    await writeFileAtomic(target, '{"new":true}\n', { fsync: false });
+    expect(await readFile(target, 'utf8')).toBe('{"new":true}\n');
+    expect((await stat(target)).mode & 0o777).toBe(0o644);
+    await writeFileAtomic(target, 'x', { fsync: false, mode: 0o640 });
+    expect((await stat(target)).mode & 0o777).toBe(0o640);
+    expect(await readdir(dir)).toEqual(['frame.json']);
+  });
+
+  it('without fsync: a failed write leaves the old file and no temp file', async () => {
+    await expect(writeFileAtomic(path.join(dir, 'sub', 'frame.json'), 'x', { fsync: false })).rejects.toThrow(/ENOENT/);
+    const target = path.join(dir, 'frame.json');
+    await writeFile(target, 'old');
+    // Renaming over a non-empty folder fails after the temp file was written: it must be removed.
+    await mkdir(path.join(dir, 'folder'));
+    await writeFile(path.join(dir, 'folder', 'inside'), '');
+    await expect(writeFileAtomic(path.join(dir, 'folder'), 'x', { fsync: false })).rejects.toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
+    expect((await readdir(dir)).sort()).toEqual(['folder', 'frame.json']);
+    expect(await readFile(target, 'utf8')).toBe('old');
   });
 
   it('leaves the old file and no temp file when the write fails', async () => {

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { copyFile, mkdir, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildFixtureDevice, FIXTURE } from '../helpers/fixture-tree.js';
@@ -113,6 +113,20 @@ describe('vpt monitor --replay: bad frames, JSON merging, chunk files', () => {
     expect(await frameJson(5)).toMatchObject({ analyzed: true, blackscreen: false });
     // No temp files left behind by the atomic writes.
     expect((await readdir(metadata)).filter((n) => n.startsWith('.'))).toEqual([]);
+  }, 120_000);
+
+  // Frame JSON is created with its final mode and skips the fchmod when the umask allows it; under a
+  // narrow umask (a unit with UMask=0077) the fchmod must still make it readable by the farm's other tools.
+  it.each(['022', '077'])('writes per-frame JSON with mode 0644 under umask %s, merged over an existing file too', async (umask) => {
+    const metadata = path.join(device, 'metadata');
+    await mkdir(metadata, { recursive: true });
+    await writeFile(path.join(metadata, `${stem(3)}.json`), JSON.stringify({ action: 'live_chup' }), { mode: 0o600 });
+    const run = await execa('sh', ['-c', `umask ${umask} && exec "$0" "$@"`, VPT_BIN, 'monitor', '--replay', '--stream-root', root.dir, '-q'], { reject: false, timeout: 120_000 });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const names = (await readdir(metadata)).filter((n) => n.endsWith('.json'));
+    expect(names).toHaveLength(12);
+    for (const name of names) expect(((await stat(path.join(metadata, name))).mode & 0o777).toString(8), name).toBe('644');
+    expect(await frameJson(3)).toMatchObject({ action: 'live_chup', analyzed: true });
   }, 120_000);
 
   it('appends one frame per second to the cold 10-minute chunk, deduplicated when replayed twice', async () => {

@@ -1,5 +1,9 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, writeFile as writeFileCallback } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
+
+/** fs.writeFile's callback form: open, write, close as three thread-pool jobs with no FileHandle and one promise, not five. */
+const writeNewFile = promisify(writeFileCallback);
 
 export interface AtomicWriteOptions {
   /** File mode of the result (default 0o644). */
@@ -33,6 +37,18 @@ export async function writeFileAtomic(
   const mode = options.mode ?? 0o644;
   const sync = options.fsync ?? true;
   const tmp = tempPathFor(target);
+  if (!sync && !umaskNarrows(mode)) {
+    // The per-frame JSON's path (docs/architecture.md "Where a replay's time goes"): created with its
+    // final mode, so no fchmod, and no fsync to need a handle for.
+    try {
+      await writeNewFile(tmp, data, { flag: 'wx', mode });
+      await fs.rename(tmp, target);
+    } catch (err) {
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      throw err;
+    }
+    return;
+  }
   let handle: fs.FileHandle | undefined;
   try {
     handle = await fs.open(tmp, 'wx', mode);
@@ -49,6 +65,24 @@ export async function writeFileAtomic(
     throw err;
   }
   if (sync) await syncDir(path.dirname(target));
+}
+
+let umask: number | undefined;
+
+/**
+ * Whether the process's umask takes bits off `mode` (then open()'s mode needs an fchmod after it).
+ * Read once from /proc/self/status: process.umask() without an argument sets the umask twice, and a
+ * thread-pool mkdir between the two would get mode 0o777. Unknown (no /proc): assume it narrows.
+ */
+function umaskNarrows(mode: number): boolean {
+  if (umask === undefined) {
+    try {
+      umask = Number.parseInt(/^Umask:\s*([0-7]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '777', 8);
+    } catch {
+      umask = 0o777;
+    }
+  }
+  return (mode & umask) !== 0;
 }
 
 async function syncDir(dir: string): Promise<void> {
