@@ -9,8 +9,20 @@ import { importX, createNodeResolver } from 'eslint-plugin-import-x';
 
 const NODE_GLOBALS = Object.fromEntries(
   [
-    'process', 'console', 'Buffer', 'URL', 'performance', 'fetch', 'AbortController', 'structuredClone',
-    'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'queueMicrotask',
+    'process',
+    'console',
+    'Buffer',
+    'URL',
+    'performance',
+    'fetch',
+    'AbortController',
+    'structuredClone',
+    'setTimeout',
+    'clearTimeout',
+    'setInterval',
+    'clearInterval',
+    'setImmediate',
+    'queueMicrotask',
   ].map((name) => [name, 'readonly']),
 );
 
@@ -50,10 +62,7 @@ export default tseslint.config(
           ],
         },
       ],
-      '@typescript-eslint/no-unused-vars': [
-        'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
-      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
       // Unit files, device names, patterns and ANSI stripping reject or match
       // control characters on purpose.
       'no-control-regex': 'off',

@@ -53,12 +53,39 @@ async function makeCapture() {
   ].join(';');
   const source = `testsrc2=s=1280x720:r=${FPS}:d=${seconds}`;
   process.stderr.write(`generating ${FRAMES} frames in ${DEVICE_DIR} (cached for next runs)...\n`);
-  await execa('ffmpeg', [
-    '-v', 'error', '-y', '-f', 'lavfi', '-i', source,
-    '-filter_complex', filter,
-    '-map', '[c]', '-q:v', '5', '-f', 'image2', '-atomic_writing', '1', path.join(device, 'captures', 'capture_%09d.jpg'),
-    '-map', '[th]', '-q:v', '5', '-f', 'image2', '-atomic_writing', '1', path.join(device, 'thumbnails', 'capture_%09d_thumbnail.jpg'),
-  ], { timeout: TIMEOUT_MS });
+  await execa(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      source,
+      '-filter_complex',
+      filter,
+      '-map',
+      '[c]',
+      '-q:v',
+      '5',
+      '-f',
+      'image2',
+      '-atomic_writing',
+      '1',
+      path.join(device, 'captures', 'capture_%09d.jpg'),
+      '-map',
+      '[th]',
+      '-q:v',
+      '5',
+      '-f',
+      'image2',
+      '-atomic_writing',
+      '1',
+      path.join(device, 'thumbnails', 'capture_%09d_thumbnail.jpg'),
+    ],
+    { timeout: TIMEOUT_MS },
+  );
   await writeFile(path.join(device, 'complete'), `${FRAMES}\n`);
   await rename(tmp, STREAM_ROOT);
 }
@@ -75,7 +102,10 @@ function bannerBoxes(enable) {
 }
 
 async function exists(file) {
-  return stat(file).then(() => true, () => false);
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Run a whole process; frames/s over its wall time, start-up included. */
@@ -144,7 +174,8 @@ async function freezeStep() {
   const { FreezeJudge, MOTION_MIN_AREA } = await import(path.join(dist, 'detectors/freeze-judge.js'));
   const { detectFreeze } = await import(path.join(dist, 'detectors/freeze.js'));
   configureSharp();
-  const thumb = (seq) => loadGrayImage(path.join(DEVICE_DIR, 'thumbnails', `capture_${String(seq).padStart(9, '0')}_thumbnail.jpg`), { width: 320, height: 180 });
+  const thumb = (seq) =>
+    loadGrayImage(path.join(DEVICE_DIR, 'thumbnails', `capture_${String(seq).padStart(9, '0')}_thumbnail.jpg`), { width: 320, height: 180 });
   const moving = await Promise.all([10, 9, 8, 7].map(thumb));
   const held = await thumb(Math.round(FRAMES * 0.72));
   const cases = { frozen: [held, [held, held, held]], moving: [moving[0], moving.slice(1)] };
@@ -166,7 +197,9 @@ async function freezeStep() {
         runs.push(Number(process.hrtime.bigint() - started) / FREEZE_STEP_REPS / 1000);
       }
       const verdict = detect(current, previous);
-      line.push(`${rule} ${runs.sort((a, b) => a - b)[Math.floor(runs.length / 2)].toFixed(1)} us (${verdict.diffs.length} comparisons, ${verdict.detected ? 'frozen' : 'not frozen'})`);
+      line.push(
+        `${rule} ${runs.sort((a, b) => a - b)[Math.floor(runs.length / 2)].toFixed(1)} us (${verdict.diffs.length} comparisons, ${verdict.detected ? 'frozen' : 'not frozen'})`,
+      );
     }
     process.stdout.write(`freeze-step ${name}: ${line.join('  ')}\n`);
   }

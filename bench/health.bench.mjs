@@ -38,7 +38,6 @@ function measure(argv) {
   });
 }
 
-
 const work = mkdtempSync(path.join(tmpdir(), 'vpt-bench-health-'));
 try {
   const stream = path.join(work, 'stream');
@@ -48,7 +47,18 @@ try {
   const tmp = path.join(work, 'tmp');
   mkdirSync(tmp);
   process.env.TMPDIR = tmp;
-  const vpt = [process.execPath, path.join(ROOT, 'bin/vpt'), 'investigate', '--health', '--log-dir', path.join(work, 'vpt-log'), '--stream-root', stream, '--prom', path.join(work, 'vpt.prom')];
+  const vpt = [
+    process.execPath,
+    path.join(ROOT, 'bin/vpt'),
+    'investigate',
+    '--health',
+    '--log-dir',
+    path.join(work, 'vpt-log'),
+    '--stream-root',
+    stream,
+    '--prom',
+    path.join(work, 'vpt.prom'),
+  ];
   const bareNode = [process.execPath, '-e', '0'];
   const shell = ['bash', path.join(ROOT, 'bench/health.sh'), path.join(work, 'sh-log'), stream];
   // Warm the page cache for all three before measuring, then run them in turn so load hits all alike.
@@ -75,7 +85,9 @@ try {
   figure('health-sample-vs-sh-ms', wall(runs.vpt), 'ms', shellBaseline(wall(runs.shell)));
   const report = [];
   for (let i = 0; i < REPORT_RUNS; i++) {
-    report.push(await measure([process.execPath, path.join(ROOT, 'bin/vpt'), 'investigate', '--log-dir', path.join(work, 'report-log'), '--stream-root', stream]));
+    report.push(
+      await measure([process.execPath, path.join(ROOT, 'bin/vpt'), 'investigate', '--log-dir', path.join(work, 'report-log'), '--stream-root', stream]),
+    );
   }
   figure('investigate-report-ms', median(report.map((r) => r.wallMs)), 'ms', { name: 'budget', value: 3000 }, `median of ${REPORT_RUNS} runs`);
   figure('investigate-report-cpu-ms', median(report.map((r) => r.cpuMs)), 'ms');

@@ -69,9 +69,42 @@ export function generateCapture({ captures, thumbnails, frames, fps = 5 }) {
   const graph =
     sources.map((_, i) => `[${i}:v]format=yuv420p,setsar=1[v${i}];`).join('') +
     `${sources.map((_, i) => `[v${i}]`).join('')}concat=n=${sources.length}:v=1:a=0,trim=end_frame=${frames},split=2[full][s];[s]scale=320:180:flags=neighbor[thumb]`;
-  execFileSync('ffmpeg', [
-    '-v', 'error', '-y', ...inputs, '-filter_complex', graph,
-    '-map', '[full]', '-c:v', 'mjpeg', '-q:v', '6', '-f', 'image2', '-atomic_writing', '1', '-start_number', '0', path.join(captures, 'capture_%09d.jpg'),
-    '-map', '[thumb]', '-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2', '-atomic_writing', '1', '-start_number', '0', path.join(thumbnails, 'capture_%09d_thumbnail.jpg'),
-  ], { stdio: 'inherit', timeout: 30 * 60_000 });
+  execFileSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-y',
+      ...inputs,
+      '-filter_complex',
+      graph,
+      '-map',
+      '[full]',
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '6',
+      '-f',
+      'image2',
+      '-atomic_writing',
+      '1',
+      '-start_number',
+      '0',
+      path.join(captures, 'capture_%09d.jpg'),
+      '-map',
+      '[thumb]',
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '4',
+      '-f',
+      'image2',
+      '-atomic_writing',
+      '1',
+      '-start_number',
+      '0',
+      path.join(thumbnails, 'capture_%09d_thumbnail.jpg'),
+    ],
+    { stdio: 'inherit', timeout: 30 * 60_000 },
+  );
 }

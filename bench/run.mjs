@@ -31,7 +31,11 @@ function runBench(file) {
   });
 }
 
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 const summary = [];
 let failed = 0;
 for (const file of benches) {

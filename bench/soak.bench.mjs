@@ -46,7 +46,12 @@ const SPEED = Number(opt.speed);
 const DEVICES = Number(opt.devices);
 const KEEP = Number(opt.keep);
 const ARENA = Number(opt.arena);
-for (const [name, value] of [['--hours', HOURS], ['--speed', SPEED], ['--devices', DEVICES], ['--keep', KEEP]]) {
+for (const [name, value] of [
+  ['--hours', HOURS],
+  ['--speed', SPEED],
+  ['--devices', DEVICES],
+  ['--keep', KEEP],
+]) {
   if (!(value > 0)) {
     console.error(`soak: ${name} must be a positive number`);
     process.exit(2);
@@ -104,7 +109,9 @@ try {
   }
   mkdirSync(path.join(root, 'state'));
   mkdirSync(path.join(root, 'tmp'));
-  console.log(`# soak: ${DEVICES} devices x ${FPS} fps, ${HOURS} simulated h (${FRAMES * DEVICES} frames) at ${SPEED}x real time, hot rotation keeps ${KEEP} frames per device, MALLOC_ARENA_MAX=${ARENA > 0 ? ARENA : 'unset'}; capture generated in ${((performance.now() - genStart) / 1000).toFixed(1)} s; files in ${root}`);
+  console.log(
+    `# soak: ${DEVICES} devices x ${FPS} fps, ${HOURS} simulated h (${FRAMES * DEVICES} frames) at ${SPEED}x real time, hot rotation keeps ${KEEP} frames per device, MALLOC_ARENA_MAX=${ARENA > 0 ? ARENA : 'unset'}; capture generated in ${((performance.now() - genStart) / 1000).toFixed(1)} s; files in ${root}`,
+  );
 
   const port = await new Promise((resolve, reject) => {
     const probe = net.createServer().once('error', reject);
@@ -116,15 +123,48 @@ try {
   const base = `http://127.0.0.1:${port}`;
   monitor = spawn(
     process.execPath,
-    [path.join(REPO, 'bin', 'vpt'), 'monitor', '--json', '--verbose', '--no-audio',
-      '--stream-root', path.join(root, 'stream'), '--state-dir', path.join(root, 'state'),
-      '--devices', Array.from({ length: DEVICES }, (_, d) => device(d)).join(','), '--fps', String(FPS),
+    [
+      path.join(REPO, 'bin', 'vpt'),
+      'monitor',
+      '--json',
+      '--verbose',
+      '--no-audio',
+      '--stream-root',
+      path.join(root, 'stream'),
+      '--state-dir',
+      path.join(root, 'state'),
+      '--devices',
+      Array.from({ length: DEVICES }, (_, d) => device(d)).join(','),
+      '--fps',
+      String(FPS),
       // Issue 11: status.json is rewritten every 5 s (always on) a heartbeat per device every 10 s; issue 12: the page and /metrics.
-      '--sweep-interval', '30s', '--memory-log-interval', '1min', '--heartbeat', '10s', '--listen', `127.0.0.1:${port}`],
-    { env: { ...withoutArena(process.env), TMPDIR: path.join(root, 'tmp'), ...(ARENA > 0 ? { MALLOC_ARENA_MAX: String(ARENA) } : {}) }, stdio: ['ignore', 'pipe', 'pipe'] },
+      '--sweep-interval',
+      '30s',
+      '--memory-log-interval',
+      '1min',
+      '--heartbeat',
+      '10s',
+      '--listen',
+      `127.0.0.1:${port}`,
+    ],
+    {
+      env: { ...withoutArena(process.env), TMPDIR: path.join(root, 'tmp'), ...(ARENA > 0 ? { MALLOC_ARENA_MAX: String(ARENA) } : {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   const exited = new Promise((resolve) => monitor.on('exit', (code, signal) => resolve(code ?? signal)));
-  const counts = { frame: 0, late: 0, sampled: 0, dropped: 0, incident_opened: 0, incident_resolved: 0, cache_sweep: 0, heartbeat: 0, stall_started: 0, warnings: 0 };
+  const counts = {
+    frame: 0,
+    late: 0,
+    sampled: 0,
+    dropped: 0,
+    incident_opened: 0,
+    incident_resolved: 0,
+    cache_sweep: 0,
+    heartbeat: 0,
+    stall_started: 0,
+    warnings: 0,
+  };
   let lastFrameAt = 0;
   let ready;
   const isReady = new Promise((resolve) => (ready = resolve));
@@ -149,7 +189,10 @@ try {
   createInterface({ input: monitor.stderr }).on('line', (line) => {
     if (/^(warning|error)/.test(line)) {
       counts.warnings++;
-      const kind = line.replace(/capture_\d+/g, 'capture_N').replace(/\d+(\.\d+)?/g, 'N').slice(0, 110);
+      const kind = line
+        .replace(/capture_\d+/g, 'capture_N')
+        .replace(/\d+(\.\d+)?/g, 'N')
+        .slice(0, 110);
       const key = warningKinds.has(kind) || warningKinds.size < 20 ? kind : 'other';
       warningKinds.set(key, (warningKinds.get(key) ?? 0) + 1);
     }
@@ -177,7 +220,8 @@ try {
   const started = Date.now();
   const sample = () => {
     const s = status(monitor.pid);
-    if (s) samples.push({ simH: simHours(), realS: (Date.now() - started) / 1000, ...s, written: totalWritten(), analysed: counts.frame, dropped: counts.dropped });
+    if (s)
+      samples.push({ simH: simHours(), realS: (Date.now() - started) / 1000, ...s, written: totalWritten(), analysed: counts.frame, dropped: counts.dropped });
   };
   const sampler = setInterval(sample, SAMPLE_MS);
   // The page and /metrics once a second while the frames flow.
@@ -192,7 +236,10 @@ try {
       polls.failed++;
     }
   };
-  const poller = setInterval(() => void Promise.all([poll(`${base}/`), poll(`${base}/api/status`), poll(`${base}/api/incidents`), poll(`${base}/metrics`)]), 1_000);
+  const poller = setInterval(
+    () => void Promise.all([poll(`${base}/`), poll(`${base}/api/status`), poll(`${base}/api/incidents`), poll(`${base}/metrics`)]),
+    1_000,
+  );
 
   // Simulated capture time: the run's frames end an hour before now, so no frame is from the future.
   const T0 = Date.now() - HOURS * 3600_000 - 3600_000;
@@ -219,7 +266,9 @@ try {
         if (s >= KEEP) {
           // Hot rotation, as the farm's archiver does it: the frame and its per-frame JSON go.
           const old = stem(s - KEEP);
-          await Promise.all([`captures/${old}.jpg`, `thumbnails/${old}_thumbnail.jpg`, `metadata/${old}.json`].map((f) => rm(path.join(live, f), { force: true })));
+          await Promise.all(
+            [`captures/${old}.jpg`, `thumbnails/${old}_thumbnail.jpg`, `metadata/${old}.json`].map((f) => rm(path.join(live, f), { force: true })),
+          );
         }
       }
     }),
@@ -237,7 +286,11 @@ try {
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ 100
   };
   const scrapeCost = {};
-  for (const [name, url] of [['metrics', `${base}/metrics`], ['page', `${base}/`], ['api-status', `${base}/api/status`]]) {
+  for (const [name, url] of [
+    ['metrics', `${base}/metrics`],
+    ['page', `${base}/`],
+    ['api-status', `${base}/api/status`],
+  ]) {
     const before = cpuMs(monitor.pid);
     const n = 200;
     for (let i = 0; i < n; i++) await (await fetch(url)).arrayBuffer();
@@ -263,24 +316,47 @@ try {
   const fitted = fit(samples.filter((s) => s.simH >= warmupH).map((s) => [s.simH, s.rss]));
   const total = totalWritten();
   mkdirSync(outDir, { recursive: true });
-  const csv = ['sim_hours,real_seconds,rss_mb,hwm_mb,frames_written,frames_analysed,frames_dropped',
-    ...samples.map((s) => [s.simH.toFixed(4), s.realS.toFixed(1), s.rss.toFixed(2), s.hwm.toFixed(2), s.written, s.analysed, s.dropped].join(','))].join('\n');
+  const csv = [
+    'sim_hours,real_seconds,rss_mb,hwm_mb,frames_written,frames_analysed,frames_dropped',
+    ...samples.map((s) => [s.simH.toFixed(4), s.realS.toFixed(1), s.rss.toFixed(2), s.hwm.toFixed(2), s.written, s.analysed, s.dropped].join(',')),
+  ].join('\n');
   writeFileSync(path.join(outDir, 'rss.csv'), `${csv}\n`);
-  await sharp(Buffer.from(plot(samples, fitted, warmupH))).png().toFile(path.join(outDir, 'rss.png'));
+  await sharp(Buffer.from(plot(samples, fitted, warmupH)))
+    .png()
+    .toFile(path.join(outDir, 'rss.png'));
 
-  console.log(`# wrote ${total} frames in ${wroteS.toFixed(0)} s (${(total / wroteS).toFixed(0)} frames/s, ${(simHours() * 3600 / wroteS).toFixed(1)}x real time over ${DEVICES} devices); monitor exit ${exit} on SIGTERM`);
-  console.log(`# analysed ${counts.frame} (${counts.sampled} under backlog sampling, ${counts.late} late), dropped from the queue ${counts.dropped}, never queued (rotated or superseded first) ${Math.max(0, total - counts.frame - counts.dropped)}`);
-  console.log(`# incidents opened ${counts.incident_opened}, resolved ${counts.incident_resolved}; cache sweeps ${counts.cache_sweep}; heartbeats ${counts.heartbeat}; stalls ${counts.stall_started}; status.json ${existsSync(path.join(root, "state", "status.json")) ? "written" : "MISSING"}; warning lines ${counts.warnings}; per-frame JSON left behind the rotation ${orphans}`);
+  console.log(
+    `# wrote ${total} frames in ${wroteS.toFixed(0)} s (${(total / wroteS).toFixed(0)} frames/s, ${((simHours() * 3600) / wroteS).toFixed(1)}x real time over ${DEVICES} devices); monitor exit ${exit} on SIGTERM`,
+  );
+  console.log(
+    `# analysed ${counts.frame} (${counts.sampled} under backlog sampling, ${counts.late} late), dropped from the queue ${counts.dropped}, never queued (rotated or superseded first) ${Math.max(0, total - counts.frame - counts.dropped)}`,
+  );
+  console.log(
+    `# incidents opened ${counts.incident_opened}, resolved ${counts.incident_resolved}; cache sweeps ${counts.cache_sweep}; heartbeats ${counts.heartbeat}; stalls ${counts.stall_started}; status.json ${existsSync(path.join(root, 'state', 'status.json')) ? 'written' : 'MISSING'}; warning lines ${counts.warnings}; per-frame JSON left behind the rotation ${orphans}`,
+  );
   for (const [kind, n] of warningKinds) console.log(`#   ${String(n).padStart(7)} x ${kind}`);
-  console.log(`# rss MB at 10/25/50/75/100% of the run: ${[0.1, 0.25, 0.5, 0.75, 1].map((f) => samples[Math.min(samples.length - 1, Math.floor((samples.length - 1) * f))]?.rss.toFixed(1)).join(' / ')}`);
+  console.log(
+    `# rss MB at 10/25/50/75/100% of the run: ${[0.1, 0.25, 0.5, 0.75, 1].map((f) => samples[Math.min(samples.length - 1, Math.floor((samples.length - 1) * f))]?.rss.toFixed(1)).join(' / ')}`,
+  );
   console.log(`# series: ${path.relative(process.cwd(), path.join(outDir, 'rss.csv'))}, plot: ${path.relative(process.cwd(), path.join(outDir, 'rss.png'))}`);
-  figure('soak-peak-rss-mb', peak, 'MB', { name: 'goal', value: PEAK_GOAL_MB }, `VmHWM, ${simHours().toFixed(1)} simulated h, ${DEVICES} devices, MALLOC_ARENA_MAX=${ARENA > 0 ? ARENA : 'unset'}`);
+  figure(
+    'soak-peak-rss-mb',
+    peak,
+    'MB',
+    { name: 'goal', value: PEAK_GOAL_MB },
+    `VmHWM, ${simHours().toFixed(1)} simulated h, ${DEVICES} devices, MALLOC_ARENA_MAX=${ARENA > 0 ? ARENA : 'unset'}`,
+  );
   // A slope is only a leak when the line fits (as `vpt investigate` calls a leak): in a short run the
   // garbage collector's saw-tooth alone can tilt the line by a megabyte an hour either way.
   const noisy = fitted !== undefined && fitted.r2 < LEAK_MIN_R2;
   if (fitted) {
-    figure('soak-rss-growth-mb-per-h', fitted.slope, 'MB/sim h', { name: 'goal', value: GROWTH_GOAL_MB_PER_H },
-      `least squares after ${warmupH.toFixed(1)} h warm-up, ±${fitted.se.toFixed(2)} standard error, R² ${fitted.r2.toFixed(3)}, ${fitted.n} samples${noisy ? '; R² under 0.5: the RSS wanders more than it trends, run longer for a verdict' : ''}`);
+    figure(
+      'soak-rss-growth-mb-per-h',
+      fitted.slope,
+      'MB/sim h',
+      { name: 'goal', value: GROWTH_GOAL_MB_PER_H },
+      `least squares after ${warmupH.toFixed(1)} h warm-up, ±${fitted.se.toFixed(2)} standard error, R² ${fitted.r2.toFixed(3)}, ${fitted.n} samples${noisy ? '; R² under 0.5: the RSS wanders more than it trends, run longer for a verdict' : ''}`,
+    );
   } else {
     console.log(`soak-rss-growth-mb-per-h     not measured (too few samples after the warm-up: raise --hours or lower --speed)`);
   }
@@ -335,12 +411,18 @@ function plot(samples, fitted, warmupH) {
   const line = (key) => samples.map((s) => `${x(s.simH).toFixed(1)},${y(s[key]).toFixed(1)}`).join(' ');
   const ticks = [];
   const xStep = xMax > 12 ? 2 : xMax > 4 ? 1 : xMax > 1 ? 0.5 : 0.1;
-  for (let v = 0; v <= xMax + 1e-9; v += xStep) ticks.push(`<line x1="${x(v)}" y1="${H - m.b}" x2="${x(v)}" y2="${H - m.b + 5}" stroke="#000"/><text x="${x(v)}" y="${H - m.b + 20}" text-anchor="middle">${+v.toFixed(1)}</text>`);
-  for (let v = 0; v <= yMax; v += 25) ticks.push(`<line x1="${m.l}" y1="${y(v)}" x2="${W - m.r}" y2="${y(v)}" stroke="#ddd"/><text x="${m.l - 8}" y="${y(v) + 4}" text-anchor="end">${v}</text>`);
+  for (let v = 0; v <= xMax + 1e-9; v += xStep)
+    ticks.push(
+      `<line x1="${x(v)}" y1="${H - m.b}" x2="${x(v)}" y2="${H - m.b + 5}" stroke="#000"/><text x="${x(v)}" y="${H - m.b + 20}" text-anchor="middle">${+v.toFixed(1)}</text>`,
+    );
+  for (let v = 0; v <= yMax; v += 25)
+    ticks.push(`<line x1="${m.l}" y1="${y(v)}" x2="${W - m.r}" y2="${y(v)}" stroke="#ddd"/><text x="${m.l - 8}" y="${y(v) + 4}" text-anchor="end">${v}</text>`);
   const fitLine = fitted
     ? `<line x1="${x(fitted.from)}" y1="${y(fitted.intercept + fitted.slope * fitted.from)}" x2="${x(fitted.to)}" y2="${y(fitted.intercept + fitted.slope * fitted.to)}" stroke="#d62728" stroke-width="2" stroke-dasharray="8 4"/>`
     : '';
-  const title = fitted ? `growth ${fitted.slope.toFixed(2)} MB per simulated hour after ${warmupH.toFixed(1)} h (R² ${fitted.r2.toFixed(2)})` : 'growth not measured';
+  const title = fitted
+    ? `growth ${fitted.slope.toFixed(2)} MB per simulated hour after ${warmupH.toFixed(1)} h (R² ${fitted.r2.toFixed(2)})`
+    : 'growth not measured';
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="13">
 <rect width="100%" height="100%" fill="#fff"/>
 ${ticks.join('\n')}

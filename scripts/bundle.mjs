@@ -49,7 +49,9 @@ const ownModulesOutside = {
   name: 'own-modules-outside',
   setup(b) {
     const src = path.join(root, 'src') + path.sep;
-    b.onResolve({ filter: /^\.\.?\// }, (args) => (args.kind !== 'entry-point' && args.importer.startsWith(src) ? { path: args.path, external: true } : undefined));
+    b.onResolve({ filter: /^\.\.?\// }, (args) =>
+      args.kind !== 'entry-point' && args.importer.startsWith(src) ? { path: args.path, external: true } : undefined,
+    );
   },
 };
 await build({

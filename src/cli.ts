@@ -61,7 +61,10 @@ function packageVersion(): string {
 
 const size = (flag: string) => (value: string) => parseSize(value, flag);
 const duration = (flag: string) => (value: string) => parseDuration(value, flag);
-const integer = (flag: string, min = 0, max?: number) => (value: string) => parseInteger(value, flag, min, max);
+const integer =
+  (flag: string, min = 0, max?: number) =>
+  (value: string) =>
+    parseInteger(value, flag, min, max);
 const number = (flag: string, min?: number, max?: number) => (value: string) => parseNumber(value, flag, min, max);
 /** An option whose parsed default is shown in help as the operator would type it. */
 function parsed<T>(flags: string, description: string, parse: (v: string) => T, value: T, shown: string): Option {
@@ -69,13 +72,17 @@ function parsed<T>(flags: string, description: string, parse: (v: string) => T, 
 }
 const list = (value: string, previous: string[] = []) => [
   ...previous,
-  ...value.split(',').map((s) => s.trim()).filter(Boolean),
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
 ];
 const repeat = (value: string, previous: string[] = []) => [...previous, value];
 /** --devices: an empty list (`--devices ''`, `--devices ,`) would mean "every device": refused. */
 const deviceList = (value: string, previous: string[] = []) => {
   const devices = list(value, previous);
-  if (devices.length === 0) throw new UsageError(`--devices: "${value}" names no device; give folder names, e.g. --devices capture1,capture2 (leave the flag out for every device)`);
+  if (devices.length === 0)
+    throw new UsageError(`--devices: "${value}" names no device; give folder names, e.g. --devices capture1,capture2 (leave the flag out for every device)`);
   return devices;
 };
 
@@ -106,14 +113,16 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .showSuggestionAfterError(true)
     .exitOverride();
 
-  const action = (name: CommandName, withSources = false) => async (_opts: unknown, cmd: Command) => {
-    const options = cmd.optsWithGlobals();
-    // The monitor's config file fills in only what the operator did not give: it needs to know which values were typed.
-    if (withSources) options.explicitOptions = Object.keys(cmd.opts()).filter((k) => ['cli', 'env'].includes(cmd.getOptionValueSource(k) ?? ''));
-    const ui = await makeUi(options as GlobalFlags);
-    const module = await load(name);
-    hooks.onExit(await module.run(options, ui));
-  };
+  const action =
+    (name: CommandName, withSources = false) =>
+    async (_opts: unknown, cmd: Command) => {
+      const options = cmd.optsWithGlobals();
+      // The monitor's config file fills in only what the operator did not give: it needs to know which values were typed.
+      if (withSources) options.explicitOptions = Object.keys(cmd.opts()).filter((k) => ['cli', 'env'].includes(cmd.getOptionValueSource(k) ?? ''));
+      const ui = await makeUi(options as GlobalFlags);
+      const module = await load(name);
+      hooks.onExit(await module.run(options, ui));
+    };
 
   program
     .command('monitor')
@@ -123,37 +132,123 @@ export function buildProgram(hooks: ProgramHooks): Command {
         'audio loss, and open and resolve incidents (SQLite, optional webhook). Memory stays bounded.',
     )
     .option('--devices <list>', 'comma-separated device folders (default: active_captures.conf, else every capture*)', deviceList)
-    .addOption(
-      new Option('--stream-root <dir>', 'folder holding the device folders').env('VPT_STREAM_ROOT').default(DEFAULT_STREAM_ROOT),
-    )
+    .addOption(new Option('--stream-root <dir>', 'folder holding the device folders').env('VPT_STREAM_ROOT').default(DEFAULT_STREAM_ROOT))
     .addOption(new Option('--state-dir <dir>', 'where incidents.db and the lock live (default /var/lib/vpt, else ~/.local/state/vpt)').env('VPT_STATE_DIR'))
     .option('--fps <n>', 'frames per second of the captures (default 5, VNC devices 2)', integer('--fps', 1, 240))
     .option('--replay', 'analyse the frames already on disk, print a summary and exit')
     .option('--demo', 'run a synthetic device in a temp folder and monitor it live (Ctrl-C to stop)')
     .option('--no-audio', 'do not analyse audio')
     .option('--macroblocks', 'also detect macroblocking (slower)')
-    .addOption(parsed('--incident-delay <time>', 'an event lasting this long opens an incident', duration('--incident-delay'), DEFAULT_INCIDENT_DELAY_MS, formatTimeSpan(DEFAULT_INCIDENT_DELAY_MS)))
+    .addOption(
+      parsed(
+        '--incident-delay <time>',
+        'an event lasting this long opens an incident',
+        duration('--incident-delay'),
+        DEFAULT_INCIDENT_DELAY_MS,
+        formatTimeSpan(DEFAULT_INCIDENT_DELAY_MS),
+      ),
+    )
     .addOption(parsed('--min-event <time>', 'events shorter than this are ignored', duration('--min-event'), MIN_EVENT_MS, formatTimeSpan(MIN_EVENT_MS)))
-    .addOption(parsed('--stall-after <time>', 'no new frame (or audio segment) for this long: capture_stalled (segments_stalled)', duration('--stall-after'), DEFAULT_STALL_AFTER_MS, formatTimeSpan(DEFAULT_STALL_AFTER_MS)))
-    .addOption(parsed('--heartbeat <time>', 'one status line per device this often (10s under --demo)', duration('--heartbeat'), DEFAULT_HEARTBEAT_MS, formatTimeSpan(DEFAULT_HEARTBEAT_MS)))
-    .addOption(parsed('--keep-incidents <time>', 'incidents older than this are pruned by the sweeper', duration('--keep-incidents'), DEFAULT_KEEP_INCIDENTS_MS, formatTimeSpan(DEFAULT_KEEP_INCIDENTS_MS)))
+    .addOption(
+      parsed(
+        '--stall-after <time>',
+        'no new frame (or audio segment) for this long: capture_stalled (segments_stalled)',
+        duration('--stall-after'),
+        DEFAULT_STALL_AFTER_MS,
+        formatTimeSpan(DEFAULT_STALL_AFTER_MS),
+      ),
+    )
+    .addOption(
+      parsed(
+        '--heartbeat <time>',
+        'one status line per device this often (10s under --demo)',
+        duration('--heartbeat'),
+        DEFAULT_HEARTBEAT_MS,
+        formatTimeSpan(DEFAULT_HEARTBEAT_MS),
+      ),
+    )
+    .addOption(
+      parsed(
+        '--keep-incidents <time>',
+        'incidents older than this are pruned by the sweeper',
+        duration('--keep-incidents'),
+        DEFAULT_KEEP_INCIDENTS_MS,
+        formatTimeSpan(DEFAULT_KEEP_INCIDENTS_MS),
+      ),
+    )
     .option('--queue-limit <n>', 'frames waiting per device before the oldest are dropped', integer('--queue-limit', 1), DEFAULT_QUEUE_LIMIT)
-    .addOption(parsed('--sweep-interval <time>', 'how often cache sweepers run', duration('--sweep-interval'), DEFAULT_SWEEP_INTERVAL_MS, formatTimeSpan(DEFAULT_SWEEP_INTERVAL_MS)))
-    .addOption(parsed('--memory-log-interval <time>', 'how often the monitor logs its own RSS', duration('--memory-log-interval'), DEFAULT_MEMORY_LOG_INTERVAL_MS, formatTimeSpan(DEFAULT_MEMORY_LOG_INTERVAL_MS)))
-    .addOption(parsed('--memory-alert <size>', 'warn when the monitor RSS exceeds this', size('--memory-alert'), DEFAULT_MEMORY_ALERT_BYTES, formatSizeExact(DEFAULT_MEMORY_ALERT_BYTES)))
+    .addOption(
+      parsed(
+        '--sweep-interval <time>',
+        'how often cache sweepers run',
+        duration('--sweep-interval'),
+        DEFAULT_SWEEP_INTERVAL_MS,
+        formatTimeSpan(DEFAULT_SWEEP_INTERVAL_MS),
+      ),
+    )
+    .addOption(
+      parsed(
+        '--memory-log-interval <time>',
+        'how often the monitor logs its own RSS',
+        duration('--memory-log-interval'),
+        DEFAULT_MEMORY_LOG_INTERVAL_MS,
+        formatTimeSpan(DEFAULT_MEMORY_LOG_INTERVAL_MS),
+      ),
+    )
+    .addOption(
+      parsed(
+        '--memory-alert <size>',
+        'warn when the monitor RSS exceeds this',
+        size('--memory-alert'),
+        DEFAULT_MEMORY_ALERT_BYTES,
+        formatSizeExact(DEFAULT_MEMORY_ALERT_BYTES),
+      ),
+    )
     .addOption(new Option('--webhook <url>', 'POST each opened/resolved incident as JSON to this URL (user:password@ becomes Basic auth)').env('VPT_WEBHOOK'))
     .option('--listen <address:port>', 'serve the status page, /api and /metrics here; "off" for none (default 127.0.0.1:9842; --demo: a free port)')
     .option('--alertmanager <url>', 'post open incidents as alerts to this Alertmanager (its base URL), resolved when they end')
     .option('--replace', 'stop a monitor already running on this state dir first')
     .option('--reset-incidents', 'move incidents.db aside (kept as incidents.db.aside-<time>) and start a new one')
     .option('--print-unit', 'print a systemd unit for the monitor and exit')
-    .option('--black-threshold <percent>', 'blackscreen when more than this % of the region is dark', number('--black-threshold', 0, 100), DEFAULT_THRESHOLDS.blackPercent)
+    .option(
+      '--black-threshold <percent>',
+      'blackscreen when more than this % of the region is dark',
+      number('--black-threshold', 0, 100),
+      DEFAULT_THRESHOLDS.blackPercent,
+    )
     .option('--dark-luma <n>', 'a pixel is dark at or below this luma (0-255)', integer('--dark-luma', 0, 255), DEFAULT_THRESHOLDS.darkLuma)
-    .option('--freeze-threshold <percent>', 'seed rule: a comparison is "same" when under this % of pixels differ', number('--freeze-threshold', 0, 100), DEFAULT_THRESHOLDS.freezeSamePercent)
-    .option('--freeze-pixel-diff <n>', 'a pixel differs when |a-b| is above this (the motion rule raises it above the noise floor)', integer('--freeze-pixel-diff', 0, 255), DEFAULT_THRESHOLDS.freezePixelDiff)
-    .addOption(new Option('--freeze-rule <rule>', 'motion: noise floor + minimum changed area; seed: the old 2% rule').choices(['motion', 'seed']).default(DEFAULT_FREEZE_RULE))
-    .option('--motion-min-area <px>', 'motion rule: two frames differ when this much area changed (capture pixels)', integer('--motion-min-area', 1, 1280 * 720), MOTION_MIN_AREA)
-    .addOption(parsed('--clear-time <time>', 'an event ends once the picture has been clear this long', duration('--clear-time'), CLEAR_TIME_MS, formatTimeSpan(CLEAR_TIME_MS)))
+    .option(
+      '--freeze-threshold <percent>',
+      'seed rule: a comparison is "same" when under this % of pixels differ',
+      number('--freeze-threshold', 0, 100),
+      DEFAULT_THRESHOLDS.freezeSamePercent,
+    )
+    .option(
+      '--freeze-pixel-diff <n>',
+      'a pixel differs when |a-b| is above this (the motion rule raises it above the noise floor)',
+      integer('--freeze-pixel-diff', 0, 255),
+      DEFAULT_THRESHOLDS.freezePixelDiff,
+    )
+    .addOption(
+      new Option('--freeze-rule <rule>', 'motion: noise floor + minimum changed area; seed: the old 2% rule')
+        .choices(['motion', 'seed'])
+        .default(DEFAULT_FREEZE_RULE),
+    )
+    .option(
+      '--motion-min-area <px>',
+      'motion rule: two frames differ when this much area changed (capture pixels)',
+      integer('--motion-min-area', 1, 1280 * 720),
+      MOTION_MIN_AREA,
+    )
+    .addOption(
+      parsed(
+        '--clear-time <time>',
+        'an event ends once the picture has been clear this long',
+        duration('--clear-time'),
+        CLEAR_TIME_MS,
+        formatTimeSpan(CLEAR_TIME_MS),
+      ),
+    )
     .addOption(new Option('--config <file>', 'settings file (default /etc/vpt/vpt.toml when it exists); SIGHUP reloads it').env('VPT_CONFIG'))
     .option('--check-config', 'validate the settings file, print the effective settings per device and exit')
     .addHelpText(
@@ -185,7 +280,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--limit <n>', 'at most this many (newest first)', integer('--limit', 1), 100)
     .option('--csv', 'CSV export (RFC 4180) on stdout')
     .addOption(new Option('--older-than <time>', 'with prune: incidents resolved longer ago than this').argParser(duration('--older-than')))
-    .addOption(new Option('--state-dir <dir>', 'where incidents.db lives (default: the monitor\'s)').env('VPT_STATE_DIR'))
+    .addOption(new Option('--state-dir <dir>', "where incidents.db lives (default: the monitor's)").env('VPT_STATE_DIR'))
     .addHelpText(
       'after',
       examples([
@@ -206,11 +301,11 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .command('status')
     .summary('what the running monitor is doing: devices, fps, stalls, open incidents (Nagios exit codes)')
     .description(
-      'Read the monitor\'s status snapshot (<state-dir>/status.json, rewritten every 5 s) and its open incidents, ' +
+      "Read the monitor's status snapshot (<state-dir>/status.json, rewritten every 5 s) and its open incidents, " +
         'print one screen, and exit 0 ok, 1 an open incident or a device behind, 2 a stalled device or a hung or ' +
         'stopped monitor, 3 no snapshot.',
     )
-    .addOption(new Option('--state-dir <dir>', 'the monitor\'s state dir (default: as the monitor chooses it)').env('VPT_STATE_DIR'))
+    .addOption(new Option('--state-dir <dir>', "the monitor's state dir (default: as the monitor chooses it)").env('VPT_STATE_DIR'))
     .addHelpText('after', examples(['vpt status', 'vpt status --json', 'vpt status -q   # exit code only (monit, cron)']))
     .action(action('status'));
 
@@ -223,11 +318,17 @@ export function buildProgram(hooks: ProgramHooks): Command {
     )
     .option('--health', 'take one health sample, append it to the health log, exit by the Nagios convention')
     .addOption(new Option('--log-dir <dir>', 'where reports and health logs go (default ~/crash_monitoring)').env('VPT_LOG_DIR'))
-    .addOption(
-      new Option('--stream-root <dir>', 'folder holding the capture*/hot tmpfs folders').env('VPT_STREAM_ROOT').default(DEFAULT_STREAM_ROOT),
-    )
+    .addOption(new Option('--stream-root <dir>', 'folder holding the capture*/hot tmpfs folders').env('VPT_STREAM_ROOT').default(DEFAULT_STREAM_ROOT))
     .option('--processes <list>', 'process patterns to track (comma-separated)', list)
-    .addOption(parsed('--memory-alert <size>', 'alert when a tracked process exceeds this RSS', size('--memory-alert'), DEFAULT_TRACKED_MEMORY_ALERT_BYTES, formatSizeExact(DEFAULT_TRACKED_MEMORY_ALERT_BYTES)))
+    .addOption(
+      parsed(
+        '--memory-alert <size>',
+        'alert when a tracked process exceeds this RSS',
+        size('--memory-alert'),
+        DEFAULT_TRACKED_MEMORY_ALERT_BYTES,
+        formatSizeExact(DEFAULT_TRACKED_MEMORY_ALERT_BYTES),
+      ),
+    )
     .option('--for <n>', 'alert only after N consecutive samples over a threshold', integer('--for', 1, 1000), 1)
     .option('--prom <file>', 'also write the sample as Prometheus text metrics (node_exporter textfile collector)')
     .option('--cache-dirs <list>', "cache folders or globs whose growth --health follows (default: the tracked scripts' __pycache__)", list)

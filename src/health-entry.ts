@@ -51,11 +51,21 @@ export function healthFastOptions(args: string[], env: NodeJS.ProcessEnv): Recor
       health: true,
       logDir: values['log-dir'] ?? env.VPT_LOG_DIR,
       streamRoot: values['stream-root'] ?? env.VPT_STREAM_ROOT ?? DEFAULT_STREAM_ROOT,
-      processes: values.processes?.flatMap((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+      processes: values.processes?.flatMap((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
       memoryAlert: values['memory-alert'] === undefined ? DEFAULT_TRACKED_MEMORY_ALERT_BYTES : parseSize(values['memory-alert'], '--memory-alert'),
       for: values.for === undefined ? 1 : parseInteger(values.for, '--for', 1, 1000),
       prom: values.prom,
-      cacheDirs: values['cache-dirs']?.flatMap((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+      cacheDirs: values['cache-dirs']?.flatMap((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
       json: values.json,
       quiet: values.quiet,
       verbose: values.verbose,

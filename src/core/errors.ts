@@ -33,10 +33,7 @@ export class UsageError extends VptError {
 export class MissingProgramError extends VptError {
   readonly program: string;
   constructor(program: string, hint?: string) {
-    super(
-      `${program} is not installed or not on PATH${hint ? `: ${hint}` : ''}`,
-      EXIT.unknown,
-    );
+    super(`${program} is not installed or not on PATH${hint ? `: ${hint}` : ''}`, EXIT.unknown);
     this.program = program;
   }
 }

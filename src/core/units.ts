@@ -14,9 +14,7 @@ const SIZE_SUFFIXES = ['', 'K', 'M', 'G', 'T', 'P', 'E'] as const;
 export function parseSize(text: string, what = 'size'): number {
   const match = CONTROL_CHARS.test(text) ? null : /^ *(\d+(?:\.\d+)?) *([KMGTPE]?)(?:i?B)? *$/i.exec(text);
   if (!match) {
-    throw new UsageError(
-      `${what}: "${printable(text)}" is not a size; use bytes or a number with K, M, G, T, P or E (e.g. 500M, 1G)`,
-    );
+    throw new UsageError(`${what}: "${printable(text)}" is not a size; use bytes or a number with K, M, G, T, P or E (e.g. 500M, 1G)`);
   }
   const power = SIZE_SUFFIXES.indexOf(match[2]!.toUpperCase() as (typeof SIZE_SUFFIXES)[number]);
   const bytes = Math.round(Number(match[1]) * 1024 ** power);
@@ -69,10 +67,7 @@ unit(365.25 * 86_400_000, 'years', 'year', 'y');
  * Units are case-sensitive like systemd's (`m` minutes, `M` months).
  */
 export function parseDuration(text: string, what = 'duration'): number {
-  const bad = (): UsageError =>
-    new UsageError(
-      `${what}: "${printable(text)}" is not a time span; use e.g. 30s, 10m, 1h, 1day, 1week (systemd.time(7) units)`,
-    );
+  const bad = (): UsageError => new UsageError(`${what}: "${printable(text)}" is not a time span; use e.g. 30s, 10m, 1h, 1day, 1week (systemd.time(7) units)`);
   const trimmed = text.trim();
   if (trimmed === '' || CONTROL_CHARS.test(text)) throw bad();
   const part = /(\d+(?:\.\d+)?)\s*([a-zµ]*)\s*/giy;
@@ -100,7 +95,11 @@ export function formatDuration(ms: number): string {
 
 /** A time span as systemd.time(7) and parseDuration read it, in its largest exact unit: 30s, 1h, 1500ms. */
 export function formatTimeSpan(ms: number): string {
-  for (const [unit, size] of [['h', 3_600_000], ['min', 60_000], ['s', 1000]] as const) {
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['min', 60_000],
+    ['s', 1000],
+  ] as const) {
     if (ms % size === 0) return `${ms / size}${unit}`;
   }
   return `${ms}ms`;

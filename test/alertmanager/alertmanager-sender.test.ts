@@ -49,10 +49,24 @@ describe('Alertmanager sender', () => {
   });
 
   it('posts open incidents as firing, a resolution once (first in its round), and a failed resolution again later', async () => {
-    const a = store.open('capture1', 'freeze', NOW - 60_000, ['/s/capture1/thumbnails/capture_000000001_thumbnail.jpg'], {}, Date.parse('2026-11-30T11:58:30.000Z'));
+    const a = store.open(
+      'capture1',
+      'freeze',
+      NOW - 60_000,
+      ['/s/capture1/thumbnails/capture_000000001_thumbnail.jpg'],
+      {},
+      Date.parse('2026-11-30T11:58:30.000Z'),
+    );
     const b = store.open('capture1', 'blackscreen', NOW - 30_000, []);
     const am = recorder();
-    const sender = new AlertmanagerSender({ url: 'http://am/api/v2/alerts', deliveries, post: am.post, host: 'pi-17', now: () => NOW, pageUrl: 'http://pi-17:9842/' });
+    const sender = new AlertmanagerSender({
+      url: 'http://am/api/v2/alerts',
+      deliveries,
+      post: am.post,
+      host: 'pi-17',
+      now: () => NOW,
+      pageUrl: 'http://pi-17:9842/',
+    });
     sender.start();
     await sender.idle();
     expect(am.posts).toHaveLength(1);

@@ -24,7 +24,15 @@ let source: string;
 beforeAll(async () => {
   ({ dir: root, cleanup } = await makeTempDir('vpt-am-e2e-'));
   source = path.join(root, 'src');
-  await generateCapture(source, [{ kind: 'moving', seconds: 3 }, { kind: 'black', seconds: 12 }, { kind: 'moving', seconds: 4 }], { width: 640, height: 360 });
+  await generateCapture(
+    source,
+    [
+      { kind: 'moving', seconds: 3 },
+      { kind: 'black', seconds: 12 },
+      { kind: 'moving', seconds: 4 },
+    ],
+    { width: 640, height: 360 },
+  );
   await receiver.up();
   am = await startAlertmanager(root, receiver.url);
 }, 120_000);
@@ -58,15 +66,30 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-describe('vpt monitor --alertmanager, against Debian\'s prometheus-alertmanager', () => {
+describe("vpt monitor --alertmanager, against Debian's prometheus-alertmanager", () => {
   it('an incident fires as an alert while the episode lasts and is resolved with endsAt when it ends', async () => {
     const stream = path.join(root, 'stream');
     await mkdir(path.join(stream, 'capture1', 'captures'), { recursive: true });
     await mkdir(path.join(root, 'state'));
     const port = await freePort();
     monitor = startMonitor(
-      ['--stream-root', stream, '--state-dir', path.join(root, 'state'), '--devices', 'capture1', '--no-audio', '--min-event', '2s', '--incident-delay', '3s',
-        '--listen', `127.0.0.1:${port}`, '--alertmanager', am!.url],
+      [
+        '--stream-root',
+        stream,
+        '--state-dir',
+        path.join(root, 'state'),
+        '--devices',
+        'capture1',
+        '--no-audio',
+        '--min-event',
+        '2s',
+        '--incident-delay',
+        '3s',
+        '--listen',
+        `127.0.0.1:${port}`,
+        '--alertmanager',
+        am!.url,
+      ],
       { TMPDIR: root },
     );
     await monitor.waitForEvent((e) => e.event === 'memory', 'the monitor started');
@@ -86,7 +109,7 @@ describe('vpt monitor --alertmanager, against Debian\'s prometheus-alertmanager'
 
     await feedFrames(source, path.join(stream, 'capture1'), { rate: 10, from: 12 * 5 });
     const resolved = await monitor.waitForEvent((e) => e.event === 'incident_resolved', 'incident resolved');
-    await until('the alert to leave Alertmanager\'s active list', async () => ((await alerts()).some((a) => a.labels.device === 'capture1') ? undefined : true));
+    await until("the alert to leave Alertmanager's active list", async () => ((await alerts()).some((a) => a.labels.device === 'capture1') ? undefined : true));
     const notification = await until('a resolved notification', async () => receiver.received.find((r) => r.body.status === 'resolved'));
     const [alert] = notification.body.alerts as { status: string; endsAt: string; labels: Record<string, string> }[];
     expect(alert).toMatchObject({ status: 'resolved', labels: { device: 'capture1', type: 'blackscreen' } });

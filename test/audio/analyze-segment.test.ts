@@ -83,9 +83,13 @@ describe('analyzeSegment on generated segments', () => {
     // Silent segments form one run; as seconds: [first, last + 1).
     expect(silent.length).toBeGreaterThan(0);
     expect(silent.at(-1)! - silent[0]! + 1).toBe(silent.length);
-    const truth = await runProgram('ffmpeg', ['-hide_banner', '-nostats', '-f', 'lavfi', '-i', audioGraph(SPANS), '-af', 'silencedetect=noise=-50dB:d=0.5', '-f', 'null', '-'], {
-      timeoutMs: 60_000,
-    });
+    const truth = await runProgram(
+      'ffmpeg',
+      ['-hide_banner', '-nostats', '-f', 'lavfi', '-i', audioGraph(SPANS), '-af', 'silencedetect=noise=-50dB:d=0.5', '-f', 'null', '-'],
+      {
+        timeoutMs: 60_000,
+      },
+    );
     const [interval, ...rest] = parseSilencedetect(truth.stderr);
     expect(rest).toEqual([]);
     expect(interval!.start).toBeCloseTo(4, 1);
@@ -105,14 +109,18 @@ describe('classifyAudio (pure)', () => {
   });
 
   it('is silent when silencedetect covers 90% of the segment, audio just under', () => {
-    const silence = (end: string, d: string) => `[silencedetect @ 0x1] silence_start: 0.00\n[silencedetect @ 0x1] silence_end: ${end} | silence_duration: ${d}\n`;
+    const silence = (end: string, d: string) =>
+      `[silencedetect @ 0x1] silence_start: 0.00\n[silencedetect @ 0x1] silence_end: ${end} | silence_duration: ${d}\n`;
     // Silences ending well before the segment's end, so only coverage decides.
     expect(classifyAudio(silence('0.90', '0.90') + time('01.00') + vol(-30), 0).state).toBe('silent');
     expect(classifyAudio(silence('0.89', '0.89') + time('01.00') + vol(-30), 0).state).toBe('audio');
   });
 
   it('is an error when ffmpeg failed or decoded nothing', () => {
-    expect(classifyAudio('bad.ts: Invalid data found when processing input\n', 1)).toMatchObject({ state: 'error', error: 'bad.ts: Invalid data found when processing input' });
+    expect(classifyAudio('bad.ts: Invalid data found when processing input\n', 1)).toMatchObject({
+      state: 'error',
+      error: 'bad.ts: Invalid data found when processing input',
+    });
     expect(classifyAudio(time('00.00'), 0).state).toBe('error');
   });
 });

@@ -70,9 +70,13 @@ describe('AudioChecker on generated segments (real ffmpeg)', () => {
     // Nothing else silent.
     expect(fields.slice(backAfter).every((f) => f.audio === true)).toBe(true);
 
-    const truth = await runProgram('ffmpeg', ['-hide_banner', '-nostats', '-f', 'lavfi', '-i', audioGraph(SPANS), '-af', 'silencedetect=noise=-50dB:d=0.5', '-f', 'null', '-'], {
-      timeoutMs: 60_000,
-    });
+    const truth = await runProgram(
+      'ffmpeg',
+      ['-hide_banner', '-nostats', '-f', 'lavfi', '-i', audioGraph(SPANS), '-af', 'silencedetect=noise=-50dB:d=0.5', '-f', 'null', '-'],
+      {
+        timeoutMs: 60_000,
+      },
+    );
     const [silence] = parseSilencedetect(truth.stderr);
     const toleranceSec = AUDIO_CHECK_INTERVAL_MS / 1000;
     expect(Math.abs(firstSilent / FPS - silence!.start)).toBeLessThanOrEqual(toleranceSec);
@@ -162,9 +166,7 @@ describe('AudioChecker on generated segments (real ffmpeg)', () => {
     expect(checker.checksStarted).toBeGreaterThanOrEqual(2);
     expect(fields.every((f) => f.audio === null)).toBe(true);
     expect(fields.at(-1)!.audio_state).toBe('no_audio_stream');
-    expect(lines.filter((l) => l.includes('no audio stream'))).toEqual([
-      expect.stringMatching(/^warning: \[capture2\] segment_\d{9}\.ts has no audio stream/),
-    ]);
+    expect(lines.filter((l) => l.includes('no audio stream'))).toEqual([expect.stringMatching(/^warning: \[capture2\] segment_\d{9}\.ts has no audio stream/)]);
   }, 60_000);
 
   it('without ffmpeg: reports it once, audio unknown, and stops trying', async () => {

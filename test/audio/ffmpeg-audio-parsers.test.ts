@@ -132,7 +132,9 @@ describe('parseSilencedetect', () => {
 
   it('closes a silence still open at the end of input at the decoded duration', () => {
     // Older ffmpeg builds print no silence_end when the input ends in silence.
-    const truncated = GAP.split('\n').filter((l) => !l.includes('silence_end: 8.02133')).join('\n');
+    const truncated = GAP.split('\n')
+      .filter((l) => !l.includes('silence_end: 8.02133'))
+      .join('\n');
     const intervals = parseSilencedetect(truncated);
     expect(intervals).toHaveLength(2);
     expect(intervals[1]!.start).toBe(6.03737);
@@ -141,7 +143,9 @@ describe('parseSilencedetect', () => {
   });
 
   it('closes an open silence at the end the caller knows, when given', () => {
-    const truncated = SILENT.split('\n').filter((l) => !l.includes('silence_end')).join('\n');
+    const truncated = SILENT.split('\n')
+      .filter((l) => !l.includes('silence_end'))
+      .join('\n');
     expect(parseSilencedetect(truncated, 5)).toEqual([{ start: 0, end: 5, duration: 5 }]);
   });
 

@@ -2,12 +2,7 @@ import { access, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { segmentPath, segmentRangeForFrames } from '../../src/core/audio/segment-files.js';
-import {
-  ZAP_MAX_SEGMENTS,
-  checkZapAudio,
-  concatList,
-  confirmZap,
-} from '../../src/core/audio/zap-audio.js';
+import { ZAP_MAX_SEGMENTS, checkZapAudio, concatList, confirmZap } from '../../src/core/audio/zap-audio.js';
 import { isZapCandidate } from '../../src/core/events/event-tracker.js';
 import { runProgram } from '../../src/core/process/process-runner.js';
 import { generateSegments } from '../helpers/generate-segments.js';
@@ -29,7 +24,14 @@ beforeAll(async () => {
   await mkdir(tempDir);
   await Promise.all([
     // A channel change: sound, 1.5 s of silence while the screen is black, sound again.
-    generateSegments({ dir: zapDir, audio: [{ kind: 'tone', seconds: 4 }, { kind: 'silence', seconds: 1.5 }, { kind: 'tone', seconds: 4.5 }] }),
+    generateSegments({
+      dir: zapDir,
+      audio: [
+        { kind: 'tone', seconds: 4 },
+        { kind: 'silence', seconds: 1.5 },
+        { kind: 'tone', seconds: 4.5 },
+      ],
+    }),
     generateSegments({ dir: toneDir, audio: [{ kind: 'tone', seconds: 10 }] }),
     generateSegments({ dir: videoOnlyDir, audio: 'none', seconds: 6 }),
   ]);
@@ -40,8 +42,7 @@ afterAll(async () => {
 });
 
 /** The event's segments plus one after, as the monitor asks for them. */
-const eventSegments = (dir: string, firstFrame: number, lastFrame: number) =>
-  segmentRangeForFrames(firstFrame, lastFrame, FPS).map((i) => segmentPath(dir, i));
+const eventSegments = (dir: string, firstFrame: number, lastFrame: number) => segmentRangeForFrames(firstFrame, lastFrame, FPS).map((i) => segmentPath(dir, i));
 
 describe('zap candidates and confirmation', () => {
   it('takes blackscreen and freeze events under 10 s only', () => {

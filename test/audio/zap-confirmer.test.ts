@@ -1,14 +1,7 @@
 import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  ZAP_FIELDS_MAX_DEVICES,
-  ZAP_FRAMES_WITH_DATA,
-  ZAP_QUEUE_LIMIT,
-  ZapConfirmer,
-  type ZapEvent,
-  type ZapJob,
-} from '../../src/core/audio/zap-confirmer.js';
+import { ZAP_FIELDS_MAX_DEVICES, ZAP_FRAMES_WITH_DATA, ZAP_QUEUE_LIMIT, ZapConfirmer, type ZapEvent, type ZapJob } from '../../src/core/audio/zap-confirmer.js';
 import type { ZapAudioResult } from '../../src/core/audio/zap-audio.js';
 import { runProgram } from '../../src/core/process/process-runner.js';
 import { generateSegments } from '../helpers/generate-segments.js';
@@ -24,7 +17,14 @@ beforeAll(async () => {
   zapSegments = path.join(root.dir, 'zap', 'segments');
   toneSegments = path.join(root.dir, 'tone', 'segments');
   await Promise.all([
-    generateSegments({ dir: zapSegments, audio: [{ kind: 'tone', seconds: 4 }, { kind: 'silence', seconds: 1.5 }, { kind: 'tone', seconds: 4.5 }] }),
+    generateSegments({
+      dir: zapSegments,
+      audio: [
+        { kind: 'tone', seconds: 4 },
+        { kind: 'silence', seconds: 1.5 },
+        { kind: 'tone', seconds: 4.5 },
+      ],
+    }),
     generateSegments({ dir: toneSegments, audio: [{ kind: 'tone', seconds: 10 }] }),
   ]);
 }, 120_000);

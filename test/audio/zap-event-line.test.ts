@@ -21,9 +21,18 @@ const base: ZapEvent = {
 describe('the zap log line', () => {
   it.each<[Partial<ZapEvent>, string]>([
     [{}, '[capture1] zap confirmed at capture_000000028.jpg after a 1.6s blackscreen: banner seen, sound dropped for 1.5s'],
-    [{ zapping_detected: false, continuous_audio: true, silence_duration: 0 }, '[capture1] no zap at capture_000000028.jpg after a 1.6s blackscreen: banner seen, sound continuous'],
-    [{ continuous_audio: null, audio_check: 'no_audio_stream' }, '[capture1] zap confirmed at capture_000000028.jpg after a 1.6s blackscreen: banner seen, audio unknown (no_audio_stream)'],
-    [{ event_type: 'freeze', zapping_detected: false, banner_seen: false, continuous_audio: true, silence_duration: 0 }, '[capture1] no zap at capture_000000028.jpg after a 1.6s freeze: no banner, sound continuous'],
+    [
+      { zapping_detected: false, continuous_audio: true, silence_duration: 0 },
+      '[capture1] no zap at capture_000000028.jpg after a 1.6s blackscreen: banner seen, sound continuous',
+    ],
+    [
+      { continuous_audio: null, audio_check: 'no_audio_stream' },
+      '[capture1] zap confirmed at capture_000000028.jpg after a 1.6s blackscreen: banner seen, audio unknown (no_audio_stream)',
+    ],
+    [
+      { event_type: 'freeze', zapping_detected: false, banner_seen: false, continuous_audio: true, silence_duration: 0 },
+      '[capture1] no zap at capture_000000028.jpg after a 1.6s freeze: no banner, sound continuous',
+    ],
   ])('%j', (change, line) => {
     expect(describeEvent({ ...base, ...change })).toBe(line);
   });

@@ -41,7 +41,16 @@ describe('zapJobFor', () => {
 });
 
 describe('BannerMemory', () => {
-  const candidate = { kind: 'zap_candidate', type: 'blackscreen' as const, device: 'capture1', startSequence: 50, lastSequence: 64, endSequence: 65, endMs: 13_000, durationMs: 3_000 };
+  const candidate = {
+    kind: 'zap_candidate',
+    type: 'blackscreen' as const,
+    device: 'capture1',
+    startSequence: 50,
+    lastSequence: 64,
+    endSequence: 65,
+    endMs: 13_000,
+    durationMs: 3_000,
+  };
 
   it('pairs a candidate with the banner run reported after it for the same frame (tracker order: blackscreen, then zap)', () => {
     const memory = new BannerMemory();
@@ -51,7 +60,12 @@ describe('BannerMemory', () => {
 
   it('remembers a banner run that ended earlier in the same black, and ignores one from an earlier zap', () => {
     const memory = new BannerMemory();
-    expect(memory.take([{ kind: 'zap', startSequence: 52, lastSequence: 58 }, { kind: 'event_started', startSequence: 52 }])).toEqual([]);
+    expect(
+      memory.take([
+        { kind: 'zap', startSequence: 52, lastSequence: 58 },
+        { kind: 'event_started', startSequence: 52 },
+      ]),
+    ).toEqual([]);
     expect(memory.take([candidate])).toEqual([{ candidate, bannerSeen: true }]);
     const later = { ...candidate, startSequence: 115, lastSequence: 129, endSequence: 130 };
     expect(memory.take([later])).toEqual([{ candidate: later, bannerSeen: false }]);

@@ -21,11 +21,21 @@ describe('SweeperRegistry', () => {
     for (let i = 0; i < 5; i++) ring.push(new Uint8Array(57_600));
     registry.register({ name: 'seen-frames', device: 'capture1', sweep: (now) => ({ freedEntries: forgetOlderThan(now) }) });
     // A device that stopped sending frames: its freeze ring is released whole.
-    registry.register({ name: 'freeze-ring', device: 'capture2', sweep: () => {
-      const freed = ring.clear();
-      return { freedEntries: freed, freedBytes: freed * 57_600 };
-    } });
-    registry.register({ name: 'broken', device: 'capture2', sweep: () => { throw new Error('disk gone'); } });
+    registry.register({
+      name: 'freeze-ring',
+      device: 'capture2',
+      sweep: () => {
+        const freed = ring.clear();
+        return { freedEntries: freed, freedBytes: freed * 57_600 };
+      },
+    });
+    registry.register({
+      name: 'broken',
+      device: 'capture2',
+      sweep: () => {
+        throw new Error('disk gone');
+      },
+    });
 
     const reports = registry.sweepAll(299_000);
     expect(reports).toEqual([

@@ -26,11 +26,19 @@ async function parse(argv: string[]): Promise<{ name: CommandName; options: Reco
 describe('vpt argument table', () => {
   it.each([
     [['tmp-clean'], 'tmp-clean', { dir: '/tmp', olderThan: 600_000 }],
-    [['tmp-clean', '--older-than', '1h', '--pattern', 'a*', '--pattern', 'b*', '--dry-run'], 'tmp-clean', { olderThan: 3_600_000, pattern: ['a*', 'b*'], dryRun: true }],
+    [
+      ['tmp-clean', '--older-than', '1h', '--pattern', 'a*', '--pattern', 'b*', '--dry-run'],
+      'tmp-clean',
+      { olderThan: 3_600_000, pattern: ['a*', 'b*'], dryRun: true },
+    ],
     [['--json', 'tmp-clean', '-q'], 'tmp-clean', { json: true, quiet: true }],
     [['tmp-clean', '--json', '--no-color'], 'tmp-clean', { json: true, color: false }],
     [['journald-limits'], 'journald-limits', { systemMaxUse: '500M', restart: true }],
-    [['journald-limits', '--apply', '--root', '/x', '--no-restart', '--persistent'], 'journald-limits', { apply: true, root: '/x', restart: false, persistent: true }],
+    [
+      ['journald-limits', '--apply', '--root', '/x', '--no-restart', '--persistent'],
+      'journald-limits',
+      { apply: true, root: '/x', restart: false, persistent: true },
+    ],
     [['monitor', '--devices', 'capture1,capture2', '--fps', '2', '--no-audio'], 'monitor', { devices: ['capture1', 'capture2'], fps: 2, audio: false }],
     [['monitor', '--incident-delay', '10s', '--memory-alert', '512M'], 'monitor', { incidentDelay: 10_000, memoryAlert: 512 * 1024 ** 2 }],
     [['monitor'], 'monitor', { incidentDelay: 30_000, queueLimit: 150, sweepInterval: 3_600_000, audio: true, blackThreshold: 85 }],

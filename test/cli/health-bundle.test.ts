@@ -30,7 +30,17 @@ describe('the health entry loads one file of vpt and no heavy module', () => {
 
   it('a sample with --prom and --json', async () => {
     const run = await runVpt(
-      ['investigate', '--health', '--json', '--log-dir', path.join(tmp.dir, 'log'), '--stream-root', path.join(tmp.dir, 'stream'), '--prom', path.join(tmp.dir, 'vpt.prom')],
+      [
+        'investigate',
+        '--health',
+        '--json',
+        '--log-dir',
+        path.join(tmp.dir, 'log'),
+        '--stream-root',
+        path.join(tmp.dir, 'stream'),
+        '--prom',
+        path.join(tmp.dir, 'vpt.prom'),
+      ],
       { env: { NODE_OPTIONS: `--require ${preload}`, TMPDIR: tmp.dir } },
     );
     expect(run.exitCode, run.stderr).toBeLessThan(3);

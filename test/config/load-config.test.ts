@@ -87,7 +87,10 @@ describe('parseConfig refuses every bad file with file:line: key', () => {
   });
 
   it('accepts a full file and gives the values in the flags units', () => {
-    const config = parseConfig(FILE, '[monitor]\nmin_event = "5s"\nclear_time = "1500ms"\nmemory_alert = "512M"\nfreeze_rule = "seed"\n[devices.capture1]\nfps = 2\nignore = [{ x = 1100, y = 20, w = 160, h = 60 }]\nstall_after = "1min"\n');
+    const config = parseConfig(
+      FILE,
+      '[monitor]\nmin_event = "5s"\nclear_time = "1500ms"\nmemory_alert = "512M"\nfreeze_rule = "seed"\n[devices.capture1]\nfps = 2\nignore = [{ x = 1100, y = 20, w = 160, h = 60 }]\nstall_after = "1min"\n',
+    );
     expect(config.monitor).toEqual({ min_event: 5000, clear_time: 1500, memory_alert: 512 * 1024 ** 2, freeze_rule: 'seed' });
     expect(config.devices?.capture1).toEqual({ fps: 2, ignore: [{ x: 1100, y: 20, w: 160, h: 60 }], stall_after: 60_000 });
   });

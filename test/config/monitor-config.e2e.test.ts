@@ -35,23 +35,27 @@ describe('vpt monitor with a config file', () => {
     // VPT_CONFIG names the file too; the human form has one line per device.
     const human = await runVpt(['monitor', '--check-config'], { env: { VPT_CONFIG: file } });
     expect(human.exitCode).toBe(0);
-    expect(human.stdout.split('\n')).toEqual([`${file}: valid`, expect.stringMatching(/^capture1: fps 2, .*clear time 2\.0s, masks 160x60\+1100\+20, stall after \d+s$/), expect.stringMatching(/^\* \(any other device\): fps default/)]);
+    expect(human.stdout.split('\n')).toEqual([
+      `${file}: valid`,
+      expect.stringMatching(/^capture1: fps 2, .*clear time 2\.0s, masks 160x60\+1100\+20, stall after \d+s$/),
+      expect.stringMatching(/^\* \(any other device\): fps default/),
+    ]);
   });
 
-  it.each([
-    ['--check-config'],
-    ['--replay'],
-    ['--devices', 'capture1'],
-  ])('a bad file is refused with file:line (%s), exit 2, nothing started or written', async (...mode) => {
-    await writeFile(file, BAD);
-    await buildFixtureDevice(path.join(root, 'capture1'), [FIXTURE.frozen, FIXTURE.frozen]);
-    const run = await runVpt(['monitor', ...mode, '--config', file, '--stream-root', root, '--state-dir', state, '--no-audio']);
-    expect(run.exitCode).toBe(2);
-    expect(run.stderr).toBe(`vpt: ${file}:5: devices.capture1.fps: Invalid input: expected number, received string\n`.trimEnd());
-    expect(run.stdout).toBe('');
-    await expect(access(state)).rejects.toThrow();
-    await expect(access(path.join(root, 'capture1', 'metadata'))).rejects.toThrow();
-  }, 120_000);
+  it.each([['--check-config'], ['--replay'], ['--devices', 'capture1']])(
+    'a bad file is refused with file:line (%s), exit 2, nothing started or written',
+    async (...mode) => {
+      await writeFile(file, BAD);
+      await buildFixtureDevice(path.join(root, 'capture1'), [FIXTURE.frozen, FIXTURE.frozen]);
+      const run = await runVpt(['monitor', ...mode, '--config', file, '--stream-root', root, '--state-dir', state, '--no-audio']);
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toBe(`vpt: ${file}:5: devices.capture1.fps: Invalid input: expected number, received string\n`.trimEnd());
+      expect(run.stdout).toBe('');
+      await expect(access(state)).rejects.toThrow();
+      await expect(access(path.join(root, 'capture1', 'metadata'))).rejects.toThrow();
+    },
+    120_000,
+  );
 
   it('a named file that does not exist is refused', async () => {
     const run = await runVpt(['monitor', '--replay', '--config', path.join(tmp.dir, 'none.toml'), '--stream-root', root]);

@@ -42,7 +42,10 @@ describe('vpt monitor --demo (binary, end to end)', () => {
     expect(await readdir(tmp)).toEqual([]);
     const times = monitor.events
       .filter((e) => e.event !== 'frame' && e.event !== 'memory')
-      .map((e) => `${String(e.ts)} ${String(e.event)} ${String(e.type ?? (e.zapping_detected === true ? 'confirmed' : e.zapping_detected === false ? 'not confirmed' : ''))}`);
+      .map(
+        (e) =>
+          `${String(e.ts)} ${String(e.event)} ${String(e.type ?? (e.zapping_detected === true ? 'confirmed' : e.zapping_detected === false ? 'not confirmed' : ''))}`,
+      );
     // Kept in the test log: what a newcomer sees, and when.
     console.log(times.join('\n'));
   }, 120_000);

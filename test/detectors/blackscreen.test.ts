@@ -1,12 +1,6 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  BLACK_PERCENT,
-  DARK_LUMA,
-  DEFAULT_THRESHOLDS,
-  detectBlackscreen,
-  rowAtPercent,
-} from '../../src/core/detectors/index.js';
+import { BLACK_PERCENT, DARK_LUMA, DEFAULT_THRESHOLDS, detectBlackscreen, rowAtPercent } from '../../src/core/detectors/index.js';
 import type { GrayFrame } from '../../src/core/frames/gray-frame.js';
 import { THUMBNAIL_SIZE } from '../../src/core/frames/frame-size.js';
 import { configureSharp, loadGrayImage } from '../../src/core/frames/image-loader.js';

@@ -44,9 +44,12 @@ describe('freeze rule on generated sequences (vpt monitor --replay)', () => {
     return out;
   };
   const replay = async (...flags: string[]) => {
-    const run = await runVpt(['monitor', '--replay', '--stream-root', root.dir, '--devices', devices.join(','), '--no-audio', '--config', config, '--json', ...flags], {
-      timeoutMs: 120_000,
-    });
+    const run = await runVpt(
+      ['monitor', '--replay', '--stream-root', root.dir, '--devices', devices.join(','), '--no-audio', '--config', config, '--json', ...flags],
+      {
+        timeoutMs: 120_000,
+      },
+    );
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
   };

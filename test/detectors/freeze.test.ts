@@ -1,11 +1,6 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  FREEZE_SIZE_MISMATCH_PERCENT,
-  FreezeRing,
-  diffPercent,
-  detectFreeze,
-} from '../../src/core/detectors/index.js';
+import { FREEZE_SIZE_MISMATCH_PERCENT, FreezeRing, diffPercent, detectFreeze } from '../../src/core/detectors/index.js';
 import type { GrayFrame } from '../../src/core/frames/gray-frame.js';
 import { THUMBNAIL_SIZE } from '../../src/core/frames/frame-size.js';
 import { configureSharp, loadGrayImage } from '../../src/core/frames/image-loader.js';
@@ -74,7 +69,11 @@ describe('detectFreeze on the farm fixtures', () => {
   it('the near-identical pair never freezes, in any order', async () => {
     const a = await load('almost_freeze1.jpg');
     const b = await load('alsmot_freeze2.jpg');
-    for (const sequence of [[a, b, a, b, a, b], [a, a, b, b, a, a], [b, a, a, b, b, a]]) {
+    for (const sequence of [
+      [a, b, a, b, a, b],
+      [a, a, b, b, a, a],
+      [b, a, a, b, b, a],
+    ]) {
       const ring = new FreezeRing();
       for (const frame of sequence) {
         const result = detectFreeze(frame, ring.previous());
@@ -105,7 +104,7 @@ describe('diffPercent', () => {
 
   it('counts exactly the pixels whose |a-b| is above the threshold, integer or not, on every difference from -255 to 255', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const width = 64;
     const height = 32;
     const a: GrayFrame = { width, height, data: new Uint8Array(width * height) };

@@ -32,7 +32,24 @@ export const MOTION_GRAPHS = {
 async function thumbnails(deviceDir: string): Promise<void> {
   const thumbs = path.join(deviceDir, 'thumbnails');
   await mkdir(thumbs, { recursive: true });
-  await execa('ffmpeg', ['-v', 'error', '-y', '-i', path.join(deviceDir, 'captures', 'capture_%09d.jpg'), '-start_number', '0', '-vf', 'scale=320:180:flags=neighbor', '-q:v', '3', path.join(thumbs, 'capture_%09d_thumbnail.jpg')], { timeout: 120_000 });
+  await execa(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      path.join(deviceDir, 'captures', 'capture_%09d.jpg'),
+      '-start_number',
+      '0',
+      '-vf',
+      'scale=320:180:flags=neighbor',
+      '-q:v',
+      '3',
+      path.join(thumbs, 'capture_%09d_thumbnail.jpg'),
+    ],
+    { timeout: 120_000 },
+  );
   // Frame time: 5 fps from an hour ago (replay reads the first capture's mtime).
   const t0 = Date.now() - 3_600_000;
   for (const name of await readdir(path.join(deviceDir, 'captures'))) {
@@ -47,13 +64,28 @@ async function thumbnails(deviceDir: string): Promise<void> {
 export async function motionDevice(deviceDir: string, graph: string): Promise<void> {
   const captures = path.join(deviceDir, 'captures');
   await mkdir(captures, { recursive: true });
-  await execa('ffmpeg', [
-    '-v', 'error', '-y',
-    '-f', 'lavfi', '-i', 'smptehdbars=s=1280x720:r=5',
-    '-filter_complex', graph,
-    '-frames:v', String(SEQUENCE_FRAMES), '-start_number', '0', '-q:v', '3',
-    path.join(captures, 'capture_%09d.jpg'),
-  ], { timeout: 120_000 });
+  await execa(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'smptehdbars=s=1280x720:r=5',
+      '-filter_complex',
+      graph,
+      '-frames:v',
+      String(SEQUENCE_FRAMES),
+      '-start_number',
+      '0',
+      '-q:v',
+      '3',
+      path.join(captures, 'capture_%09d.jpg'),
+    ],
+    { timeout: 120_000 },
+  );
   await thumbnails(deviceDir);
 }
 

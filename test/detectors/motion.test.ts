@@ -16,7 +16,13 @@ function withRect(x: number, y: number, w: number, h: number, value = 200, from:
   for (let r = y; r < y + h; r++) data.fill(value, r * W + x, r * W + x + w);
   return { data, width: W, height: H };
 }
-const settings = (over: Partial<FreezeSettings> = {}): FreezeSettings => ({ freezeRule: 'motion', motionMinArea: MOTION_MIN_AREA, masks: [], thresholds: {}, ...over });
+const settings = (over: Partial<FreezeSettings> = {}): FreezeSettings => ({
+  freezeRule: 'motion',
+  motionMinArea: MOTION_MIN_AREA,
+  masks: [],
+  thresholds: {},
+  ...over,
+});
 
 describe('changedArea: the block rule', () => {
   it.each([

@@ -121,7 +121,9 @@ describe('vpt command lines in docs/operations.md and docs/fleet.md', () => {
 
   it('every command meant to be typed parses with the real CLI (values and combinations too)', async () => {
     const { buildProgram } = (await import(path.join(REPO_ROOT, 'dist/cli.js'))) as typeof import('../../src/cli.js');
-    const { normaliseOptions } = (await import(path.join(REPO_ROOT, 'dist/commands/investigate/options.js'))) as typeof import('../../src/commands/investigate/options.js');
+    const { normaliseOptions } = (await import(
+      path.join(REPO_ROOT, 'dist/commands/investigate/options.js')
+    )) as typeof import('../../src/commands/investigate/options.js');
     const failures: string[] = [];
     for (const command of commands.filter((c) => c.runnable)) {
       let parsed: { name: string; options: Record<string, unknown> } | undefined;
@@ -201,7 +203,18 @@ describe('docs/fleet.md: metrics and alert rules', () => {
     sleeper = execa(process.execPath, [script], { reject: false });
     await mkdir(path.join(dir, 'stream/capture1/hot'), { recursive: true });
     const file = path.join(dir, 'vpt.prom');
-    const run = await runVpt(['investigate', '--health', '--log-dir', path.join(dir, 'logs'), '--stream-root', path.join(dir, 'stream'), '--processes', 'vpt-doc-sleeper', '--prom', file]);
+    const run = await runVpt([
+      'investigate',
+      '--health',
+      '--log-dir',
+      path.join(dir, 'logs'),
+      '--stream-root',
+      path.join(dir, 'stream'),
+      '--processes',
+      'vpt-doc-sleeper',
+      '--prom',
+      file,
+    ]);
     expect(run.exitCode, run.stderr).toBeLessThan(3);
     prom = readFileSync(file, 'utf8');
   });
@@ -243,5 +256,4 @@ describe('docs/fleet.md: metrics and alert rules', () => {
     const test = await execa(PROMTOOL, ['test', 'rules', 'vpt-alerts.test.yml'], { cwd: dir, reject: false });
     expect(test.exitCode, `${test.stdout}${test.stderr}`).toBe(0);
   });
-
 });

@@ -74,7 +74,13 @@ describe('vpt monitor, live: bad frames', () => {
       `warning: [capture1] no thumbnail from ${stem(402)}.jpg on: analysing the captures instead (said once until thumbnails are back)`,
     ]);
     expect(rig.linesNaming(stem(403))).toEqual([`[capture1] thumbnails back at ${stem(403)}.jpg (1 frames analysed from the capture)`]);
-    expect(await json(402)).toMatchObject({ analyzed: true, source: 'capture', blackscreen: false, freeze: false, error: 'thumbnail missing: analysed the capture instead' });
+    expect(await json(402)).toMatchObject({
+      analyzed: true,
+      source: 'capture',
+      blackscreen: false,
+      freeze: false,
+      error: 'thumbnail missing: analysed the capture instead',
+    });
   }, 60_000);
 
   it('a thumbnail of the wrong size: the capture is analysed instead, said once, the next frames analysed', async () => {

@@ -54,19 +54,23 @@ const startOnce = (rig: FaultRig, extra: string[] = []) =>
   });
 
 describe('vpt monitor: the incident database refused at start', () => {
-  it.skipIf(!isRoot)('read-only file (chattr +i): exit 2, one line saying so and what to do, lock and temp folder released', async () => {
-    const rig = await newRig();
-    const db = seedDatabase(rig.stateDir);
-    await execa('chattr', ['+i', db]);
-    immutable.push(db);
-    const run = await startOnce(rig);
-    expect(run.stderr.trim().split('\n')).toEqual([
-      `vpt: incident database ${db} is read-only (file permissions or chattr +i); make it writable (chattr -i, chmod u+w) or choose another --state-dir`,
-    ]);
-    expect(run.exitCode).toBe(2);
-    expect(await readdir(rig.stateDir)).not.toContain('monitor.lock');
-    expect(await readdir(rig.tmpDir)).toEqual([]);
-  }, 60_000);
+  it.skipIf(!isRoot)(
+    'read-only file (chattr +i): exit 2, one line saying so and what to do, lock and temp folder released',
+    async () => {
+      const rig = await newRig();
+      const db = seedDatabase(rig.stateDir);
+      await execa('chattr', ['+i', db]);
+      immutable.push(db);
+      const run = await startOnce(rig);
+      expect(run.stderr.trim().split('\n')).toEqual([
+        `vpt: incident database ${db} is read-only (file permissions or chattr +i); make it writable (chattr -i, chmod u+w) or choose another --state-dir`,
+      ]);
+      expect(run.exitCode).toBe(2);
+      expect(await readdir(rig.stateDir)).not.toContain('monitor.lock');
+      expect(await readdir(rig.tmpDir)).toEqual([]);
+    },
+    60_000,
+  );
 
   it('damaged file (database disk image is malformed): exit 2 naming it and --reset-incidents; with it, the file is kept aside and a new database starts', async () => {
     const rig = await newRig();
@@ -75,13 +79,17 @@ describe('vpt monitor: the incident database refused at start', () => {
     const handle = await open(db, 'r+');
     await handle.write(Buffer.alloc(8192, 0xa5), 0, 8192, 4096);
     await handle.close();
-    const damaged = createHash('sha256').update(await readFile(db)).digest('hex');
+    const damaged = createHash('sha256')
+      .update(await readFile(db))
+      .digest('hex');
 
     const run = await startOnce(rig);
     expect(run.stderr).not.toContain('unexpected error');
     expect(run.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(
-        new RegExp(`^vpt: incident database ${db} is damaged \\(.+\\); start the monitor with --reset-incidents to move it aside \\(kept as incidents\\.db\\.aside-<time>\\) and begin a new one$`),
+        new RegExp(
+          `^vpt: incident database ${db} is damaged \\(.+\\); start the monitor with --reset-incidents to move it aside \\(kept as incidents\\.db\\.aside-<time>\\) and begin a new one$`,
+        ),
       ),
     ]);
     expect(run.exitCode).toBe(2);
@@ -91,7 +99,11 @@ describe('vpt monitor: the incident database refused at start', () => {
     const line = await rig.monitor.waitForStderr(/--reset-incidents/);
     const aside = /kept as (\S+); starting a new one$/.exec(line)?.[1];
     expect(line).toMatch(new RegExp(`^warning: --reset-incidents: the old incident database is kept as ${db}\\.aside-\\d{8}T\\d{6}; starting a new one$`));
-    expect(createHash('sha256').update(await readFile(aside!)).digest('hex')).toBe(damaged);
+    expect(
+      createHash('sha256')
+        .update(await readFile(aside!))
+        .digest('hex'),
+    ).toBe(damaged);
     await rig.expectAnalysed(await rig.writeGood(1, 3));
     const { exitCode } = await rig.stop();
     expect(exitCode).toBe(0);

@@ -54,23 +54,27 @@ describe('vpt monitor --replay: hostile frame files', () => {
   it.each([
     ['a dangling symlink', (file: string) => symlink(path.join(path.dirname(file), 'nowhere.jpg'), file), 'missing'],
     ['a symlink loop', (file: string) => symlink(path.basename(file), file), 'unreadable'],
-  ])('%s as the first frame (capture and thumbnail): one bad frame, the replay goes on', async (_name, make, reason) => {
-    await build();
-    for (const file of [cap(0), thumb(0)]) {
-      await rm(file);
-      await make(file);
-    }
-    const run = await replay();
-    expect(run.stderr).not.toContain('unexpected error');
-    expect(run.exitCode, run.stderr).toBe(1);
-    expect(run.stderr.trim().split('\n')).toEqual([`warning: [capture1] ${stem(0)}.jpg: capture ${reason}, thumbnail ${reason}`]);
-    const summary = JSON.parse(run.stdout).devices[0];
-    expect(summary).toMatchObject({ frames: FRAMES, errors: 1 });
-    expect(await frameJson(1)).toMatchObject({ analyzed: true, source: 'thumbnail' });
-    // The frame clock comes from the first frame that has a time: frame 1 keeps its own mtime.
-    const mtime1 = (await import('node:fs')).statSync(cap(1)).mtimeMs;
-    expect(Date.parse(String((await frameJson(1)).timestamp))).toBe(Math.round(mtime1));
-  }, 120_000);
+  ])(
+    '%s as the first frame (capture and thumbnail): one bad frame, the replay goes on',
+    async (_name, make, reason) => {
+      await build();
+      for (const file of [cap(0), thumb(0)]) {
+        await rm(file);
+        await make(file);
+      }
+      const run = await replay();
+      expect(run.stderr).not.toContain('unexpected error');
+      expect(run.exitCode, run.stderr).toBe(1);
+      expect(run.stderr.trim().split('\n')).toEqual([`warning: [capture1] ${stem(0)}.jpg: capture ${reason}, thumbnail ${reason}`]);
+      const summary = JSON.parse(run.stdout).devices[0];
+      expect(summary).toMatchObject({ frames: FRAMES, errors: 1 });
+      expect(await frameJson(1)).toMatchObject({ analyzed: true, source: 'thumbnail' });
+      // The frame clock comes from the first frame that has a time: frame 1 keeps its own mtime.
+      const mtime1 = (await import('node:fs')).statSync(cap(1)).mtimeMs;
+      expect(Date.parse(String((await frameJson(1)).timestamp))).toBe(Math.round(mtime1));
+    },
+    120_000,
+  );
 
   it('frames declaring 16383x16383 (baseline, progressive, arithmetic-coded) and one over 3840x2160: each one warning, refused before decoding', async () => {
     await build();

@@ -80,14 +80,20 @@ describe.skipIf(!isRoot)('vpt monitor, live: state dir full (incidents.db on a f
     expect(rig.monitor.events.filter((e) => e.event === 'incident_opened' || e.event === 'incident_resolved')).toEqual([first]);
     const lines = () => rig.monitor.stderr.filter((l) => l.includes('incident database') || /frame \d+:/.test(l));
     expect(lines()).toEqual([
-      expect.stringMatching(/^warning: cannot write incident database .*incidents\.db: the disk is full \(SQLITE_FULL\); incident changes are held \(up to 1000 ended incidents\) and retried every 5 s$/),
+      expect.stringMatching(
+        /^warning: cannot write incident database .*incidents\.db: the disk is full \(SQLITE_FULL\); incident changes are held \(up to 1000 ended incidents\) and retried every 5 s$/,
+      ),
     ]);
     rig.expectAlive();
 
     await rm(filler);
     await new Promise((r) => setTimeout(r, STORE_RETRY_MS));
     next = await hold(rig, next, 5, 17); // event 3 goes on: the next frame writes what was held
-    await rig.monitor.waitForEvent((e) => e.event === 'incident_opened' && e.incident_id !== first.incident_id && (e.ts as string) > (first.ts as string), 'held incidents written', 10_000);
+    await rig.monitor.waitForEvent(
+      (e) => e.event === 'incident_opened' && e.incident_id !== first.incident_id && (e.ts as string) > (first.ts as string),
+      'held incidents written',
+      10_000,
+    );
     await moving(rig, next, 6);
     expect(ended()).toHaveLength(3);
     await rig.monitor.waitForEvent((e) => e.event === 'incident_resolved' && e.ts === ended()[2]!.ts, 'incident 3 resolved');
@@ -135,7 +141,9 @@ describe.skipIf(!isRoot)('vpt monitor, live: state dir full at shutdown', () => 
         expect(rig.monitor.stderr).toContain('incident database writable again: 2 held incident changes written');
       } else {
         expect(rows).toEqual([]);
-        expect(rig.monitor.stderr).toContain('warning: 2 incident changes could not be written before stopping; the next start resolves what the database still has open');
+        expect(rig.monitor.stderr).toContain(
+          'warning: 2 incident changes could not be written before stopping; the next start resolves what the database still has open',
+        );
       }
     }
   }, 120_000);
@@ -160,7 +168,9 @@ describe.skipIf(!isRoot)('vpt monitor, live: cold storage full (RAM mode, eviden
     expect(resolved).toMatchObject({ incident_id: opened.incident_id, ts: ended.ts, resolve_reason: 'cleared' });
     const copyLines = () => rig.monitor.stderr.filter((l) => l.includes('evidence') || /frame \d+:/.test(l));
     expect(copyLines()).toEqual([
-      expect.stringMatching(/^warning: cannot copy evidence to .*capture_\d{9}\.jpg: no space left on device \(ENOSPC\); events and incidents go on without it \(reported once until copies succeed\)$/),
+      expect.stringMatching(
+        /^warning: cannot copy evidence to .*capture_\d{9}\.jpg: no space left on device \(ENOSPC\); events and incidents go on without it \(reported once until copies succeed\)$/,
+      ),
     ]);
 
     for (const f of fillers) await rm(f);

@@ -106,8 +106,12 @@ describe('vpt monitor, live: processes around it', () => {
     const checkPid = await run(/volumedetect/);
     // Frames 10..14 black (a 1 s blackscreen: a zap candidate), then the picture again: the zap
     // confirmation merges segments 2..4 with ffmpeg, which hangs too.
-    const black = await sharp({ create: { width: 320, height: 180, channels: 3, background: '#000' } }).jpeg().toBuffer();
-    const blackCapture = await sharp({ create: { width: 1280, height: 720, channels: 3, background: '#000' } }).jpeg().toBuffer();
+    const black = await sharp({ create: { width: 320, height: 180, channels: 3, background: '#000' } })
+      .jpeg()
+      .toBuffer();
+    const blackCapture = await sharp({ create: { width: 1280, height: 720, channels: 3, background: '#000' } })
+      .jpeg()
+      .toBuffer();
     for (let s = 10; s <= 14; s++) await rig.write(s, blackCapture, black);
     for (let s = 10; s <= 14; s++) await rig.waitForFrame(s);
     // Six good frames: the blackscreen ends once the picture has been clear for --clear-time (1 s, frames 15..20).
@@ -126,7 +130,9 @@ describe('vpt monitor, live: processes around it', () => {
     await rig.expectAnalysed(await rig.writeGood(21, 3));
 
     const zapLine = await rig.monitor.waitForStderr(/zap audio check of/, ZAP_MERGE_TIMEOUT_MS + 10_000);
-    expect(zapLine).toBe(`warning: [capture1] zap audio check of capture_000000015.jpg failed: merging segments failed: timed out after ${ZAP_MERGE_TIMEOUT_MS} ms`);
+    expect(zapLine).toBe(
+      `warning: [capture1] zap audio check of capture_000000015.jpg failed: merging segments failed: timed out after ${ZAP_MERGE_TIMEOUT_MS} ms`,
+    );
     await gone(mergePid, 5_000);
     const zap = await rig.monitor.waitForEvent((e) => e.event === 'zap', 'the zap result');
     expect(zap).toMatchObject({ device: 'capture1', event_type: 'blackscreen', audio_check: 'error', continuous_audio: null });
@@ -148,7 +154,10 @@ describe('vpt monitor, live: processes around it', () => {
     const db = path.join(rig.stateDir, 'incidents.db');
     const holder = execa(
       process.execPath,
-      ['-e', `const db = new (require('better-sqlite3'))(${JSON.stringify(db)}); db.exec('BEGIN EXCLUSIVE'); console.log('locked'); setInterval(() => {}, 1000);`],
+      [
+        '-e',
+        `const db = new (require('better-sqlite3'))(${JSON.stringify(db)}); db.exec('BEGIN EXCLUSIVE'); console.log('locked'); setInterval(() => {}, 1000);`,
+      ],
       { cwd: REPO_ROOT, reject: false, stdin: 'ignore' },
     );
     children.push(holder);
@@ -165,7 +174,13 @@ describe('vpt monitor, live: processes around it', () => {
     const elapsed = Date.now() - started;
     await rig.monitor.waitForEvent((e) => e.event === 'event_started' && e.type === 'freeze', 'the freeze event');
     const lockedLines = rig.monitor.stderr.filter((l) => l.includes('incident database'));
-    expect(lockedLines).toEqual([expect.stringMatching(new RegExp(`^warning: incident database locked: ${db} is locked by another process.*; incident changes are held \\(up to ${MAX_HELD_INCIDENTS} ended incidents\\) and retried every ${STORE_RETRY_MS / 1000} s$`))]);
+    expect(lockedLines).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^warning: incident database locked: ${db} is locked by another process.*; incident changes are held \\(up to ${MAX_HELD_INCIDENTS} ended incidents\\) and retried every ${STORE_RETRY_MS / 1000} s$`,
+        ),
+      ),
+    ]);
     expect(rig.monitor.events.filter((e) => e.event === 'incident_opened')).toEqual([]);
     // No stall: 25 frames went through in far less than one 5 s busy wait per frame.
     expect(elapsed).toBeLessThan(10_000);
@@ -178,7 +193,10 @@ describe('vpt monitor, live: processes around it', () => {
     for (let s = 31; s <= 35; s++) await rig.write(s, held, heldThumb);
     const opened = await rig.monitor.waitForEvent((e) => e.event === 'incident_opened', 'the incident after the lock');
     expect(opened).toMatchObject({ device: 'capture1', type: 'freeze' });
-    expect(rig.monitor.stderr.filter((l) => l.includes('incident database'))).toEqual([lockedLines[0], 'incident database writable again: 1 held incident changes written']);
+    expect(rig.monitor.stderr.filter((l) => l.includes('incident database'))).toEqual([
+      lockedLines[0],
+      'incident database writable again: 1 held incident changes written',
+    ]);
     // The picture moves again, clear for --clear-time (1 s: six frames): the incident resolves.
     await rig.expectAnalysed(await rig.writeGood(36, 6));
     await rig.monitor.waitForEvent((e) => e.event === 'incident_resolved' && e.incident_id === opened.incident_id, 'the incident resolved');

@@ -72,7 +72,9 @@ describe('vpt monitor, live: storage faults', () => {
     await rig.start();
     await rig.expectAnalysed(await rig.writeGood(1, 12));
     const lines = rig.linesNaming(path.basename(chunk));
-    expect(lines).toEqual([expect.stringMatching(new RegExp(`^warning: \\[capture1\\] corrupt chunk file ${chunk} set aside as ${path.basename(chunk)}\\.corrupt-\\d{8}T\\d{6}$`))]);
+    expect(lines).toEqual([
+      expect.stringMatching(new RegExp(`^warning: \\[capture1\\] corrupt chunk file ${chunk} set aside as ${path.basename(chunk)}\\.corrupt-\\d{8}T\\d{6}$`)),
+    ]);
     const aside = lines[0]!.split(' set aside as ')[1]!;
     expect(await readFile(path.join(path.dirname(chunk), aside), 'utf8')).toBe(garbage);
     const fresh = (await readJson(chunk)) as { frames: { sequence: number }[]; frames_count: number };

@@ -37,7 +37,14 @@ function random(below: number): number {
 function declaredSize(): [number, number] {
   const kind = random(4);
   if (kind === 0) return [1 + random(65535), 1 + random(65535)];
-  if (kind === 1) return [[16383, 16383], [65535, 65535], [MAX_CAPTURE_SIZE.width + 1, MAX_CAPTURE_SIZE.height], [MAX_CAPTURE_SIZE.width, MAX_CAPTURE_SIZE.height + 1], [65535, 1]][random(5)] as [number, number];
+  if (kind === 1)
+    return [
+      [16383, 16383],
+      [65535, 65535],
+      [MAX_CAPTURE_SIZE.width + 1, MAX_CAPTURE_SIZE.height],
+      [MAX_CAPTURE_SIZE.width, MAX_CAPTURE_SIZE.height + 1],
+      [65535, 1],
+    ][random(5)] as [number, number];
   if (kind === 2) return [MAX_CAPTURE_SIZE.width, MAX_CAPTURE_SIZE.height];
   return [1 + random(MAX_CAPTURE_SIZE.width), 1 + random(MAX_CAPTURE_SIZE.height)];
 }

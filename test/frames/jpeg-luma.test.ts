@@ -107,7 +107,10 @@ describe('decodeJpegLuma', () => {
       generated.set(frame.name, file);
     }
     // 1-component JPEGs: ffmpeg's mjpeg has no gray; libvips writes them from a one-band image.
-    const gray = await sharp(await readFile(generated.get(GENERATED[0]!.name)!)).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    const gray = await sharp(await readFile(generated.get(GENERATED[0]!.name)!))
+      .extractChannel(0)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     for (const quality of [2, 90]) {
       const file = path.join(dir, `gray-q${quality}.jpg`);
       const raw = { width: gray.info.width, height: gray.info.height, channels: 1 } as const;
@@ -137,26 +140,23 @@ describe('decodeJpegLuma', () => {
     }
   });
 
-  it.each(GENERATED.map((g) => g.name).concat(['gray (1 component) quality 2', 'gray (1 component) quality 90']))(
-    '%s: libjpeg luma',
-    async (name) => {
-      const file = generated.get(name)!;
-      const bytes = await readFile(file);
-      if (GENERATED.find((g) => g.name === name)?.restarts) {
-        expect(markers(bytes)).toContain(0xdd);
-        expect(markers(bytes)).toContain(0xd1);
-      }
-      if (name.startsWith('gray')) expect(bytes[segmentAt(bytes, 0xc0) + 7]).toBe(1);
-      const frame = decodeJpegLuma(bytes);
-      expect(frame).toBeDefined();
-      const before = await sharpLuma(bytes);
-      expect([frame!.width, frame!.height]).toEqual([before.width, before.height]);
-      expect(absDiff(frame!.data, before.luma, before.clipped).max).toBe(0);
-      const vsFfmpeg = absDiff(frame!.data, await ffmpegGray(file, dir));
-      expect(vsFfmpeg.max).toBeLessThanOrEqual(1);
-      expect(vsFfmpeg.mean).toBeLessThan(0.5); // ffmpeg's IDCT rounds apart on coarse tables: measured 0.40 on gray quality 2
-    },
-  );
+  it.each(GENERATED.map((g) => g.name).concat(['gray (1 component) quality 2', 'gray (1 component) quality 90']))('%s: libjpeg luma', async (name) => {
+    const file = generated.get(name)!;
+    const bytes = await readFile(file);
+    if (GENERATED.find((g) => g.name === name)?.restarts) {
+      expect(markers(bytes)).toContain(0xdd);
+      expect(markers(bytes)).toContain(0xd1);
+    }
+    if (name.startsWith('gray')) expect(bytes[segmentAt(bytes, 0xc0) + 7]).toBe(1);
+    const frame = decodeJpegLuma(bytes);
+    expect(frame).toBeDefined();
+    const before = await sharpLuma(bytes);
+    expect([frame!.width, frame!.height]).toEqual([before.width, before.height]);
+    expect(absDiff(frame!.data, before.luma, before.clipped).max).toBe(0);
+    const vsFfmpeg = absDiff(frame!.data, await ffmpegGray(file, dir));
+    expect(vsFfmpeg.max).toBeLessThanOrEqual(1);
+    expect(vsFfmpeg.mean).toBeLessThan(0.5); // ffmpeg's IDCT rounds apart on coarse tables: measured 0.40 on gray quality 2
+  });
 
   it('reads 16-bit quantization tables and SOF1 (extended sequential) like 8-bit SOF0', async () => {
     const bytes = await readFile(generated.get(GENERATED[0]!.name)!);

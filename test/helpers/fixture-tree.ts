@@ -17,7 +17,9 @@ export const FIXTURE = {
 const stem = (seq: number) => `capture_${String(seq).padStart(9, '0')}`;
 
 async function isThumbnailSized(file: string): Promise<boolean> {
-  const { stdout } = await execa('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width', '-of', 'csv=p=0', file], { timeout: 30_000 });
+  const { stdout } = await execa('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width', '-of', 'csv=p=0', file], {
+    timeout: 30_000,
+  });
   return stdout.trim() === '320';
 }
 

@@ -57,11 +57,16 @@ export async function generateSegments(spec: SegmentSpec): Promise<string[]> {
   args.push('-map', '0:v');
   if (spec.audio !== 'none') args.push('-map', '1:a', '-c:a', 'aac', '-shortest');
   args.push(
-    '-c:v', 'mpeg2video',
-    '-g', String(fps * segmentSeconds),
-    '-f', 'segment',
-    '-segment_time', String(segmentSeconds),
-    '-segment_format', 'mpegts',
+    '-c:v',
+    'mpeg2video',
+    '-g',
+    String(fps * segmentSeconds),
+    '-f',
+    'segment',
+    '-segment_time',
+    String(segmentSeconds),
+    '-segment_format',
+    'mpegts',
     path.join(spec.dir, 'segment_%09d.ts'),
   );
   const result = await runProgram('ffmpeg', args, { timeoutMs: GENERATE_TIMEOUT_MS });

@@ -33,8 +33,14 @@ export function startMonitor(args: string[], env: Record<string, string>, option
       for (const p of parts) if (p !== '') into(p);
     };
   };
-  child.stdout!.on('data', lines((l) => events.push(JSON.parse(l) as Record<string, unknown>)));
-  child.stderr!.on('data', lines((l) => stderr.push(l)));
+  child.stdout!.on(
+    'data',
+    lines((l) => events.push(JSON.parse(l) as Record<string, unknown>)),
+  );
+  child.stderr!.on(
+    'data',
+    lines((l) => stderr.push(l)),
+  );
   const poll = async <T>(find: () => T | undefined, what: string, timeoutMs: number): Promise<T> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

@@ -23,7 +23,10 @@ async function start(program: string, args: string[], port: number, readyPath: s
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const ok = await fetch(`${url}${readyPath}`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}${readyPath}`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -74,7 +77,13 @@ export async function startAlertmanager(dir: string, webhookUrl: string): Promis
   const port = await freePort();
   return start(
     '/usr/bin/prometheus-alertmanager',
-    [`--config.file=${config}`, `--storage.path=${path.join(dir, 'am-data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'],
+    [
+      `--config.file=${config}`,
+      `--storage.path=${path.join(dir, 'am-data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
     port,
     '/-/ready',
   );

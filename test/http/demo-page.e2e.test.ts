@@ -15,7 +15,10 @@ describe('vpt monitor --demo', () => {
       while (Date.now() < deadline) {
         port = /^demo: watch it in a browser: http:\/\/127\.0\.0\.1:(\d+)\/$/m.exec(stderr.split('\n')[0] ?? '')?.[1];
         if (port) {
-          body = await fetch(`http://127.0.0.1:${port}/`).then((r) => (r.ok ? r.text() : ''), () => '');
+          body = await fetch(`http://127.0.0.1:${port}/`).then(
+            (r) => (r.ok ? r.text() : ''),
+            () => '',
+          );
           if (body) break;
         }
         await new Promise((r) => setTimeout(r, 200));

@@ -14,9 +14,12 @@ describe('--listen', () => {
 
   it('off disables it', () => expect(parseListenAddress('off')).toBeUndefined());
 
-  it.each(['9842', ':9842', '127.0.0.1', '127.0.0.1:65536', '127.0.0.1:-1', 'example.com:9842', '::1:9842', '127.0.0.1:98a', ''])('%j is one clear usage error', (value) => {
-    expect(() => parseListenAddress(value)).toThrow(/^--listen: /);
-  });
+  it.each(['9842', ':9842', '127.0.0.1', '127.0.0.1:65536', '127.0.0.1:-1', 'example.com:9842', '::1:9842', '127.0.0.1:98a', ''])(
+    '%j is one clear usage error',
+    (value) => {
+      expect(() => parseListenAddress(value)).toThrow(/^--listen: /);
+    },
+  );
 
   it('a URL names the any-address by the host name, IPv6 in brackets', () => {
     expect(urlHost('0.0.0.0', 'pi-17')).toBe('pi-17');

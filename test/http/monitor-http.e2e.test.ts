@@ -32,8 +32,16 @@ beforeAll(async () => {
   sources.capture1 = path.join(root, 'src1');
   sources.capture2 = path.join(root, 'src2');
   await Promise.all([
-    generateCapture(sources.capture1, [{ kind: 'moving', seconds: 3 }, { kind: 'held', seconds: 12 }, { kind: 'moving', seconds: 3 }]),
-    generateCapture(sources.capture2, [{ kind: 'moving', seconds: 4 }, { kind: 'black', seconds: 11 }, { kind: 'moving', seconds: 3 }]),
+    generateCapture(sources.capture1, [
+      { kind: 'moving', seconds: 3 },
+      { kind: 'held', seconds: 12 },
+      { kind: 'moving', seconds: 3 },
+    ]),
+    generateCapture(sources.capture2, [
+      { kind: 'moving', seconds: 4 },
+      { kind: 'black', seconds: 11 },
+      { kind: 'moving', seconds: 3 },
+    ]),
   ]);
 }, 180_000);
 
@@ -48,8 +56,23 @@ afterAll(async () => {
 
 function monitor(name: string, listen: string): MonitorProcess {
   const m = startMonitor(
-    ['--stream-root', path.join(root, name, 'stream'), '--state-dir', path.join(root, name, 'state'), '--devices', 'capture1,capture2', '--no-audio',
-      '--min-event', '2s', '--incident-delay', '3s', '--stall-after', '10m', '--listen', listen],
+    [
+      '--stream-root',
+      path.join(root, name, 'stream'),
+      '--state-dir',
+      path.join(root, name, 'state'),
+      '--devices',
+      'capture1,capture2',
+      '--no-audio',
+      '--min-event',
+      '2s',
+      '--incident-delay',
+      '3s',
+      '--stall-after',
+      '10m',
+      '--listen',
+      listen,
+    ],
     { TMPDIR: root },
   );
   monitors.push(m);
@@ -128,8 +151,12 @@ describe('vpt monitor --listen, on the real binary', () => {
       const before = await page.textContent('.card[data-device="capture1"] [data-f="analysed"]');
       await page.evaluate(() => ((window as unknown as { keep: Element | null }).keep = document.querySelector('.card[data-device="capture1"]')));
       const more = feed('main', { from: 10 * 5 });
-      await page.waitForFunction((b) => document.querySelector('.card[data-device="capture1"] [data-f="analysed"]')?.textContent !== b, before, { timeout: 10_000 });
-      expect(await page.evaluate(() => (window as unknown as { keep: Element | null }).keep === document.querySelector('.card[data-device="capture1"]'))).toBe(true);
+      await page.waitForFunction((b) => document.querySelector('.card[data-device="capture1"] [data-f="analysed"]')?.textContent !== b, before, {
+        timeout: 10_000,
+      });
+      expect(await page.evaluate(() => (window as unknown as { keep: Element | null }).keep === document.querySelector('.card[data-device="capture1"]'))).toBe(
+        true,
+      );
       await more;
       await page.waitForSelector('#resolved tr.incident', { timeout: 15_000 });
       await page.waitForFunction(() => Array.from(document.images).every((i) => i.complete && i.naturalWidth > 0));
@@ -143,7 +170,11 @@ describe('vpt monitor --listen, on the real binary', () => {
 
     // Prometheus has the device series.
     const query = async (q: string) =>
-      ((await (await fetch(`${prometheus!.url}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } }).data.result;
+      (
+        (await (await fetch(`${prometheus!.url}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as {
+          data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+        }
+      ).data.result;
     const deadline = Date.now() + 20_000;
     let series: Awaited<ReturnType<typeof query>> = [];
     while (Date.now() < deadline) {
@@ -154,7 +185,7 @@ describe('vpt monitor --listen, on the real binary', () => {
     expect(series.map((s) => s.metric.device).sort()).toEqual(['capture1', 'capture2']);
     expect((await query('up{job="vpt-monitor"}'))[0]?.value[1]).toBe('1');
     expect((await query('sum(vpt_incidents_opened_total)'))[0]?.value[1]).toBe('2');
-    expect((await query('process_resident_memory_bytes{job="vpt-monitor"}'))).toHaveLength(1);
+    expect(await query('process_resident_memory_bytes{job="vpt-monitor"}')).toHaveLength(1);
   }, 240_000);
 
   it('a port in use is one warning and the monitor goes on; a non-loopback address warns that the page has no authentication', async () => {

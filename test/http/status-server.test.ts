@@ -36,13 +36,25 @@ beforeAll(async () => {
   await mkdir(path.join(dir, 'outside', 'thumbnails'), { recursive: true });
   await writeFile(path.join(dir, 'secret.txt'), SECRET);
   await writeFile(path.join(dir, 'outside', 'thumbnails', thumb(1)), SECRET);
-  const jpeg = await sharp({ create: { width: 320, height: 180, channels: 3, background: '#336699' } }).jpeg().toBuffer();
+  const jpeg = await sharp({ create: { width: 320, height: 180, channels: 3, background: '#336699' } })
+    .jpeg()
+    .toBuffer();
   for (const n of [4, 5, 40]) await writeFile(path.join(thumbs, thumb(n)), jpeg);
   // A thumbnail name that is a symlink out of the stream root.
   await symlink(path.join(dir, 'secret.txt'), path.join(thumbs, thumb(41)));
   store = IncidentStore.openInDir(path.join(dir, 'state'));
-  store.open('capture1', 'freeze', Date.parse('2026-11-30T10:00:30Z'), [path.join(thumbs, thumb(4)), path.join(thumbs, thumb(5))], {}, Date.parse('2026-11-30T10:00:00.000Z'));
-  const bad = store.open('capture1', 'blackscreen', Date.parse('2026-11-30T10:01:00Z'), [path.join(dir, 'outside', 'thumbnails', thumb(1)), path.join(thumbs, thumb(41))]);
+  store.open(
+    'capture1',
+    'freeze',
+    Date.parse('2026-11-30T10:00:30Z'),
+    [path.join(thumbs, thumb(4)), path.join(thumbs, thumb(5))],
+    {},
+    Date.parse('2026-11-30T10:00:00.000Z'),
+  );
+  const bad = store.open('capture1', 'blackscreen', Date.parse('2026-11-30T10:01:00Z'), [
+    path.join(dir, 'outside', 'thumbnails', thumb(1)),
+    path.join(thumbs, thumb(41)),
+  ]);
   store.resolve(bad.id, Date.parse('2026-11-30T10:02:00Z'), 'cleared');
   reader = new IncidentReader(path.join(dir, 'state'));
   // The live monitor's own status model, fed as the monitor feeds it.
@@ -103,7 +115,10 @@ describe('status server', () => {
     expect(api.open_incidents).toMatchObject([{ id: 1, device: 'capture1', type: 'freeze', event_start: '2026-11-30T10:00:00.000Z' }]);
     const incidents = JSON.parse((await get('/api/incidents')).split('\r\n\r\n')[1]!) as { open: { id: number; thumbnails: unknown[] }[]; resolved: unknown[] };
     expect(incidents.open).toHaveLength(1);
-    expect(incidents.open[0]!.thumbnails).toEqual([{ sequence: 4, url: '/img/incident/1/0' }, { sequence: 5, url: '/img/incident/1/1' }]);
+    expect(incidents.open[0]!.thumbnails).toEqual([
+      { sequence: 4, url: '/img/incident/1/0' },
+      { sequence: 5, url: '/img/incident/1/1' },
+    ]);
     expect(incidents.resolved).toHaveLength(1);
     for (const url of ['/img/device/capture1/latest?s=40', '/img/incident/1/0', '/img/incident/1/1']) {
       const r = await get(url);
@@ -120,11 +135,29 @@ describe('status server', () => {
 
   it('never serves anything outside what the page shows: traversal, encoded dots, absolute paths, NUL, symlinks out', async () => {
     const attempts = [
-      '/..', '/../secret.txt', '/img/../../secret.txt', '/%2e%2e/secret.txt', '/%2E%2E%2Fsecret.txt', '/img/device/%2e%2e/latest',
-      '/img/device/..%2f..%2fsecret.txt/latest', '/img/device/capture1/../../secret.txt', '/etc/passwd', '//etc/passwd',
-      `/${path.join(dir, 'secret.txt')}`, 'http://x/etc/passwd', '/img/device/capture1%00/latest', '/img/device/capture2/latest',
-      '/img/incident/2/0', '/img/incident/2/1', '/img/incident/1/2', '/img/incident/999/0', '/img/incident/-1/0', '/img/incident/1/0/..',
-      '/stream/capture1/thumbnails/capture_000000004_thumbnail.jpg', '/api/status/../../secret.txt', '/metrics/..',
+      '/..',
+      '/../secret.txt',
+      '/img/../../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/%2E%2E%2Fsecret.txt',
+      '/img/device/%2e%2e/latest',
+      '/img/device/..%2f..%2fsecret.txt/latest',
+      '/img/device/capture1/../../secret.txt',
+      '/etc/passwd',
+      '//etc/passwd',
+      `/${path.join(dir, 'secret.txt')}`,
+      'http://x/etc/passwd',
+      '/img/device/capture1%00/latest',
+      '/img/device/capture2/latest',
+      '/img/incident/2/0',
+      '/img/incident/2/1',
+      '/img/incident/1/2',
+      '/img/incident/999/0',
+      '/img/incident/-1/0',
+      '/img/incident/1/0/..',
+      '/stream/capture1/thumbnails/capture_000000004_thumbnail.jpg',
+      '/api/status/../../secret.txt',
+      '/metrics/..',
     ];
     for (const target of attempts) {
       const r = await get(target);

@@ -32,7 +32,24 @@ beforeAll(async () => {
   stream = path.join(root, 'stream');
   for (const d of ['capture1', 'capture2']) await mkdir(path.join(stream, d, 'captures'), { recursive: true });
   await mkdir(state);
-  m = startMonitor(['--stream-root', stream, '--state-dir', state, '--devices', 'capture1,capture2', '--stall-after', '3s', '--incident-delay', '1s', '--min-event', '1s', '--no-audio'], { TMPDIR: root });
+  m = startMonitor(
+    [
+      '--stream-root',
+      stream,
+      '--state-dir',
+      state,
+      '--devices',
+      'capture1,capture2',
+      '--stall-after',
+      '3s',
+      '--incident-delay',
+      '1s',
+      '--min-event',
+      '1s',
+      '--no-audio',
+    ],
+    { TMPDIR: root },
+  );
   await m.waitForEvent((e) => e.event === 'incident_opened' && e.device === 'capture2', 'capture2 stalled');
   await m.waitForEvent((e) => e.event === 'incident_opened' && e.device === 'capture1', 'capture1 stalled');
   // capture1's frames return and keep coming (5 fps) until the end: its incident resolves, capture2's stays open.
@@ -50,7 +67,9 @@ afterAll(async () => {
 describe('vpt incidents (real monitor database)', () => {
   it('lists and shows while the monitor writes: no SQLITE_BUSY, plain lines when piped', async () => {
     // Twenty readers at once beside the writer (its status and stall writes go on meanwhile).
-    const runs = await Promise.all(Array.from({ length: 10 }, (_, i) => runVpt(i % 2 ? ['incidents', 'show', '1', '--state-dir', state] : ['incidents', '--state-dir', state])));
+    const runs = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => runVpt(i % 2 ? ['incidents', 'show', '1', '--state-dir', state] : ['incidents', '--state-dir', state])),
+    );
     for (const r of runs) {
       expect(r.exitCode, r.stderr).toBe(0);
       expect(r.stderr).not.toMatch(/SQLITE_BUSY|locked/);
@@ -61,16 +80,21 @@ describe('vpt incidents (real monitor database)', () => {
     expect(list[1]).toMatch(/^id=1 device=capture1 type=capture_stalled status=resolved .* reason=cleared$/);
     const show = runs[1]!.stdout;
     expect(show).toMatch(/^incident #1: capture1 capture_stalled \(resolved\)$/m);
-    for (const label of ['event start', 'opened', 'resolved', 'duration', 'evidence', 'metadata', 'webhook']) expect(show).toMatch(new RegExp(`^  ${label} `, 'm'));
+    for (const label of ['event start', 'opened', 'resolved', 'duration', 'evidence', 'metadata', 'webhook'])
+      expect(show).toMatch(new RegExp(`^  ${label} `, 'm'));
   });
 
   it('--json is one document; --open, --device, --type filter', async () => {
-    const all = JSON.parse((await runVpt(['incidents', '--json', '--state-dir', state])).stdout) as { incidents: { id: number; status: string; duration_ms: number }[] };
+    const all = JSON.parse((await runVpt(['incidents', '--json', '--state-dir', state])).stdout) as {
+      incidents: { id: number; status: string; duration_ms: number }[];
+    };
     expect(all.incidents.map((i) => i.id)).toEqual([2, 1]);
     expect(all.incidents.every((i) => Number.isInteger(i.duration_ms))).toBe(true);
     const open = JSON.parse((await runVpt(['incidents', '--open', '--json', '--state-dir', state])).stdout) as typeof all;
     expect(open.incidents.map((i) => i.id)).toEqual([2]);
-    const device = JSON.parse((await runVpt(['incidents', '--device', 'capture1', '--type', 'capture_stalled', '--json', '--state-dir', state])).stdout) as typeof all;
+    const device = JSON.parse(
+      (await runVpt(['incidents', '--device', 'capture1', '--type', 'capture_stalled', '--json', '--state-dir', state])).stdout,
+    ) as typeof all;
     expect(device.incidents.map((i) => i.id)).toEqual([1]);
     const bad = await runVpt(['incidents', '--type', 'fire', '--state-dir', state]);
     expect(bad.exitCode).toBe(2);
@@ -90,7 +114,10 @@ describe('vpt incidents (real monitor database)', () => {
   });
 
   it('--since takes a span or a local date-time; a bad one is one line and exit 2', async () => {
-    const ids = async (since: string) => (JSON.parse((await runVpt(['incidents', '--since', since, '--json', '--state-dir', state])).stdout) as { incidents: { id: number }[] }).incidents.map((i) => i.id);
+    const ids = async (since: string) =>
+      (JSON.parse((await runVpt(['incidents', '--since', since, '--json', '--state-dir', state])).stdout) as { incidents: { id: number }[] }).incidents.map(
+        (i) => i.id,
+      );
     expect(await ids('2h')).toEqual([2, 1]);
     const hourAgo = new Date(Date.now() - 3_600_000);
     const p = (n: number) => String(n).padStart(2, '0');

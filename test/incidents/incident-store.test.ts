@@ -82,7 +82,12 @@ describe('IncidentStore', () => {
     const inc = hooked.open('capture2', 'blackscreen', T0, ['/e1']);
     hooked.resolve(inc.id, T0 + 31_000, 'cleared');
     const rows = raw().prepare('SELECT incident_id, event, payload, attempts, next_attempt_at, sent_at FROM outbox ORDER BY id').all() as {
-      incident_id: number; event: string; payload: string; attempts: number; next_attempt_at: string; sent_at: string | null;
+      incident_id: number;
+      event: string;
+      payload: string;
+      attempts: number;
+      next_attempt_at: string;
+      sent_at: string | null;
     }[];
     expect(rows.map((r) => r.event)).toEqual(['incident_opened', 'incident_resolved']);
     expect(rows.every((r) => r.incident_id === inc.id && r.attempts === 0 && r.sent_at === null)).toBe(true);
@@ -101,7 +106,10 @@ describe('IncidentStore', () => {
 
     const second = openStore();
     const restarted = second.resolveAllOpen('restart', T0 + 60_000);
-    expect(restarted.map((i) => [i.device, i.resolveReason])).toEqual([['capture1', 'restart'], ['capture2', 'restart']]);
+    expect(restarted.map((i) => [i.device, i.resolveReason])).toEqual([
+      ['capture1', 'restart'],
+      ['capture2', 'restart'],
+    ]);
     expect(second.openIncidents()).toEqual([]);
   });
 

@@ -66,7 +66,12 @@ describe('IncidentTracker', () => {
     expect(tracker.size).toBe(3);
     expect(store.openIncidents()).toHaveLength(3);
     tracker.eventEnded('capture1', 'freeze', T0 + 32_000);
-    expect(store.openIncidents().map((i) => `${i.device}/${i.type}`).sort()).toEqual(['capture1/blackscreen', 'capture2/freeze']);
+    expect(
+      store
+        .openIncidents()
+        .map((i) => `${i.device}/${i.type}`)
+        .sort(),
+    ).toEqual(['capture1/blackscreen', 'capture2/freeze']);
   });
 
   it('resolves an incident whose event was replaced by a new one without an end', () => {
@@ -200,7 +205,9 @@ describe('IncidentTracker, database refusing writes (locked by another connectio
     wall += STORE_RETRY_MS;
     held.retryPending();
     expect(backs).toEqual([{ written: 2 * MAX_HELD_INCIDENTS + 1, dropped: extra }]);
-    const opened = (other.prepare(`SELECT opened_at FROM incidents WHERE device = 'capture1' ORDER BY id`).all() as { opened_at: string }[]).map((r) => Date.parse(r.opened_at));
+    const opened = (other.prepare(`SELECT opened_at FROM incidents WHERE device = 'capture1' ORDER BY id`).all() as { opened_at: string }[]).map((r) =>
+      Date.parse(r.opened_at),
+    );
     expect(opened).toHaveLength(MAX_HELD_INCIDENTS);
     expect(opened[0]).toBe(T0 + 100_000 * extra + 30_000);
     expect(locked.openIncidents()).toMatchObject([{ device: 'capture2', type: 'blackscreen', openedAt: T0 + 30_000 }]);

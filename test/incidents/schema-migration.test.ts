@@ -49,8 +49,16 @@ it('a schema-1 database gets event_start, the real duration as an integer, the s
     `INSERT INTO incidents (device, type, status, opened_at, resolved_at, duration_ms, metadata, resolve_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   // What vpt 0.1 wrote: opened_at = event start + 30 s delay, duration from opened_at, fractional ms from mtimes.
-  insert.run('capture1', 'blackscreen', 'resolved', '2026-11-30T10:00:30.000Z', '2026-11-30T10:00:40.250Z', 10250.5,
-    JSON.stringify({ event_start: '2026-11-30T10:00:00.000Z', incident_delay_ms: 30000 }), 'cleared');
+  insert.run(
+    'capture1',
+    'blackscreen',
+    'resolved',
+    '2026-11-30T10:00:30.000Z',
+    '2026-11-30T10:00:40.250Z',
+    10250.5,
+    JSON.stringify({ event_start: '2026-11-30T10:00:00.000Z', incident_delay_ms: 30000 }),
+    'cleared',
+  );
   insert.run('capture2', 'freeze', 'open', '2026-11-30T11:00:00.000Z', null, null, '{}', null);
   insert.run('capture3', 'audio_loss', 'resolved', '2026-11-30T12:00:00.000Z', '2026-11-30T12:00:05.000Z', 5000, '{"other":1}', 'restart');
   old.prepare(`INSERT INTO outbox (incident_id, event, payload, next_attempt_at, created_at) VALUES (1, 'incident_resolved', '{}', 'x', 'x')`).run();

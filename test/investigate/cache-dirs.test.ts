@@ -19,11 +19,17 @@ describe('health sample: cache folders', () => {
   });
 
   const sample = async (extra: string[]) => {
-    const run = await runVpt(['investigate', '--health', '--json', '--log-dir', path.join(tmp.dir, 'log'), '--stream-root', path.join(tmp.dir, 'stream'), ...extra], {
-      env: { TMPDIR: tmp.dir },
-    });
+    const run = await runVpt(
+      ['investigate', '--health', '--json', '--log-dir', path.join(tmp.dir, 'log'), '--stream-root', path.join(tmp.dir, 'stream'), ...extra],
+      {
+        env: { TMPDIR: tmp.dir },
+      },
+    );
     expect(run.stderr).toBe('');
-    return { exitCode: run.exitCode, sample: JSON.parse(run.stdout) as { cacheDirs?: { path: string; bytes: number; grownBytes?: number }[]; alerts: { key: string; message: string }[] } };
+    return {
+      exitCode: run.exitCode,
+      sample: JSON.parse(run.stdout) as { cacheDirs?: { path: string; bytes: number; grownBytes?: number }[]; alerts: { key: string; message: string }[] },
+    };
   };
 
   it('a glob: sizes each match, then warns when one grew 1 MiB or more since the last sample', async () => {

@@ -14,7 +14,8 @@ import { makeTempDir } from '../helpers/run-vpt.js';
 
 const FARM = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/proc/farm');
 const NOW = new Date(2025, 9, 17, 14, 30, 0);
-const NAGIOS = /^VPT HEALTH (OK|WARNING|CRITICAL|UNKNOWN) - [^|\n]+?( \| ('[^'=]+'=-?[\d.]+(%|B|c|s)?;[\d.]*;[\d.]*;[\d.]*;[\d.]*)( '[^'=]+'=-?[\d.]+(%|B|c|s)?;[\d.]*;[\d.]*;[\d.]*;[\d.]*)*)?$/;
+const NAGIOS =
+  /^VPT HEALTH (OK|WARNING|CRITICAL|UNKNOWN) - [^|\n]+?( \| ('[^'=]+'=-?[\d.]+(%|B|c|s)?;[\d.]*;[\d.]*;[\d.]*;[\d.]*)( '[^'=]+'=-?[\d.]+(%|B|c|s)?;[\d.]*;[\d.]*;[\d.]*;[\d.]*)*)?$/;
 
 let temp: { dir: string; cleanup: () => Promise<void> };
 let dirs: { log: string; rootfs: string; stream: string; tmp: string };
@@ -40,7 +41,9 @@ describe('takeHealthSample on a fixture /proc', () => {
 
     // du counts allocated blocks, folders included.
     const journalDir = path.join(dirs.rootfs, 'run/log/journal');
-    const journal = formatSize((await Promise.all([journalDir, `${journalDir}/abc`, `${journalDir}/abc/system.journal`].map((p) => lstat(p)))).reduce((n, s) => n + s.blocks * 512, 0));
+    const journal = formatSize(
+      (await Promise.all([journalDir, `${journalDir}/abc`, `${journalDir}/abc/system.journal`].map((p) => lstat(p)))).reduce((n, s) => n + s.blocks * 512, 0),
+    );
     const result = await takeHealthSample(ctx(), { logDir: dirs.log, memoryAlertBytes: 400 * 1024 ** 2, forSamples: 1 });
     const log = await readFile(healthLogPath(dirs.log, NOW, 'log'), 'utf8');
     const lines = log.trimEnd().split('\n');
@@ -85,7 +88,11 @@ describe('takeHealthSample on a fixture /proc', () => {
   });
 
   it('a /proc it cannot read makes the sample UNKNOWN (exit 3), still logged', async () => {
-    const result = await takeHealthSample(ctx({ procRoot: path.join(temp.dir, 'empty-proc') }), { logDir: dirs.log, memoryAlertBytes: 1024 ** 3, forSamples: 1 });
+    const result = await takeHealthSample(ctx({ procRoot: path.join(temp.dir, 'empty-proc') }), {
+      logDir: dirs.log,
+      memoryAlertBytes: 1024 ** 3,
+      forSamples: 1,
+    });
     expect(result.sample.status).toBe('UNKNOWN');
     expect(result.exitCode).toBe(3);
     expect(Object.keys(result.sample.unavailable)).toEqual(expect.arrayContaining(['memory', 'load']));
@@ -124,7 +131,10 @@ function assertExpositionFormat(text: string): void {
     } else if (type) {
       expect(type[1]).toBe(family);
     } else {
-      const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"(?:,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")*\})? (-?[0-9.e+]+|NaN|[+-]Inf)$/.exec(line);
+      const sample =
+        /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"(?:,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*")*\})? (-?[0-9.e+]+|NaN|[+-]Inf)$/.exec(
+          line,
+        );
       expect(sample, line).not.toBeNull();
       expect(sample![1]).toBe(family);
     }

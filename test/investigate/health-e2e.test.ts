@@ -104,7 +104,10 @@ describe('vpt investigate --health with real processes', () => {
       await new Promise((r) => setTimeout(r, 1500));
     }
     const report = await runVpt(['investigate', '--json', '--log-dir', dirs.log, '--stream-root', dirs.stream], { env: { TMPDIR: dirs.tmp } });
-    const doc = JSON.parse(report.stdout) as { trends: { label: string; mbPerHour: number; r2: number; leak: boolean; samples: number }[]; diagnosis: { cause: string }[] };
+    const doc = JSON.parse(report.stdout) as {
+      trends: { label: string; mbPerHour: number; r2: number; leak: boolean; samples: number }[];
+      diagnosis: { cause: string }[];
+    };
     const trend = doc.trends.find((t) => t.label === `capture_monitor.py (pid ${child!.pid})`)!;
     expect(trend.samples).toBe(6);
     const trueRate = rateMBps * 3600;

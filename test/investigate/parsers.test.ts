@@ -48,7 +48,14 @@ describe('/proc parsers on fixture text', () => {
   });
 
   it('parseProcStat reads fields after the last parenthesis (comm may contain ") ")', () => {
-    expect(parseProcStat(fixture('1234/stat'))).toMatchObject({ pid: 1234, comm: 'python3', state: 'S', utimeTicks: 93455, stimeTicks: 12102, startTicks: 1523440 });
+    expect(parseProcStat(fixture('1234/stat'))).toMatchObject({
+      pid: 1234,
+      comm: 'python3',
+      state: 'S',
+      utimeTicks: 93455,
+      stimeTicks: 12102,
+      startTicks: 1523440,
+    });
     const tricky = '42 (my) proc (x)) R 1 42 42 0 -1 0 0 0 0 0 7 3 0 0 20 0 1 0 999 0 0 0';
     expect(parseProcStat(tricky)).toMatchObject({ pid: 42, comm: 'my) proc (x)', state: 'R', utimeTicks: 7, stimeTicks: 3, startTicks: 999 });
     expect(parseProcStat('garbage')).toBeUndefined();

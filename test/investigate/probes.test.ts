@@ -110,10 +110,16 @@ describe('probes behind the command runner seam', () => {
 
   it('kernel-oom: dmesg refused, journalctl missing -> /var/log/kern.log', async () => {
     await mkdir(path.join(temp.dir, 'var/log'), { recursive: true });
-    await writeFile(path.join(temp.dir, 'var/log/kern.log'), 'Oct 17 14:35:00 pi4 kernel: [ 3600.1] Out of memory: Killed process 777 (python3) total-vm:1kB, anon-rss:2048kB\n');
+    await writeFile(
+      path.join(temp.dir, 'var/log/kern.log'),
+      'Oct 17 14:35:00 pi4 kernel: [ 3600.1] Out of memory: Killed process 777 (python3) total-vm:1kB, anon-rss:2048kB\n',
+    );
     const run = fakeRunner({ dmesg: { exitCode: 1, stderr: 'dmesg: read kernel buffer failed: Operation not permitted\n' } });
     const result = await kernelOomProbe.sample(createProbeContext({ run, rootfs: temp.dir }));
-    expect(result).toMatchObject({ available: true, data: { source: 'kern.log', total: 1, events: [{ pid: 777, process: 'python3', anonRssBytes: 2048 * 1024 }] } });
+    expect(result).toMatchObject({
+      available: true,
+      data: { source: 'kern.log', total: 1, events: [{ pid: 777, process: 'python3', anonRssBytes: 2048 * 1024 }] },
+    });
   });
 
   it('kernel-oom: no source at all -> unavailable naming each reason', async () => {

@@ -7,10 +7,25 @@ import { VPT_BIN, makeTempDir, runVpt } from '../helpers/run-vpt.js';
 
 /** Tier 3: the full report from the real binary, including when programs are missing or not permitted. */
 
-const SECTION_IDS = ['system', 'memory', 'cpu', 'top', 'tracked', 'disk', 'hot', 'oom', 'journal', 'boots', 'services', 'ffmpeg-logs', 'temp', 'health-sampling', 'trends'];
+const SECTION_IDS = [
+  'system',
+  'memory',
+  'cpu',
+  'top',
+  'tracked',
+  'disk',
+  'hot',
+  'oom',
+  'journal',
+  'boots',
+  'services',
+  'ffmpeg-logs',
+  'temp',
+  'health-sampling',
+  'trends',
+];
 const ANSI = /\u001b\[/;
-const CAN_RUN_AS_ANOTHER_USER =
-  process.getuid?.() === 0 && (await execa('setpriv', ['--version'], { reject: false }).catch(() => undefined))?.exitCode === 0;
+const CAN_RUN_AS_ANOTHER_USER = process.getuid?.() === 0 && (await execa('setpriv', ['--version'], { reject: false }).catch(() => undefined))?.exitCode === 0;
 
 let temp: { dir: string; cleanup: () => Promise<void> };
 let dirs: { log: string; stream: string; tmp: string; bin: string };
@@ -34,9 +49,15 @@ describe('vpt investigate (full report)', () => {
     expect(report.sections.map((s) => s.id)).toEqual(SECTION_IDS);
     for (const section of report.sections) expect(section.checks.length).toBeGreaterThan(0);
     const check = (id: string) => report.sections.find((s) => s.id === id)!.checks;
-    expect(check('oom')[0]).toMatchObject({ status: 'unavailable', detail: expect.stringMatching(/^unavailable: dmesg: dmesg is not installed.*journalctl -k: journalctl is not installed/) });
+    expect(check('oom')[0]).toMatchObject({
+      status: 'unavailable',
+      detail: expect.stringMatching(/^unavailable: dmesg: dmesg is not installed.*journalctl -k: journalctl is not installed/),
+    });
     expect(check('boots')[0]).toMatchObject({ status: 'unavailable', detail: expect.stringMatching(/last is not installed/) });
-    expect(check('system').find((c) => c.label === 'throttling')).toMatchObject({ status: 'unavailable', detail: expect.stringMatching(/vcgencmd is not installed/) });
+    expect(check('system').find((c) => c.label === 'throttling')).toMatchObject({
+      status: 'unavailable',
+      detail: expect.stringMatching(/vcgencmd is not installed/),
+    });
     // Sections that only read /proc and files are unaffected.
     expect(check('memory')[0]!.status).not.toBe('unavailable');
     expect(check('oom')[1]).toMatchObject({ label: 'since boot', detail: expect.stringMatching(/OOM kill\(s\) \(\/proc\/vmstat\)/) });
@@ -58,21 +79,24 @@ describe('vpt investigate (full report)', () => {
   });
 
   // Needs root and setpriv (util-linux) to run vpt as another user; CI runs as root with setpriv.
-  it.runIf(CAN_RUN_AS_ANOTHER_USER)('a probe denied permission (temp folder of another user) says "unavailable: permission denied"; the report completes', async () => {
-    await chmod(temp.dir, 0o755);
-    await chmod(dirs.log, 0o777);
-    await chmod(dirs.tmp, 0o700);
-    const result = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', VPT_BIN, ...args(), '--json'], {
-      env: { NO_COLOR: '1', TMPDIR: dirs.tmp, HOME: temp.dir },
-      reject: false,
-    });
-    expect(result.stderr).toBe('');
-    const report = JSON.parse(String(result.stdout)) as Report;
-    expect(report.sections.map((s) => s.id)).toEqual(SECTION_IDS);
-    const temp_ = report.sections.find((s) => s.id === 'temp')!.checks[0]!;
-    expect(temp_).toMatchObject({ status: 'unavailable', detail: 'unavailable: permission denied' });
-    expect(report.sections.find((s) => s.id === 'ffmpeg-logs')!.checks[0]).toMatchObject({ status: 'unavailable', detail: 'unavailable: permission denied' });
-  });
+  it.runIf(CAN_RUN_AS_ANOTHER_USER)(
+    'a probe denied permission (temp folder of another user) says "unavailable: permission denied"; the report completes',
+    async () => {
+      await chmod(temp.dir, 0o755);
+      await chmod(dirs.log, 0o777);
+      await chmod(dirs.tmp, 0o700);
+      const result = await execa('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', VPT_BIN, ...args(), '--json'], {
+        env: { NO_COLOR: '1', TMPDIR: dirs.tmp, HOME: temp.dir },
+        reject: false,
+      });
+      expect(result.stderr).toBe('');
+      const report = JSON.parse(String(result.stdout)) as Report;
+      expect(report.sections.map((s) => s.id)).toEqual(SECTION_IDS);
+      const temp_ = report.sections.find((s) => s.id === 'temp')!.checks[0]!;
+      expect(temp_).toMatchObject({ status: 'unavailable', detail: 'unavailable: permission denied' });
+      expect(report.sections.find((s) => s.id === 'ffmpeg-logs')!.checks[0]).toMatchObject({ status: 'unavailable', detail: 'unavailable: permission denied' });
+    },
+  );
 
   it('-q prints only warnings and critical checks', async () => {
     const { stdout } = await runVpt([...args(), '-q'], { env: { TMPDIR: dirs.tmp } });

@@ -12,7 +12,23 @@ import { makeTempDir, runVpt } from '../helpers/run-vpt.js';
  * report (bin/vpt) completes every section: no probe times out, the disk section is there.
  */
 
-const SECTIONS = ['system', 'memory', 'cpu', 'top', 'tracked', 'disk', 'hot', 'oom', 'journal', 'boots', 'services', 'ffmpeg-logs', 'temp', 'health-sampling', 'trends'];
+const SECTIONS = [
+  'system',
+  'memory',
+  'cpu',
+  'top',
+  'tracked',
+  'disk',
+  'hot',
+  'oom',
+  'journal',
+  'boots',
+  'services',
+  'ffmpeg-logs',
+  'temp',
+  'health-sampling',
+  'trends',
+];
 
 interface ReportJson {
   sections: { id: string; checks: { label: string; status: string; detail: string }[]; lines: string[] }[];
@@ -48,7 +64,10 @@ describe('the report under load', () => {
     expect(report.sections.map((s) => s.id)).toEqual(SECTIONS);
     expect(report.probes.filter((p) => p.error?.includes('timed out'))).toEqual([]);
     for (const name of ['memory', 'load', 'processes', 'tracked-processes', 'disk', 'hot-folders', 'journal', 'temp-files']) {
-      expect(report.probes.find((p) => p.name === name), name).toMatchObject({ ok: true });
+      expect(
+        report.probes.find((p) => p.name === name),
+        name,
+      ).toMatchObject({ ok: true });
     }
     expect(report.sections.find((s) => s.id === 'disk')!.checks[0]!.status).not.toBe('unavailable');
   });

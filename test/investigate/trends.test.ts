@@ -6,14 +6,24 @@ import { computeTrends, leastSquares, MAX_TREND_SERIES } from '../../src/core/in
 const MB = 1024 * 1024;
 const T0 = Date.parse('2025-10-17T13:30:00Z');
 
-function sample(minute: number, processes: { pid: number; start: number; mb: number }[], hot: { device: string; usedMB: number; sizeMB: number }[] = []): HealthSample {
+function sample(
+  minute: number,
+  processes: { pid: number; start: number; mb: number }[],
+  hot: { device: string; usedMB: number; sizeMB: number }[] = [],
+): HealthSample {
   return {
     version: 1,
     time: new Date(T0 + minute * 60_000).toISOString(),
     localTime: '',
     host: 'h',
     memory: { totalBytes: 8192 * MB, availableBytes: 4096 * MB, usedBytes: 4096 * MB, usedPercent: 50, swapTotalBytes: 0, swapUsedBytes: 0 },
-    hotFolders: hot.map((h) => ({ device: h.device, name: `${h.device}/hot`, usedBytes: h.usedMB * MB, sizeBytes: h.sizeMB * MB, usedPercent: Math.ceil((h.usedMB / h.sizeMB) * 100) })),
+    hotFolders: hot.map((h) => ({
+      device: h.device,
+      name: `${h.device}/hot`,
+      usedBytes: h.usedMB * MB,
+      sizeBytes: h.sizeMB * MB,
+      usedPercent: Math.ceil((h.usedMB / h.sizeMB) * 100),
+    })),
     processes: processes.map((p) => ({ name: 'capture_monitor.py', pattern: 'capture_monitor', pid: p.pid, startTicks: p.start, rssBytes: p.mb * MB })),
     alerts: [],
     pending: {},
@@ -25,10 +35,21 @@ function sample(minute: number, processes: { pid: number; start: number; mb: num
 
 describe('least squares', () => {
   it('fits a straight line exactly (R² 1) and noise poorly', () => {
-    expect(leastSquares([{ x: 0, y: 1 }, { x: 1, y: 3 }, { x: 2, y: 5 }])).toEqual({ slope: 2, intercept: 1, r2: 1 });
+    expect(
+      leastSquares([
+        { x: 0, y: 1 },
+        { x: 1, y: 3 },
+        { x: 2, y: 5 },
+      ]),
+    ).toEqual({ slope: 2, intercept: 1, r2: 1 });
     const noisy = leastSquares([0, 1, 2, 3, 4, 5].map((x) => ({ x, y: x % 2 === 0 ? 10 : 0 })))!;
     expect(noisy.r2).toBeLessThan(0.2);
-    expect(leastSquares([{ x: 1, y: 1 }, { x: 1, y: 2 }])).toBeUndefined();
+    expect(
+      leastSquares([
+        { x: 1, y: 1 },
+        { x: 1, y: 2 },
+      ]),
+    ).toBeUndefined();
   });
 });
 
@@ -75,19 +96,45 @@ describe('trends from health samples', () => {
   });
 
   it(`never holds more than MAX_TREND_SERIES (${MAX_TREND_SERIES}) series`, () => {
-    const many = Array.from({ length: 3 }, (_, i) => sample(i, Array.from({ length: MAX_TREND_SERIES + 50 }, (_, pid) => ({ pid, start: 1, mb: 10 + i }))));
+    const many = Array.from({ length: 3 }, (_, i) =>
+      sample(
+        i,
+        Array.from({ length: MAX_TREND_SERIES + 50 }, (_, pid) => ({ pid, start: 1, mb: 10 + i })),
+      ),
+    );
     expect(computeTrends(many, 1024 * MB)).toHaveLength(MAX_TREND_SERIES);
   });
 });
 
 describe('diagnosis ranks the causes', () => {
   it('tmpfs exhaustion, then OOM, then high memory, then a leak trend', () => {
-    const leak = computeTrends(Array.from({ length: 5 }, (_, i) => sample(i * 10, [{ pid: 1, start: 1, mb: 100 + i * 10 }])), 100_000 * MB);
+    const leak = computeTrends(
+      Array.from({ length: 5 }, (_, i) => sample(i * 10, [{ pid: 1, start: 1, mb: 100 + i * 10 }])),
+      100_000 * MB,
+    );
     const causes = diagnose({
-      hotFolders: [{ device: 'capture2', name: 'capture2/hot', path: '/x', usage: { sizeBytes: 200, usedBytes: 186, availableBytes: 14, usedPercent: 93 }, fstype: 'tmpfs', ownMount: true }],
+      hotFolders: [
+        {
+          device: 'capture2',
+          name: 'capture2/hot',
+          path: '/x',
+          usage: { sizeBytes: 200, usedBytes: 186, availableBytes: 14, usedPercent: 93 },
+          fstype: 'tmpfs',
+          ownMount: true,
+        },
+      ],
       ffmpegNoSpaceLines: 0,
       kernelOom: { source: 'dmesg', total: 2, events: [] },
-      memory: { totalBytes: 100, availableBytes: 15, usedBytes: 85, usedPercent: 85, swapTotalBytes: 0, swapFreeBytes: 0, swapUsedBytes: 0, swapUsedPercent: undefined },
+      memory: {
+        totalBytes: 100,
+        availableBytes: 15,
+        usedBytes: 85,
+        usedPercent: 85,
+        swapTotalBytes: 0,
+        swapFreeBytes: 0,
+        swapUsedBytes: 0,
+        swapUsedPercent: undefined,
+      },
       load: { load1: 1, load5: 1, load15: 1, runnable: 1, cores: 4 },
       trends: leak,
     });
@@ -97,13 +144,25 @@ describe('diagnosis ranks the causes', () => {
   });
 
   it('a steady leak is a cause even when nothing is over a threshold yet; a quiet host has none', () => {
-    const leak = computeTrends(Array.from({ length: 5 }, (_, i) => sample(i * 10, [{ pid: 1, start: 1, mb: 100 + i * 10 }])), 100_000 * MB);
+    const leak = computeTrends(
+      Array.from({ length: 5 }, (_, i) => sample(i * 10, [{ pid: 1, start: 1, mb: 100 + i * 10 }])),
+      100_000 * MB,
+    );
     expect(diagnose({ ffmpegNoSpaceLines: 0, trends: leak }).map((c) => [c.cause, c.severity])).toEqual([['leak trend', 'warn']]);
     expect(diagnose({ ffmpegNoSpaceLines: 0, trends: [] })).toEqual([]);
   });
 
   it('throttling: bits set now are critical, past ones a warning', () => {
-    const flags = { underVoltageNow: true, frequencyCappedNow: false, throttledNow: true, softTempLimitNow: false, underVoltageOccurred: true, frequencyCappedOccurred: false, throttledOccurred: true, softTempLimitOccurred: false };
+    const flags = {
+      underVoltageNow: true,
+      frequencyCappedNow: false,
+      throttledNow: true,
+      softTempLimitNow: false,
+      underVoltageOccurred: true,
+      frequencyCappedOccurred: false,
+      throttledOccurred: true,
+      softTempLimitOccurred: false,
+    };
     const [cause] = diagnose({ ffmpegNoSpaceLines: 0, trends: [], throttled: { raw: 0x50005, flags } });
     expect(cause).toMatchObject({ cause: 'throttling', severity: 'critical' });
     expect(cause!.nextSteps[0]).toMatch(/power supply/);

@@ -60,7 +60,9 @@ describe('vpt journald-limits check mode', () => {
     expect(doc.storage).toMatchObject({ mode: 'auto', location: 'disk', source: 'default' });
     const source = path.join(root, USR_D, '50-site.conf');
     expect(doc.limits.map((l: any) => [l.key, l.current, l.source, l.status])).toEqual(
-      COMPLIANT.split('\n').slice(1, -1).map((line) => [line.split('=')[0], line.split('=')[1], source, 'ok']),
+      COMPLIANT.split('\n')
+        .slice(1, -1)
+        .map((line) => [line.split('=')[0], line.split('=')[1], source, 'ok']),
     );
     expect(doc.settings.SystemMaxUse).toEqual({ value: '500M', source, line: 2 });
   });

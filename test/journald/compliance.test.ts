@@ -5,8 +5,15 @@ import { LIMIT_SPECS, parseLimitValue } from '../../src/core/journald/limits.js'
 import { describeStorage } from '../../src/core/journald/storage.js';
 
 const DEFAULTS: Record<string, string> = {
-  SystemMaxUse: '500M', SystemKeepFree: '1G', SystemMaxFileSize: '50M', SystemMaxFiles: '10', RuntimeMaxUse: '100M',
-  MaxRetentionSec: '1week', MaxFileSec: '1day', RateLimitIntervalSec: '30s', RateLimitBurst: '10000',
+  SystemMaxUse: '500M',
+  SystemKeepFree: '1G',
+  SystemMaxFileSize: '50M',
+  SystemMaxFiles: '10',
+  RuntimeMaxUse: '100M',
+  MaxRetentionSec: '1week',
+  MaxFileSec: '1day',
+  RateLimitIntervalSec: '30s',
+  RateLimitBurst: '10000',
 };
 const recommended = LIMIT_SPECS.map((s) => parseLimitValue(s, DEFAULTS[s.key]!));
 const FILE = '/etc/systemd/journald.conf.d/50-site.conf';
@@ -68,7 +75,10 @@ describe('checkCompliance', () => {
     const all = Object.fromEntries(Object.entries(DEFAULTS).filter(([k]) => !k.startsWith('System')));
     const report = checkCompliance(settings(all), recommended, volatile);
     expect(report.limits.filter((l) => l.status === 'not counted').map((l) => l.key)).toEqual([
-      'SystemMaxUse', 'SystemKeepFree', 'SystemMaxFileSize', 'SystemMaxFiles',
+      'SystemMaxUse',
+      'SystemKeepFree',
+      'SystemMaxFileSize',
+      'SystemMaxFiles',
     ]);
     expect(report.compliant).toBe(true);
     expect(checkCompliance(settings({ ...all, RuntimeMaxUse: '200M' }), recommended, volatile).compliant).toBe(false);

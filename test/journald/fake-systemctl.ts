@@ -8,13 +8,7 @@ import path from 'node:path';
 export async function installFakeSystemctl(binDir: string, exitCode: number, stderr = ''): Promise<{ calls: () => Promise<string[]> }> {
   await fs.mkdir(binDir, { recursive: true });
   const log = path.join(binDir, 'systemctl.calls');
-  const script = [
-    '#!/bin/sh',
-    `echo "$*" >> '${log}'`,
-    stderr === '' ? '' : `echo '${stderr}' >&2`,
-    `exit ${exitCode}`,
-    '',
-  ].join('\n');
+  const script = ['#!/bin/sh', `echo "$*" >> '${log}'`, stderr === '' ? '' : `echo '${stderr}' >&2`, `exit ${exitCode}`, ''].join('\n');
   await fs.writeFile(path.join(binDir, 'systemctl'), script, { mode: 0o755 });
   return {
     calls: async () => {

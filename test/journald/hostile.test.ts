@@ -79,11 +79,13 @@ describe('journald-limits refuses values systemd would read as something else (i
   it('a config file with RateLimitIntervalSec=0.5us is rate limiting off, not compliant', async () => {
     await writeTree(root, { [`${ETC_D}/50-site.conf`]: '[Journal]\nRateLimitIntervalSec=0.5us\n' });
     const run = await vpt('--json');
-    const limit = (JSON.parse(run.stdout) as { limits: { key: string; status: string; reason: string }[] }).limits.find((l) => l.key === 'RateLimitIntervalSec');
+    const limit = (JSON.parse(run.stdout) as { limits: { key: string; status: string; reason: string }[] }).limits.find(
+      (l) => l.key === 'RateLimitIntervalSec',
+    );
     expect(limit).toMatchObject({ status: 'not compliant', reason: '0 turns this limit off' });
   });
 
-  it('a config value beyond systemd\'s range is one journald ignores: its default is what counts', async () => {
+  it("a config value beyond systemd's range is one journald ignores: its default is what counts", async () => {
     await writeTree(root, { [`${ETC_D}/50-site.conf`]: '[Journal]\nMaxFileSec=99999999999999999999years\n' });
     const run = await vpt('--json');
     const limit = (JSON.parse(run.stdout) as { limits: { key: string; status: string; reason: string }[] }).limits.find((l) => l.key === 'MaxFileSec');

@@ -2,12 +2,7 @@ import { execa } from 'execa';
 import { mkdir, readdir, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createProcessTempDir,
-  processTempDirPath,
-  removeDeadProcessTempDirs,
-  removeProcessTempDirSync,
-} from '../../src/core/lifecycle/process-temp-dir.js';
+import { createProcessTempDir, processTempDirPath, removeDeadProcessTempDirs, removeProcessTempDirSync } from '../../src/core/lifecycle/process-temp-dir.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 
 let dir: string;
@@ -47,9 +42,7 @@ describe('process temp dir', () => {
 
       const removed = await removeDeadProcessTempDirs(dir);
       expect(removed).toEqual([path.join(dir, `vpt-${dead}`)]);
-      expect((await readdir(dir)).sort()).toEqual(
-        ['precious', `vpt-${dead + 1_000_000}`, `vpt-${process.pid}`, `vpt-${sleeper.pid}`, 'vpt-test-abc'].sort(),
-      );
+      expect((await readdir(dir)).sort()).toEqual(['precious', `vpt-${dead + 1_000_000}`, `vpt-${process.pid}`, `vpt-${sleeper.pid}`, 'vpt-test-abc'].sort());
     } finally {
       sleeper.kill('SIGKILL');
       await sleeper.catch(() => undefined);

@@ -60,10 +60,14 @@ describe('stale atomic-write temp files', () => {
     const state = path.join(root.dir, 'state');
     const tmp = path.join(root.dir, 'tmp');
     await mkdir(tmp);
-    const monitor = startMonitor(['--stream-root', path.join(root.dir, 'stream'), '--state-dir', state, '--devices', 'capture1', '--no-audio'], { TMPDIR: tmp });
+    const monitor = startMonitor(['--stream-root', path.join(root.dir, 'stream'), '--state-dir', state, '--devices', 'capture1', '--no-audio'], {
+      TMPDIR: tmp,
+    });
     try {
       await monitor.waitForEvent((e) => e.event === 'memory', 'the monitor started', 30_000);
-      expect(monitor.stderr.filter((l) => l.includes('temp files'))).toEqual([`removed 2 temp files of processes that are gone from ${path.join(device, 'metadata')}`]);
+      expect(monitor.stderr.filter((l) => l.includes('temp files'))).toEqual([
+        `removed 2 temp files of processes that are gone from ${path.join(device, 'metadata')}`,
+      ]);
       const names = await readdir(path.join(device, 'metadata'));
       for (const name of dead) expect(names).not.toContain(name);
       for (const name of kept) expect(names).toContain(name);

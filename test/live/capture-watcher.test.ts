@@ -128,7 +128,12 @@ describe('CaptureWatcher', () => {
     for (let s = 1; s <= 5; s++) await writeFrameLikeFfmpeg(device, s, at(10_000 + s));
     await watcher.rescan();
     await waitFor(() => frames.length >= 15, 'restarted numbering');
-    expect(frames.slice(10).map((f) => f.sequence).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+    expect(
+      frames
+        .slice(10)
+        .map((f) => f.sequence)
+        .sort((a, b) => a - b),
+    ).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('the dedupe set stays within its cap over 10,000 frames', async () => {

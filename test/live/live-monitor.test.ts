@@ -73,17 +73,34 @@ describe('LiveMonitor (scripted analyzer standing in for the pipeline)', () => {
     expect(logLines).toContain(`warning: [capture2] ${path.join(root, 'stream', 'capture2', 'captures')} does not exist yet; waiting for it`);
 
     // capture1: 4 s of black (>= the 2 s incident delay); capture2: 1 s of freeze (< delay).
-    const n1 = await writeEpisodes(hotLive, 1, [['ok', 10], ['blackscreen', 20], ['ok', 10]]);
-    const n2 = await writeEpisodes(path.join(root, 'stream', 'capture2'), 1, [['ok', 10], ['freeze', 5], ['ok', 10]]);
+    const n1 = await writeEpisodes(hotLive, 1, [
+      ['ok', 10],
+      ['blackscreen', 20],
+      ['ok', 10],
+    ]);
+    const n2 = await writeEpisodes(path.join(root, 'stream', 'capture2'), 1, [
+      ['ok', 10],
+      ['freeze', 5],
+      ['ok', 10],
+    ]);
     await waitFor(() => of('frame').length >= n1 + n2, 'every frame analysed');
     await new Promise((r) => setTimeout(r, 700));
 
-    for (const [device, n] of [['capture1', n1], ['capture2', n2]] as const) {
-      const seqs = of('frame').filter((e) => e.device === device).map((e) => e.sequence).sort((a, b) => a - b);
+    for (const [device, n] of [
+      ['capture1', n1],
+      ['capture2', n2],
+    ] as const) {
+      const seqs = of('frame')
+        .filter((e) => e.device === device)
+        .map((e) => e.sequence)
+        .sort((a, b) => a - b);
       expect(seqs).toEqual(Array.from({ length: n }, (_, i) => i + 1));
     }
     expect(of('event_started').map((e) => [e.device, e.type, e.sequence])).toEqual(
-      expect.arrayContaining([['capture1', 'blackscreen', 11], ['capture2', 'freeze', 11]]),
+      expect.arrayContaining([
+        ['capture1', 'blackscreen', 11],
+        ['capture2', 'freeze', 11],
+      ]),
     );
     const opened = of('incident_opened');
     const resolved = of('incident_resolved');
@@ -125,10 +142,14 @@ describe('LiveMonitor (scripted analyzer standing in for the pipeline)', () => {
       await Promise.all(Array.from({ length: 100 }, (_, i) => batch * 100 + i).map((s) => writeFrameLikeFfmpeg(live, s, at(s), shows(s))));
       sample();
     }
-    await waitFor(() => {
-      const s = m.stats()[0]!;
-      return s.queued === 0 && analysed.length + s.dropped >= 10_000;
-    }, 'the queue to drain', 60_000);
+    await waitFor(
+      () => {
+        const s = m.stats()[0]!;
+        return s.queued === 0 && analysed.length + s.dropped >= 10_000;
+      },
+      'the queue to drain',
+      60_000,
+    );
     clearInterval(sampler);
     const s = m.stats()[0]!;
     expect(peak.queued).toBeLessThanOrEqual(150);

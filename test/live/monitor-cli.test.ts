@@ -10,8 +10,18 @@ beforeEach(async () => ({ dir, cleanup } = await makeTempDir('vpt-moncli-')));
 afterEach(async () => cleanup());
 
 describe('vpt monitor (binary)', () => {
-  it('--print-unit prints the unit with the operator\'s non-default flags in ExecStart', async () => {
-    const run = await runVpt(['monitor', '--print-unit', '--devices', 'capture1,capture2', '--incident-delay', '45s', '--stream-root', '/srv/my stream', '--no-audio']);
+  it("--print-unit prints the unit with the operator's non-default flags in ExecStart", async () => {
+    const run = await runVpt([
+      'monitor',
+      '--print-unit',
+      '--devices',
+      'capture1,capture2',
+      '--incident-delay',
+      '45s',
+      '--stream-root',
+      '/srv/my stream',
+      '--no-audio',
+    ]);
     expect(run.exitCode).toBe(0);
     expect(run.stderr).toBe('');
     const execStart = run.stdout.split('\n').find((l) => l.startsWith('ExecStart='));
@@ -38,7 +48,16 @@ describe('unitArgs', () => {
   it('leaves defaults out and writes spans and sizes the way the parser reads them', () => {
     expect(unitArgs({ streamRoot: '/var/www/html/stream', incidentDelay: 30_000, queueLimit: 150, audio: true })).toEqual(['monitor']);
     expect(unitArgs({ incidentDelay: 90_000, sweepInterval: 1_800_000, memoryLogInterval: 1_500, memoryAlert: 512 * 1024 ** 2, macroblocks: true })).toEqual([
-      'monitor', '--macroblocks', '--incident-delay', '90s', '--sweep-interval', '30min', '--memory-log-interval', '1500ms', '--memory-alert', '512M',
+      'monitor',
+      '--macroblocks',
+      '--incident-delay',
+      '90s',
+      '--sweep-interval',
+      '30min',
+      '--memory-log-interval',
+      '1500ms',
+      '--memory-alert',
+      '512M',
     ]);
   });
 

@@ -37,15 +37,36 @@ beforeAll(async () => {
   sources.capture2 = path.join(root, 'src2');
   sources.capture3 = path.join(root, 'src3');
   const T0 = Date.parse('2025-10-17T14:30:00Z');
-  await generateCapture(sources.capture1, [
-    { kind: 'moving', seconds: 3 }, { kind: 'held', seconds: 8 }, { kind: 'moving', seconds: 3 },
-    { kind: 'held', seconds: 1 }, { kind: 'moving', seconds: 3 },
-  ], { firstMtimeMs: T0 });
-  await generateCapture(sources.capture2, [
-    { kind: 'moving', seconds: 3 }, { kind: 'black', seconds: 7 }, { kind: 'moving', seconds: 3 },
-    { kind: 'black', seconds: 1 }, { kind: 'moving', seconds: 3 },
-  ], { firstMtimeMs: T0 });
-  await generateCapture(sources.capture3, [{ kind: 'moving', seconds: 2 }, { kind: 'held', seconds: 30 }], { firstMtimeMs: T0 + 3_600_000 });
+  await generateCapture(
+    sources.capture1,
+    [
+      { kind: 'moving', seconds: 3 },
+      { kind: 'held', seconds: 8 },
+      { kind: 'moving', seconds: 3 },
+      { kind: 'held', seconds: 1 },
+      { kind: 'moving', seconds: 3 },
+    ],
+    { firstMtimeMs: T0 },
+  );
+  await generateCapture(
+    sources.capture2,
+    [
+      { kind: 'moving', seconds: 3 },
+      { kind: 'black', seconds: 7 },
+      { kind: 'moving', seconds: 3 },
+      { kind: 'black', seconds: 1 },
+      { kind: 'moving', seconds: 3 },
+    ],
+    { firstMtimeMs: T0 },
+  );
+  await generateCapture(
+    sources.capture3,
+    [
+      { kind: 'moving', seconds: 2 },
+      { kind: 'held', seconds: 30 },
+    ],
+    { firstMtimeMs: T0 + 3_600_000 },
+  );
 }, 300_000);
 afterAll(async () => cleanup());
 
@@ -119,19 +140,28 @@ describe('vpt monitor, live, on the real binary', () => {
 
     const opened = m.events.filter((e) => e.event === 'incident_opened');
     const resolved = m.events.filter((e) => e.event === 'incident_resolved');
-    expect(opened.map((e) => [e.device, e.type]).sort()).toEqual([['capture1', 'freeze'], ['capture2', 'blackscreen']]);
+    expect(opened.map((e) => [e.device, e.type]).sort()).toEqual([
+      ['capture1', 'freeze'],
+      ['capture2', 'blackscreen'],
+    ]);
     expect(resolved.map((e) => [e.device, e.type, e.resolve_reason]).sort()).toEqual([
       ['capture1', 'freeze', 'cleared'],
       ['capture2', 'blackscreen', 'cleared'],
     ]);
     // Short episodes (1 s) gave no event at all.
     const started = m.events.filter((e) => e.event === 'event_started');
-    expect(started.map((e) => [e.device, e.type]).sort()).toEqual([['capture1', 'freeze'], ['capture2', 'blackscreen']]);
+    expect(started.map((e) => [e.device, e.type]).sort()).toEqual([
+      ['capture1', 'freeze'],
+      ['capture2', 'blackscreen'],
+    ]);
     for (const e of m.events) expect(typeof e.ts).toBe('string');
 
     const rows = allIncidents();
     expect(rows.map((r) => [r.device, r.type, r.status, r.resolve_reason])).toEqual(
-      expect.arrayContaining([['capture1', 'freeze', 'resolved', 'cleared'], ['capture2', 'blackscreen', 'resolved', 'cleared']]),
+      expect.arrayContaining([
+        ['capture1', 'freeze', 'resolved', 'cleared'],
+        ['capture2', 'blackscreen', 'resolved', 'cleared'],
+      ]),
     );
     expect(rows).toHaveLength(2);
     // duration_ms is the event's real duration (issue 11): the 8 s held picture and the

@@ -122,7 +122,9 @@ describe('capture stalls (vpt monitor, real binary)', () => {
     await m.waitForEvent(isEvent('incident_opened', 'capture1', 'segments_stalled'), 'segments_stalled incident', 10_000);
     expect(m.events.filter((e) => e.type === 'audio_loss')).toEqual([]);
     expect(m.events.filter(isEvent('stall_started', 'capture1', 'capture_stalled'))).toEqual([]);
-    const snapshot = JSON.parse((await runVpt(['status', '--json', '--state-dir', state])).stdout) as { snapshot: { devices: { states: { audio: string } }[] } };
+    const snapshot = JSON.parse((await runVpt(['status', '--json', '--state-dir', state])).stdout) as {
+      snapshot: { devices: { states: { audio: string } }[] };
+    };
     expect(snapshot.snapshot.devices[0]!.states.audio).toBe('stalled');
   }, 120_000);
 

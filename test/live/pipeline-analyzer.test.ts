@@ -29,12 +29,17 @@ beforeEach(async () => {
 afterEach(async () => tmp.cleanup());
 
 function frameOf(sequence: number): CapturedFrame {
-  return { device: 'capture1', sequence, path: path.join(device, 'captures', `${stem(sequence)}.jpg`), mtimeMs: Date.now() - 60_000 + sequence * 200, hot: false };
+  return {
+    device: 'capture1',
+    sequence,
+    path: path.join(device, 'captures', `${stem(sequence)}.jpg`),
+    mtimeMs: Date.now() - 60_000 + sequence * 200,
+    hot: false,
+  };
 }
 const newAnalyzer = () => pipelineAnalyzerFactory({ checkAudio: false, onWarning: (m) => warnings.push(m) })('capture1', device);
 const jsonPath = (sequence: number) => path.join(device, 'metadata', `${stem(sequence)}.json`);
-const removeFrame = (sequence: number) =>
-  Promise.all([rm(frameOf(sequence).path), rm(path.join(device, 'thumbnails', `${stem(sequence)}_thumbnail.jpg`))]);
+const removeFrame = (sequence: number) => Promise.all([rm(frameOf(sequence).path), rm(path.join(device, 'thumbnails', `${stem(sequence)}_thumbnail.jpg`))]);
 
 describe('live pipeline analyzer: frames gone before their analysis', () => {
   it('an in-order frame whose capture and thumbnail are gone: one warning naming it, no per-frame JSON', async () => {

@@ -10,7 +10,14 @@ function clocks() {
 }
 
 function watch(c: ReturnType<typeof clocks>, stallAfterMs = 10_000) {
-  return new StallWatch({ devices: [{ name: 'capture1', stallAfterMs }, { name: 'vnc1', stallAfterMs: 20_000 }], now: () => c.wall, monotonic: () => c.mono });
+  return new StallWatch({
+    devices: [
+      { name: 'capture1', stallAfterMs },
+      { name: 'vnc1', stallAfterMs: 20_000 },
+    ],
+    now: () => c.wall,
+    monotonic: () => c.mono,
+  });
 }
 
 describe('StallWatch', () => {

@@ -73,7 +73,10 @@ describe('contrib/ for the fleet', () => {
     const rules = path.join(CONTRIB, 'prometheus', 'vpt-monitor-alerts.yml');
     const check = await execa('promtool', ['check', 'rules', rules], { reject: false, timeout: 30_000 });
     expect(check.stdout).toContain('SUCCESS: 7 rules found');
-    const test = await execa('promtool', ['test', 'rules', path.join(CONTRIB, 'prometheus', 'vpt-monitor-alerts.test.yml')], { reject: false, timeout: 60_000 });
+    const test = await execa('promtool', ['test', 'rules', path.join(CONTRIB, 'prometheus', 'vpt-monitor-alerts.test.yml')], {
+      reject: false,
+      timeout: 60_000,
+    });
     expect(`${test.stdout}${test.stderr}`).toContain('SUCCESS');
     expect(test.exitCode).toBe(0);
   });

@@ -55,7 +55,7 @@ describe('ChunkWriter', () => {
     expect(chunk.frames[0].blackscreen).toBe(true);
     expect(chunk.start_time).toBe(isoLocal(T + 1000));
     expect(chunk.end_time).toBe(isoLocal(T + 3000));
-    expect((await readdir(path.dirname(chunkFilePath(tmp.dir, chunkLocation(T)))))).toEqual(['chunk_10min_2.json']);
+    expect(await readdir(path.dirname(chunkFilePath(tmp.dir, chunkLocation(T))))).toEqual(['chunk_10min_2.json']);
   });
 
   it('flushes when the frame time moves to the next chunk', async () => {

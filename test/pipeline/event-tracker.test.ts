@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CLEAR_TIME_MS, EventTracker, MIN_EVENT_MS, SEQUENCE_TYPES, ZAP_CANDIDATE_MAX_MS, type Detections, type TrackerRecord } from '../../src/core/events/event-tracker.js';
+import {
+  CLEAR_TIME_MS,
+  EventTracker,
+  MIN_EVENT_MS,
+  SEQUENCE_TYPES,
+  ZAP_CANDIDATE_MAX_MS,
+  type Detections,
+  type TrackerRecord,
+} from '../../src/core/events/event-tracker.js';
 
 const FPS = 5;
 const T0 = 1_700_000_000_000;

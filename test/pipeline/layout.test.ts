@@ -5,13 +5,7 @@ import { UsageError } from '../../src/core/errors.js';
 import { deviceFps, isVncDevice } from '../../src/core/layout/device-fps.js';
 import { validateDeviceName } from '../../src/core/layout/device-name.js';
 import { listFrames } from '../../src/core/layout/frame-listing.js';
-import {
-  captureFileName,
-  isChunkFrame,
-  metadataFileName,
-  parseFrameSequence,
-  thumbnailFileName,
-} from '../../src/core/layout/frame-names.js';
+import { captureFileName, isChunkFrame, metadataFileName, parseFrameSequence, thumbnailFileName } from '../../src/core/layout/frame-names.js';
 import { isoLocal, replayFrameTimeMs } from '../../src/core/layout/frame-time.js';
 import { checkStreamRoot, devicePaths, parseActiveCaptures, resolveDevices } from '../../src/core/layout/stream-layout.js';
 import { makeTempDir } from '../helpers/run-vpt.js';

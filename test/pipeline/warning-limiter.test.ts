@@ -4,7 +4,10 @@ import { BAD_FRAME_WARNINGS_PER_WINDOW, BAD_FRAME_WINDOW_MS, MAX_KINDS, WarningL
 function limiter() {
   let now = 1_000_000;
   const lines: string[] = [];
-  const l = new WarningLimiter((m) => lines.push(m), () => now);
+  const l = new WarningLimiter(
+    (m) => lines.push(m),
+    () => now,
+  );
   return { l, lines, advance: (ms: number) => (now += ms) };
 }
 

@@ -10,13 +10,15 @@ const stem = (seq: number) => `capture_${String(seq).padStart(9, '0')}`;
 describe('vpt monitor --replay: bad frames, JSON merging, chunk files', () => {
   let root: { dir: string; cleanup: () => Promise<void> };
   let device: string;
-  const frameJson = async (seq: number) =>
-    JSON.parse(await readFile(path.join(device, 'metadata', `${stem(seq)}.json`), 'utf8')) as Record<string, unknown>;
+  const frameJson = async (seq: number) => JSON.parse(await readFile(path.join(device, 'metadata', `${stem(seq)}.json`), 'utf8')) as Record<string, unknown>;
 
   beforeEach(async () => {
     root = await makeTempDir('vpt-replay-bad-');
     device = path.join(root.dir, 'capture1');
-    await buildFixtureDevice(device, Array.from({ length: 12 }, (_, i) => (i % 2 ? FIXTURE.subtitles : FIXTURE.menu)));
+    await buildFixtureDevice(
+      device,
+      Array.from({ length: 12 }, (_, i) => (i % 2 ? FIXTURE.subtitles : FIXTURE.menu)),
+    );
   }, 120_000);
   afterEach(() => root.cleanup());
 
@@ -40,7 +42,9 @@ describe('vpt monitor --replay: bad frames, JSON merging, chunk files', () => {
     expect(lines[1]).toMatch(/capture1.*capture_000000004\.jpg.*truncated/);
     expect(lines[2]).toMatch(/capture1.*capture_000000006\.jpg.*not a JPEG/);
     // The thumbnail state changes are one line each, not a bad frame.
-    expect(lines[3]).toBe('warning: [capture1] no thumbnail from capture_000000008.jpg on: analysing the captures instead (said once until thumbnails are back)');
+    expect(lines[3]).toBe(
+      'warning: [capture1] no thumbnail from capture_000000008.jpg on: analysing the captures instead (said once until thumbnails are back)',
+    );
     expect(lines[4]).toMatch(/\[capture1\] thumbnails back at capture_000000009\.jpg \(1 frames analysed from the capture\)$/);
 
     const summary = JSON.parse(run.stdout);
@@ -80,14 +84,20 @@ describe('vpt monitor --replay: bad frames, JSON merging, chunk files', () => {
     await mkdir(metadata, { recursive: true });
     // A read-only bind mount in a private mount namespace: root ignores file modes, not EROFS.
     const ro = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"';
-    const run = await execa('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', ro, metadata, VPT_BIN, 'monitor', '--replay', '--stream-root', root.dir, '--json', '--no-audio'], {
-      reject: false,
-      env: { NO_COLOR: '1' },
-      timeout: 120_000,
-    });
+    const run = await execa(
+      'unshare',
+      ['--mount', '--propagation', 'private', 'sh', '-c', ro, metadata, VPT_BIN, 'monitor', '--replay', '--stream-root', root.dir, '--json', '--no-audio'],
+      {
+        reject: false,
+        env: { NO_COLOR: '1' },
+        timeout: 120_000,
+      },
+    );
     // Writes are in flight, so the first to fail may be any of the first frames'; then the chunk file at the end.
     const lines = run.stderr.trim().split('\n');
-    expect(lines[0]).toMatch(/^warning: \[capture1\] cannot write \S+\/metadata\/capture_\d{9}\.json: read-only file system \(EROFS\); analysis goes on without it \(reported once until writes succeed\)$/);
+    expect(lines[0]).toMatch(
+      /^warning: \[capture1\] cannot write \S+\/metadata\/capture_\d{9}\.json: read-only file system \(EROFS\); analysis goes on without it \(reported once until writes succeed\)$/,
+    );
     expect(lines.slice(1).every((l) => /cannot write \S+\/metadata\/\d+\/chunk_10min_\d\.json/.test(l))).toBe(true);
     expect(lines.length).toBeLessThanOrEqual(2);
     expect(run.stderr).not.toMatch(/succeed again/);
@@ -117,17 +127,24 @@ describe('vpt monitor --replay: bad frames, JSON merging, chunk files', () => {
 
   // Frame JSON is created with its final mode and skips the fchmod when the umask allows it; under a
   // narrow umask (a unit with UMask=0077) the fchmod must still make it readable by the farm's other tools.
-  it.each(['022', '077'])('writes per-frame JSON with mode 0644 under umask %s, merged over an existing file too', async (umask) => {
-    const metadata = path.join(device, 'metadata');
-    await mkdir(metadata, { recursive: true });
-    await writeFile(path.join(metadata, `${stem(3)}.json`), JSON.stringify({ action: 'live_chup' }), { mode: 0o600 });
-    const run = await execa('sh', ['-c', `umask ${umask} && exec "$0" "$@"`, VPT_BIN, 'monitor', '--replay', '--stream-root', root.dir, '-q'], { reject: false, timeout: 120_000 });
-    expect(run.exitCode, run.stderr).toBe(0);
-    const names = (await readdir(metadata)).filter((n) => n.endsWith('.json'));
-    expect(names).toHaveLength(12);
-    for (const name of names) expect(((await stat(path.join(metadata, name))).mode & 0o777).toString(8), name).toBe('644');
-    expect(await frameJson(3)).toMatchObject({ action: 'live_chup', analyzed: true });
-  }, 120_000);
+  it.each(['022', '077'])(
+    'writes per-frame JSON with mode 0644 under umask %s, merged over an existing file too',
+    async (umask) => {
+      const metadata = path.join(device, 'metadata');
+      await mkdir(metadata, { recursive: true });
+      await writeFile(path.join(metadata, `${stem(3)}.json`), JSON.stringify({ action: 'live_chup' }), { mode: 0o600 });
+      const run = await execa('sh', ['-c', `umask ${umask} && exec "$0" "$@"`, VPT_BIN, 'monitor', '--replay', '--stream-root', root.dir, '-q'], {
+        reject: false,
+        timeout: 120_000,
+      });
+      expect(run.exitCode, run.stderr).toBe(0);
+      const names = (await readdir(metadata)).filter((n) => n.endsWith('.json'));
+      expect(names).toHaveLength(12);
+      for (const name of names) expect(((await stat(path.join(metadata, name))).mode & 0o777).toString(8), name).toBe('644');
+      expect(await frameJson(3)).toMatchObject({ action: 'live_chup', analyzed: true });
+    },
+    120_000,
+  );
 
   it('appends one frame per second to the cold 10-minute chunk, deduplicated when replayed twice', async () => {
     for (let i = 0; i < 2; i++) {
@@ -173,7 +190,8 @@ describe('vpt monitor --replay: bad frames, JSON merging, chunk files', () => {
     for (const [from, to] of [
       [path.join(device, 'captures', `${stem(11)}.jpg`), path.join(hot, 'captures', `${stem(12)}.jpg`)],
       [path.join(device, 'thumbnails', `${stem(11)}_thumbnail.jpg`), path.join(hot, 'thumbnails', `${stem(12)}_thumbnail.jpg`)],
-    ] as const) await copyFile(from, to);
+    ] as const)
+      await copyFile(from, to);
     const run = await runVpt(['monitor', '--replay', '--stream-root', root.dir, '--json'], { timeoutMs: 120_000 });
     expect(run.exitCode).toBe(0);
     expect(JSON.parse(run.stdout).devices[0].frames).toBe(13);

@@ -99,9 +99,7 @@ describe('replay of a generated capture with audio', () => {
     expect(ffmpegLines, run.stderr).toHaveLength(1);
     const result = JSON.parse(run.stdout) as Summary;
     expect(result.devices[0]!.events.filter((e) => e.type === 'audio_loss')).toEqual([]);
-    const frameJson = JSON.parse(
-      await readFile(path.join(root.dir, 'capture1', 'metadata', 'capture_000000100.json'), 'utf8'),
-    ) as { audio: unknown };
+    const frameJson = JSON.parse(await readFile(path.join(root.dir, 'capture1', 'metadata', 'capture_000000100.json'), 'utf8')) as { audio: unknown };
     expect(frameJson.audio).toBeNull();
   }, 300_000);
 });

@@ -50,7 +50,9 @@ let replaySummary: Record<string, unknown>;
 const incidentRows = (stateDir: string) => {
   const db = new Database(path.join(stateDir, 'incidents.db'), { readonly: true });
   try {
-    const rows = db.prepare('SELECT device, type, status, opened_at, resolved_at, duration_ms, resolve_reason, metadata, evidence FROM incidents ORDER BY opened_at').all() as Record<string, unknown>[];
+    const rows = db
+      .prepare('SELECT device, type, status, opened_at, resolved_at, duration_ms, resolve_reason, metadata, evidence FROM incidents ORDER BY opened_at')
+      .all() as Record<string, unknown>[];
     return rows.map((r): Record<string, unknown> & { metadata: { event_start: string }; evidence: string[] } => {
       const metadata = JSON.parse(String(r.metadata)) as { event_start: string; incident_delay_ms: number };
       return {
@@ -77,7 +79,8 @@ beforeAll(async () => {
   // Replay: the whole capture already in hot/ (mtimes kept, as a copy with `cp -p` keeps them).
   const replayHot = path.join(root.dir, 'replay-stream', 'capture1', 'hot');
   await mkdir(replayHot, { recursive: true });
-  for (const folder of ['captures', 'thumbnails']) await cp(path.join(source, folder), path.join(replayHot, folder), { recursive: true, preserveTimestamps: true });
+  for (const folder of ['captures', 'thumbnails'])
+    await cp(path.join(source, folder), path.join(replayHot, folder), { recursive: true, preserveTimestamps: true });
   const run = await runVpt(
     ['monitor', '--replay', '--stream-root', path.join(root.dir, 'replay-stream'), '--state-dir', path.join(root.dir, 'replay-state'), '--json', ...TIMING],
     { timeoutMs: 120_000 },
@@ -90,10 +93,9 @@ beforeAll(async () => {
   // Live: the same frames written one by one into hot/ while a real monitor watches.
   const liveStream = path.join(root.dir, 'live-stream');
   await mkdir(path.join(liveStream, 'capture1', 'hot', 'captures'), { recursive: true });
-  const m = startMonitor(
-    ['--stream-root', liveStream, '--state-dir', path.join(root.dir, 'live-state'), '--devices', 'capture1', ...TIMING],
-    { TMPDIR: path.join(root.dir, 'live-tmp') },
-  );
+  const m = startMonitor(['--stream-root', liveStream, '--state-dir', path.join(root.dir, 'live-state'), '--devices', 'capture1', ...TIMING], {
+    TMPDIR: path.join(root.dir, 'live-tmp'),
+  });
   try {
     await m.waitForEvent((e) => e.event === 'memory', 'the start-up memory sample');
     // Paced by what the monitor has analysed: on a loaded machine a backlog would switch it to sampling.

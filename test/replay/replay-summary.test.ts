@@ -19,10 +19,14 @@ describe('DeviceSummaryBuilder', () => {
     const b = new DeviceSummaryBuilder('capture1', 5);
     b.frame(true, { sequence: 0, timeMs: T });
     b.frame(true, { sequence: 40, timeMs: T + 8000 });
-    const s = b.finish([
-      { device: 'capture1', type: 'freeze', startSequence: 10, startMs: T + 2000, durationMs: 6000, confirmed: true },
-      { device: 'capture1', type: 'blackscreen', startSequence: 38, startMs: T + 7600, durationMs: 400, confirmed: false },
-    ], 0, 0);
+    const s = b.finish(
+      [
+        { device: 'capture1', type: 'freeze', startSequence: 10, startMs: T + 2000, durationMs: 6000, confirmed: true },
+        { device: 'capture1', type: 'blackscreen', startSequence: 38, startMs: T + 7600, durationMs: 400, confirmed: false },
+      ],
+      0,
+      0,
+    );
     expect(s.events).toEqual([expect.objectContaining({ type: 'freeze', ongoing: true, end: null, endSequence: null, durationMs: 6000 })]);
     expect(s).toMatchObject({ frames: 2, analyzed: 2, firstSequence: 0, lastSequence: 40 });
   });

@@ -54,7 +54,13 @@ it('the live monitor keeps status.json current: frames, open events with their i
   await new Promise((r) => setTimeout(r, 250)); // two status intervals
   const snap = (await readStatusSnapshot(stateDir))!;
   const [c1, c2] = snap.devices;
-  expect(c1).toMatchObject({ device: 'capture1', last_sequence: 15, frames_bad: 0, frames_dropped: 0, states: { black: true, frozen: false, audio: 'unknown' } });
+  expect(c1).toMatchObject({
+    device: 'capture1',
+    last_sequence: 15,
+    frames_bad: 0,
+    frames_dropped: 0,
+    states: { black: true, frozen: false, audio: 'unknown' },
+  });
   expect(c1!.open_events).toEqual([{ type: 'blackscreen', started_at: new Date(t0 + 6 * FRAME_INTERVAL_MS).toISOString(), incident_id: expect.any(Number) }]);
   expect(c1!.fps).toBeGreaterThan(0);
   expect(c2).toMatchObject({ device: 'capture2', last_sequence: null, frames_analysed: 0 });

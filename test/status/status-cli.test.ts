@@ -24,7 +24,13 @@ async function writeSnapshot(options: { ageMs?: number; pid?: number; events?: O
   const status = new MonitorStatus({ devices: ['capture1'], startedMs: now - 60_000, stallAfterMs: 10_000 });
   status.device('capture1').frameReceived(10, now - 200);
   const snapshot = (): StatusSnapshot => {
-    const s = status.snapshot(now, () => ({ dropped: 0, queued: options.behind ? 80 : 0, behind: options.behind ?? false, audioChecked: true, openEvents: options.events ?? [] }));
+    const s = status.snapshot(now, () => ({
+      dropped: 0,
+      queued: options.behind ? 80 : 0,
+      behind: options.behind ?? false,
+      audioChecked: true,
+      openEvents: options.events ?? [],
+    }));
     return { ...s, pid: options.pid ?? process.pid };
   };
   await new StatusWriter({ stateDir: dir, snapshot }).write();

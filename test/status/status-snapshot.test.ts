@@ -98,7 +98,10 @@ describe('status.json', () => {
     expect(reads).toBeGreaterThan(5);
     const snap = await readStatusSnapshot(dir);
     expect(snap).toMatchObject({ format: 1, pid: process.pid, host: 'pi-7', stall_after_ms: 10_000 });
-    expect(snap!.devices.map((d) => [d.device, d.last_sequence])).toEqual([['capture1', 42], ['capture2', null]]);
+    expect(snap!.devices.map((d) => [d.device, d.last_sequence])).toEqual([
+      ['capture1', 42],
+      ['capture2', null],
+    ]);
     // No temp file left behind.
     expect(await readdir(dir)).toEqual(['status.json']);
   });
@@ -107,7 +110,14 @@ describe('status.json', () => {
     const gone = path.join(dir, 'missing');
     const errors: unknown[] = [];
     const status = new MonitorStatus({ devices: [], startedMs: Date.now(), stallAfterMs: 10_000 });
-    const writer = new StatusWriter({ stateDir: gone, snapshot: () => status.snapshot(Date.now(), () => { throw new Error('no devices'); }), onError: (e) => errors.push(e) });
+    const writer = new StatusWriter({
+      stateDir: gone,
+      snapshot: () =>
+        status.snapshot(Date.now(), () => {
+          throw new Error('no devices');
+        }),
+      onError: (e) => errors.push(e),
+    });
     await writer.write();
     expect(errors).toHaveLength(1);
     await mkdir(gone);

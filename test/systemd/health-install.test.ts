@@ -12,7 +12,11 @@ beforeEach(async () => {
 });
 afterEach(async () => temp.cleanup());
 
-const exists = (file: string) => access(file).then(() => true, () => false);
+const exists = (file: string) =>
+  access(file).then(
+    () => true,
+    () => false,
+  );
 
 describe('quoting for systemd and cron', () => {
   it('systemd words: plain as is, spaces quoted, % and $ doubled', () => {
@@ -27,14 +31,16 @@ describe('quoting for systemd and cron', () => {
     expect(() => serviceUnit(['/usr/bin/node', '/opt/vpt/bin/vpt', '--log-dir', '/srv/logs\nExecStartPre=/bin/rm'])).toThrow(UsageError);
   });
 
-  it("cron words: shell-quoted, and % escaped (cron would turn it into a newline)", () => {
+  it('cron words: shell-quoted, and % escaped (cron would turn it into a newline)', () => {
     expect(shellWord('/usr/bin/node')).toBe('/usr/bin/node');
     expect(shellWord("/srv/it's here")).toBe("'/srv/it'\\''s here'");
     expect(shellWord('/x/100%')).toBe("'/x/100\\%'");
   });
 
   it('the units and the cron file carry the command', () => {
-    expect(serviceUnit(['/usr/bin/node', '/opt/vpt/bin/vpt', 'investigate', '--health', '-q'])).toContain('ExecStart=/usr/bin/node /opt/vpt/bin/vpt investigate --health -q\n');
+    expect(serviceUnit(['/usr/bin/node', '/opt/vpt/bin/vpt', 'investigate', '--health', '-q'])).toContain(
+      'ExecStart=/usr/bin/node /opt/vpt/bin/vpt investigate --health -q\n',
+    );
     const cron = cronFile(['/usr/bin/node', '/opt/vpt/bin/vpt', 'investigate', '--health', '-q'], 'pi').split('\n');
     expect(cron.filter((l) => l.startsWith('* * * * *'))).toEqual([
       '* * * * * pi /usr/bin/node /opt/vpt/bin/vpt investigate --health -q',
@@ -93,6 +99,8 @@ describe('vpt investigate --install / --uninstall --root DIR', () => {
     // This machine has no systemd: the live install says to use cron instead (as root), or sudo (not root).
     const live = await runVpt(['investigate', '--install']);
     expect(live.exitCode).toBe(2);
-    expect(live.stderr.trim()).toMatch(/^vpt: (systemd is not running on this host .*use --install --cron instead|installing health sampling writes to \/etc: run it with sudo.*)$/);
+    expect(live.stderr.trim()).toMatch(
+      /^vpt: (systemd is not running on this host .*use --install --cron instead|installing health sampling writes to \/etc: run it with sudo.*)$/,
+    );
   });
 });

@@ -7,7 +7,10 @@ import { renderMonitorUnit } from '../../src/core/systemd/monitor-unit.js';
 import { quoteExecArg } from '../../src/core/systemd/exec-arg.js';
 import { makeTempDir, VPT_BIN } from '../helpers/run-vpt.js';
 
-const systemdAnalyze = await execa('systemd-analyze', ['--version'], { reject: false }).then((r) => r.exitCode === 0, () => false);
+const systemdAnalyze = await execa('systemd-analyze', ['--version'], { reject: false }).then(
+  (r) => r.exitCode === 0,
+  () => false,
+);
 
 /** Parse unit text into sections of key -> values (a key may repeat, e.g. Environment=). */
 function parseUnit(text: string): Map<string, Map<string, string[]>> {

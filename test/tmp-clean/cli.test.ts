@@ -196,7 +196,7 @@ describe.runIf(process.geteuid?.() === 0)('other users (needs root to chown and 
     await chmod(tmp.dir, 0o755);
   });
 
-  it('a non-root user skips another user\'s file in a 1777 folder and removes its own; root removes both', async () => {
+  it("a non-root user skips another user's file in a 1777 folder and removes its own; root removes both", async () => {
     await chmod(dir, 0o1777);
     await leftover('mine_audio_check.ts');
     await leftover('theirs_audio_check.ts');

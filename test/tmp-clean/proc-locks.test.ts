@@ -33,8 +33,7 @@ describe('parseProcLocks', () => {
 
 describe('devMajorMinor', () => {
   /** glibc's gnu_dev_makedev, written out independently of the code under test. */
-  const makedev = (major: bigint, minor: bigint): bigint =>
-    (minor & 0xffn) | ((major & 0xfffn) << 8n) | ((minor & ~0xffn) << 12n) | ((major & ~0xfffn) << 32n);
+  const makedev = (major: bigint, minor: bigint): bigint => (minor & 0xffn) | ((major & 0xfffn) << 8n) | ((minor & ~0xffn) << 12n) | ((major & ~0xfffn) << 32n);
 
   it.each([
     [0xfe00n, 254, 0], // dm-0, as in the table above

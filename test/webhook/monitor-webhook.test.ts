@@ -109,7 +109,9 @@ describe('vpt monitor --webhook (runLive in a child process, real SQLite, real H
     await capture.write('freeze', 10);
     await capture.write('ok', 3);
     await vi.waitFor(() => expect(endpoint.deliveredKeys()).toEqual(new Set(['1:incident_opened', '1:incident_resolved'])), WAIT);
-    expect(endpoint.received.map((r) => r.authorization)).toEqual(Array(endpoint.received.length).fill(`Basic ${Buffer.from('farm:S3CRET-PW').toString('base64')}`));
+    expect(endpoint.received.map((r) => r.authorization)).toEqual(
+      Array(endpoint.received.length).fill(`Basic ${Buffer.from('farm:S3CRET-PW').toString('base64')}`),
+    );
     expect(endpoint.received[0]!.path).toBe('/hook?token=S3CRET-TOKEN&site=lab');
     sigterm(monitor.child);
     await monitor.child;
@@ -132,7 +134,15 @@ describe('vpt monitor --webhook (runLive in a child process, real SQLite, real H
   });
 
   it('refuses a --webhook that is not an http(s) URL with one line and exit 2', async () => {
-    const run = await runVpt(['monitor', '--state-dir', path.join(dir, 'state'), '--stream-root', path.join(dir, 'stream'), '--webhook', 'ftp://example.org/x']);
+    const run = await runVpt([
+      'monitor',
+      '--state-dir',
+      path.join(dir, 'state'),
+      '--stream-root',
+      path.join(dir, 'stream'),
+      '--webhook',
+      'ftp://example.org/x',
+    ]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr.trim()).toBe('vpt: --webhook: "ftp://example.org/x" is not an http:// or https:// URL');
   });

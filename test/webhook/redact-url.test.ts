@@ -10,7 +10,10 @@ describe('redactUrl', () => {
     ['http://user:pw@host/hook', 'http://***@host/hook'],
     ['http://token@host/hook', 'http://***@host/hook'],
     ['https://h/x?token=abc&site=lab', 'https://h/x?token=***&site=lab'],
-    ['https://h/x?Access-Token=a&api_key=b&apiKey=c&sig=d&signature=e&auth=f&password=g&key=h&secret=i', 'https://h/x?Access-Token=***&api_key=***&apiKey=***&sig=***&signature=***&auth=***&password=***&key=***&secret=***'],
+    [
+      'https://h/x?Access-Token=a&api_key=b&apiKey=c&sig=d&signature=e&auth=f&password=g&key=h&secret=i',
+      'https://h/x?Access-Token=***&api_key=***&apiKey=***&sig=***&signature=***&auth=***&password=***&key=***&secret=***',
+    ],
     ['https://h/x?auth_token=a&webhook_secret=b&X-Amz-Signature=c', 'https://h/x?auth_token=***&webhook_secret=***&X-Amz-Signature=***'],
     ['https://h/x?token=a&token=b', 'https://h/x?token=***'],
     // Not URLs (a typo): userinfo and secret keys still go.
@@ -32,7 +35,14 @@ describe('a command line in the crash report never carries a webhook secret', ()
     try {
       const pid = path.join(dir, '4242');
       await mkdir(pid);
-      const argv = ['node', '/opt/vpt/bin/vpt', 'monitor', '--webhook', 'http://farm:S3CRET@alerts.local/vpt?token=S3CRET2&site=lab', '--x=https://u:S3CRET3@h/'];
+      const argv = [
+        'node',
+        '/opt/vpt/bin/vpt',
+        'monitor',
+        '--webhook',
+        'http://farm:S3CRET@alerts.local/vpt?token=S3CRET2&site=lab',
+        '--x=https://u:S3CRET3@h/',
+      ];
       await writeFile(path.join(pid, 'cmdline'), `${argv.join('\0')}\0`);
       await writeFile(path.join(pid, 'stat'), '4242 (node) S 1 1 1 0 -1 0 0 0 0 0 1 1 0 0 20 0 1 0 100 0 0 0');
       await writeFile(path.join(pid, 'status'), 'Name:\tnode\nVmRSS:\t 100 kB\n');

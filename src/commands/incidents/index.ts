@@ -32,7 +32,8 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
   const action = options.action ?? 'list';
   if (action === 'prune') return prune(options, ui);
   if (action !== 'list' && action !== 'show') throw new UsageError(`unknown action "${printable(action)}": use list (default), show ID or prune`);
-  if (action === 'list' && options.id !== undefined) throw new UsageError(`unexpected argument "${printable(options.id)}": did you mean vpt incidents show ${printable(options.id)}?`);
+  if (action === 'list' && options.id !== undefined)
+    throw new UsageError(`unexpected argument "${printable(options.id)}": did you mean vpt incidents show ${printable(options.id)}?`);
   const stateDir = await findStateDir({ flag: options.stateDir });
   const now = Date.now();
   // Flags are checked before the database is opened: a typo answers with its own line.
@@ -50,7 +51,15 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
       ui.err(`vpt: no incident #${id} in ${reader.file}`);
       return EXIT.warning;
     }
-    const evidence = await Promise.all(incident.evidence.map(async (p) => ({ path: p, exists: await fs.access(p).then(() => true, () => false) })));
+    const evidence = await Promise.all(
+      incident.evidence.map(async (p) => ({
+        path: p,
+        exists: await fs.access(p).then(
+          () => true,
+          () => false,
+        ),
+      })),
+    );
     printIncidentTimeline({ incident, evidence, deliveries: reader.deliveries(incident.id) }, ui);
     return EXIT.ok;
   } finally {
@@ -82,7 +91,13 @@ async function prune(options: IncidentsOptions, ui: Ui): Promise<number> {
     import('../../core/incidents/incident-queries.js'),
   ]);
   const file = path.join(stateDir, INCIDENTS_DB_FILE);
-  if (!(await fs.access(file).then(() => true, () => false))) throw new NoIncidentDatabaseError(file);
+  if (
+    !(await fs.access(file).then(
+      () => true,
+      () => false,
+    ))
+  )
+    throw new NoIncidentDatabaseError(file);
   const store = IncidentStore.open(file);
   let removed = 0;
   try {
@@ -90,10 +105,10 @@ async function prune(options: IncidentsOptions, ui: Ui): Promise<number> {
     // Batches: each transaction is short, so a running monitor's writes never wait long.
     for (let n = store.pruneResolvedBefore(cutoff, PRUNE_BATCH); n > 0; n = store.pruneResolvedBefore(cutoff, PRUNE_BATCH)) removed += n;
     if (ui.json) ui.out(JSON.stringify({ file, removed, resolved_before: new Date(cutoff).toISOString() }));
-    else if (!ui.quiet || removed > 0) ui.out(`removed ${removed} incidents resolved before ${new Date(cutoff).toISOString()} from ${file} (open incidents are kept)`);
+    else if (!ui.quiet || removed > 0)
+      ui.out(`removed ${removed} incidents resolved before ${new Date(cutoff).toISOString()} from ${file} (open incidents are kept)`);
     return EXIT.ok;
   } finally {
     store.close();
   }
 }
-

@@ -53,7 +53,11 @@ export function printIncidentList(rows: IncidentRow[], ui: Ui, options: { csv: b
     r.resolve_reason ?? '-',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   ui.out(ui.color.bold(line(header)));
   for (const [i, cells] of table.entries()) {
     const text = line(cells);

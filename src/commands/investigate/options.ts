@@ -49,7 +49,8 @@ export function normaliseOptions(options: Record<string, unknown>): InvestigateO
     if (CONTROL_CHARS.test(pattern)) throw new UsageError(`--processes: "${printable(pattern)}" contains control characters`);
   }
   const cacheDirs = options.cacheDirs as string[] | undefined;
-  if (cacheDirs !== undefined && cacheDirs.length === 0) throw new UsageError("--cache-dirs: give at least one folder or glob, e.g. --cache-dirs '/opt/farm/**/__pycache__'");
+  if (cacheDirs !== undefined && cacheDirs.length === 0)
+    throw new UsageError("--cache-dirs: give at least one folder or glob, e.g. --cache-dirs '/opt/farm/**/__pycache__'");
   const opts: InvestigateOptions = {
     health: options.health === true,
     logDir: pathOption(options.logDir, '--log-dir') ?? path.join(homedir(), 'crash_monitoring'),
@@ -69,7 +70,11 @@ export function normaliseOptions(options: Record<string, unknown>): InvestigateO
   if (opts.install && opts.uninstall) throw new UsageError('--install and --uninstall exclude each other; pick one');
   const installing = opts.install || opts.uninstall;
   if (installing && opts.health) throw new UsageError('--health takes a sample; --install/--uninstall set up sampling: pick one');
-  for (const [flag, set] of [['--cron', opts.cron], ['--dry-run', opts.dryRun], ['--root', opts.root !== undefined]] as const) {
+  for (const [flag, set] of [
+    ['--cron', opts.cron],
+    ['--dry-run', opts.dryRun],
+    ['--root', opts.root !== undefined],
+  ] as const) {
     if (set && !installing) throw new UsageError(`${flag} only applies with --install or --uninstall`);
   }
   if (opts.promFile && !opts.health && !installing) throw new UsageError('--prom only applies with --health (or --install, to pass it on)');

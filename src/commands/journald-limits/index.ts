@@ -57,10 +57,17 @@ export async function run(options: Record<string, unknown>, ui: Ui): Promise<num
   } else {
     printApply(ui, written, restart);
     printInspection(ui, inspection, { fixHint: false });
-    if (!compliant) ui.out(ui.color.yellow('The drop-in is in place, but the effective settings are still not compliant: see the sources above (a later drop-in may override it).'));
+    if (!compliant)
+      ui.out(
+        ui.color.yellow(
+          'The drop-in is in place, but the effective settings are still not compliant: see the sources above (a later drop-in may override it).',
+        ),
+      );
   }
   if (restart.attempted && !restart.ok) {
-    ui.err(`vpt: ${restart.message}; the drop-in ${written.path} stays in place: run \`sudo systemctl restart systemd-journald\` (or reboot) for it to take effect`);
+    ui.err(
+      `vpt: ${restart.message}; the drop-in ${written.path} stays in place: run \`sudo systemctl restart systemd-journald\` (or reboot) for it to take effect`,
+    );
     return EXIT.warning;
   }
   return compliant ? EXIT.ok : EXIT.warning;
@@ -86,7 +93,8 @@ function printApply(ui: Ui, written: WriteDropInResult, restart: RestartOutcome)
   if (written.journalDir) ui.out(`${written.journalDir.created ? 'Created' : 'Kept'} ${written.journalDir.path} for the persistent journal`);
   if (restart.attempted && restart.ok) ui.out(ui.color.green('Restarted systemd-journald'));
   else if (restart.skipped === 'root') ui.out('Not restarting systemd-journald (--root: the running journald does not read that tree)');
-  else if (restart.skipped === 'no-restart') ui.out('Not restarting systemd-journald (--no-restart): run `sudo systemctl restart systemd-journald` for the limits to take effect');
+  else if (restart.skipped === 'no-restart')
+    ui.out('Not restarting systemd-journald (--no-restart): run `sudo systemctl restart systemd-journald` for the limits to take effect');
   else if (restart.skipped === 'unchanged') ui.out('Not restarting systemd-journald: nothing changed');
   ui.out('');
 }

@@ -19,10 +19,13 @@ export function printInspection(ui: Ui, inspection: JournaldInspection, options:
   ui.out(`  main file  ${config.files.main ?? 'none (journald uses its built-in defaults)'}`);
   for (const d of config.files.dropIns) {
     const note =
-      d.status === 'disabled' ? ' (link to /dev/null or empty: disabled)'
-      : d.status === 'shadowed' ? ` (hidden by ${d.by})`
-      : d.status === 'ignored' ? ' (not a readable file: ignored)'
-      : '';
+      d.status === 'disabled'
+        ? ' (link to /dev/null or empty: disabled)'
+        : d.status === 'shadowed'
+          ? ` (hidden by ${d.by})`
+          : d.status === 'ignored'
+            ? ' (not a readable file: ignored)'
+            : '';
     const line = `  ${d.status.padEnd(9)}  ${d.path}${note}`;
     ui.out(d.status === 'used' ? line : c.dim(line));
   }

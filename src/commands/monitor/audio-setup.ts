@@ -14,7 +14,9 @@ export async function ffmpegPresent(log: Logger): Promise<boolean> {
     await probeFfmpeg();
     return true;
   } catch (err) {
-    log.warn(`audio checks off: ${err instanceof Error ? err.message : String(err)}; audio is reported as unknown, never as loss (install ffmpeg, or pass --no-audio to silence this)`);
+    log.warn(
+      `audio checks off: ${err instanceof Error ? err.message : String(err)}; audio is reported as unknown, never as loss (install ffmpeg, or pass --no-audio to silence this)`,
+    );
     return false;
   }
 }

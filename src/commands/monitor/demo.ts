@@ -29,9 +29,14 @@ export async function runDemo(options: MonitorOptions, ui: Ui): Promise<number> 
     log.info(`demo: synthetic device ${demo.device} at ${DEMO_FPS} fps in ${demo.streamRoot}`);
     log.info(
       `demo: one-minute script, repeating: ${demo.script.picture.map((e) => `${e.kind} ${e.startSec}-${e.endSec}s`).join(', ')}; ` +
-        `silence ${demo.script.sound.filter((e) => e.kind === 'silence').map((e) => `${e.startSec}-${e.endSec}s`).join(', ')}`,
+        `silence ${demo.script.sound
+          .filter((e) => e.kind === 'silence')
+          .map((e) => `${e.startSec}-${e.endSec}s`)
+          .join(', ')}`,
     );
-    log.info(`demo: incidents open after ${formatDuration(DEMO_INCIDENT_DELAY_MS)} (--incident-delay), events under ${formatDuration(DEMO_MIN_EVENT_MS)} are ignored; Ctrl-C to stop`);
+    log.info(
+      `demo: incidents open after ${formatDuration(DEMO_INCIDENT_DELAY_MS)} (--incident-delay), events under ${formatDuration(DEMO_MIN_EVENT_MS)} are ignored; Ctrl-C to stop`,
+    );
     if (demo.audioUnavailable) log.warn(`demo: no audio segments, so no audio loss (${demo.audioUnavailable})`);
     demo.start();
     // The analysis sees the demo's scale too (events from 3 s, 5 fps), not the service defaults.

@@ -19,7 +19,6 @@ import { DEFAULT_HEARTBEAT_MS, thresholdsFrom, type MonitorOptions } from './opt
 /** Where the printed unit reads a --webhook URL that carries a secret (VPT_WEBHOOK=...). */
 const WEBHOOK_ENV_FILE = '/etc/vpt/monitor.env';
 
-
 const timeSpan = (value: unknown): string => formatTimeSpan(Number(value));
 
 interface UnitFlag {

@@ -127,19 +127,21 @@ export async function runLive(
     ...(checkAudio ? {} : { check: async () => AUDIO_NOT_CHECKED, segmentWaitMs: 0 }),
   });
   // seams.createAnalyzer: a test's scripted analyzer, to drive the service's outputs (webhook) without frames.
-  const createAnalyzer = seams.createAnalyzer ?? pipelineAnalyzerFactory({
-    fps: options.fps,
-    thresholds: thresholdsFrom(options),
-    macroblocks: options.macroblocks === true,
-    minEventMs: options.minEvent,
-    settings: options.settings,
-    quality: (device) => specs.find((s) => s.name === device)?.quality,
-    onWarning: (message) => log.warn(message),
-    onInfo: (message) => log.info(message),
-    checkAudio,
-    zaps,
-    logger: log,
-  });
+  const createAnalyzer =
+    seams.createAnalyzer ??
+    pipelineAnalyzerFactory({
+      fps: options.fps,
+      thresholds: thresholdsFrom(options),
+      macroblocks: options.macroblocks === true,
+      minEventMs: options.minEvent,
+      settings: options.settings,
+      quality: (device) => specs.find((s) => s.name === device)?.quality,
+      onWarning: (message) => log.warn(message),
+      onInfo: (message) => log.info(message),
+      checkAudio,
+      zaps,
+      logger: log,
+    });
   const monitor = new LiveMonitor({
     streamRoot: options.streamRoot,
     devices,
@@ -159,9 +161,10 @@ export async function runLive(
     heartbeatMs: options.heartbeat,
     // seams.clock: a test's clock that steps (NTP, suspend) while the monotonic one does not.
     ...(seams.clock ? { now: seams.clock.now, monotonic: seams.clock.monotonic } : {}),
-    ...(options.keepIncidents !== undefined ? { retention: { keepMs: options.keepIncidents, prune: (cutoff: number) => resources.store.pruneResolvedBefore(cutoff, PRUNE_BATCH) } } : {}),
+    ...(options.keepIncidents !== undefined
+      ? { retention: { keepMs: options.keepIncidents, prune: (cutoff: number) => resources.store.pruneResolvedBefore(cutoff, PRUNE_BATCH) } }
+      : {}),
   });
-
 
   // `on`, not `once`, and never removed: timeout(1) sends SIGTERM to the monitor and then to its whole
   // process group, so a second signal can arrive mid-shutdown; with no handler left it killed the process
@@ -173,7 +176,15 @@ export async function runLive(
   try {
     // After the signal handlers: a SIGTERM while prom-client loads is a clean stop, not a kill.
     if (listen) {
-      web = await startWebSide({ listen, streamRoot: options.streamRoot, stateDir, devices, snapshot: () => monitor.statusSnapshot(), webhook: webhook !== undefined, logger: log });
+      web = await startWebSide({
+        listen,
+        streamRoot: options.streamRoot,
+        stateDir,
+        devices,
+        snapshot: () => monitor.statusSnapshot(),
+        webhook: webhook !== undefined,
+        logger: log,
+      });
       if (web.url) log.info(`http: status page ${web.url}, metrics ${web.url}metrics`);
     }
     // After the resolutions at start are recorded: they are posted as resolved in the first round.

@@ -34,7 +34,8 @@ export function printReplaySummary(summary: ReplaySummary, stateDir: string | nu
       ui.out(`  ${color.red(`incident #${i.id} ${i.type}`)}  ${span}  ${i.evidence} evidence files`);
     }
     if (d.writesLost > 0) ui.out(color.yellow(`  ${d.writesLost} per-frame JSON or chunk file${d.writesLost === 1 ? '' : 's'} could not be written`));
-    if (d.withoutThumbnail > 0) ui.out(`  ${d.withoutThumbnail} frame${d.withoutThumbnail === 1 ? '' : 's'} without thumbnail: the capture was analysed instead`);
+    if (d.withoutThumbnail > 0)
+      ui.out(`  ${d.withoutThumbnail} frame${d.withoutThumbnail === 1 ? '' : 's'} without thumbnail: the capture was analysed instead`);
     if (d.zapCandidates.length > 0) ui.out(`  ${d.zapCandidates.length} short blackscreen/freeze sequence(s) under 10s (zap candidates)`);
     if (d.dropped > 0) ui.out(color.yellow(`  ${d.dropped} more events not listed`));
   }

@@ -32,7 +32,8 @@ export async function runReplay(options: MonitorOptions, ui: Ui, thresholds: Par
     openReplayStorage(options),
   ]);
   if (storage.stateDir) ui.logger.info(`incidents go to ${storage.stateDir}/incidents.db`);
-  for (const i of storage.resolvedAtStart) ui.logger.info(`[${i.device}] incident #${i.id} (${i.type}) left open by a previous run: resolved (${i.resolveReason})`);
+  for (const i of storage.resolvedAtStart)
+    ui.logger.info(`[${i.device}] incident #${i.id} (${i.type}) left open by a previous run: resolved (${i.resolveReason})`);
   // A terminal that reports 0 columns (a pty with no size: `script`, some CI runners) makes ora
   // count Infinity lines to clear and loop forever; no spinner there.
   const showProgress = ui.stderrIsTTY && !ui.json && !ui.quiet && (process.stderr.columns ?? 0) > 0;

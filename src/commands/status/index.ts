@@ -24,7 +24,20 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
   const now = Date.now();
   const verdict = judgeStatus(snapshot, open, now, isPidAlive);
   if (ui.json) {
-    ui.out(JSON.stringify({ state: verdict.level, code: verdict.code, problems: verdict.problems, file: statusFilePath(stateDir), snapshot: snapshot ?? null, open_incidents: open }, null, 2));
+    ui.out(
+      JSON.stringify(
+        {
+          state: verdict.level,
+          code: verdict.code,
+          problems: verdict.problems,
+          file: statusFilePath(stateDir),
+          snapshot: snapshot ?? null,
+          open_incidents: open,
+        },
+        null,
+        2,
+      ),
+    );
     return verdict.code;
   }
   printSummary(verdict, ui, stateDir);
@@ -61,10 +74,18 @@ function printSummary(v: StatusVerdict, ui: Ui, stateDir: string): void {
 
 function printScreen(s: StatusSnapshot, open: OpenIncidentBrief[], now: number, ui: Ui): void {
   const age = now - Date.parse(s.written_at);
-  ui.out(`monitor pid ${s.pid} on ${printable(s.host)}, vpt ${s.vpt_version}, up ${formatDuration(s.uptime_ms)}, RSS ${formatMB(s.rss_bytes)}${s.cpu_percent !== undefined ? `, CPU ${s.cpu_percent}%` : ''}; snapshot ${formatDuration(Math.max(0, age))} old`);
+  ui.out(
+    `monitor pid ${s.pid} on ${printable(s.host)}, vpt ${s.vpt_version}, up ${formatDuration(s.uptime_ms)}, RSS ${formatMB(s.rss_bytes)}${s.cpu_percent !== undefined ? `, CPU ${s.cpu_percent}%` : ''}; snapshot ${formatDuration(Math.max(0, age))} old`,
+  );
   const header = ['DEVICE', 'LAST FRAME', 'AGE', 'FPS', 'ANALYSED', 'DROPPED', 'BAD', 'STATE'];
   const rows = s.devices.map((d) => {
-    const states = [d.states.stalled && 'STALLED', d.states.black && 'black', d.states.frozen && 'frozen', d.states.audio !== 'ok' && `audio ${d.states.audio}`, d.behind && `behind (${d.queued} waiting)`].filter(Boolean);
+    const states = [
+      d.states.stalled && 'STALLED',
+      d.states.black && 'black',
+      d.states.frozen && 'frozen',
+      d.states.audio !== 'ok' && `audio ${d.states.audio}`,
+      d.behind && `behind (${d.queued} waiting)`,
+    ].filter(Boolean);
     return [
       printable(d.device),
       d.last_sequence === null ? '-' : String(d.last_sequence),
@@ -77,9 +98,14 @@ function printScreen(s: StatusSnapshot, open: OpenIncidentBrief[], now: number, 
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   ui.out(line(header));
   for (const r of rows) ui.out(line(r));
   if (open.length === 0) ui.out('open incidents: none');
-  for (const i of open) ui.out(`open incident #${i.id}: ${printable(i.device)} ${i.type} since ${i.event_start} (${formatDuration(now - Date.parse(i.event_start))})`);
+  for (const i of open)
+    ui.out(`open incident #${i.id}: ${printable(i.device)} ${i.type} since ${i.event_start} (${formatDuration(now - Date.parse(i.event_start))})`);
 }

@@ -52,12 +52,7 @@ function printHuman(result: CleanResult, ui: Ui): void {
   if (ui.quiet && !somethingHappened) return;
   const entries = `${result.removed.length} ${result.removed.length === 1 ? 'entry' : 'entries'}`;
   const total = `${result.totalBytes} bytes (${formatSize(result.totalBytes)}) in ${entries}`;
-  const summary =
-    result.removed.length === 0
-      ? `nothing to remove in ${printable(result.dir)}`
-      : result.dryRun
-        ? `would free ${total}`
-        : `freed ${total}`;
+  const summary = result.removed.length === 0 ? `nothing to remove in ${printable(result.dir)}` : result.dryRun ? `would free ${total}` : `freed ${total}`;
   const skipped = skippedCount(result);
   const skips = skipped > 0 ? `; skipped ${skipped}: ${skipSummary(result)}` : '';
   ui.out(result.errors.length > 0 ? `${summary}; ${result.errors.length} failed${skips}` : color.green(`${summary}${skips}`));

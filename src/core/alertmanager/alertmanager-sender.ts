@@ -116,7 +116,8 @@ export class AlertmanagerSender {
       if (!result.ok) {
         if (sentResolved.length > 0) this.o.deliveries.markResolvedSent(sentResolved, this.now());
         this.failures++;
-        if (this.failures === 1) this.logger.warn(`alertmanager: POST ${redactUrl(this.o.url)} failed (${result.error}); retrying, open incidents are re-posted`);
+        if (this.failures === 1)
+          this.logger.warn(`alertmanager: POST ${redactUrl(this.o.url)} failed (${result.error}); retrying, open incidents are re-posted`);
         return false;
       }
       this.posted += batch.length;

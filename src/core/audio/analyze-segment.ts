@@ -57,10 +57,14 @@ export function audioCheckArgs(input: string, silenceMinSec = SILENCE_MIN_SEC): 
     '-hide_banner',
     '-nostats',
     '-nostdin',
-    '-i', input,
-    '-map', '0:a:0',
-    '-af', `volumedetect,silencedetect=noise=${SILENCE_NOISE_DB}dB:d=${silenceMinSec}`,
-    '-f', 'null',
+    '-i',
+    input,
+    '-map',
+    '0:a:0',
+    '-af',
+    `volumedetect,silencedetect=noise=${SILENCE_NOISE_DB}dB:d=${silenceMinSec}`,
+    '-f',
+    'null',
     '-',
   ];
 }
@@ -87,7 +91,10 @@ export function classifyAudio(stderr: string, exitCode: number | undefined): Seg
 }
 
 function lastLine(text: string): string | undefined {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.at(-1);
 }
 

@@ -63,7 +63,13 @@ export async function checkZapAudio(segments: readonly string[], tempDir: string
   const existing: string[] = [];
   for (const file of segments) {
     // access(), not open(): opening a FIFO or a dead NFS file would block here, outside any timeout.
-    if (await access(file).then(() => true, () => false)) existing.push(file);
+    if (
+      await access(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      existing.push(file);
   }
   if (existing.length === 0) return { state: 'no_segments', continuousAudio: null, silenceDurationMs: 0, segments: [] };
 
@@ -75,7 +81,13 @@ export async function checkZapAudio(segments: readonly string[], tempDir: string
     throw err;
   });
   if (!handle) {
-    return { state: 'error', continuousAudio: null, silenceDurationMs: 0, segments: existing, error: `a zap check for ${options.device} is already running (${listFile} exists)` };
+    return {
+      state: 'error',
+      continuousAudio: null,
+      silenceDurationMs: 0,
+      segments: existing,
+      error: `a zap check for ${options.device} is already running (${listFile} exists)`,
+    };
   }
   try {
     try {
@@ -93,7 +105,13 @@ export async function checkZapAudio(segments: readonly string[], tempDir: string
       const why = merge.timedOut ? `timed out after ${timeoutMs} ms` : merge.signal ? `killed by ${merge.signal}` : lastLine(merge.stderr);
       return { state: 'error', continuousAudio: null, silenceDurationMs: 0, segments: existing, error: `merging segments failed: ${why}` };
     }
-    const analyzeOptions: AnalyzeOptions = { timeoutMs, onSpawn: options.onSpawn, signal: options.signal, ffmpeg: options.ffmpeg, silenceMinSec: ZAP_SILENCE_MIN_SEC };
+    const analyzeOptions: AnalyzeOptions = {
+      timeoutMs,
+      onSpawn: options.onSpawn,
+      signal: options.signal,
+      ffmpeg: options.ffmpeg,
+      silenceMinSec: ZAP_SILENCE_MIN_SEC,
+    };
     const audio = await analyzeSegment(merged, analyzeOptions);
     if (audio.state === 'no_audio_stream') return { state: 'no_audio_stream', continuousAudio: null, silenceDurationMs: 0, segments: existing };
     if (audio.state === 'error') return { state: 'error', continuousAudio: null, silenceDurationMs: 0, segments: existing, error: audio.error };
@@ -105,5 +123,11 @@ export async function checkZapAudio(segments: readonly string[], tempDir: string
 }
 
 function lastLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? 'ffmpeg failed';
+  return (
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1) ?? 'ffmpeg failed'
+  );
 }

@@ -57,7 +57,13 @@ export function parseConfig(file: string, text: string): ConfigFile {
   const located = result.error.issues.map((issue) => {
     // An unknown key is reported on its parent: point at the key itself.
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
-    const key = path.length > 0 ? path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').slice(1) : '(top level)';
+    const key =
+      path.length > 0
+        ? path
+            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+            .join('')
+            .slice(1)
+        : '(top level)';
     const detail = issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''}` : issue.message;
     const line = lineOf(lines, path) ?? 1;
     return { line, text: `${file}:${line}: ${oneLine(key)}: ${oneLine(detail)}` };

@@ -102,18 +102,21 @@ export class DemoDevice {
   private schedule(sequence: number): void {
     if (this.stopped || this.startedAtMs === undefined) return;
     const due = this.startedAtMs + (sequence * 1000) / this.fps;
-    this.timer = setTimeout(() => {
-      this.writing = this.writeFrame(sequence, due)
-        .catch((err: unknown) => {
-          // The monitor is the product, the demo only feeds it: a failed write is logged, the next frame tries again.
-          if (!this.stopped) this.logger.warn(`demo: cannot write frame ${sequence}: ${err instanceof Error ? err.message : String(err)}`);
-        })
-        .finally(() => {
-          this.writing = undefined;
-          // A slow disk makes frames late, never piled up: the next one is scheduled after this one is written.
-          this.schedule(sequence + 1);
-        });
-    }, Math.max(0, due - Date.now()));
+    this.timer = setTimeout(
+      () => {
+        this.writing = this.writeFrame(sequence, due)
+          .catch((err: unknown) => {
+            // The monitor is the product, the demo only feeds it: a failed write is logged, the next frame tries again.
+            if (!this.stopped) this.logger.warn(`demo: cannot write frame ${sequence}: ${err instanceof Error ? err.message : String(err)}`);
+          })
+          .finally(() => {
+            this.writing = undefined;
+            // A slow disk makes frames late, never piled up: the next one is scheduled after this one is written.
+            this.schedule(sequence + 1);
+          });
+      },
+      Math.max(0, due - Date.now()),
+    );
   }
 
   private async writeFrame(sequence: number, timeMs: number): Promise<void> {
@@ -123,7 +126,8 @@ export class DemoDevice {
       const index = sequence / this.fps - 1;
       await this.segments.write(index, soundAt(this.script, index + 0.5).kind);
       this.segmentsWritten++;
-      if (index >= DEMO_SEGMENTS_KEPT) await unlink(path.join(this.liveDir, 'segments', `segment_${pad(index - DEMO_SEGMENTS_KEPT)}.ts`)).catch(() => undefined);
+      if (index >= DEMO_SEGMENTS_KEPT)
+        await unlink(path.join(this.liveDir, 'segments', `segment_${pad(index - DEMO_SEGMENTS_KEPT)}.ts`)).catch(() => undefined);
     }
     const frame = await this.renderer.render(pictureAt(this.script, tSec).kind, sequence);
     if (this.stopped) return;

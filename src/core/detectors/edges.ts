@@ -44,13 +44,7 @@ function scratchFor(pixels: number): Scratch {
  * when 8-connected to a strong one). The band is treated as its own image:
  * its outermost pixels have no full neighbourhood and are never edges.
  */
-export function countEdges(
-  frame: GrayFrame,
-  top: number,
-  bottom: number,
-  low = CANNY_LOW_THRESHOLD,
-  high = CANNY_HIGH_THRESHOLD,
-): number {
+export function countEdges(frame: GrayFrame, top: number, bottom: number, low = CANNY_LOW_THRESHOLD, high = CANNY_HIGH_THRESHOLD): number {
   const { data, width } = frame;
   const rows = bottom - top;
   if (rows < 3 || width < 3) return 0;

@@ -49,12 +49,7 @@ function maskedDiffPercent(a: GrayFrame, b: GrayFrame, pixelDiff: number, mask: 
  * same device (newest first, as FreezeRing.previous() gives them). `diffs`
  * holds the comparisons actually made, so an early exit shows as a short list.
  */
-export function detectFreeze(
-  current: GrayFrame,
-  previous: readonly GrayFrame[],
-  t?: Partial<DetectorThresholds>,
-  mask?: MaskPlan,
-): FreezeResult {
+export function detectFreeze(current: GrayFrame, previous: readonly GrayFrame[], t?: Partial<DetectorThresholds>, mask?: MaskPlan): FreezeResult {
   const pixelDiff = t?.freezePixelDiff ?? FREEZE_PIXEL_DIFF;
   const samePercent = t?.freezeSamePercent ?? FREEZE_SAME_PERCENT;
   const earlyExitPercent = t?.freezeEarlyExitPercent ?? FREEZE_EARLY_EXIT_PERCENT;

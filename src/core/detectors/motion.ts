@@ -43,7 +43,11 @@ export function changedArea(a: GrayFrame, b: GrayFrame, threshold: number, stopA
       let c = 0;
       if (kind === BLOCK_OPEN && fullRows && left + MOTION_BLOCK <= width) {
         for (let i = top * width + left, r = 0; r < MOTION_BLOCK; r++, i += width) {
-          c += changed(x[i]! - y[i]!, limit) + changed(x[i + 1]! - y[i + 1]!, limit) + changed(x[i + 2]! - y[i + 2]!, limit) + changed(x[i + 3]! - y[i + 3]!, limit);
+          c +=
+            changed(x[i]! - y[i]!, limit) +
+            changed(x[i + 1]! - y[i + 1]!, limit) +
+            changed(x[i + 2]! - y[i + 2]!, limit) +
+            changed(x[i + 3]! - y[i + 3]!, limit);
         }
       } else {
         c = edgeBlock(a, b, limit, left, top, plan);

@@ -194,7 +194,14 @@ export class EventTracker {
     }
     if (!state.confirmed && span.durationMs >= this.minEventMs) {
       // Long enough only counting up to the clear frame: it is an event after all.
-      out.push({ kind: 'event_started', device: this.device, type, startSequence: span.startSequence, startMs: span.startMs, confirmedSequence: stamp.sequence });
+      out.push({
+        kind: 'event_started',
+        device: this.device,
+        type,
+        startSequence: span.startSequence,
+        startMs: span.startMs,
+        confirmedSequence: stamp.sequence,
+      });
       state.confirmed = true;
     }
     if (state.confirmed) out.push({ kind: 'event_ended', type, ...span });

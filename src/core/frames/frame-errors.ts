@@ -1,15 +1,7 @@
 import { EXIT, VptError } from '../errors.js';
 
 /** Why a frame could not be decoded: short, stable strings for log lines and the frame's JSON `error`. */
-export type FrameDecodeReason =
-  | 'missing'
-  | 'empty file'
-  | 'not a JPEG'
-  | 'truncated'
-  | 'corrupt'
-  | 'too large'
-  | 'not a regular file'
-  | 'unreadable';
+export type FrameDecodeReason = 'missing' | 'empty file' | 'not a JPEG' | 'truncated' | 'corrupt' | 'too large' | 'not a regular file' | 'unreadable';
 
 /**
  * One frame could not be read or decoded. Not fatal: the pipeline logs it

@@ -20,7 +20,9 @@ export interface AtomicWriteOptions {
 export function tempPathFor(target: string): string {
   const dir = path.dirname(target);
   const base = path.basename(target);
-  const random = Math.floor(Math.random() * 0x1_0000_0000).toString(16).padStart(8, '0');
+  const random = Math.floor(Math.random() * 0x1_0000_0000)
+    .toString(16)
+    .padStart(8, '0');
   return path.join(dir, `.${base}.tmp-${process.pid}-${random}`);
 }
 
@@ -29,11 +31,7 @@ export function tempPathFor(target: string): string {
  * partial file: temp file in the same folder, fsync, rename, fsync the folder.
  * On any failure the temp file is removed and the target is untouched.
  */
-export async function writeFileAtomic(
-  target: string,
-  data: string | Uint8Array,
-  options: AtomicWriteOptions = {},
-): Promise<void> {
+export async function writeFileAtomic(target: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const mode = options.mode ?? 0o644;
   const sync = options.fsync ?? true;
   const tmp = tempPathFor(target);

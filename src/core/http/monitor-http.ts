@@ -46,7 +46,9 @@ export async function startMonitorHttp(options: MonitorHttpOptions): Promise<Mon
     (message) => options.logger.warn(message),
   );
   if (!started.ok) {
-    options.logger.warn(`http: cannot listen on ${options.listen.host}:${options.listen.port} (${started.reason}); the monitor goes on without its page and /metrics`);
+    options.logger.warn(
+      `http: cannot listen on ${options.listen.host}:${options.listen.port} (${started.reason}); the monitor goes on without its page and /metrics`,
+    );
   } else if (!options.listen.loopback) {
     options.logger.warn(`http: listening on ${started.server.url} for the network; the page has no authentication (it is read-only)`);
   }

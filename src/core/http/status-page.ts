@@ -37,7 +37,9 @@ function card(d: StatusJson['devices'][number] | undefined): string {
 
 function row(i: IncidentJson | undefined): string {
   const dur = i ? `${Math.round(i.duration_ms / 1000)} s${i.status === 'open' ? ' (ongoing)' : ''}` : '';
-  const thumbs = i ? i.thumbnails.map((t) => `<img src="${esc(t.url)}" width="160" height="90" alt="frame ${t.sequence}" title="frame ${t.sequence}">`).join('') : '';
+  const thumbs = i
+    ? i.thumbnails.map((t) => `<img src="${esc(t.url)}" width="160" height="90" alt="frame ${t.sequence}" title="frame ${t.sequence}">`).join('')
+    : '';
   return `<tr class="incident" ${i ? `id="incident-${i.id}" ` : ''}data-id="${i ? i.id : ''}"><td data-f="id">${i ? `#${i.id}` : ''}</td><td data-f="device">${i ? esc(i.device) : ''}</td>
 <td data-f="type">${i ? esc(i.type) : ''}</td><td data-f="started">${i ? esc(i.event_start) : ''}</td>
 <td data-f="duration">${i ? dur : ''}</td><td data-f="evidence" class="evidence">${thumbs}</td></tr>`;

@@ -41,7 +41,12 @@ type StartResult = { ok: true; server: StatusServer } | { ok: false; reason: str
  */
 export async function startStatusServer(listen: ListenAddress, ctx: RouteContext, onError: (message: string) => void): Promise<StartResult> {
   const server = http.createServer(
-    { maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: CONNECTIONS_CHECK_MS },
+    {
+      maxHeaderSize: MAX_HEADER_BYTES,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      connectionsCheckingInterval: CONNECTIONS_CHECK_MS,
+    },
     (req, res) => void handle(req, res, ctx, onError),
   );
   server.maxConnections = MAX_CONNECTIONS;
@@ -50,12 +55,18 @@ export async function startStatusServer(listen: ListenAddress, ctx: RouteContext
   server.setTimeout(SOCKET_IDLE_MS, (socket) => socket.destroy());
   // Malformed, oversized or too slow: one short answer, then the socket is gone (not half-closed, not kept).
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    const status =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? '408 Request Timeout'
+          : '400 Bad Request';
     if (socket.writable && !socket.writableEnded) socket.write(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`, () => socket.destroy());
     else socket.destroy();
   });
   const listening = await new Promise<{ ok: true } | { ok: false; reason: string }>((resolve) => {
-    const fail = (err: NodeJS.ErrnoException) => resolve({ ok: false, reason: err.code === 'EADDRINUSE' ? 'the port is in use' : err.code === 'EACCES' ? 'no permission for the port' : err.message });
+    const fail = (err: NodeJS.ErrnoException) =>
+      resolve({ ok: false, reason: err.code === 'EADDRINUSE' ? 'the port is in use' : err.code === 'EACCES' ? 'no permission for the port' : err.message });
     server.once('error', fail);
     server.listen({ host: listen.host, port: listen.port }, () => {
       server.removeListener('error', fail);

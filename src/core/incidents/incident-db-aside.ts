@@ -19,7 +19,15 @@ export async function moveIncidentDbAside(stateDir: string, now: Date = new Date
   if (!(await fs.lstat(file).catch(() => undefined))) return undefined;
   let aside = `${file}.aside-${compactTime(now)}`;
   // Two resets within a second: never clobber the first one's file.
-  for (let n = 1; await fs.lstat(aside).then(() => true, () => false); n++) aside = `${file}.aside-${compactTime(now)}-${n}`;
+  for (
+    let n = 1;
+    await fs.lstat(aside).then(
+      () => true,
+      () => false,
+    );
+    n++
+  )
+    aside = `${file}.aside-${compactTime(now)}-${n}`;
   for (const suffix of COMPANIONS) {
     try {
       await fs.rename(`${file}${suffix}`, `${aside}${suffix}`);

@@ -79,7 +79,8 @@ export class IncidentReader {
     this.file = file;
     this.db = db;
     const version = db.pragma('user_version', { simple: true }) as number;
-    this.startExpr = version >= SCHEMA_VERSION ? 'event_start' : `coalesce(CASE WHEN json_valid(metadata) THEN json_extract(metadata, '$.event_start') END, opened_at)`;
+    this.startExpr =
+      version >= SCHEMA_VERSION ? 'event_start' : `coalesce(CASE WHEN json_valid(metadata) THEN json_extract(metadata, '$.event_start') END, opened_at)`;
   }
 
   static async openInDir(stateDir: string): Promise<IncidentReader> {
@@ -119,7 +120,10 @@ export class IncidentReader {
     const sql =
       `SELECT id, device, type, status, ${this.startExpr} AS event_start, opened_at, resolved_at, duration_ms, resolve_reason, evidence, metadata ` +
       `FROM incidents ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
-    return this.db.prepare<(string | number)[], RawRow>(sql).all(...args, filter.limit ?? DEFAULT_LIST_LIMIT).map((r) => toRow(r, nowMs));
+    return this.db
+      .prepare<(string | number)[], RawRow>(sql)
+      .all(...args, filter.limit ?? DEFAULT_LIST_LIMIT)
+      .map((r) => toRow(r, nowMs));
   }
 
   get(id: number, nowMs: number): IncidentRow | undefined {

@@ -93,7 +93,6 @@ function toIncident(row: Row): Incident {
   return incident;
 }
 
-
 function prepareStatements(db: Database.Database) {
   return {
     openFor: db.prepare<[string, string], Row>(`SELECT * FROM incidents WHERE device = ? AND type = ? AND status = 'open'`),

@@ -20,9 +20,7 @@ export interface IncidentWriter {
   resolve(id: number, resolvedAt: number, reason: ResolveReason, evidence?: readonly string[]): Incident | undefined;
 }
 
-export type IncidentRecord =
-  | { kind: 'incident_opened'; incident: Incident }
-  | { kind: 'incident_resolved'; incident: Incident };
+export type IncidentRecord = { kind: 'incident_opened'; incident: Incident } | { kind: 'incident_resolved'; incident: Incident };
 
 /** A write the store refused: another process's lock, or a filesystem or database failure. */
 type IncidentStoreFailure = IncidentStoreLockedError | IncidentStoreWriteError;
@@ -128,7 +126,16 @@ export class IncidentTracker {
       this.flush();
       return undefined;
     }
-    const incident: TrackedIncident = { device, type, eventStart: startTimeMs, openedAt: nowMs, evidence, id: undefined, resolution: undefined, bounded: false };
+    const incident: TrackedIncident = {
+      device,
+      type,
+      eventStart: startTimeMs,
+      openedAt: nowMs,
+      evidence,
+      id: undefined,
+      resolution: undefined,
+      bounded: false,
+    };
     this.open.set(key, incident);
     return this.queue({ kind: 'open', incident });
   }
@@ -201,10 +208,17 @@ export class IncidentTracker {
   private write(change: HeldChange): Incident | undefined {
     const i = change.incident;
     if (change.kind === 'open') {
-      const incident = this.store.open(i.device, i.type, i.openedAt, i.evidence, {
-        event_start: new Date(i.eventStart).toISOString(),
-        incident_delay_ms: this.delayMs,
-      }, i.eventStart);
+      const incident = this.store.open(
+        i.device,
+        i.type,
+        i.openedAt,
+        i.evidence,
+        {
+          event_start: new Date(i.eventStart).toISOString(),
+          incident_delay_ms: this.delayMs,
+        },
+        i.eventStart,
+      );
       i.id = incident.id;
       return incident;
     }

@@ -76,10 +76,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
 /** The database was written by a newer vpt: refusing beats corrupting it. */
 export class SchemaTooNewError extends VptError {
   constructor(file: string, found: number) {
-    super(
-      `${file} has schema version ${found}, newer than this vpt supports (${SCHEMA_VERSION}); upgrade vpt or use another --state-dir`,
-      EXIT.critical,
-    );
+    super(`${file} has schema version ${found}, newer than this vpt supports (${SCHEMA_VERSION}); upgrade vpt or use another --state-dir`, EXIT.critical);
   }
 }
 

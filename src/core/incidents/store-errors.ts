@@ -36,7 +36,11 @@ export class IncidentStoreCorruptError extends VptError {
 /** The database file cannot be written (chattr +i, a read-only file on a writable folder): refused at start. */
 export class IncidentStoreReadOnlyError extends VptError {
   constructor(file: string, cause: unknown) {
-    super(`incident database ${file} is read-only (file permissions or chattr +i); make it writable (chattr -i, chmod u+w) or choose another --state-dir`, EXIT.critical, { cause });
+    super(
+      `incident database ${file} is read-only (file permissions or chattr +i); make it writable (chattr -i, chmod u+w) or choose another --state-dir`,
+      EXIT.critical,
+      { cause },
+    );
   }
 }
 

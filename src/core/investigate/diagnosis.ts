@@ -57,24 +57,31 @@ function others(input: DiagnosisInput): ProcessSummary[] {
 /** Evidence and advice for high CPU: the processes that use it, and advice that fits whose they are. */
 function cpuCause(input: DiagnosisInput, perCore: number): Pick<Cause, 'evidence' | 'nextSteps'> {
   const tracked = input.trackedPids ?? new Set<number>();
-  const top = others(input).filter((p) => (p.cpuPercent ?? 0) >= NAMEABLE_CPU_PERCENT).slice(0, EVIDENCE_PROCESSES);
+  const top = others(input)
+    .filter((p) => (p.cpuPercent ?? 0) >= NAMEABLE_CPU_PERCENT)
+    .slice(0, EVIDENCE_PROCESSES);
   const evidence = [`load ${input.load!.load5.toFixed(2)} over 5 min on ${input.load!.cores} core(s) (${perCore.toFixed(2)} per core)`];
-  for (const p of top) evidence.push(`uses ${p.cpuPercent!.toFixed(0)}% CPU: ${describe(p, tracked, `RSS ${p.rssBytes === undefined ? '?' : formatMB(p.rssBytes)}`)}`);
+  for (const p of top)
+    evidence.push(`uses ${p.cpuPercent!.toFixed(0)}% CPU: ${describe(p, tracked, `RSS ${p.rssBytes === undefined ? '?' : formatMB(p.rssBytes)}`)}`);
   const captures = input.processes?.ffmpegCount ?? 0;
   const outsiders = top.filter((p) => !isFarm(p, tracked));
   const nextSteps: string[] = [];
   if (outsiders.length > 0) nextSteps.push(`stop, move or renice what is not the farm's: ${[...new Set(outsiders.map((p) => p.comm))].join(', ')}`);
   if (captures > 0) nextSteps.push(`${captures} ffmpeg capture(s) running: fewer devices per host, or a lower capture fps`);
-  else if (top.length === 0) nextSteps.push('no process used much CPU while measured: the load may be I/O wait (D state) or short bursts; run vpt investigate again during the problem');
+  else if (top.length === 0)
+    nextSteps.push('no process used much CPU while measured: the load may be I/O wait (D state) or short bursts; run vpt investigate again during the problem');
   if (nextSteps.length === 0) nextSteps.push('see the top CPU processes above');
   return { evidence, nextSteps };
 }
 
 function memoryCause(input: DiagnosisInput): Pick<Cause, 'evidence' | 'nextSteps'> {
   const tracked = input.trackedPids ?? new Set<number>();
-  const top = others(input).sort((a, b) => (b.rssBytes ?? -1) - (a.rssBytes ?? -1)).slice(0, EVIDENCE_PROCESSES);
+  const top = others(input)
+    .sort((a, b) => (b.rssBytes ?? -1) - (a.rssBytes ?? -1))
+    .slice(0, EVIDENCE_PROCESSES);
   const evidence = [`${input.memory!.usedPercent.toFixed(0)}% of RAM used`];
-  for (const p of top) if (p.rssBytes !== undefined) evidence.push(`holds ${formatMB(p.rssBytes)}: ${describe(p, tracked, `${(p.cpuPercent ?? 0).toFixed(0)}% CPU`)}`);
+  for (const p of top)
+    if (p.rssBytes !== undefined) evidence.push(`holds ${formatMB(p.rssBytes)}: ${describe(p, tracked, `${(p.cpuPercent ?? 0).toFixed(0)}% CPU`)}`);
   const biggest = top[0];
   const nextSteps =
     biggest && !isFarm(biggest, tracked)
@@ -114,7 +121,11 @@ export function diagnose(input: DiagnosisInput): Cause[] {
         ...(kernelKills > 0 ? [`${kernelKills} OOM kill(s) in the kernel log${victims.length > 0 ? `: ${victims.join(', ')}` : ''}`] : []),
         ...(sinceBoot > 0 ? [`${sinceBoot} OOM kill(s) since boot (/proc/vmstat)`] : []),
       ],
-      nextSteps: ['see the memory trends below for the process that grew', 'vpt journald-limits --apply if the journal lives in RAM', 'cap the guilty service with MemoryMax= in its unit'],
+      nextSteps: [
+        'see the memory trends below for the process that grew',
+        'vpt journald-limits --apply if the journal lives in RAM',
+        'cap the guilty service with MemoryMax= in its unit',
+      ],
     });
   }
   const flags = input.throttled?.flags;
@@ -124,8 +135,16 @@ export function diagnose(input: DiagnosisInput): Cause[] {
       cause: 'throttling',
       score: now ? 80 : 50,
       severity: now ? 'critical' : 'warn',
-      evidence: [`vcgencmd get_throttled = 0x${input.throttled!.raw.toString(16)}`, ...Object.entries(flags).filter(([, v]) => v).map(([k]) => k)],
-      nextSteps: flags.underVoltageNow || flags.underVoltageOccurred ? ['use the official power supply (5.1 V / 3 A or 5 A for a Pi 5)'] : ['improve cooling: heatsink, fan, airflow in the rack'],
+      evidence: [
+        `vcgencmd get_throttled = 0x${input.throttled!.raw.toString(16)}`,
+        ...Object.entries(flags)
+          .filter(([, v]) => v)
+          .map(([k]) => k),
+      ],
+      nextSteps:
+        flags.underVoltageNow || flags.underVoltageOccurred
+          ? ['use the official power supply (5.1 V / 3 A or 5 A for a Pi 5)']
+          : ['improve cooling: heatsink, fan, airflow in the rack'],
     });
   }
   const load = input.load && judgeLoad(input.load);

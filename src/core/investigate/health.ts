@@ -74,8 +74,7 @@ export async function takeHealthSample(ctx: ProbeContext, options: HealthOptions
   ]);
   const unavailable: Record<string, string> = {};
   for (const run of Object.values(runs)) if (!run.result.available) unavailable[run.name] = run.result.reason;
-  const data = <T>(run: { result: { available: true; data: T } | { available: false } }): T | undefined =>
-    run.result.available ? run.result.data : undefined;
+  const data = <T>(run: { result: { available: true; data: T } | { available: false } }): T | undefined => (run.result.available ? run.result.data : undefined);
   const memory = data(runs.memory);
   const load = data(runs.load);
   const disk = data(runs.disk);
@@ -142,7 +141,10 @@ export async function takeHealthSample(ctx: ProbeContext, options: HealthOptions
   };
   const conditions = evaluateConditions(body, { memoryAlertBytes: options.memoryAlertBytes });
   const { fired, counters: next, pending } = debounce(conditions, counters, options.forSamples);
-  const status = nagiosState(fired, CORE_PROBES.some((name) => name in unavailable));
+  const status = nagiosState(
+    fired,
+    CORE_PROBES.some((name) => name in unavailable),
+  );
   const sample: HealthSample = { ...body, alerts: fired, pending, status, durationMs: monotonicMs() - started };
   const logText = formatHealthLog(sample);
   await write(options.logDir, async () => {
@@ -193,7 +195,10 @@ async function writeProm(promFile: string, text: string): Promise<void> {
   } catch (err) {
     const code = errnoCode(err);
     const dir = path.dirname(promFile);
-    throw promError(promFile, code === 'EACCES' || code === 'EPERM' ? `permission denied in ${dir}` : code === 'ENOSPC' ? `no space left in ${dir}` : (err as Error).message);
+    throw promError(
+      promFile,
+      code === 'EACCES' || code === 'EPERM' ? `permission denied in ${dir}` : code === 'ENOSPC' ? `no space left in ${dir}` : (err as Error).message,
+    );
   }
 }
 

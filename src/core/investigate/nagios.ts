@@ -29,7 +29,8 @@ export function formatNagiosLine(sample: HealthSample, memoryAlertBytes: number)
   const data: string[] = [];
   if (sample.load) data.push(perf('load1', sample.load.load1, '', '', '', 0));
   // The report's high-load rule as Nagios thresholds, so Icinga judges load as the report does.
-  if (sample.load?.cores) data.push(perf('load5', sample.load.load5, '', sample.load.cores * LOAD_WARN_PER_CORE, sample.load.cores * LOAD_CRITICAL_PER_CORE, 0));
+  if (sample.load?.cores)
+    data.push(perf('load5', sample.load.load5, '', sample.load.cores * LOAD_WARN_PER_CORE, sample.load.cores * LOAD_CRITICAL_PER_CORE, 0));
   if (sample.memory) data.push(perf('mem_used', Math.round(sample.memory.usedPercent), '%', '', '', 0, 100));
   if (sample.disk) data.push(perf('disk_root', sample.disk.usedPercent, '%', '', '', 0, 100));
   for (const hot of sample.hotFolders) {

@@ -93,8 +93,14 @@ function hours(h: number | undefined): string {
 export function trendsSection(trends: readonly Trend[], sampleCount: number): ReportSection {
   const title = 'Memory trends (last hour)';
   if (sampleCount < MIN_TREND_SAMPLES || trends.length === 0) {
-    const why = sampleCount < MIN_TREND_SAMPLES ? `${sampleCount} health sample(s) in the last hour, ${MIN_TREND_SAMPLES} needed` : 'no series with enough samples';
-    return { id: 'trends', title, checks: [{ label: 'trends', status: 'unavailable', detail: `unavailable: ${why} (vpt investigate --install samples every 30 s)` }], lines: [] };
+    const why =
+      sampleCount < MIN_TREND_SAMPLES ? `${sampleCount} health sample(s) in the last hour, ${MIN_TREND_SAMPLES} needed` : 'no series with enough samples';
+    return {
+      id: 'trends',
+      title,
+      checks: [{ label: 'trends', status: 'unavailable', detail: `unavailable: ${why} (vpt investigate --install samples every 30 s)` }],
+      lines: [],
+    };
   }
   const checks = trends.map((t): Check => {
     const urgent = t.leak && t.hoursToAlert !== undefined && t.hoursToAlert < LEAK_URGENT_HOURS;

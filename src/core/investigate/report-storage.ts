@@ -52,7 +52,9 @@ export function oomSection(kernel: ProbeResult<KernelOomInfo>, vmstat: ProbeResu
     const k = kernel.data;
     checks.push({ label: 'kernel log', status: k.total > 0 ? 'critical' : 'ok', detail: `${k.total} OOM kill(s) in ${k.source}` });
     for (const e of k.events.slice(-OOM_LINES)) {
-      lines.push(`${e.when || '?'}  killed ${e.process ?? '?'} (pid ${e.pid ?? '?'})${e.anonRssBytes === undefined ? '' : ` using ${formatSize(e.anonRssBytes)}`}`);
+      lines.push(
+        `${e.when || '?'}  killed ${e.process ?? '?'} (pid ${e.pid ?? '?'})${e.anonRssBytes === undefined ? '' : ` using ${formatSize(e.anonRssBytes)}`}`,
+      );
     }
   } else checks.push(unavailableCheck('kernel log', kernel));
   checks.push(
@@ -93,7 +95,14 @@ export function tempSection(temp: ProbeResult<TempFilesInfo>): ReportSection {
     id: 'temp',
     title,
     checks: [
-      { label: `${t.dir} size`, status: 'ok', detail: t.sizeSource === 'statfs' ? `${formatSize(t.size.bytes)} used (its own filesystem)` : `${formatSize(t.size.bytes)}${t.size.complete ? '' : '+'} in ${t.size.files} file(s)` },
+      {
+        label: `${t.dir} size`,
+        status: 'ok',
+        detail:
+          t.sizeSource === 'statfs'
+            ? `${formatSize(t.size.bytes)} used (its own filesystem)`
+            : `${formatSize(t.size.bytes)}${t.size.complete ? '' : '+'} in ${t.size.files} file(s)`,
+      },
       {
         label: 'leftover audio temp files',
         status: t.leftovers.count > 0 ? 'warn' : 'ok',

@@ -23,7 +23,11 @@ export function systemSection(uptime: ProbeResult<UptimeInfo>, pi: ProbeResult<R
   const checks: Check[] = [];
   checks.push(
     uptime.available
-      ? { label: 'uptime', status: 'ok', detail: `${formatDuration(uptime.data.uptimeSeconds * 1000)}${uptime.data.bootedAt ? ` (booted ${uptime.data.bootedAt})` : ''}` }
+      ? {
+          label: 'uptime',
+          status: 'ok',
+          detail: `${formatDuration(uptime.data.uptimeSeconds * 1000)}${uptime.data.bootedAt ? ` (booted ${uptime.data.bootedAt})` : ''}`,
+        }
       : unavailableCheck('uptime', uptime),
   );
   if (!pi.available) {
@@ -38,8 +42,12 @@ export function systemSection(uptime: ProbeResult<UptimeInfo>, pi: ProbeResult<R
     const th = pi.data.throttled;
     if (!th) checks.push({ label: 'throttling', status: 'unavailable', detail: `unavailable: ${pi.data.throttledUnavailable ?? 'unknown'}` });
     else {
-      const now = Object.entries(th.flags).filter(([k, v]) => v && k.endsWith('Now')).map(([k]) => k);
-      const past = Object.entries(th.flags).filter(([k, v]) => v && k.endsWith('Occurred')).map(([k]) => k);
+      const now = Object.entries(th.flags)
+        .filter(([k, v]) => v && k.endsWith('Now'))
+        .map(([k]) => k);
+      const past = Object.entries(th.flags)
+        .filter(([k, v]) => v && k.endsWith('Occurred'))
+        .map(([k]) => k);
       checks.push({
         label: 'throttling',
         status: now.length > 0 ? 'critical' : past.length > 0 ? 'warn' : 'ok',

@@ -16,10 +16,7 @@ export interface JournaldInspection {
 export async function inspectJournald(root: string, recommended: readonly LimitValue[], wantPersistent: boolean): Promise<JournaldInspection> {
   const config = await resolveJournaldConfig(root);
   const storage = await resolveStorage(root, config.settings.get('Storage'));
-  const [ram, disk] = await Promise.all([
-    measureDirUsage(path.join(root, RUNTIME_JOURNAL_DIR)),
-    measureDirUsage(path.join(root, PERSISTENT_JOURNAL_DIR)),
-  ]);
+  const [ram, disk] = await Promise.all([measureDirUsage(path.join(root, RUNTIME_JOURNAL_DIR)), measureDirUsage(path.join(root, PERSISTENT_JOURNAL_DIR))]);
   const compliance = checkCompliance(config.settings, recommended, storage, wantPersistent);
   return { config, storage, usage: { ram, disk }, compliance };
 }

@@ -36,15 +36,96 @@ const DAY_MS = 86_400_000;
 
 /** In the order they are written to the drop-in (the design's order). */
 export const LIMIT_SPECS: readonly LimitSpec[] = [
-  { key: 'SystemMaxUse', flag: '--system-max-use', option: 'systemMaxUse', kind: 'size', direction: 'max', scope: 'disk', systemdDefault: '10% of the filesystem, up to 4G', zeroDisables: false },
-  { key: 'SystemKeepFree', flag: '--system-keep-free', option: 'systemKeepFree', kind: 'size', direction: 'min', scope: 'disk', systemdDefault: '15% of the filesystem, up to 4G', zeroDisables: false },
-  { key: 'SystemMaxFileSize', flag: '--system-max-file-size', option: 'systemMaxFileSize', kind: 'size', direction: 'max', scope: 'disk', systemdDefault: '1/8 of SystemMaxUse, up to 128M', zeroDisables: false },
-  { key: 'SystemMaxFiles', flag: '--system-max-files', option: 'systemMaxFiles', kind: 'count', direction: 'max', scope: 'disk', systemdDefault: 100, zeroDisables: false },
-  { key: 'RuntimeMaxUse', flag: '--runtime-max-use', option: 'runtimeMaxUse', kind: 'size', direction: 'max', scope: 'ram', systemdDefault: '10% of /run, up to 4G', zeroDisables: false },
-  { key: 'MaxRetentionSec', flag: '--max-retention-sec', option: 'maxRetentionSec', kind: 'time', direction: 'max', scope: 'both', systemdDefault: 0, zeroDisables: true },
-  { key: 'MaxFileSec', flag: '--max-file-sec', option: 'maxFileSec', kind: 'time', direction: 'max', scope: 'both', systemdDefault: 30.44 * DAY_MS, zeroDisables: true },
-  { key: 'RateLimitIntervalSec', flag: '--rate-limit-interval-sec', option: 'rateLimitIntervalSec', kind: 'time', direction: 'min', scope: 'both', systemdDefault: 30_000, zeroDisables: true },
-  { key: 'RateLimitBurst', flag: '--rate-limit-burst', option: 'rateLimitBurst', kind: 'count', direction: 'max', scope: 'both', systemdDefault: 10_000, zeroDisables: true },
+  {
+    key: 'SystemMaxUse',
+    flag: '--system-max-use',
+    option: 'systemMaxUse',
+    kind: 'size',
+    direction: 'max',
+    scope: 'disk',
+    systemdDefault: '10% of the filesystem, up to 4G',
+    zeroDisables: false,
+  },
+  {
+    key: 'SystemKeepFree',
+    flag: '--system-keep-free',
+    option: 'systemKeepFree',
+    kind: 'size',
+    direction: 'min',
+    scope: 'disk',
+    systemdDefault: '15% of the filesystem, up to 4G',
+    zeroDisables: false,
+  },
+  {
+    key: 'SystemMaxFileSize',
+    flag: '--system-max-file-size',
+    option: 'systemMaxFileSize',
+    kind: 'size',
+    direction: 'max',
+    scope: 'disk',
+    systemdDefault: '1/8 of SystemMaxUse, up to 128M',
+    zeroDisables: false,
+  },
+  {
+    key: 'SystemMaxFiles',
+    flag: '--system-max-files',
+    option: 'systemMaxFiles',
+    kind: 'count',
+    direction: 'max',
+    scope: 'disk',
+    systemdDefault: 100,
+    zeroDisables: false,
+  },
+  {
+    key: 'RuntimeMaxUse',
+    flag: '--runtime-max-use',
+    option: 'runtimeMaxUse',
+    kind: 'size',
+    direction: 'max',
+    scope: 'ram',
+    systemdDefault: '10% of /run, up to 4G',
+    zeroDisables: false,
+  },
+  {
+    key: 'MaxRetentionSec',
+    flag: '--max-retention-sec',
+    option: 'maxRetentionSec',
+    kind: 'time',
+    direction: 'max',
+    scope: 'both',
+    systemdDefault: 0,
+    zeroDisables: true,
+  },
+  {
+    key: 'MaxFileSec',
+    flag: '--max-file-sec',
+    option: 'maxFileSec',
+    kind: 'time',
+    direction: 'max',
+    scope: 'both',
+    systemdDefault: 30.44 * DAY_MS,
+    zeroDisables: true,
+  },
+  {
+    key: 'RateLimitIntervalSec',
+    flag: '--rate-limit-interval-sec',
+    option: 'rateLimitIntervalSec',
+    kind: 'time',
+    direction: 'min',
+    scope: 'both',
+    systemdDefault: 30_000,
+    zeroDisables: true,
+  },
+  {
+    key: 'RateLimitBurst',
+    flag: '--rate-limit-burst',
+    option: 'rateLimitBurst',
+    kind: 'count',
+    direction: 'max',
+    scope: 'both',
+    systemdDefault: 10_000,
+    zeroDisables: true,
+  },
 ];
 
 /**
@@ -90,7 +171,9 @@ export function parseLimitValue(spec: LimitSpec, raw: string, what = spec.flag):
   let text: string;
   if (spec.kind === 'size') {
     if (trimmed.includes('%')) {
-      throw new UsageError(`${what}: "${printable(raw)}" is a percentage; vpt writes absolute sizes (K, M, G, T, P, E, base 1024) so every host gets the same bound, e.g. ${example(spec)}`);
+      throw new UsageError(
+        `${what}: "${printable(raw)}" is a percentage; vpt writes absolute sizes (K, M, G, T, P, E, base 1024) so every host gets the same bound, e.g. ${example(spec)}`,
+      );
     }
     amount = parseSize(trimmed, what);
     text = canonicalSize(trimmed);
@@ -98,10 +181,14 @@ export function parseLimitValue(spec: LimitSpec, raw: string, what = spec.flag):
     amount = parseDuration(trimmed, what);
     text = trimmed.replace(/\s+/g, ' ');
     if (amount > MAX_TIME_SPAN_MS) {
-      throw new UsageError(`${what}: "${printable(raw)}" is beyond systemd's range (time spans are 64-bit microseconds, about 584,000 years); journald would ignore it`);
+      throw new UsageError(
+        `${what}: "${printable(raw)}" is beyond systemd's range (time spans are 64-bit microseconds, about 584,000 years); journald would ignore it`,
+      );
     }
     if (amount > 0 && amount < MIN_TIME_SPAN_MS) {
-      throw new UsageError(`${what}: "${printable(raw)}" is below 1ms: systemd drops fractions of a microsecond (0.5us is 0, which turns ${spec.key} off) and so short a window bounds nothing; give e.g. ${example(spec)}`);
+      throw new UsageError(
+        `${what}: "${printable(raw)}" is below 1ms: systemd drops fractions of a microsecond (0.5us is 0, which turns ${spec.key} off) and so short a window bounds nothing; give e.g. ${example(spec)}`,
+      );
     }
   } else {
     if (!/^\d+$/.test(trimmed)) throw new UsageError(`${what}: "${printable(raw)}" is not a whole number, e.g. ${example(spec)}`);

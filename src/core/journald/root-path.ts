@@ -48,7 +48,12 @@ export async function resolveInRoot(root: string, rel: string): Promise<string> 
       );
     }
     // Walk the target again from the root: its own components may be links too.
-    pending.unshift(...path.relative(realRoot, resolved).split(path.sep).filter((p) => p !== ''));
+    pending.unshift(
+      ...path
+        .relative(realRoot, resolved)
+        .split(path.sep)
+        .filter((p) => p !== ''),
+    );
     current = realRoot;
   }
   return current;

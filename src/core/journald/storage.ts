@@ -39,8 +39,7 @@ export function describeStorage(setting: Setting | undefined, persistentDirExist
   const known = raw !== undefined && MODES.includes(raw);
   const mode = (known ? raw : DEFAULT_STORAGE) as StorageMode;
   const source = setting?.source ?? 'default';
-  const location: JournalLocation =
-    mode === 'none' ? 'none' : mode === 'volatile' ? 'ram' : mode === 'persistent' || persistentDirExists ? 'disk' : 'ram';
+  const location: JournalLocation = mode === 'none' ? 'none' : mode === 'volatile' ? 'ram' : mode === 'persistent' || persistentDirExists ? 'disk' : 'ram';
   const inRam =
     'so only the Runtime* limits (RuntimeMaxUse) bound it; the System* limits are shown but do not count. ' +
     '`vpt journald-limits --apply --persistent` moves the journal to /var/log/journal.';

@@ -37,10 +37,7 @@ export function removeProcessTempDirSync(dir: string): void {
  * real folders (lstat: never follow a symlink out of tmp), and, unless we
  * are root, only our own.
  */
-export async function removeDeadProcessTempDirs(
-  tmpRoot = os.tmpdir(),
-  isAlive: (pid: number) => boolean = isPidAlive,
-): Promise<string[]> {
+export async function removeDeadProcessTempDirs(tmpRoot = os.tmpdir(), isAlive: (pid: number) => boolean = isPidAlive): Promise<string[]> {
   const removed: string[] = [];
   const names = await fs.readdir(tmpRoot).catch(() => [] as string[]);
   const uid = process.getuid?.();

@@ -132,7 +132,10 @@ export class CaptureWatcher {
       this.openWatcher(folders.captures, stat.ino, folders.hot);
     }
     const names = await fs.readdir(folders.captures).catch(() => [] as string[]);
-    const sequences = names.map(parseCaptureName).filter((s): s is number => s !== undefined).sort((a, b) => a - b);
+    const sequences = names
+      .map(parseCaptureName)
+      .filter((s): s is number => s !== undefined)
+      .sort((a, b) => a - b);
     if (!this.started) {
       this.started = true;
       if (baselineOnly && sequences.length > 0) {

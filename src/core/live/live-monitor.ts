@@ -85,13 +85,19 @@ export class LiveMonitor {
   constructor(options: LiveMonitorOptions) {
     this.options = options;
     this.now = options.now ?? Date.now;
-    this.copier = new EvidenceCopier((m) => options.logger.warn(m), (m) => options.logger.info(m));
+    this.copier = new EvidenceCopier(
+      (m) => options.logger.warn(m),
+      (m) => options.logger.info(m),
+    );
     this.incidents = new IncidentTracker({
       store: options.store,
       incidentDelayMs: options.incidentDelayMs,
       onRecord: (record) => options.onEvent(incidentEvent(record)),
       now: this.now,
-      ...storeFailureLines((m) => options.logger.warn(m), (m) => options.logger.info(m)),
+      ...storeFailureLines(
+        (m) => options.logger.warn(m),
+        (m) => options.logger.info(m),
+      ),
     });
     this.stalls = new StallWatch({
       devices: options.devices.map((name) => ({ name, stallAfterMs: this.stallAfterOf(name) })),
@@ -173,7 +179,9 @@ export class LiveMonitor {
     // One last try for incident changes held while the database refused writes; what is left is said, not silently lost.
     this.incidents.retryPending(true);
     if (this.incidents.pendingCount > 0) {
-      this.options.logger.warn(`${this.incidents.pendingCount} incident changes could not be written before stopping; the next start resolves what the database still has open`);
+      this.options.logger.warn(
+        `${this.incidents.pendingCount} incident changes could not be written before stopping; the next start resolves what the database still has open`,
+      );
     }
     // The last snapshot says what the monitor knew at exit; its pid then tells readers it stopped.
     await this.statusWriter?.stop();
@@ -199,7 +207,10 @@ export class LiveMonitor {
     const open = this.incidents.openEntries();
     return this.status.snapshot(this.now(), (device) => {
       const state = this.devices.get(device);
-      const events: [AnyIncidentType, number][] = [...(state?.incidents.ongoing ?? []), ...this.stalls.ongoing(device).map((o): [AnyIncidentType, number] => [o.type, o.startMs])];
+      const events: [AnyIncidentType, number][] = [
+        ...(state?.incidents.ongoing ?? []),
+        ...this.stalls.ongoing(device).map((o): [AnyIncidentType, number] => [o.type, o.startMs]),
+      ];
       const openEvents: OpenEventStatus[] = events.map(([type, startMs]) => ({
         type,
         started_at: iso(startMs),
@@ -315,7 +326,14 @@ export class LiveMonitor {
         });
       } else {
         state.incidents.release(r.type);
-        this.options.onEvent({ event: 'stall_ended', ts: iso(r.endMs), device: r.device, type: r.type, start: iso(r.startMs), duration_ms: Math.round(r.endMs - r.startMs) });
+        this.options.onEvent({
+          event: 'stall_ended',
+          ts: iso(r.endMs),
+          device: r.device,
+          type: r.type,
+          start: iso(r.startMs),
+          duration_ms: Math.round(r.endMs - r.startMs),
+        });
         this.incidents.eventEnded(r.device, r.type, r.endMs);
       }
     }
@@ -336,7 +354,8 @@ export class LiveMonitor {
     const now = this.now();
     for (const report of this.sweepers.sweepAll(now)) {
       this.options.logger.info(formatSweepLine(report.device, this.options.sweepIntervalMs));
-      for (const failed of report.caches.filter((c) => c.error)) this.options.logger.warn(`[${report.device}] cache ${failed.name} sweep failed: ${failed.error}`);
+      for (const failed of report.caches.filter((c) => c.error))
+        this.options.logger.warn(`[${report.device}] cache ${failed.name} sweep failed: ${failed.error}`);
       this.options.onEvent({
         event: 'cache_sweep',
         ts: iso(now),
@@ -370,7 +389,15 @@ export class LiveMonitor {
     if (r.kind === 'drop_burst') {
       this.options.logger.warn(`[${r.device}] analysis cannot keep up: more than ${r.limit} frames waiting, dropping the oldest`);
     } else if (r.kind === 'dropped') {
-      this.options.onEvent({ event: 'dropped', ts, device: r.device, count: r.count, first_sequence: r.firstSequence, last_sequence: r.lastSequence, total: r.total });
+      this.options.onEvent({
+        event: 'dropped',
+        ts,
+        device: r.device,
+        count: r.count,
+        first_sequence: r.firstSequence,
+        last_sequence: r.lastSequence,
+        total: r.total,
+      });
     } else {
       this.options.onEvent({ event: 'queue_backlog', ts, device: r.device, active: r.active, size: r.size });
     }

@@ -61,10 +61,7 @@ export async function openMonitorResources(options: MonitorResourcesOptions): Pr
     const incidentsMovedAside = options.resetIncidents ? await moveIncidentDbAside(options.stateDir, new Date(now())) : undefined;
     store = IncidentStore.openInDir(options.stateDir, { outbox: options.webhook === true });
     const at = now();
-    const resolvedAtStart = [
-      ...store.resolveForDevicesNotIn(options.devices, 'device_removed', at),
-      ...store.resolveAllOpen('restart', at),
-    ];
+    const resolvedAtStart = [...store.resolveForDevicesNotIn(options.devices, 'device_removed', at), ...store.resolveAllOpen('restart', at)];
     // Start-up waited up to DEFAULT_BUSY_TIMEOUT_MS; from here on a locked database is retried, not waited for.
     store.setBusyTimeout(LIVE_BUSY_TIMEOUT_MS);
     const removedZapMarkers: string[] = [];

@@ -114,8 +114,22 @@ export class MonitorMetrics {
       const outbox = sources.outbox;
       let last = { pending: 0, failed: 0 };
       const read = () => (last = outbox());
-      new prom.Gauge({ name: 'vpt_webhook_outbox_pending', help: 'Webhook notifications not yet delivered.', registers, collect() { this.set(read().pending); } });
-      new prom.Gauge({ name: 'vpt_webhook_outbox_failed', help: 'Undelivered webhook notifications that failed at least once.', registers, collect() { this.set(last.failed); } });
+      new prom.Gauge({
+        name: 'vpt_webhook_outbox_pending',
+        help: 'Webhook notifications not yet delivered.',
+        registers,
+        collect() {
+          this.set(read().pending);
+        },
+      });
+      new prom.Gauge({
+        name: 'vpt_webhook_outbox_failed',
+        help: 'Undelivered webhook notifications that failed at least once.',
+        registers,
+        collect() {
+          this.set(last.failed);
+        },
+      });
     }
     new prom.Gauge({
       name: 'vpt_frames_queued',
@@ -126,7 +140,10 @@ export class MonitorMetrics {
         for (const d of devicesNow()) this.set({ device: d.device }, d.queued);
       },
     });
-    new prom.Gauge({ name: 'vpt_monitor_info', help: 'Always 1; the running monitor\'s version.', labelNames: ['version'], registers }).set({ version: sources.version }, 1);
+    new prom.Gauge({ name: 'vpt_monitor_info', help: "Always 1; the running monitor's version.", labelNames: ['version'], registers }).set(
+      { version: sources.version },
+      1,
+    );
     // Zero series from the start: a rate() over a counter that appears late misses its first increase.
     for (const device of devices) {
       for (const type of ALL_INCIDENT_TYPES) this.incidentsOpened.inc({ device, type }, 0);

@@ -117,7 +117,11 @@ export class DevicePipeline {
   constructor(private readonly options: DevicePipelineOptions) {
     const warn = (message: string) => options.onWarning?.(message);
     const settings = options.settings?.current;
-    this.analyzer = new FrameAnalyzer({ thresholds: options.thresholds, macroblocks: settings?.macroblocks ?? options.macroblocks, settings: options.settings });
+    this.analyzer = new FrameAnalyzer({
+      thresholds: options.thresholds,
+      macroblocks: settings?.macroblocks ?? options.macroblocks,
+      settings: options.settings,
+    });
     this.tracker = new EventTracker(options.device, settings?.minEventMs ?? options.minEventMs, settings?.clearTimeMs);
     this.writes = new WriteFailures(options.device, warn, options.logger);
     this.problems = new FrameProblems(options.device, warn, (message) => (options.onInfo ?? warn)(message));

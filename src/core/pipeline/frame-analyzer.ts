@@ -2,13 +2,7 @@ import type { SettingsRef } from '../config/device-settings.js';
 import { detectBlackscreen, detectMacroblocks, detectZap, FreezeRing } from '../detectors/index.js';
 import { DEFAULT_FREEZE_RULE, FreezeJudge, MOTION_MIN_AREA, type FreezeSettings } from '../detectors/freeze-judge.js';
 import { MaskCache } from '../detectors/mask.js';
-import type {
-  BlackscreenResult,
-  DetectorThresholds,
-  FreezeResult,
-  MacroblockResult,
-  ZapResult,
-} from '../detectors/types.js';
+import type { BlackscreenResult, DetectorThresholds, FreezeResult, MacroblockResult, ZapResult } from '../detectors/types.js';
 import { FrameDecodeError } from '../frames/frame-errors.js';
 import { loadGrayImage } from '../frames/image-loader.js';
 import type { LoadedFrame } from './frame-loader.js';
@@ -105,7 +99,12 @@ export class FrameAnalyzer {
     if (reuse && this.last) {
       ({ black, zap, freeze } = this.last);
     } else {
-      const settings: FreezeSettings = this.settings?.current ?? { freezeRule: DEFAULT_FREEZE_RULE, motionMinArea: MOTION_MIN_AREA, masks: [], thresholds: this.thresholds };
+      const settings: FreezeSettings = this.settings?.current ?? {
+        freezeRule: DEFAULT_FREEZE_RULE,
+        motionMinArea: MOTION_MIN_AREA,
+        masks: [],
+        thresholds: this.thresholds,
+      };
       const mask = this.masks.for(settings.masks, thumb.width, thumb.height);
       black = detectBlackscreen(thumb, settings.thresholds, mask);
       // Edges are only computed on black frames: a zap is blackscreen + banner.

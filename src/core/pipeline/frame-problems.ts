@@ -46,7 +46,9 @@ export class FrameProblems {
       this.missingRun++;
       if (this.missingSince === undefined) {
         this.missingSince = analysis.sequence;
-        this.warn(`[${this.device}] no thumbnail from ${captureFileName(analysis.sequence)} on: analysing the captures instead (said once until thumbnails are back)`);
+        this.warn(
+          `[${this.device}] no thumbnail from ${captureFileName(analysis.sequence)} on: analysing the captures instead (said once until thumbnails are back)`,
+        );
       }
       return false;
     }

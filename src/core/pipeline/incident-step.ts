@@ -56,7 +56,15 @@ export class DeviceIncidents {
         const endMs = t.endMs ?? outcome.timeMs;
         const lastEvidence = await this.keep([last]);
         this.evidence.delete(t.type);
-        this.onEvent({ event: 'event_ended', ts: iso(endMs), device, type: t.type, sequence: last, start: iso(t.startMs), duration_ms: t.durationMs ?? endMs - t.startMs });
+        this.onEvent({
+          event: 'event_ended',
+          ts: iso(endMs),
+          device,
+          type: t.type,
+          sequence: last,
+          start: iso(t.startMs),
+          duration_ms: t.durationMs ?? endMs - t.startMs,
+        });
         this.incidents.eventEnded(device, t.type, endMs, lastEvidence);
       }
     }
@@ -129,7 +137,9 @@ export function storeFailureLines(
           `incident changes are held (up to ${MAX_HELD_INCIDENTS} ended incidents) and retried every ${STORE_RETRY_MS / 1000} s`,
       ),
     onHeldDropped: (i) =>
-      warn(`more than ${MAX_HELD_INCIDENTS} ended incidents held: the oldest are dropped unwritten, starting with [${i.device}] ${i.type} of ${iso(i.openedAt)}`),
+      warn(
+        `more than ${MAX_HELD_INCIDENTS} ended incidents held: the oldest are dropped unwritten, starting with [${i.device}] ${i.type} of ${iso(i.openedAt)}`,
+      ),
     onStoreBack: ({ written, dropped }) =>
       info(`incident database writable again: ${written} held incident changes written${dropped > 0 ? `, ${dropped} ended incidents dropped` : ''}`),
   };

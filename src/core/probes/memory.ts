@@ -32,9 +32,7 @@ export function memoryFromMeminfo(values: Map<string, number>): MemoryInfo | und
   const total = values.get('MemTotal');
   if (total === undefined || total === 0) return undefined;
   // Kernels before 3.14 have no MemAvailable: estimate it the way free(1) did then.
-  const availableBytes =
-    values.get('MemAvailable') ??
-    (values.get('MemFree') ?? 0) + (values.get('Buffers') ?? 0) + (values.get('Cached') ?? 0);
+  const availableBytes = values.get('MemAvailable') ?? (values.get('MemFree') ?? 0) + (values.get('Buffers') ?? 0) + (values.get('Cached') ?? 0);
   const swapTotalBytes = values.get('SwapTotal') ?? 0;
   const swapFreeBytes = values.get('SwapFree') ?? 0;
   const usedBytes = Math.max(0, total - availableBytes);

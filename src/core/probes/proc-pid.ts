@@ -37,7 +37,10 @@ export function parseProcStat(text: string): ProcStat | undefined {
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return undefined;
   const pid = Number(text.slice(0, open).trim());
-  const rest = text.slice(close + 2).trim().split(/\s+/);
+  const rest = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   // rest[0] is field 3; field n is rest[n - 3].
   const field = (n: number): number => Number(rest[n - 3]);
   if (!Number.isInteger(pid) || rest.length < 20) return undefined;
@@ -83,7 +86,9 @@ export function splitCmdline(raw: string): string[] {
 
 /** Every numeric entry of the proc root. */
 export async function listPids(procRoot: string): Promise<number[]> {
-  return readdirSync(procRoot).filter((e) => /^\d+$/.test(e)).map(Number);
+  return readdirSync(procRoot)
+    .filter((e) => /^\d+$/.test(e))
+    .map(Number);
 }
 
 /** Read one file of one process; a process that exits meanwhile gives undefined (not an error). */

@@ -43,9 +43,7 @@ export function parseThrottled(text: string): ThrottleState | undefined {
   const match = /throttled=(0x[0-9a-fA-F]+|\d+)/.exec(text);
   if (!match) return undefined;
   const raw = Number(match[1]);
-  const flags = Object.fromEntries(
-    Object.entries(THROTTLE_BITS).map(([name, bit]) => [name, (raw & (1 << bit)) !== 0]),
-  ) as Record<ThrottleFlag, boolean>;
+  const flags = Object.fromEntries(Object.entries(THROTTLE_BITS).map(([name, bit]) => [name, (raw & (1 << bit)) !== 0])) as Record<ThrottleFlag, boolean>;
   return { raw, flags };
 }
 

@@ -3,7 +3,6 @@ import { describeProbeError } from './probe-error.js';
 import type { Probe, ProbeContext, ProbeResult } from './types.js';
 import { monotonicMs } from './monotonic.js';
 
-
 /**
  * Default cap per probe: a dead NFS mount hangs statfs, a stuck journalctl hangs forever. Sized for a
  * loaded Pi (the report is wanted exactly then): every probe finished well inside it with 2 CPU hogs

@@ -31,9 +31,7 @@ export interface ProbeContext {
   run: CommandRunner;
 }
 
-export type ProbeResult<T> =
-  | { available: true; data: T }
-  | { available: false; reason: string };
+export type ProbeResult<T> = { available: true; data: T } | { available: false; reason: string };
 
 export interface Probe<T> {
   readonly name: string;
@@ -52,10 +50,4 @@ export function unavailable<T = never>(reason: string): ProbeResult<T> {
 export const DEFAULT_TRACKED_MEMORY_ALERT_BYTES = 1024 ** 3;
 
 /** The patterns tracked when --processes is not given (docs/design.md). */
-export const DEFAULT_TRACKED_PATTERNS = [
-  'capture_monitor',
-  'hot_cold_archiver',
-  'transcript_accumulator',
-  'app.py',
-  'vpt monitor',
-] as const;
+export const DEFAULT_TRACKED_PATTERNS = ['capture_monitor', 'hot_cold_archiver', 'transcript_accumulator', 'app.py', 'vpt monitor'] as const;

@@ -36,7 +36,12 @@ export async function* replayFrames(paths: DevicePaths, index: FrameIndex, fps: 
   for (let i = 0; i < index.length; i++) {
     while (ahead.length < PREFETCH_FRAMES + 1 && next < index.length) {
       // Settled at once: a decode failing while it waits its turn is no unhandled rejection.
-      ahead.push(loadFrame(filesAt(next++)).then((frame): Settled => ({ ok: true, frame }), (error: unknown): Settled => ({ ok: false, error })));
+      ahead.push(
+        loadFrame(filesAt(next++)).then(
+          (frame): Settled => ({ ok: true, frame }),
+          (error: unknown): Settled => ({ ok: false, error }),
+        ),
+      );
     }
     const files = filesAt(i);
     const loading = ahead.shift()!.then((s) => {

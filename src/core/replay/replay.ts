@@ -74,7 +74,12 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     options.onWarning?.(`no devices under ${options.streamRoot}: no --devices, no existing folder in active_captures.conf, no capture* folder`);
   }
   configureSharp();
-  const summaries = new Map(specs.map((spec) => [spec.name, new DeviceSummaryBuilder(spec.name, deviceFps(spec.name, spec.quality, options.settings?.forDevice(spec.name).current.fps ?? options.fps))]));
+  const summaries = new Map(
+    specs.map((spec) => [
+      spec.name,
+      new DeviceSummaryBuilder(spec.name, deviceFps(spec.name, spec.quality, options.settings?.forDevice(spec.name).current.fps ?? options.fps)),
+    ]),
+  );
   // One tracker for the process, as live: --incident-delay on the frame clock.
   const incidents = new IncidentTracker({
     store: options.store,
@@ -141,7 +146,16 @@ async function replayDevice(spec: DeviceSpec, summary: DeviceSummaryBuilder, inc
       options.onRecord?.(record);
     },
   });
-  const step = new DeviceIncidents(spec.name, paths.base, incidents, new EvidenceCopier((m) => options.onWarning?.(m), (m) => options.onInfo?.(m)), (event) => options.onEvent?.(event));
+  const step = new DeviceIncidents(
+    spec.name,
+    paths.base,
+    incidents,
+    new EvidenceCopier(
+      (m) => options.onWarning?.(m),
+      (m) => options.onInfo?.(m),
+    ),
+    (event) => options.onEvent?.(event),
+  );
   let done = 0;
   try {
     for await (const frame of replayFrames(paths, index, fps)) {

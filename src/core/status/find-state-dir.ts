@@ -31,5 +31,8 @@ export async function findStateDir(sources: FindStateDirSources = {}): Promise<s
 }
 
 async function exists(file: string): Promise<boolean> {
-  return fs.access(file).then(() => true, () => false);
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
 }

@@ -40,9 +40,13 @@ export function judgeStatus(
   const warning: string[] = [];
   const age = nowMs - Date.parse(snapshot.written_at);
   if (!pidAlive(snapshot.pid)) critical.push(`monitor not running: pid ${snapshot.pid} is gone (last snapshot ${Math.round(age / 1000)} s old)`);
-  else if (age > STALE_SNAPSHOT_MS) critical.push(`monitor hung: its snapshot is ${Math.round(age / 1000)} s old (rewritten every ${STATUS_INTERVAL_MS / 1000} s)`);
+  else if (age > STALE_SNAPSHOT_MS)
+    critical.push(`monitor hung: its snapshot is ${Math.round(age / 1000)} s old (rewritten every ${STATUS_INTERVAL_MS / 1000} s)`);
   for (const d of snapshot.devices) {
-    if (d.states.stalled) critical.push(`${d.device}: capture stalled (${d.last_frame_at === null ? 'no frame since the monitor started' : `last frame ${Math.round((d.last_frame_age_ms ?? 0) / 1000)} s old`})`);
+    if (d.states.stalled)
+      critical.push(
+        `${d.device}: capture stalled (${d.last_frame_at === null ? 'no frame since the monitor started' : `last frame ${Math.round((d.last_frame_age_ms ?? 0) / 1000)} s old`})`,
+      );
     if (d.behind) warning.push(`${d.device}: analysis behind (${d.queued} frames waiting)`);
   }
   for (const i of openIncidents) warning.push(`incident #${i.id} open: ${i.device} ${i.type} since ${i.event_start}`);

@@ -9,10 +9,7 @@ import { cronFiles, systemdFiles, TIMER_UNIT, type PlannedFile } from './health-
 import { pathExists } from '../fs/path-exists.js';
 
 /** One step of an install or uninstall, shown by --dry-run and reported after the real run. */
-export type InstallAction =
-  | { kind: 'write'; path: string; content: string }
-  | { kind: 'remove'; path: string }
-  | { kind: 'run'; command: string[] };
+export type InstallAction = { kind: 'write'; path: string; content: string } | { kind: 'remove'; path: string } | { kind: 'run'; command: string[] };
 
 export interface InstallRequest {
   mode: 'install' | 'uninstall';
@@ -57,7 +54,9 @@ export async function planInstall(req: InstallRequest): Promise<InstallAction[]>
 export async function checkInstallable(req: InstallRequest): Promise<void> {
   if (req.root !== undefined) return;
   if (!req.isRoot) {
-    throw new PermissionError(`${req.mode === 'install' ? 'installing' : 'removing'} health sampling writes to /etc: run it with sudo (or use --root DIR to write elsewhere)`);
+    throw new PermissionError(
+      `${req.mode === 'install' ? 'installing' : 'removing'} health sampling writes to /etc: run it with sudo (or use --root DIR to write elsewhere)`,
+    );
   }
   if (req.mode === 'install' && !req.cron && !(await systemdRunning('/'))) {
     throw new UsageError('systemd is not running on this host (no /run/systemd/system): use --install --cron instead');

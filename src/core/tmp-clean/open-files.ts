@@ -16,11 +16,7 @@ import { statLockKey } from './proc-locks.js';
  * non-root user cannot read other users' fd folders, so only root sees every
  * holder; pipes, sockets and anonymous inodes are skipped without a stat.
  */
-export async function openAmong(
-  procRoot: string,
-  candidates: ReadonlySet<string>,
-  selfPid: number = process.pid,
-): Promise<Set<string>> {
+export async function openAmong(procRoot: string, candidates: ReadonlySet<string>, selfPid: number = process.pid): Promise<Set<string>> {
   const held = new Set<string>();
   if (candidates.size === 0) return held;
   let pids: string[];

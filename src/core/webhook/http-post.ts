@@ -28,8 +28,7 @@ export interface HttpPostRequest {
 }
 
 export type HttpPostResult =
-  | { kind: 'response'; status: number; ok: boolean; body: string; bodyTruncated: boolean }
-  | { kind: 'error'; error: string; timedOut: boolean };
+  { kind: 'response'; status: number; ok: boolean; body: string; bodyTruncated: boolean } | { kind: 'error'; error: string; timedOut: boolean };
 
 /** The URL fetch may be given (no userinfo) and the Authorization header its userinfo means. */
 export function splitCredentials(url: string | URL): { url: URL; authorization?: string } {

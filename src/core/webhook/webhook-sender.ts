@@ -188,7 +188,8 @@ export class WebhookSender {
     this.consecutiveFailures++;
     this.options.outbox.markFailed(row.id, attempts, this.now() + retryInMs, result.error);
     // The first failure of an outage only: a down endpoint must not flood the journal.
-    if (this.consecutiveFailures === 1) this.logger.warn(`webhook: POST ${redactUrl(this.options.url)} failed (${result.error}); retrying with backoff, nothing is lost`);
+    if (this.consecutiveFailures === 1)
+      this.logger.warn(`webhook: POST ${redactUrl(this.options.url)} failed (${result.error}); retrying with backoff, nothing is lost`);
     this.logger.debug(`webhook: delivery ${row.id} attempt ${attempts} failed (${result.error}); next in ${retryInMs} ms`);
     return { ok: false, retryable: result.retryable, retryInMs };
   }
