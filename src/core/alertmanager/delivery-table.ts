@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Incident } from '../incidents/incident-store.js';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../incidents/incident-store.js';
+import { toIncident, type IncidentRow as Row } from '../incidents/incident-row.js';
 
 /** Open incidents posted per round at most (one per device and type: only a huge farm reaches it). */
 const MAX_OPEN_POSTED = 500;
@@ -11,30 +12,6 @@ const MAX_RESOLVED_POSTED = 100;
  * alert's own endsAt (FIRING_VALID_MS) has resolved it in Alertmanager.
  */
 const RESOLVED_LOOKBACK_MS = 24 * 3600_000;
-
-interface Row {
-  id: number;
-  device: string;
-  type: Incident['type'];
-  status: Incident['status'];
-  event_start: string;
-  opened_at: string;
-  resolved_at: string | null;
-  evidence: string;
-  metadata: string;
-}
-
-const toIncident = (r: Row): Incident => ({
-  id: r.id,
-  device: r.device,
-  type: r.type,
-  status: r.status,
-  eventStartAt: Date.parse(r.event_start),
-  openedAt: Date.parse(r.opened_at),
-  ...(r.resolved_at !== null ? { resolvedAt: Date.parse(r.resolved_at) } : {}),
-  evidence: JSON.parse(r.evidence) as string[],
-  metadata: JSON.parse(r.metadata) as Record<string, unknown>,
-});
 
 /**
  * The Alertmanager side of incidents.db, on its own connection. Open

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import type { Incident } from '../incidents/incident-store.js';
+import { toIncident, type IncidentRow as Row } from '../incidents/incident-row.js';
 
 /** The page lists the open incidents and this many of the last resolved ones. */
 const RESOLVED_LISTED = 50;
@@ -8,37 +9,6 @@ const RESOLVED_LISTED = 50;
 const OPEN_LISTED = 500;
 /** A read waits this long for a writer: the page must not stall the event loop the monitor's analysis runs on. */
 const READ_BUSY_TIMEOUT_MS = 100;
-
-interface Row {
-  id: number;
-  device: string;
-  type: Incident['type'];
-  status: Incident['status'];
-  event_start: string;
-  opened_at: string;
-  resolved_at: string | null;
-  duration_ms: number | null;
-  evidence: string;
-  metadata: string;
-  resolve_reason: Incident['resolveReason'] | null;
-}
-
-function toIncident(row: Row): Incident {
-  const i: Incident = {
-    id: row.id,
-    device: row.device,
-    type: row.type,
-    status: row.status,
-    eventStartAt: Date.parse(row.event_start),
-    openedAt: Date.parse(row.opened_at),
-    evidence: JSON.parse(row.evidence) as string[],
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-  };
-  if (row.resolved_at !== null) i.resolvedAt = Date.parse(row.resolved_at);
-  if (row.duration_ms !== null) i.durationMs = row.duration_ms;
-  if (row.resolve_reason) i.resolveReason = row.resolve_reason;
-  return i;
-}
 
 interface OutboxCounts {
   pending: number;

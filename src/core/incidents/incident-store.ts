@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { EXIT, VptError } from '../errors.js';
 import type { AnyIncidentType } from '../events/types.js';
+import { toIncident, type IncidentRow as Row } from './incident-row.js';
 import { migrate } from './schema.js';
 import { IncidentStoreCorruptError, IncidentStoreWriteError, isBusy, isCorrupt, sqliteCode } from './store-errors.js';
 import { checkIntact, probeWritable } from './store-start-checks.js';
@@ -60,37 +61,6 @@ export class IncidentStoreOpenError extends VptError {
   constructor(file: string, detail: string, cause: unknown) {
     super(`cannot open incident database ${file}: ${detail}; move it aside or choose another --state-dir`, EXIT.critical, { cause });
   }
-}
-
-interface Row {
-  id: number;
-  device: string;
-  type: AnyIncidentType;
-  status: IncidentStatus;
-  event_start: string;
-  opened_at: string;
-  resolved_at: string | null;
-  duration_ms: number | null;
-  evidence: string;
-  metadata: string;
-  resolve_reason: ResolveReason | null;
-}
-
-function toIncident(row: Row): Incident {
-  const incident: Incident = {
-    id: row.id,
-    device: row.device,
-    type: row.type,
-    status: row.status,
-    eventStartAt: Date.parse(row.event_start),
-    openedAt: Date.parse(row.opened_at),
-    evidence: JSON.parse(row.evidence) as string[],
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-  };
-  if (row.resolved_at !== null) incident.resolvedAt = Date.parse(row.resolved_at);
-  if (row.duration_ms !== null) incident.durationMs = row.duration_ms;
-  if (row.resolve_reason !== null) incident.resolveReason = row.resolve_reason;
-  return incident;
 }
 
 function prepareStatements(db: Database.Database) {
