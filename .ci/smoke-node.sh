@@ -55,10 +55,10 @@ for major in "${majors[@]}"; do
   export PATH="$nodedir/bin:$PATH"
   version=$(node --version)
   echo "== smoke on node $version ($nodedir)"
-  # The repo's files as git sees them (tracked + new, not ignored), over a copy that keeps node_modules.
+  # The repo's files as git sees them (tracked + new, not ignored), in a copy that keeps only its
+  # node_modules: files a previous run left (moved or deleted since) would otherwise be compiled too.
   mkdir -p "$work"
-  # Tests read the farm's real captures beside the repo (../shared/fixtures/real) when they exist.
-  [ -d "$repo/../shared" ] && ln -sfn "$(cd "$repo/../shared" && pwd)" "$smoke_root/shared"
+  find "$work" -mindepth 1 -maxdepth 1 ! -name node_modules -exec rm -rf {} +
   (cd "$repo" && git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -cf - 2>/dev/null) | tar -xf - -C "$work"
   key="$version $(sha256sum "$work/package-lock.json" | cut -d' ' -f1)"
   if [ "$(cat "$work/node_modules/.vpt-smoke-key" 2>/dev/null)" != "$key" ]; then
