@@ -4,26 +4,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/core/investigate/report-types.js';
 import { VPT_BIN, makeTempDir, runVpt } from '../helpers/run-vpt.js';
+import { REPORT_SECTIONS } from './report-sections.js';
 
 /** Tier 3: the full report from the real binary, including when programs are missing or not permitted. */
 
-const SECTION_IDS = [
-  'system',
-  'memory',
-  'cpu',
-  'top',
-  'tracked',
-  'disk',
-  'hot',
-  'oom',
-  'journal',
-  'boots',
-  'services',
-  'ffmpeg-logs',
-  'temp',
-  'health-sampling',
-  'trends',
-];
 const ANSI = /\u001b\[/;
 const CAN_RUN_AS_ANOTHER_USER = process.getuid?.() === 0 && (await execa('setpriv', ['--version'], { reject: false }).catch(() => undefined))?.exitCode === 0;
 
@@ -46,7 +30,7 @@ describe('vpt investigate (full report)', () => {
     expect(stderr).toBe('');
     expect([0, 1, 2]).toContain(exitCode);
     const report = JSON.parse(stdout) as Report;
-    expect(report.sections.map((s) => s.id)).toEqual(SECTION_IDS);
+    expect(report.sections.map((s) => s.id)).toEqual(REPORT_SECTIONS);
     for (const section of report.sections) expect(section.checks.length).toBeGreaterThan(0);
     const check = (id: string) => report.sections.find((s) => s.id === id)!.checks;
     expect(check('oom')[0]).toMatchObject({
@@ -91,7 +75,7 @@ describe('vpt investigate (full report)', () => {
       });
       expect(result.stderr).toBe('');
       const report = JSON.parse(String(result.stdout)) as Report;
-      expect(report.sections.map((s) => s.id)).toEqual(SECTION_IDS);
+      expect(report.sections.map((s) => s.id)).toEqual(REPORT_SECTIONS);
       const temp_ = report.sections.find((s) => s.id === 'temp')!.checks[0]!;
       expect(temp_).toMatchObject({ status: 'unavailable', detail: 'unavailable: permission denied' });
       expect(report.sections.find((s) => s.id === 'ffmpeg-logs')!.checks[0]).toMatchObject({ status: 'unavailable', detail: 'unavailable: permission denied' });

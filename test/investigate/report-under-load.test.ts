@@ -6,29 +6,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TIMED_OUT, withDeadline } from '../../src/core/probes/deadline.js';
 import { makeTempDir, runVpt } from '../helpers/run-vpt.js';
+import { REPORT_SECTIONS } from './report-sections.js';
 
 /**
  * The report is wanted exactly when the host is loaded. With 2 CPU hogs per core running, the real
  * report (bin/vpt) completes every section: no probe times out, the disk section is there.
  */
-
-const SECTIONS = [
-  'system',
-  'memory',
-  'cpu',
-  'top',
-  'tracked',
-  'disk',
-  'hot',
-  'oom',
-  'journal',
-  'boots',
-  'services',
-  'ffmpeg-logs',
-  'temp',
-  'health-sampling',
-  'trends',
-];
 
 interface ReportJson {
   sections: { id: string; checks: { label: string; status: string; detail: string }[]; lines: string[] }[];
@@ -61,7 +44,7 @@ describe('the report under load', () => {
     expect(hogs.every((hog) => hog.exitCode === null)).toBe(true); // still burning CPU when the report ended
     expect(run.stderr).toBe('');
     const report = JSON.parse(run.stdout) as ReportJson;
-    expect(report.sections.map((s) => s.id)).toEqual(SECTIONS);
+    expect(report.sections.map((s) => s.id)).toEqual(REPORT_SECTIONS);
     expect(report.probes.filter((p) => p.error?.includes('timed out'))).toEqual([]);
     for (const name of ['memory', 'load', 'processes', 'tracked-processes', 'disk', 'hot-folders', 'journal', 'temp-files']) {
       expect(
