@@ -6,7 +6,7 @@ import { configureSharp } from '../frames/image-loader.js';
 import { deviceFps, isVncDevice } from '../layout/device-fps.js';
 import { thumbnailFileName } from '../layout/frame-names.js';
 import type { Logger } from '../logger.js';
-import { DevicePipeline, LIVE_SCHEDULE } from '../pipeline/device-pipeline.js';
+import { DevicePipeline, sharedPipelineOptions, LIVE_SCHEDULE } from '../pipeline/device-pipeline.js';
 import type { FrameOutcome } from '../pipeline/frame-outcome.js';
 import type { CapturedFrame } from './capture-watcher.js';
 import type { AnalyzeMode, AnalyzerFactory, LiveDeviceAnalyzer } from './device-analyzer.js';
@@ -53,14 +53,7 @@ class PipelineDeviceAnalyzer implements LiveDeviceAnalyzer {
       vnc: isVncDevice(device, quality),
       chunksDir: path.join(deviceDir, 'metadata'),
       schedule: LIVE_SCHEDULE,
-      thresholds: options.thresholds,
-      macroblocks: options.macroblocks,
-      minEventMs: options.minEventMs,
-      checkAudio: options.checkAudio === true,
-      zaps: options.zaps,
-      logger: options.logger,
-      onWarning: options.onWarning,
-      onInfo: options.onInfo,
+      ...sharedPipelineOptions(options),
     });
   }
 

@@ -68,6 +68,24 @@ export interface DevicePipelineOptions {
   onRecord?: (record: TrackerRecord) => void;
 }
 
+/** What live and --replay hand the pipeline alike, from their own options of the same names. */
+type SharedInputs = Pick<DevicePipelineOptions, 'thresholds' | 'macroblocks' | 'minEventMs' | 'zaps' | 'logger' | 'onWarning' | 'onInfo'> & {
+  checkAudio?: boolean;
+};
+
+export function sharedPipelineOptions(o: SharedInputs): SharedInputs & { checkAudio: boolean } {
+  return {
+    thresholds: o.thresholds,
+    macroblocks: o.macroblocks,
+    minEventMs: o.minEventMs,
+    checkAudio: o.checkAudio === true,
+    zaps: o.zaps,
+    logger: o.logger,
+    onWarning: o.onWarning,
+    onInfo: o.onInfo,
+  };
+}
+
 /** One frame as its source hands it over. */
 export interface PipelineFrame {
   sequence: number;

@@ -10,7 +10,7 @@ import { listFrames } from '../layout/frame-listing.js';
 import { checkStreamRoot, devicePaths, resolveDevices, type DeviceSpec } from '../layout/stream-layout.js';
 import type { MonitorEvent } from '../live/monitor-events.js';
 import type { Logger } from '../logger.js';
-import { DevicePipeline, REPLAY_SCHEDULE } from '../pipeline/device-pipeline.js';
+import { DevicePipeline, sharedPipelineOptions, REPLAY_SCHEDULE } from '../pipeline/device-pipeline.js';
 import { DeviceIncidents, incidentEvent, storeFailureLines } from '../pipeline/incident-step.js';
 import { EvidenceCopier } from '../pipeline/evidence.js';
 import { replayFrames } from './frame-source.js';
@@ -133,14 +133,7 @@ async function replayDevice(spec: DeviceSpec, summary: DeviceSummaryBuilder, inc
     vnc: isVncDevice(spec.name, spec.quality),
     chunksDir: paths.cold.metadata,
     schedule: REPLAY_SCHEDULE,
-    thresholds: options.thresholds,
-    macroblocks: options.macroblocks,
-    minEventMs: options.minEventMs,
-    checkAudio: options.checkAudio === true,
-    zaps: options.zaps,
-    logger: options.logger,
-    onWarning: options.onWarning,
-    onInfo: options.onInfo,
+    ...sharedPipelineOptions(options),
     onRecord: (record) => {
       summary.add(record);
       options.onRecord?.(record);
