@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist/core');
-const { configureSharp, loadGrayImage } = await import(path.join(dist, 'frames/image-loader.js'));
+const { loadGrayImage } = await import(path.join(dist, 'frames/image-loader.js'));
 const { THUMBNAIL_SIZE } = await import(path.join(dist, 'frames/frame-size.js'));
 const { FreezeRing, detectBlackscreen, detectZap } = await import(path.join(dist, 'detectors/index.js'));
 const { FreezeJudge, MOTION_MIN_AREA } = await import(path.join(dist, 'detectors/freeze-judge.js'));
@@ -24,7 +24,6 @@ const readAhead = Number(option('--read-ahead', 1));
 const settings = { freezeRule: option('--freeze-rule', 'motion'), motionMinArea: MOTION_MIN_AREA, masks: [], thresholds: {} };
 const judge = new FreezeJudge();
 
-configureSharp();
 const thumbnailsDir = path.join(deviceDir, 'thumbnails');
 const names = (await readdir(thumbnailsDir)).filter((n) => /^capture_\d{9}_thumbnail\.jpg$/.test(n)).sort();
 

@@ -170,10 +170,9 @@ const FREEZE_STEP_REPS = 2000;
  */
 async function freezeStep() {
   const dist = path.join(ROOT, 'dist', 'core');
-  const { configureSharp, loadGrayImage } = await import(path.join(dist, 'frames/image-loader.js'));
+  const { loadGrayImage } = await import(path.join(dist, 'frames/image-loader.js'));
   const { FreezeJudge, MOTION_MIN_AREA } = await import(path.join(dist, 'detectors/freeze-judge.js'));
   const { detectFreeze } = await import(path.join(dist, 'detectors/freeze.js'));
-  configureSharp();
   const thumb = (seq) =>
     loadGrayImage(path.join(DEVICE_DIR, 'thumbnails', `capture_${String(seq).padStart(9, '0')}_thumbnail.jpg`), { width: 320, height: 180 });
   const moving = await Promise.all([10, 9, 8, 7].map(thumb));

@@ -78,13 +78,14 @@ export function healthFastOptions(args: string[], env: NodeJS.ProcessEnv): Recor
 
 /**
  * Entry point used by bin/vpt for `vpt investigate ... --health ...`. `npm run build` bundles this
- * file and everything it imports into dist/health.js (scripts/bundle.mjs): one file to read and
+ * file and everything it imports into dist/health.cjs (scripts/bundle.mjs): one file to read and
  * compile instead of ~40, which is most of what a sample costs above Node's own start-up. The full
- * CLI stays outside the bundle and is loaded only for arguments the fast path does not take.
+ * CLI stays outside the bundle: bin/vpt hands it in as `fullCli`, run for arguments the fast path
+ * does not take.
  */
-export async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[], fullCli: (argv: string[]) => Promise<void>): Promise<void> {
   const options = healthFastOptions(argv.slice(2), process.env);
-  if (!options) return (await import('./cli.js')).main(argv);
+  if (!options) return fullCli(argv);
   await runToExit(argv, async () => runHealth(normaliseOptions(options), healthUi(options)), { watchStdout: false });
 }
 

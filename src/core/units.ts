@@ -70,7 +70,7 @@ export function parseDuration(text: string, what = 'duration'): number {
   const bad = (): UsageError => new UsageError(`${what}: "${printable(text)}" is not a time span; use e.g. 30s, 10m, 1h, 1day, 1week (systemd.time(7) units)`);
   const trimmed = text.trim();
   if (trimmed === '' || CONTROL_CHARS.test(text)) throw bad();
-  const part = /(\d+(?:\.\d+)?)\s*([a-zµ]*)\s*/giy;
+  const part = /(\d+(?:\.\d+)?)\s*([a-z\u00b5]*)\s*/giy;
   let total = 0;
   let consumed = 0;
   let match: RegExpExecArray | null;

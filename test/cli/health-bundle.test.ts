@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, REPO_ROOT, runVpt } from '../helpers/run-vpt.js';
 
 /**
- * The 30 s health sample runs one bundled file (dist/health.cjs, scripts/bundle.mjs) and nothing
+ * The 30 s health sample runs one bundled file (dist/health.cjs, scripts/bundle.mjs, loaded by
+ * bin/load-bundle.cjs) and nothing
  * heavy: no sharp, SQLite, commander or prom-client, not even the full CLI. A --require preload
  * records, at exit, every CommonJS file the process loaded (sharp, better-sqlite3, commander and
  * prom-client are all CommonJS: imported or required, they land in require.cache).
@@ -49,6 +50,7 @@ describe('the health entry loads one file of vpt and no heavy module', () => {
     const files = loaded();
     expect(files.filter((f) => !f.endsWith(`${path.sep}${path.basename(preload)}`))).toEqual([
       path.join(REPO_ROOT, 'bin/vpt'),
+      path.join(REPO_ROOT, 'bin/load-bundle.cjs'),
       path.join(REPO_ROOT, 'dist/health.cjs'),
     ]);
     expect(files.join('\n')).not.toMatch(/node_modules\/(sharp|better-sqlite3|commander|prom-client)\//);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/core/config/load-config.js';
+import { parseConfig } from '../../src/core/config/parse-config.js';
 import { deviceSettings, mergeMonitorOptions } from '../../src/core/config/effective-settings.js';
 import { SettingsRegistry } from '../../src/core/config/settings-registry.js';
 import { DEFAULT_DEVICE_SETTINGS } from '../../src/core/config/device-settings.js';

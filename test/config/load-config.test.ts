@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseConfig } from '../../src/core/config/load-config.js';
+import { ConfigError } from '../../src/core/config/config-error.js';
+import { loadConfig } from '../../src/core/config/load-config.js';
+import { parseConfig } from '../../src/core/config/parse-config.js';
 import { keyLines, lineOf } from '../../src/core/config/key-lines.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BLACK_PERCENT, DARK_LUMA, DEFAULT_THRESHOLDS, detectBlackscreen, rowAtPercent } from '../../src/core/detectors/index.js';
 import type { GrayFrame } from '../../src/core/frames/gray-frame.js';
 import { THUMBNAIL_SIZE } from '../../src/core/frames/frame-size.js';
-import { configureSharp, loadGrayImage } from '../../src/core/frames/image-loader.js';
+import { loadGrayImage } from '../../src/core/frames/image-loader.js';
 import { REAL_FIXTURES } from '../helpers/run-vpt.js';
 import { solid, withPixels } from './generated-frames.js';
 
@@ -58,8 +58,6 @@ describe('detectBlackscreen on generated frames', () => {
 });
 
 describe('detectBlackscreen on the farm fixtures', () => {
-  beforeAll(() => configureSharp());
-
   it.each([
     { file: 'android_mobile_blackscreen.jpg', detected: true },
     { file: 'android_tv_blackscreen.jpg', detected: true },

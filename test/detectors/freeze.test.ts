@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FREEZE_SIZE_MISMATCH_PERCENT, FreezeRing, diffPercent, detectFreeze } from '../../src/core/detectors/index.js';
 import type { GrayFrame } from '../../src/core/frames/gray-frame.js';
 import { THUMBNAIL_SIZE } from '../../src/core/frames/frame-size.js';
-import { configureSharp, loadGrayImage } from '../../src/core/frames/image-loader.js';
+import { loadGrayImage } from '../../src/core/frames/image-loader.js';
 import { REAL_FIXTURES } from '../helpers/run-vpt.js';
 import { solid, withPixels } from './generated-frames.js';
 
@@ -46,7 +46,6 @@ describe('detectFreeze on generated frames', () => {
 
 describe('detectFreeze on the farm fixtures', () => {
   const load = (file: string) => loadGrayImage(path.join(REAL_FIXTURES, file), THUMBNAIL_SIZE);
-  beforeAll(() => configureSharp());
 
   it('a run of identical frames freezes from the third frame on', async () => {
     const frame = await load('freeze_1.jpg');

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MACROBLOCK_GRID, MACROBLOCK_PERCENT, detectMacroblocks } from '../../src/core/detectors/index.js';
 import type { GrayFrame } from '../../src/core/frames/gray-frame.js';
-import { configureSharp, loadGrayImage } from '../../src/core/frames/image-loader.js';
+import { loadGrayImage } from '../../src/core/frames/image-loader.js';
 import { runProgram } from '../../src/core/process/process-runner.js';
 import { REAL_FIXTURES, makeTempDir } from '../helpers/run-vpt.js';
 import { solid } from './generated-frames.js';
@@ -61,7 +61,6 @@ describe('detectMacroblocks on farm captures (1280x720)', () => {
   let dir = '';
   let cleanup = async () => {};
   beforeAll(async () => {
-    configureSharp();
     ({ dir, cleanup } = await makeTempDir('vpt-macroblocks-'));
     const source = path.join(REAL_FIXTURES, 'subtitles_original.jpg');
     // A starved JPEG encoder and a pixelated picture, made by ffmpeg from a real capture.

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BANNER_EDGE_MAX_PERCENT, BANNER_EDGE_MIN_PERCENT, detectBlackscreen, detectZap } from '../../src/core/detectors/index.js';
 import { THUMBNAIL_SIZE } from '../../src/core/frames/frame-size.js';
-import { configureSharp, loadGrayImage } from '../../src/core/frames/image-loader.js';
+import { loadGrayImage } from '../../src/core/frames/image-loader.js';
 import { REAL_FIXTURES } from '../helpers/run-vpt.js';
 import { blackWithStripes } from './generated-frames.js';
 
@@ -46,8 +46,6 @@ describe('detectZap on generated zapping screens', () => {
 });
 
 describe('detectZap on the farm fixtures (320x180; the 1280x720 ones shrunk on load)', () => {
-  beforeAll(() => configureSharp());
-
   it.each([
     { file: 'android_mobile_blackscreen.jpg', zap: true },
     { file: 'android_tv_blackscreen.jpg', zap: true },

@@ -6,7 +6,7 @@ import { VptError } from '../../src/core/errors.js';
 import { FrameDecodeError } from '../../src/core/frames/frame-errors.js';
 import { CAPTURE_SIZE, MAX_CAPTURE_SIZE, THUMBNAIL_SIZE } from '../../src/core/frames/frame-size.js';
 import { baselineOfSize, progressiveOf, SOF, withDeclaredSize } from './hostile-jpegs.js';
-import { MAX_FRAME_FILE_BYTES, configureSharp, loadGrayImage, sampleNearest } from '../../src/core/frames/image-loader.js';
+import { MAX_FRAME_FILE_BYTES, loadGrayImage, sampleNearest } from '../../src/core/frames/image-loader.js';
 import { runProgram } from '../../src/core/process/process-runner.js';
 import { REAL_FIXTURES, makeTempDir } from '../helpers/run-vpt.js';
 
@@ -19,7 +19,6 @@ describe('loadGrayImage', () => {
   let dir = '';
   let cleanup = async () => {};
   beforeAll(async () => {
-    configureSharp();
     ({ dir, cleanup } = await makeTempDir('vpt-loader-'));
     await mkdir(path.join(dir, 'a-folder.jpg'));
   });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FrameDecodeError } from '../../src/core/frames/frame-errors.js';
-import { configureSharp, loadGrayImage } from '../../src/core/frames/image-loader.js';
+import { loadGrayImage } from '../../src/core/frames/image-loader.js';
 import { JpegLumaError, MAX_LUMA_PIXELS, decodeJpegLuma } from '../../src/core/frames/jpeg-luma.js';
 import { runProgram } from '../../src/core/process/process-runner.js';
 import { REAL_FIXTURES, REPO_ROOT, makeTempDir } from '../helpers/run-vpt.js';
@@ -99,7 +99,6 @@ describe('decodeJpegLuma', () => {
   let cleanup = async () => {};
   const generated = new Map<string, string>();
   beforeAll(async () => {
-    configureSharp();
     ({ dir, cleanup } = await makeTempDir('vpt-jpeg-luma-'));
     for (const [i, frame] of GENERATED.entries()) {
       const file = path.join(dir, `generated-${i}.jpg`);

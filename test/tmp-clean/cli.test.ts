@@ -278,7 +278,7 @@ process.on('exit', () => writeFileSync(${JSON.stringify(log)}, Object.keys(requi
     const run = await runVpt(['tmp-clean', '--dir', dir, '--older-than', '0'], { env: { NODE_OPTIONS: `--import ${preload}` } });
     expect(run.exitCode).toBe(0);
     const modules = readFileSync(log, 'utf8');
-    expect(modules).toMatch(/\/bin\/vpt$/m); // the probe sees CJS modules at all (the launcher; commander is bundled into dist/cli-bundle.js)
+    expect(modules).toMatch(/\/bin\/vpt$/m); // the probe sees CJS modules at all (the launcher; commander is bundled into dist/cli.cjs)
     expect(modules).not.toMatch(/node_modules\/(sharp|better-sqlite3)\//);
   });
 });

@@ -1,4 +1,5 @@
 import type { PictureKind } from './demo-script.js';
+import { loadSharp } from '../frames/sharp-loader.js';
 
 export const CAPTURE_WIDTH = 1280;
 export const CAPTURE_HEIGHT = 720;
@@ -93,7 +94,7 @@ export class DemoFrameRenderer {
 
   private async encode(): Promise<EncodedFrame> {
     // sharp is heavy: loaded by the demo only when it renders its first frame.
-    this.sharp ??= (await import('sharp')).default;
+    this.sharp ??= await loadSharp();
     const raw = { raw: { width: CAPTURE_WIDTH, height: CAPTURE_HEIGHT, channels: CHANNELS } } as const;
     const [capture, thumbnail] = await Promise.all([
       this.sharp(this.pixels, raw).jpeg({ quality: 85 }).toBuffer(),

@@ -1,5 +1,5 @@
 import { closeSync, constants as fsc, fstatSync, openSync, readSync } from 'node:fs';
-import sharp from 'sharp';
+import type { OutputInfo } from 'sharp';
 import { errnoCode } from '../errors.js';
 import type { GrayFrame } from './gray-frame.js';
 import { FrameDecodeError } from './frame-errors.js';
@@ -7,22 +7,8 @@ import { MAX_CAPTURE_SIZE } from './frame-size.js';
 import { readJpegDeclaredSize } from './jpeg-header.js';
 import { JpegLumaError, decodeJpegLuma } from './jpeg-luma.js';
 import { DecodeSlots } from './decode-slots.js';
+import { loadSharp } from './sharp-loader.js';
 
-/**
- * libvips' operation cache keys on the input: every frame is a new buffer, so
- * it can never hit and would only retain decoded pixels (up to 50 MB and 20
- * open files by default). Zero is the bound.
- */
-export const SHARP_CACHE_MEMORY_MB = 0;
-export const SHARP_CACHE_FILES = 0;
-export const SHARP_CACHE_ITEMS = 0;
-/**
- * Threads libvips uses per image. A 320x180 thumbnail is too small to split
- * usefully; parallelism comes from several frames in flight on libuv's pool,
- * and one thread per image keeps glibc's per-thread malloc arenas (a known
- * source of RSS growth with sharp) few.
- */
-export const SHARP_CONCURRENCY = 1;
 /** A capture is ~100 KB; anything this big is not a frame and is refused before it is read into memory. */
 export const MAX_FRAME_FILE_BYTES = 16 * 1024 * 1024;
 /**
@@ -42,12 +28,6 @@ const sharpSlots = new DecodeSlots(SHARP_DECODES_IN_FLIGHT);
  * file, and the frame is reported as such instead of analysed.
  */
 const FAIL_ON = 'warning' as const;
-
-/** Bound libvips' caches and threads; call once before the first decode. */
-export function configureSharp(): void {
-  sharp.cache({ memory: SHARP_CACHE_MEMORY_MB, files: SHARP_CACHE_FILES, items: SHARP_CACHE_ITEMS });
-  sharp.concurrency(SHARP_CONCURRENCY);
-}
 
 /**
  * Decode a JPEG to 8-bit grayscale (BT.601 luma, the Y of the JPEG, as
@@ -112,9 +92,10 @@ function decodeLuma(path: string, bytes: Buffer): GrayFrame | undefined {
  * does (see loadGrayImage), on a path the farm's baseline frames never take.
  */
 async function decodeWithSharp(path: string, bytes: Buffer, maxPixels: number, size?: { width: number; height: number }): Promise<GrayFrame> {
-  let raw: { data: Buffer; info: sharp.OutputInfo };
+  let raw: { data: Buffer; info: OutputInfo };
   const release = await sharpSlots.acquire();
   try {
+    const sharp = await loadSharp();
     let pipeline = sharp(bytes, { failOn: FAIL_ON, limitInputPixels: maxPixels, sequentialRead: true });
     if (size) pipeline = pipeline.resize(size.width, size.height, { kernel: 'nearest', fit: 'fill', fastShrinkOnLoad: true });
     raw = await pipeline.raw().toBuffer({ resolveWithObject: true });

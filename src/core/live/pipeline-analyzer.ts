@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { ZapConfirmer } from '../audio/zap-confirmer.js';
 import type { DeviceSettingsSource } from '../config/device-settings.js';
 import type { DetectorThresholds } from '../detectors/types.js';
-import { configureSharp } from '../frames/image-loader.js';
 import { deviceFps, isVncDevice } from '../layout/device-fps.js';
 import { thumbnailFileName } from '../layout/frame-names.js';
 import type { Logger } from '../logger.js';
@@ -36,7 +35,6 @@ export interface PipelineAnalyzerOptions {
  * is done before the next frame).
  */
 export function pipelineAnalyzerFactory(options: PipelineAnalyzerOptions): AnalyzerFactory {
-  configureSharp();
   return (device, deviceDir) => new PipelineDeviceAnalyzer(device, deviceDir, options);
 }
 

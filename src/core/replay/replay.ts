@@ -3,7 +3,6 @@ import type { ZapConfirmer } from '../audio/zap-confirmer.js';
 import type { DeviceSettingsSource } from '../config/device-settings.js';
 import type { DetectorThresholds } from '../detectors/types.js';
 import type { TrackerRecord } from '../events/event-tracker.js';
-import { configureSharp } from '../frames/image-loader.js';
 import { IncidentTracker, type IncidentRecord, type IncidentWriter } from '../incidents/incident-tracker.js';
 import { deviceFps, isVncDevice } from '../layout/device-fps.js';
 import { listFrames } from '../layout/frame-listing.js';
@@ -73,7 +72,6 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   if (specs.length === 0) {
     options.onWarning?.(`no devices under ${options.streamRoot}: no --devices, no existing folder in active_captures.conf, no capture* folder`);
   }
-  configureSharp();
   const summaries = new Map(
     specs.map((spec) => [
       spec.name,

@@ -2,14 +2,26 @@ import { readFileSync } from 'node:fs';
 
 let cached: string | undefined;
 
-/** vpt's package version (dist/core/status/ -> package.json), for the status snapshot. */
+/**
+ * Where package.json is from this module's file: dist/core/status/ (tsc's output) or dist/ (the
+ * bundle, scripts/bundle.mjs). The first of these that is vpt's own package.json wins.
+ */
+const CANDIDATES = ['../../../package.json', '../package.json'];
+
+/** vpt's package version, for the status snapshot. */
 export function vptVersion(): string {
   if (cached !== undefined) return cached;
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    cached = typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-  } catch {
-    cached = '0.0.0';
+  cached = '0.0.0';
+  for (const candidate of CANDIDATES) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(candidate, import.meta.url), 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === 'vpt' && typeof pkg.version === 'string') {
+        cached = pkg.version;
+        break;
+      }
+    } catch {
+      // Not there: the next candidate.
+    }
   }
   return cached;
 }

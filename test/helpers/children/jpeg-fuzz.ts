@@ -10,7 +10,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FrameDecodeError } from '../../../src/core/frames/frame-errors.js';
-import { configureSharp, loadGrayImage } from '../../../src/core/frames/image-loader.js';
+import { loadGrayImage } from '../../../src/core/frames/image-loader.js';
 
 const [source, workDir, casesArg, seedArg] = process.argv.slice(2);
 if (!source || !workDir) throw new Error('usage: jpeg-fuzz.ts <jpeg> <work-dir> <cases> <seed>');
@@ -46,7 +46,6 @@ function mutate(original: Buffer): { bytes: Buffer; mutation: string } {
   return { bytes, mutation: `set ${flips.join(',')}` };
 }
 
-configureSharp();
 const original = await readFile(source);
 process.stdout.write('ready\n');
 for (let n = 0; n < cases; n++) {
