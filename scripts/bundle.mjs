@@ -2,6 +2,7 @@
 // code cache made by running it once here.
 // - dist/health.cjs: the health entry (src/health-entry.ts), what a timer runs every 30 s. A sample
 //   spent more time resolving and compiling ~40 small ES modules than doing its work.
+// - dist/frame-json-worker.cjs: --replay's frame JSON writer thread.
 // - dist/cli.cjs: the full CLI (src/cli.ts, every command, commander). One file instead of ~150 ES
 //   modules: the ES loader's resolve/translate/link was a third of `vpt --help` and ~150 ms of a
 //   `monitor --replay`. A command's modules sit in the file as lazy wrappers and run only when the
@@ -117,6 +118,15 @@ await build({
   plugins: [cliOutside],
 });
 finish(path.join(dist, 'cli.cjs'), OUTSIDE_CLI);
+
+// The replay's frame JSON writer thread (src/core/pipeline/frame-json-writer.ts finds it beside
+// dist/cli.cjs). Started by `new Worker()`, not bin/load-bundle.cjs: no code cache, no import().
+await build({
+  ...common,
+  entryPoints: [path.join(root, 'src/core/pipeline/frame-json-worker.ts')],
+  outfile: path.join(dist, 'frame-json-worker.cjs'),
+  plugins: [cliOutside],
+});
 
 /**
  * The code caches: each bundle run once through bin/load-bundle.cjs as bin/vpt runs it, then V8's

@@ -118,6 +118,7 @@ describe('vpt monitor --listen, on the real binary', () => {
     const port = await freePort();
     const m = monitor('main', `127.0.0.1:${port}`);
     await m.waitForStderr(new RegExp(`http: status page http://127\\.0\\.0\\.1:${port}/`));
+    await m.waitForStderr(/^monitoring capture1, capture2 under /);
     prometheus = await startPrometheus(path.join(root, 'prom'), [`127.0.0.1:${port}`]);
 
     // Frames up to the middle of both episodes while 1,000 requests hit the server.
@@ -197,6 +198,8 @@ describe('vpt monitor --listen, on the real binary', () => {
       await prepare('busy');
       const m = monitor('busy', `127.0.0.1:${busyPort}`);
       await m.waitForStderr(/^warning: http: cannot listen on 127\.0\.0\.1:\d+ \(the port is in use\); the monitor goes on without its page and \/metrics$/);
+      // Frames already there when the watchers start are stale to a live monitor: feed after they did.
+      await m.waitForStderr(/^monitoring capture1, capture2 under /);
       const [n1] = await feed('busy', { to: 10 });
       await m.waitForEvent(() => m.events.filter((e) => e.event === 'frame' && e.device === 'capture1').length >= n1!, 'frames analysed without HTTP');
       expect(m.stderr.filter((l) => l.startsWith('warning: http'))).toHaveLength(1);

@@ -10,7 +10,8 @@ import type { Logger } from '../logger.js';
 import { pathExists } from '../fs/path-exists.js';
 import { ChunkWriter, chunkEntryFromFrameRecord, chunkFilePath, chunkLocation } from './chunk-writer.js';
 import { FrameAnalyzer, type FrameAnalysis } from './frame-analyzer.js';
-import { buildFrameRecord, writeFrameJson, type FrameAudio } from './frame-json.js';
+import { buildFrameRecord, type FrameAudio } from './frame-json.js';
+import { inlineFrameJsonWriter, type FrameJsonWriter } from './frame-json-writer.js';
 import { loadFrame, type LoadedFrame } from './frame-loader.js';
 import { ongoingEvents, transitionsOf, type FrameOutcome } from './frame-outcome.js';
 import { FrameProblems } from './frame-problems.js';
@@ -52,6 +53,8 @@ export interface DevicePipelineOptions {
   /** `<device>/metadata`: the cold side, where the 10-minute chunk files go. */
   chunksDir: string;
   schedule: Schedule;
+  /** Where the frame JSON is written (default: in this thread; --replay: its writer thread). */
+  frameJson?: FrameJsonWriter;
   thresholds?: Partial<DetectorThresholds>;
   macroblocks?: boolean;
   minEventMs?: number;
@@ -234,7 +237,7 @@ export class DevicePipeline {
           await fs.mkdir(metadataDir, { recursive: true });
           this.metadataReady = metadataDir;
         }
-        const written = await writeFrameJson(metadataDir, record, sequence);
+        const written = await (this.options.frameJson ?? inlineFrameJsonWriter).write(metadataDir, record, sequence);
         if (written.replacedCorrupt) this.options.onWarning?.(`[${this.options.device}] corrupt ${written.path} replaced`);
       })
       // Settled here so that a write failing while not yet awaited is no unhandled rejection.

@@ -1,6 +1,6 @@
 import { closeSync, constants as fsc, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../fs/atomic-write.js';
+import { writeFileAtomic, writeFileAtomicSyncNoFsync } from '../fs/atomic-write.js';
 import { errnoCode } from '../errors.js';
 import type { OpenSequence } from '../events/event-tracker.js';
 import { SEQUENCE_TYPES } from '../events/event-tracker.js';
@@ -129,31 +129,51 @@ export interface FrameJsonWriteResult {
  */
 export async function writeFrameJson(metadataDir: string, record: Record<string, unknown>, sequence: number): Promise<FrameJsonWriteResult> {
   const target = path.join(metadataDir, metadataFileName(sequence));
-  let existing: Record<string, unknown> = {};
-  let replacedCorrupt = false;
-  let text: string | undefined;
+  const merged = mergeFrameJson(readExisting(target), record);
+  await writeFileAtomic(target, merged.text, { fsync: false });
+  return { path: target, replacedCorrupt: merged.replacedCorrupt };
+}
+
+/** writeFrameJson, synchronously: the replay's writer thread (frame-json-worker.ts) calls it. */
+export function writeFrameJsonSync(metadataDir: string, record: Record<string, unknown>, sequence: number): FrameJsonWriteResult {
+  const target = path.join(metadataDir, metadataFileName(sequence));
+  const merged = mergeFrameJson(readExisting(target), record);
+  writeFileAtomicSyncNoFsync(target, merged.text);
+  return { path: target, replacedCorrupt: merged.replacedCorrupt };
+}
+
+/**
+ * The frame's file as it is, or undefined when there is none. One synchronous read: the file is a few
+ * hundred bytes, written moments ago (by us or another tool) and in the page cache; the four
+ * thread-pool round trips of an async read (open, fstat, read, close) cost more main-thread time than
+ * the read itself and queue behind the frame decodes.
+ */
+function readExisting(target: string): string | undefined {
   try {
-    // One synchronous read: the file is a few hundred bytes, written moments ago (by us or another
-    // tool) and in the page cache; the four thread-pool round trips of an async read (open, fstat,
-    // read, close) cost more main-thread time than the read itself and queue behind the frame decodes.
     const fd = openSync(target, READ_FLAGS);
     try {
-      text = readFileSync(fd, 'utf8');
+      return readFileSync(fd, 'utf8');
     } finally {
       closeSync(fd);
     }
   } catch (err) {
     // Unreadable for another reason (EACCES): do not clobber what we cannot see.
     if (errnoCode(err) !== 'ENOENT') throw err;
+    return undefined;
   }
-  if (text !== undefined) {
-    const parsed = parseJsonObject(text);
+}
+
+/** Other tools' keys kept, vpt's own replaced as a whole; a corrupt file's content is dropped. */
+function mergeFrameJson(existingText: string | undefined, record: Record<string, unknown>): { text: string; replacedCorrupt: boolean } {
+  let existing: Record<string, unknown> = {};
+  let replacedCorrupt = false;
+  if (existingText !== undefined) {
+    const parsed = parseJsonObject(existingText);
     if (parsed) existing = parsed;
     else replacedCorrupt = true;
   }
   for (const key of FRAME_JSON_KEYS) delete existing[key];
-  await writeFileAtomic(target, `${JSON.stringify({ ...existing, ...record }, null, 2)}\n`, { fsync: false });
-  return { path: target, replacedCorrupt };
+  return { text: `${JSON.stringify({ ...existing, ...record }, null, 2)}\n`, replacedCorrupt };
 }
 
 function parseJsonObject(text: string): Record<string, unknown> | undefined {

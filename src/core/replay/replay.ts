@@ -12,6 +12,7 @@ import type { Logger } from '../logger.js';
 import { DevicePipeline, sharedPipelineOptions, REPLAY_SCHEDULE } from '../pipeline/device-pipeline.js';
 import { DeviceIncidents, incidentEvent, storeFailureLines } from '../pipeline/incident-step.js';
 import { EvidenceCopier } from '../pipeline/evidence.js';
+import { WorkerFrameJsonWriter, type FrameJsonWriter } from '../pipeline/frame-json-writer.js';
 import { replayFrames } from './frame-source.js';
 import { DeviceSummaryBuilder, type DeviceSummary } from './replay-summary.js';
 import { removeDeadWritersTempFiles } from '../lifecycle/stale-temp-files.js';
@@ -92,7 +93,14 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     ),
   });
   const started = performance.now();
-  const devices = await Promise.all(specs.map((spec) => replayDevice(spec, summaries.get(spec.name)!, incidents, options)));
+  // One writer thread for the process's frame JSON (pipeline/frame-json-writer.ts), started with the first device.
+  const frameJson = specs.length > 0 ? WorkerFrameJsonWriter.start() : undefined;
+  let devices: DeviceSummary[];
+  try {
+    devices = await Promise.all(specs.map((spec) => replayDevice(spec, summaries.get(spec.name)!, incidents, { ...options, frameJson })));
+  } finally {
+    await frameJson?.close();
+  }
   const elapsedMs = performance.now() - started;
   const sum = (f: (d: DeviceSummary) => number) => devices.reduce((n, d) => n + f(d), 0);
   const frames = sum((d) => d.frames);
@@ -110,7 +118,12 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   };
 }
 
-async function replayDevice(spec: DeviceSpec, summary: DeviceSummaryBuilder, incidents: IncidentTracker, options: ReplayOptions): Promise<DeviceSummary> {
+async function replayDevice(
+  spec: DeviceSpec,
+  summary: DeviceSummaryBuilder,
+  incidents: IncidentTracker,
+  options: ReplayOptions & { frameJson: FrameJsonWriter | undefined },
+): Promise<DeviceSummary> {
   const settings = options.settings?.forDevice(spec.name);
   const fps = deviceFps(spec.name, spec.quality, settings?.current.fps ?? options.fps);
   const paths = await devicePaths(options.streamRoot, spec.name);
@@ -131,6 +144,7 @@ async function replayDevice(spec: DeviceSpec, summary: DeviceSummaryBuilder, inc
     vnc: isVncDevice(spec.name, spec.quality),
     chunksDir: paths.cold.metadata,
     schedule: REPLAY_SCHEDULE,
+    frameJson: options.frameJson,
     ...sharedPipelineOptions(options),
     onRecord: (record) => {
       summary.add(record);
