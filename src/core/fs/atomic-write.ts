@@ -1,9 +1,6 @@
-import { closeSync, fchmodSync, openSync, promises as fs, readFileSync, renameSync, rmSync, writeFile as writeFileCallback, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-/** fs.writeFile's callback form: open, write, close as three thread-pool jobs with no FileHandle and one promise, not five. */
-const writeNewFile = promisify(writeFileCallback);
+import { close, fchmod, fsync, open, rename, rm, writeFile } from './fs-async.js';
 
 export interface AtomicWriteOptions {
   /** File mode of the result (default 0o644). */
@@ -39,27 +36,28 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
     // The per-frame JSON's path (docs/architecture.md "Where a replay's time goes"): created with its
     // final mode, so no fchmod, and no fsync to need a handle for.
     try {
-      await writeNewFile(tmp, data, { flag: 'wx', mode });
-      await fs.rename(tmp, target);
+      // fs.writeFile's callback form: open, write, close as three thread-pool jobs and one promise.
+      await writeFile(tmp, data, { flag: 'wx', mode });
+      await rename(tmp, target);
     } catch (err) {
-      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      await rm(tmp, { force: true }).catch(() => undefined);
       throw err;
     }
     return;
   }
-  let handle: fs.FileHandle | undefined;
+  let fd: number | undefined;
   try {
-    handle = await fs.open(tmp, 'wx', mode);
-    await handle.writeFile(data);
+    fd = await open(tmp, 'wx', mode);
+    await writeFile(fd, data);
     // The umask may have narrowed the mode given to open().
-    await handle.chmod(mode);
-    if (sync) await handle.sync();
-    await handle.close();
-    handle = undefined;
-    await fs.rename(tmp, target);
+    await fchmod(fd, mode);
+    if (sync) await fsync(fd);
+    await close(fd);
+    fd = undefined;
+    await rename(tmp, target);
   } catch (err) {
-    if (handle) await handle.close().catch(() => undefined);
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    if (fd !== undefined) await close(fd).catch(() => undefined);
+    await rm(tmp, { force: true }).catch(() => undefined);
     throw err;
   }
   if (sync) await syncDir(path.dirname(target));
@@ -107,13 +105,13 @@ function umaskNarrows(mode: number): boolean {
 }
 
 async function syncDir(dir: string): Promise<void> {
-  let handle: fs.FileHandle | undefined;
+  let fd: number | undefined;
   try {
-    handle = await fs.open(dir, 'r');
-    await handle.sync();
+    fd = await open(dir, 'r');
+    await fsync(fd);
   } catch {
     // Some filesystems refuse fsync on a directory; the rename is still atomic.
   } finally {
-    await handle?.close().catch(() => undefined);
+    if (fd !== undefined) await close(fd).catch(() => undefined);
   }
 }

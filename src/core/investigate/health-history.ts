@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { close, fstat, open, read } from '../fs/fs-async.js';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
 import type { HealthSample } from './health-types.js';
@@ -19,23 +19,23 @@ export function healthLogPath(logDir: string, date: Date, ext: 'log' | 'jsonl'):
 }
 
 async function readTail(file: string, bytes: number): Promise<string | undefined> {
-  let handle;
+  let fd: number;
   try {
-    handle = await open(file, 'r');
+    fd = await open(file, 'r');
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return undefined;
     throw err;
   }
   try {
-    const { size } = await handle.stat();
+    const { size } = await fstat(fd);
     const length = Math.min(size, bytes);
     const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, size - length);
+    await read(fd, buffer, 0, length, size - length);
     const text = buffer.toString('utf8');
     // A cut first line is not JSON: drop it unless the whole file was read.
     return length < size ? text.slice(text.indexOf('\n') + 1) : text;
   } finally {
-    await handle.close();
+    await close(fd);
   }
 }
 

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile } from '../fs/fs-async.js';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { MAX_DEBOUNCE_KEYS } from './health-alerts.js';

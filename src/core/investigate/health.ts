@@ -1,4 +1,4 @@
-import { appendFile, mkdir, stat } from 'node:fs/promises';
+import { appendFile, mkdir, stat } from '../fs/fs-async.js';
 import path from 'node:path';
 import { hostname } from 'node:os';
 import { writeFileAtomic } from '../fs/atomic-write.js';

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { opendir, stat } from '../fs/fs-async.js';
 import path from 'node:path';
 import { PermissionError, VptError, EXIT, errnoCode } from '../errors.js';
 
@@ -79,7 +79,7 @@ type FileKind = 'file' | 'null' | 'missing' | 'other';
 /** Follows links, as systemd does: a link to /dev/null is a character device, which masks. */
 async function classify(file: string): Promise<FileKind> {
   try {
-    const st = await fs.stat(file);
+    const st = await stat(file);
     if (st.isCharacterDevice()) return 'null';
     if (!st.isFile()) return 'other';
     return st.size === 0 ? 'null' : 'file';
@@ -98,7 +98,7 @@ async function classify(file: string): Promise<FileKind> {
 async function confNames(folder: string, budget: number, limit: number): Promise<string[]> {
   try {
     const names: string[] = [];
-    for await (const entry of await fs.opendir(folder)) {
+    for await (const entry of await opendir(folder)) {
       if (!entry.name.endsWith('.conf') || entry.name.startsWith('.')) continue;
       if (names.length === budget) {
         throw new VptError(`more than ${limit} journald drop-ins (limit reached in ${folder}): look for a tool generating files there`, EXIT.unknown);

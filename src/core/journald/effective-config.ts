@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { close, fstat, open, readFile } from '../fs/fs-async.js';
 import { VptError, EXIT, PermissionError, errnoCode } from '../errors.js';
 import { listJournaldConfFiles, type JournaldConfFiles } from './conf-files.js';
 import { parseJournaldConf } from './conf-parser.js';
@@ -72,15 +72,15 @@ export async function resolveJournaldConfig(root: string): Promise<EffectiveConf
 
 async function readConf(file: string): Promise<string> {
   try {
-    const handle = await fs.open(file, 'r');
+    const fd = await open(file, 'r');
     try {
-      const { size } = await handle.stat();
+      const { size } = await fstat(fd);
       if (size > MAX_CONF_BYTES) {
         throw new VptError(`${file} is ${size} bytes, too large for a journald config file (limit ${MAX_CONF_BYTES})`, EXIT.unknown);
       }
-      return await handle.readFile('utf8');
+      return await readFile(fd, 'utf8');
     } finally {
-      await handle.close();
+      await close(fd);
     }
   } catch (err) {
     if (errnoCode(err) === 'EACCES') throw new PermissionError(`cannot read ${file}: permission denied (try with sudo)`, { cause: err });

@@ -1,4 +1,4 @@
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from '../fs/fs-async.js';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
 import { describeProbeError } from './probe-error.js';

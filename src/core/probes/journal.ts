@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { stat } from '../fs/fs-async.js';
 import path from 'node:path';
 import { parseSize } from '../units.js';
 import { folderSize, FOLDER_SIZE_LIMITS, type FolderSize, type FolderSizeLimits } from './folder-size.js';

@@ -1,4 +1,4 @@
-import { statfs } from 'node:fs/promises';
+import { statfs } from '../fs/fs-async.js';
 import { TIMED_OUT, withDeadline } from './deadline.js';
 
 /** Usage of one filesystem, counted the way df counts it. */

@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir } from '../fs/fs-async.js';
 import path from 'node:path';
 import { folderSize, FOLDER_SIZE_LIMITS, type FolderSize, type FolderSizeLimits } from './folder-size.js';
 import { fsUsage } from './statfs-usage.js';
