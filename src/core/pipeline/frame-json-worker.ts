@@ -5,8 +5,8 @@ import type { FrameJsonReply, FrameJsonRequest } from './frame-json-writer.js';
 
 /**
  * The replay's frame JSON writer thread (frame-json-writer.ts): each request is one frame's read,
- * merge and atomic write, done synchronously, one at a time. Replies go back in batches, once the
- * requests that queued up while it worked are done.
+ * merge and atomic write, done synchronously, one at a time; they come in batches. Replies go back in
+ * batches too, once the messages that queued up while it worked are done.
  */
 const port = parentPort;
 if (port) {
@@ -15,13 +15,16 @@ if (port) {
     port.postMessage(replies);
     replies = [];
   };
-  port.on('message', (request: FrameJsonRequest) => {
-    try {
-      const written = writeFrameJsonSync(request.metadataDir, request.record, request.sequence);
-      replies.push({ id: request.id, replacedCorrupt: written.replacedCorrupt });
-    } catch (err) {
-      replies.push({ id: request.id, error: { message: err instanceof Error ? err.message : String(err), code: errnoCode(err) } });
+  port.on('message', (requests: FrameJsonRequest[]) => {
+    const flushScheduled = replies.length > 0;
+    for (const request of requests) {
+      try {
+        const written = writeFrameJsonSync(request.metadataDir, request.record, request.sequence);
+        replies.push({ id: request.id, replacedCorrupt: written.replacedCorrupt });
+      } catch (err) {
+        replies.push({ id: request.id, error: { message: err instanceof Error ? err.message : String(err), code: errnoCode(err) } });
+      }
     }
-    if (replies.length === 1) setImmediate(flush);
+    if (!flushScheduled && replies.length > 0) setImmediate(flush);
   });
 }

@@ -22,6 +22,13 @@ export interface FrameJsonRequest {
 export type FrameJsonReply = { id: number; replacedCorrupt: boolean; error?: undefined } | { id: number; error: { message: string; code: string | undefined } };
 
 /**
+ * Requests sent to the thread together: below a pipeline's writes in flight (REPLAY_WRITES_IN_FLIGHT
+ * 32), so a pipeline waiting for its oldest write has sent it. The rest goes after POST_DELAY_MS.
+ */
+const POST_BATCH = 8;
+const POST_DELAY_MS = 5;
+
+/**
  * The writer thread's file next to this module's: the bundle's (dist/frame-json-worker.cjs, beside
  * dist/cli.cjs) or tsc's (dist/core/pipeline/frame-json-worker.js). Neither (the TypeScript sources
  * run by a test): undefined, and the caller writes in its own thread.
@@ -46,6 +53,9 @@ export class WorkerFrameJsonWriter implements FrameJsonWriter {
   private readonly pending = new Map<number, { request: FrameJsonRequest; resolve: (r: FrameJsonWriteResult) => void; reject: (e: unknown) => void }>();
   private nextId = 0;
   private failure: Error | undefined;
+  /** Requests not yet sent: fewer than POST_BATCH, for at most POST_DELAY_MS. */
+  private outbox: FrameJsonRequest[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly worker: Worker) {
     worker.on('message', (replies: FrameJsonReply[]) => {
@@ -68,12 +78,24 @@ export class WorkerFrameJsonWriter implements FrameJsonWriter {
     const request: FrameJsonRequest = { id, metadataDir, record, sequence };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { request, resolve, reject });
-      this.worker.postMessage(request);
+      this.outbox.push(request);
+      if (this.outbox.length >= POST_BATCH) this.post();
+      else this.flushTimer ??= setTimeout(() => this.post(), POST_DELAY_MS);
     });
+  }
+
+  /** Send what waits in the outbox, as one message: each post wakes the thread, a batch wakes it once. */
+  private post(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.outbox.length === 0 || this.failure) return;
+    this.worker.postMessage(this.outbox);
+    this.outbox = [];
   }
 
   /** After the last write settled (the pipelines' close()). */
   async close(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
     this.worker.removeAllListeners('exit');
     this.failure ??= new Error('the frame JSON writer was closed');
     await this.worker.terminate();
@@ -95,6 +117,7 @@ export class WorkerFrameJsonWriter implements FrameJsonWriter {
   /** The thread is gone: what it had not answered is written here, as everything after it. */
   private fail(err: Error): void {
     this.failure ??= err;
+    this.outbox = [];
     for (const { request, resolve, reject } of this.pending.values())
       writeFrameJson(request.metadataDir, request.record, request.sequence).then(resolve, reject);
     this.pending.clear();
