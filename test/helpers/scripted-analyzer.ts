@@ -41,7 +41,7 @@ export function scriptedAnalyzer(options: { delayMs?: number; analysed?: Capture
           });
         }
       }
-      const ongoing = [...open].map(([type, e]) => ({ type, startMs: e.startMs }));
+      const ongoing = [...open].map(([type, e]) => ({ type, startMs: e.startMs, lastMs: e.lastMs }));
       return { sequence: frame.sequence, timeMs: frame.mtimeMs, ongoing, transitions };
     },
   };

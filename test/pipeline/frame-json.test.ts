@@ -29,7 +29,7 @@ describe('per-frame JSON', () => {
     const record = buildFrameRecord({
       analysis: analysis(),
       timeMs: T + 1400,
-      ongoing: [{ device: 'c', type: 'freeze', startSequence: 0, startMs: T, durationMs: 1400, confirmed: false }],
+      ongoing: [{ device: 'c', type: 'freeze', startSequence: 0, startMs: T, durationMs: 1400, lastMs: T + 1400, confirmed: false }],
     });
     expect(record).toMatchObject({
       analyzed: true,

@@ -21,8 +21,8 @@ describe('DeviceSummaryBuilder', () => {
     b.frame(true, { sequence: 40, timeMs: T + 8000 });
     const s = b.finish(
       [
-        { device: 'capture1', type: 'freeze', startSequence: 10, startMs: T + 2000, durationMs: 6000, confirmed: true },
-        { device: 'capture1', type: 'blackscreen', startSequence: 38, startMs: T + 7600, durationMs: 400, confirmed: false },
+        { device: 'capture1', type: 'freeze', startSequence: 10, startMs: T + 2000, durationMs: 6000, lastMs: T + 8000, confirmed: true },
+        { device: 'capture1', type: 'blackscreen', startSequence: 38, startMs: T + 7600, durationMs: 400, lastMs: T + 8000, confirmed: false },
       ],
       0,
       0,

@@ -79,7 +79,10 @@ export type TrackerRecord = EventStarted | EventEnded | ZapCandidate | ZapSequen
 
 export interface OpenSequence extends Span {
   type: SequenceType;
+  /** From the start to this frame, clear frames of a clear run in progress included. */
   durationMs: number;
+  /** Frame time of the last frame that still detected it (a clear run in progress does not count). */
+  lastMs: number;
   /** Lasted --min-event already (an event, not a blip). */
   confirmed: boolean;
 }
@@ -88,6 +91,7 @@ interface OpenState {
   startSequence: number;
   startMs: number;
   lastSequence: number;
+  lastMs: number;
   confirmed: boolean;
   /** The first clear frame of the clear run in progress (undefined while detecting). */
   clearFrom: FrameStamp | undefined;
@@ -120,13 +124,21 @@ export class EventTracker {
       const state = this.open.get(type);
       if (detected) {
         if (!state) {
-          const fresh = { startSequence: stamp.sequence, startMs: stamp.timeMs, lastSequence: stamp.sequence, confirmed: false, clearFrom: undefined };
+          const fresh = {
+            startSequence: stamp.sequence,
+            startMs: stamp.timeMs,
+            lastSequence: stamp.sequence,
+            lastMs: stamp.timeMs,
+            confirmed: false,
+            clearFrom: undefined,
+          };
           this.open.set(type, fresh);
           this.confirmIfLong(type, fresh, stamp, out);
         } else {
           // Back before the clear time ran out: the same sequence goes on.
           state.clearFrom = undefined;
           state.lastSequence = stamp.sequence;
+          state.lastMs = stamp.timeMs;
           this.confirmIfLong(type, state, stamp, out);
         }
       } else if (state) {
@@ -151,6 +163,7 @@ export class EventTracker {
       startSequence: state.startSequence,
       startMs: state.startMs,
       durationMs: now.timeMs - state.startMs,
+      lastMs: state.lastMs,
       confirmed: state.confirmed,
     };
   }

@@ -24,7 +24,8 @@ export interface FrameOutcome {
   /** The frame's time: its mtime live, the replay clock in --replay. */
   timeMs: number;
   /** Events still detected at this frame, with their start (for --incident-delay). */
-  ongoing: { type: IncidentType; startMs: number }[];
+  /** Confirmed events still open: their start, and the last frame that detected them (lastMs). */
+  ongoing: { type: IncidentType; startMs: number; lastMs: number }[];
   transitions: EventTransition[];
   /** How long the analysis took (wall clock), for the per-frame log. */
   performanceMs?: number;
@@ -58,6 +59,6 @@ export function transitionsOf(records: readonly TrackerRecord[]): EventTransitio
 /** The confirmed events among the open sequences (blips under --min-event never reach the incidents). */
 export function ongoingEvents(open: readonly OpenSequence[]): FrameOutcome['ongoing'] {
   const out: FrameOutcome['ongoing'] = [];
-  for (const o of open) if (o.confirmed && isIncidentType(o.type)) out.push({ type: o.type, startMs: o.startMs });
+  for (const o of open) if (o.confirmed && isIncidentType(o.type)) out.push({ type: o.type, startMs: o.startMs, lastMs: o.lastMs });
   return out;
 }

@@ -72,7 +72,9 @@ export class DeviceIncidents {
     const heard = silenced ? outcome.ongoing.filter((o) => !silenced(o.type)) : outcome.ongoing;
     this.ongoingStarts = new Map(heard.map((o) => [o.type, o.startMs]));
     for (const o of heard) {
-      this.incidents.eventOngoing(device, o.type, o.startMs, outcome.timeMs, this.evidence.get(o.type) ?? []);
+      // The incident delay counts detecting frames only: an event that stops 29.6 s into a 30 s
+      // delay is no incident, though it stays open through its clear time (--clear-time) after that.
+      this.incidents.eventOngoing(device, o.type, o.startMs, o.lastMs, this.evidence.get(o.type) ?? []);
     }
   }
 
