@@ -47,7 +47,9 @@ function loadBundle(name) {
   mod.filename = file;
   require.cache[file] = mod;
   const importer = (specifier) => import(specifier.startsWith('.') ? pathToFileURL(path.join(DIST, specifier)).href : specifier);
-  script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, DIST, importer);
+  // This file's own require: bin/ and dist/ resolve packages from the same node_modules, and the
+  // bundles require nothing relative (esbuild inlined it); createRequire() cost a few ms of `--help`.
+  script.runInThisContext()(mod.exports, require, mod, file, DIST, importer);
   mod.loaded = true;
   return {
     exports: mod.exports,

@@ -40,10 +40,8 @@ const common = {
   // Whitespace and syntax only: identifiers stay readable in --verbose stack traces.
   minifyWhitespace: true,
   minifySyntax: true,
-  // import.meta.url of the source modules (package.json and worker lookups) is the bundle's own URL,
-  // made when first read (a start-up that never reads it does not pay for the URL).
-  define: { 'import.meta.url': '__vptMeta.url' },
-  banner: { js: "const __vptMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };" },
+  // import.meta.dirname of the source modules (package.json and worker lookups) is the bundle's folder.
+  define: { 'import.meta.dirname': '__dirname' },
   logLevel: 'warning',
 };
 

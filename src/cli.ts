@@ -1,4 +1,5 @@
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, UsageError } from './core/errors.js';
 import { runToExit } from './exit.js';
@@ -50,9 +51,8 @@ const loadCommand: CommandLoader = async (name) => {
 
 function packageVersion(): string {
   try {
-    // require(), not readFileSync: an ES module's import of node:fs builds a facade that touches
-    // fs.ReadStream and loads every stream module, a tenth of `vpt --help`.
-    const pkg = createRequire(import.meta.url)('../package.json') as { version?: string };
+    // A plain read beside this file (dist/cli.cjs or dist/cli.js): no file URL to build, no require.
+    const pkg = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version?: string };
     return pkg.version ?? '0.0.0';
   } catch {
     return '0.0.0';

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
@@ -210,6 +210,11 @@ describe('vpt monitor --listen, on the real binary', () => {
     const port = await freePort('0.0.0.0');
     const open = monitor('open', `0.0.0.0:${port}`);
     await open.waitForStderr(/^warning: http: listening on http:\/\/0\.0\.0\.0:\d+\/ for the network; the page has no authentication \(it is read-only\)$/);
-    expect((await fetch(`http://127.0.0.1:${port}/api/status`)).status).toBe(200);
+    const status = await fetch(`http://127.0.0.1:${port}/api/status`);
+    expect(status.status).toBe(200);
+    // The bundle finds vpt's package.json beside it (dist/cli.cjs -> ../package.json).
+    expect(((await status.json()) as { vpt_version?: string }).vpt_version).toBe(
+      (JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+    );
   }, 120_000);
 });

@@ -20,7 +20,7 @@ describe('--incident-delay counts detecting frames, not the clear time', () => {
   let root: { dir: string; cleanup: () => Promise<void> };
   let events: Row[];
   let incidents: { type: string; opened: string; resolved: string }[];
-  let rawEvents: { type: string; start: string; end: string }[];
+  let rawEvents: (Row & { start: string; end: string })[];
 
   beforeAll(async () => {
     root = await makeTempDir('vpt-incident-delay-');

@@ -33,10 +33,10 @@ const POST_DELAY_MS = 5;
  * dist/cli.cjs) or tsc's (dist/core/pipeline/frame-json-worker.js). Neither (the TypeScript sources
  * run by a test): undefined, and the caller writes in its own thread.
  */
-function workerFile(): URL | undefined {
-  for (const name of ['./frame-json-worker.cjs', './frame-json-worker.js']) {
-    const url = new URL(name, import.meta.url);
-    if (existsSync(url)) return url;
+function workerFile(): string | undefined {
+  for (const name of ['frame-json-worker.cjs', 'frame-json-worker.js']) {
+    const file = path.join(import.meta.dirname, name);
+    if (existsSync(file)) return file;
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 let cached: string | undefined;
 
@@ -14,7 +15,7 @@ export function vptVersion(): string {
   cached = '0.0.0';
   for (const candidate of CANDIDATES) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL(candidate, import.meta.url), 'utf8')) as { name?: unknown; version?: unknown };
+      const pkg = JSON.parse(readFileSync(path.join(import.meta.dirname, candidate), 'utf8')) as { name?: unknown; version?: unknown };
       if (pkg.name === 'vpt' && typeof pkg.version === 'string') {
         cached = pkg.version;
         break;
