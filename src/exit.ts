@@ -22,7 +22,8 @@ export function reportError(err: unknown, verbose: boolean): number {
 /**
  * Runs a command body and ends the process with its exit code. The only place (with cli.ts's main)
  * that exits. `watchStdout: false` for a body that never touches process.stdout (the health entry
- * writes with fs.writeSync): creating the stream just to watch it loads net/tty or fs streams.
+ * writes with fs.writeSync): creating the stream just to watch it loads net/tty or fs streams, and
+ * the process ends as soon as the body does.
  */
 export async function runToExit(argv: string[], body: () => Promise<number>, { watchStdout = true } = {}): Promise<void> {
   let code: number = EXIT.ok;
@@ -38,6 +39,9 @@ export async function runToExit(argv: string[], body: () => Promise<number>, { w
     code = reportError(err, verbose);
   }
   process.exitCode = code;
+  // A body that wrote with fs.writeSync has nothing left to drain: exit at once, neither waiting for
+  // the loop to empty (a probe stuck on a hung mount) nor tearing the heap down (~3 ms of a 30 s sample).
+  if (!watchStdout) process.exit(code);
   // Give stdout a chance to drain when piped; a stray handle must not keep a cron job alive.
   setTimeout(() => process.exit(code), 2000).unref();
 }
