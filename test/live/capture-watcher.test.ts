@@ -1,6 +1,7 @@
+import { promises as fs } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CaptureWatcher, RECENT_SEQUENCES_CAP, type CapturedFrame, type WatcherRecord } from '../../src/core/live/capture-watcher.js';
 import { FRAME_INTERVAL_MS, waitFor, writeFrameLikeFfmpeg } from '../helpers/frame-writer.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
@@ -103,6 +104,30 @@ describe('CaptureWatcher', () => {
     expectEachOnce(frames, 0, 99);
     // Rescan finds and inotify events interleave, yet frames come out in capture order.
     expect(frames.map((f) => f.sequence)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
+  it('a frame renamed while the first listing is being read is reported at once, in order, not left to the next rescan', async () => {
+    const device = path.join(root, 'capture1');
+    await mkdir(path.join(device, 'captures'), { recursive: true });
+    for (let s = 1; s <= 3; s++) await writeFrameLikeFfmpeg(device, s, at(s));
+    // The listing's result arrives after frame 4 was renamed in and its inotify event delivered.
+    const readdir = fs.readdir.bind(fs);
+    const spy = vi.spyOn(fs, 'readdir').mockImplementationOnce((async (...args: Parameters<typeof fs.readdir>) => {
+      const names = await readdir(...args);
+      await writeFrameLikeFfmpeg(device, 4, at(4));
+      await new Promise((r) => setTimeout(r, 100));
+      return names;
+    }) as typeof fs.readdir);
+    try {
+      // A rescan interval far longer than the test: only the held event can bring frame 4.
+      const { frames, started } = startWatcher('capture1', 600_000, { includeExisting: true });
+      await started;
+      await writeFrameLikeFfmpeg(device, 5, at(5));
+      await waitFor(() => frames.length >= 5, 'frames 1-5', 5_000);
+      expect(frames.map((f) => f.sequence)).toEqual([1, 2, 3, 4, 5]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('both paths racing (fast rescans while inotify reports): every frame exactly once', async () => {

@@ -164,8 +164,11 @@ export class CaptureWatcher {
         // A frame appears by a rename (or create); a 'change' is a write to a name already there.
         const sequence = event === 'rename' && filename ? parseCaptureName(filename.toString()) : undefined;
         // No pre-filter on `recent`: a known name with a newer mtime is a numbering restart.
-        if (sequence === undefined || !this.started) return;
-        if (!this.holding) void this.queueClaim(dir, sequence, hot);
+        if (sequence === undefined) return;
+        // Before the first listing has set the baseline (the watcher opens just before it, inside the
+        // rescan), an event is held like any during a rescan, not dropped: a frame renamed between the
+        // listing's readdir and its result would otherwise wait for the next rescan and come out late.
+        if (!this.holding && this.started) void this.queueClaim(dir, sequence, hot);
         else if (this.heldEvents.size < MAX_QUEUED_CLAIMS) this.heldEvents.set(sequence, { dir, hot });
         // Beyond that the next rescan finds them.
       });
