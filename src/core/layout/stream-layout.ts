@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UsageError, errnoCode } from '../errors.js';
 import { deviceNameProblem, validateDeviceName } from './device-name.js';
+import { naturalCompare } from './natural-compare.js';
 
 /** The optional list of running captures at the top of the stream root. */
 export const ACTIVE_CAPTURES_FILE = 'active_captures.conf';
@@ -104,11 +105,6 @@ async function devicesFromActiveCaptures(streamRoot: string): Promise<DeviceSpec
     out.push({ name, quality: entry.quality, source: 'active_captures' });
   }
   return out;
-}
-
-/** capture2 before capture10. */
-export function naturalCompare(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
 }
 
 export interface FolderSet {

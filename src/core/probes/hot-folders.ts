@@ -1,6 +1,7 @@
 import { readdir, realpath, stat } from '../fs/fs-async.js';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
+import { naturalCompare } from '../layout/natural-compare.js';
 import { describeProbeError } from './probe-error.js';
 import { mountFor, parseMounts } from './mounts.js';
 import { readProcOr } from './proc-pid.js';
@@ -34,7 +35,7 @@ export async function listHotFolders(streamRoot: string): Promise<{ device: stri
     if (errnoCode(err) === 'ENOENT') return [];
     throw err;
   }
-  const candidates = entries.filter((e) => e.startsWith('capture')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const candidates = entries.filter((e) => e.startsWith('capture')).sort(naturalCompare);
   const found: { device: string; path: string }[] = [];
   for (const device of candidates) {
     if (found.length >= MAX_HOT_FOLDERS) break;
