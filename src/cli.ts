@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, UsageError } from './core/errors.js';
 import { runToExit } from './exit.js';
+import { fdWriter, mayBeTerminal } from './fd-output.js';
 import { formatSizeExact, formatTimeSpan, parseDuration, parseInteger, parseNumber, parseSize } from './core/units.js';
 import { DEFAULT_SWEEP_INTERVAL_MS } from './core/cache/sweeper-registry.js';
 import { DEFAULT_THRESHOLDS } from './core/detectors/thresholds.js';
@@ -97,6 +98,21 @@ export interface ProgramHooks {
   createUi?: (flags: GlobalFlags) => Ui | Promise<Ui>;
 }
 
+/**
+ * commander's help and its own errors go out with fs.writeSync (src/fd-output.ts), so `vpt --help`
+ * never creates process.stdout (the stream modules, and net/tty for a pipe or a terminal). Only where
+ * the output may be a terminal is the stream made, to ask its width, as commander itself would.
+ */
+const HELP_WIDTH = 80; // commander's own width where the output is no terminal
+const COMMANDER_OUTPUT = {
+  writeOut: fdWriter(1),
+  writeErr: fdWriter(2),
+  getOutHelpWidth: () => (mayBeTerminal(1) ? (process.stdout.columns ?? HELP_WIDTH) : HELP_WIDTH),
+  getErrHelpWidth: () => (mayBeTerminal(2) ? (process.stderr.columns ?? HELP_WIDTH) : HELP_WIDTH),
+  getOutHasColors: () => mayBeTerminal(1) && process.stdout.hasColors?.() === true,
+  getErrHasColors: () => mayBeTerminal(2) && process.stderr.hasColors?.() === true,
+};
+
 export function buildProgram(hooks: ProgramHooks): Command {
   const load = hooks.load ?? loadCommand;
   // ui.js pulls in chalk: import it only when a command runs, so --help and --version stay fast.
@@ -110,6 +126,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('-v, --verbose', 'more detail, and stack traces on errors')
     .option('--no-color', 'no ANSI colours (NO_COLOR and FORCE_COLOR are honoured too)')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .configureOutput(COMMANDER_OUTPUT)
     .showSuggestionAfterError(true)
     .exitOverride();
 

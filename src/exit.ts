@@ -19,29 +19,39 @@ export function reportError(err: unknown, verbose: boolean): number {
   return EXIT.unknown;
 }
 
+let watchingStdout = false;
+
+/**
+ * A reader of stdout that went away (`| head`) ends the process quietly with the exit code so far.
+ * Called where process.stdout is first used (src/ui.ts), so a run that never writes to the stream
+ * (`--help`, whose text goes out with fs.writeSync, or the health sample) never creates it: the
+ * stream loads net, tty or the fs stream modules.
+ */
+export function quietOnClosedStdout(): void {
+  if (watchingStdout) return;
+  watchingStdout = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok);
+  });
+}
+
 /**
  * Runs a command body and ends the process with its exit code. The only place (with cli.ts's main)
- * that exits. `watchStdout: false` for a body that never touches process.stdout (the health entry
- * writes with fs.writeSync): creating the stream just to watch it loads net/tty or fs streams, and
- * the process ends as soon as the body does.
+ * that exits. `exitAtOnce` for a body whose output all went out with fs.writeSync (the health
+ * entry): nothing is left to drain, so the process ends as soon as the body does, neither waiting
+ * for the loop to empty (a probe stuck on a hung mount) nor tearing the heap down (~3 ms of a 30 s
+ * sample).
  */
-export async function runToExit(argv: string[], body: () => Promise<number>, { watchStdout = true } = {}): Promise<void> {
+export async function runToExit(argv: string[], body: () => Promise<number>, { exitAtOnce = false } = {}): Promise<void> {
   let code: number = EXIT.ok;
   const verbose = argv.includes('-v') || argv.includes('--verbose');
-  if (watchStdout) {
-    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(code);
-    });
-  }
   try {
     code = await body();
   } catch (err) {
     code = reportError(err, verbose);
   }
   process.exitCode = code;
-  // A body that wrote with fs.writeSync has nothing left to drain: exit at once, neither waiting for
-  // the loop to empty (a probe stuck on a hung mount) nor tearing the heap down (~3 ms of a 30 s sample).
-  if (!watchStdout) process.exit(code);
+  if (exitAtOnce) process.exit(code);
   // Give stdout a chance to drain when piped; a stray handle must not keep a cron job alive.
   setTimeout(() => process.exit(code), 2000).unref();
 }

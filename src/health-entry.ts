@@ -1,10 +1,9 @@
-import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { runHealth, type HealthUi } from './commands/investigate/health.js';
 import { normaliseOptions } from './commands/investigate/options.js';
-import { errnoCode } from './core/errors.js';
 import { createLogger } from './core/logger.js';
 import { runToExit } from './exit.js';
+import { fdWriter } from './fd-output.js';
 import { DEFAULT_STREAM_ROOT } from './core/layout/stream-root.js';
 import { DEFAULT_TRACKED_MEMORY_ALERT_BYTES } from './core/probes/types.js';
 import { parseInteger, parseSize } from './core/units.js';
@@ -86,39 +85,15 @@ export function healthFastOptions(args: string[], env: NodeJS.ProcessEnv): Recor
 export async function main(argv: string[], fullCli: (argv: string[]) => Promise<void>): Promise<void> {
   const options = healthFastOptions(argv.slice(2), process.env);
   if (!options) return fullCli(argv);
-  await runToExit(argv, async () => runHealth(normaliseOptions(options), healthUi(options)), { watchStdout: false });
-}
-
-/** A pipe that is full for longer than this many retries loses the line rather than hang a timer. */
-const WRITE_RETRIES = 100;
-
-/**
- * Lines straight to the file descriptor: process.stdout and chalk would load net, tty and the
- * stream modules, a quarter of a sample's start-up, for one uncoloured line. A closed pipe
- * (`| head`) is not an error, as in the full CLI.
- */
-function lineWriter(fd: number): (text: string) => void {
-  return (text) => {
-    const data = Buffer.from(text);
-    let offset = 0;
-    for (let attempt = 0; offset < data.length && attempt < WRITE_RETRIES; attempt++) {
-      try {
-        offset += writeSync(fd, data, offset);
-      } catch (err) {
-        const code = errnoCode(err);
-        if (code === 'EPIPE') return;
-        if (code !== 'EAGAIN') throw err;
-      }
-    }
-  };
+  await runToExit(argv, async () => runHealth(normaliseOptions(options), healthUi(options)), { exitAtOnce: true });
 }
 
 /** The health sample's Ui: the same quiet/verbose rules as createUi (src/ui.ts), without colour. */
 function healthUi(flags: { json?: unknown; quiet?: unknown; verbose?: unknown }): HealthUi {
   const quiet = flags.quiet === true;
   const verbose = flags.verbose === true && !quiet;
-  const out = lineWriter(1);
-  const err = lineWriter(2);
+  const out = fdWriter(1);
+  const err = fdWriter(2);
   return {
     json: flags.json === true,
     quiet,

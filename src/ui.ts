@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { createLogger, type Logger } from './core/logger.js';
+import { quietOnClosedStdout } from './exit.js';
 
 /**
  * Terminal side of a command: where lines go, whether colour is on, the
@@ -54,6 +55,7 @@ export function colorLevel(flags: GlobalFlags, env: NodeJS.ProcessEnv, isTTY: bo
 }
 
 export function createUi(flags: GlobalFlags, streams: UiStreams = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Ui {
+  if (streams.stdout === process.stdout) quietOnClosedStdout();
   const stdoutIsTTY = streams.stdout.isTTY === true;
   const stderrIsTTY = streams.stderr.isTTY === true;
   const level = colorLevel(flags, streams.env, stdoutIsTTY);
