@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FrameAnalysis } from '../../src/core/pipeline/frame-analyzer.js';
-import { buildFrameRecord, writeFrameJson } from '../../src/core/pipeline/frame-json.js';
+import { buildFrameRecord, MAX_FRAME_JSON_BYTES, writeFrameJson } from '../../src/core/pipeline/frame-json.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 
 const analysis = (over: Partial<FrameAnalysis> = {}): FrameAnalysis => ({
@@ -93,6 +93,19 @@ describe('per-frame JSON', () => {
       const result = await writeFrameJson(tmp.dir, buildFrameRecord({ analysis: analysis(), timeMs: T, ongoing: [] }), 7);
       expect(result.replacedCorrupt).toBe(true);
       expect(JSON.parse(await readFile(file(), 'utf8'))).toMatchObject({ analyzed: true });
+    });
+
+    it('an existing file over MAX_FRAME_JSON_BYTES is replaced unread, like corrupt content', async () => {
+      await writeFile(file(), JSON.stringify({ other_tool: 'x'.repeat(MAX_FRAME_JSON_BYTES) }));
+      const result = await writeFrameJson(tmp.dir, buildFrameRecord({ analysis: analysis(), timeMs: T, ongoing: [] }), 7);
+      expect(result.replacedCorrupt).toBe(true);
+      const json = JSON.parse(await readFile(file(), 'utf8'));
+      expect(json).toMatchObject({ analyzed: true });
+      expect(json).not.toHaveProperty('other_tool');
+      // Just under the bound it is still merged.
+      await writeFile(file(), JSON.stringify({ other_tool: 'x'.repeat(MAX_FRAME_JSON_BYTES - 100) }));
+      expect((await writeFrameJson(tmp.dir, buildFrameRecord({ analysis: analysis(), timeMs: T, ongoing: [] }), 7)).replacedCorrupt).toBe(false);
+      expect(JSON.parse(await readFile(file(), 'utf8'))).toHaveProperty('other_tool');
     });
 
     it('a FIFO under the frame JSON name is read as empty and replaced, not waited on', async () => {

@@ -1,4 +1,4 @@
-import { closeSync, constants as fsc, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants as fsc, fstatSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic, writeFileAtomicSyncNoFsync } from '../fs/atomic-write.js';
 import { errnoCode } from '../errors.js';
@@ -64,6 +64,11 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** O_NONBLOCK: a FIFO under a frame JSON's name reads as empty (then replaced) instead of hanging the process. */
 const READ_FLAGS = fsc.O_RDONLY | fsc.O_NONBLOCK;
+/**
+ * An existing frame JSON larger than this is not read (it would be held whole in memory, on every
+ * frame): it is replaced as corrupt content is. vpt's record is ~1 KB; other tools add a few keys.
+ */
+export const MAX_FRAME_JSON_BYTES = 1024 * 1024;
 
 /**
  * The per-frame JSON (docs/design.md "Outputs"). Numbers behind each verdict are
@@ -152,6 +157,8 @@ function readExisting(target: string): string | undefined {
   try {
     const fd = openSync(target, READ_FLAGS);
     try {
+      // Too large to be a frame's JSON: '' does not parse, so it is replaced and said once, as corrupt content.
+      if (fstatSync(fd).size > MAX_FRAME_JSON_BYTES) return '';
       return readFileSync(fd, 'utf8');
     } finally {
       closeSync(fd);
