@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT, UsageError } from './core/errors.js';
 import { runToExit } from './exit.js';
@@ -13,6 +11,7 @@ import { DEFAULT_STALL_AFTER_MS } from './core/live/stall-watch.js';
 import { DEFAULT_HEARTBEAT_MS } from './commands/monitor/options.js';
 import { DEFAULT_INCIDENT_DELAY_MS, DEFAULT_KEEP_INCIDENTS_MS } from './core/incidents/incident-delay.js';
 import { DEFAULT_STREAM_ROOT } from './core/layout/stream-root.js';
+import { vptVersion } from './core/status/vpt-version.js';
 import { DEFAULT_QUEUE_LIMIT } from './core/live/frame-queue.js';
 import { DEFAULT_MEMORY_ALERT_BYTES, DEFAULT_MEMORY_LOG_INTERVAL_MS } from './core/memory/self-memory.js';
 import { DEFAULT_TRACKED_MEMORY_ALERT_BYTES } from './core/probes/types.js';
@@ -49,16 +48,6 @@ const loadCommand: CommandLoader = async (name) => {
       return (await import('./commands/status/index.js')) as CommandModule;
   }
 };
-
-function packageVersion(): string {
-  try {
-    // A plain read beside this file (dist/cli.cjs or dist/cli.js): no file URL to build, no require.
-    const pkg = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
 
 const size = (flag: string) => (value: string) => parseSize(value, flag);
 const duration = (flag: string) => (value: string) => parseDuration(value, flag);
@@ -119,7 +108,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
   const makeUi = hooks.createUi ?? (async (flags: GlobalFlags) => (await import('./ui.js')).createUi(flags));
   const program = new Command('vpt')
     .description('Host toolkit for a video test farm: capture monitor, crash investigation, journal limits, temp cleanup.')
-    .version(packageVersion(), '--version', 'print the version and exit')
+    .version(vptVersion(), '--version', 'print the version and exit')
     .helpOption('-h, --help', 'show help')
     .option('--json', 'machine-readable output on stdout')
     .option('-q, --quiet', 'only warnings and errors (cron-friendly)')

@@ -80,8 +80,13 @@ export function writeFileAtomicSyncNoFsync(target: string, data: string, mode = 
     fd = undefined;
     renameSync(tmp, target);
   } catch (err) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(tmp, { force: true });
+    // The write's own error is the one to report: a failing clean-up must not replace it.
+    try {
+      if (fd !== undefined) closeSync(fd);
+      rmSync(tmp, { force: true });
+    } catch {
+      // Left for removeDeadWritersTempFiles at the next start.
+    }
     throw err;
   }
 }

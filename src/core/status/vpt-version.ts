@@ -9,7 +9,7 @@ let cached: string | undefined;
  */
 const CANDIDATES = ['../../../package.json', '../package.json'];
 
-/** vpt's package version, for the status snapshot. */
+/** vpt's package version: `vpt --version` (with other flags), the status snapshot, /api/status. */
 export function vptVersion(): string {
   if (cached !== undefined) return cached;
   cached = '0.0.0';
