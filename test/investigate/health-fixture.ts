@@ -90,7 +90,11 @@ export async function writeHealthLog(
  * The farm fixture's /proc with these processes instead of its own: cmdline, stat (state S, the
  * start time from `bootMs`) and status (VmRSS). The farm's btime is replaced by `bootMs`.
  */
-export async function writeFakeProc(root: string, processes: readonly { pid: number; argv: string[]; startMs: number; rssMB: number }[], bootMs: number): Promise<void> {
+export async function writeFakeProc(
+  root: string,
+  processes: readonly { pid: number; argv: string[]; startMs: number; rssMB: number }[],
+  bootMs: number,
+): Promise<void> {
   await mkdir(root, { recursive: true });
   for (const file of ['loadavg', 'meminfo', 'mounts', 'uptime', 'vmstat']) await cp(path.join(FARM_PROC, file), path.join(root, file));
   const stat = await readFile(path.join(FARM_PROC, 'stat'), 'utf8');

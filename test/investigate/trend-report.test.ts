@@ -28,11 +28,21 @@ const PROCESSES: FixtureProcess[] = [
   // A real leak: 400 MB/hour for two hours, from 100 MB, with ±5 MB of noise.
   { name: 'vpt monitor', pid: 2345, startMs: NOW - 125 * MIN, mbAt: (t) => 100 + (400 * (t - (NOW - 120 * MIN))) / (60 * MIN) + leakNoise() },
   // The same leak in a process that has ended since: never judged.
-  { name: 'hot_cold_archiver', pid: 4000, startMs: NOW - 4 * 60 * MIN, mbAt: (t) => (t <= NOW - 5 * MIN ? 100 + (400 * (t - (NOW - 120 * MIN))) / (60 * MIN) : undefined) },
+  {
+    name: 'hot_cold_archiver',
+    pid: 4000,
+    startMs: NOW - 4 * 60 * MIN,
+    mbAt: (t) => (t <= NOW - 5 * MIN ? 100 + (400 * (t - (NOW - 120 * MIN))) / (60 * MIN) : undefined),
+  },
   // Started 15 minutes ago: 5 minutes after its warm-up.
   { name: 'transcript_accumulator', pid: 5000, startMs: NOW - 15 * MIN, mbAt: (t) => 50 + (t - (NOW - 15 * MIN)) / MIN },
   // Restarted an hour ago with the same pid: the first run grew, the second is flat.
-  { name: 'app.py', pid: 6000, startMs: NOW - 5 * 60 * MIN, mbAt: (t) => (t < NOW - 61 * MIN ? 200 + (300 * (t - (NOW - 120 * MIN))) / (60 * MIN) : undefined) },
+  {
+    name: 'app.py',
+    pid: 6000,
+    startMs: NOW - 5 * 60 * MIN,
+    mbAt: (t) => (t < NOW - 61 * MIN ? 200 + (300 * (t - (NOW - 120 * MIN))) / (60 * MIN) : undefined),
+  },
   { name: 'app.py', pid: 6000, startMs: NOW - 60 * MIN, mbAt: () => 120 + jitter() },
   // Garbage-collected: a 40 MB tooth every 7 minutes and noise, no growth.
   { name: 'gc_worker.py', pid: 7000, startMs: NOW - 3 * 60 * MIN, mbAt: (t) => sawtooth(300, 40, 7)(t) + jitter() },
@@ -84,7 +94,10 @@ describe('memory trends from two hours of health logs (fake clock, fake /proc)',
     expect(t.lower_mb_per_hour!).toBeLessThan(t.mbPerHour!);
     expect(t.upper_mb_per_hour!).toBeGreaterThan(t.mbPerHour!);
     expect(t.hoursToAlert).toBeUndefined();
-    expect(check('capture_monitor.py (pid 1234)')).toMatchObject({ status: 'ok', detail: expect.stringMatching(/no leak \(lower bound not over 10 MB\/hour\)$/) });
+    expect(check('capture_monitor.py (pid 1234)')).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/no leak \(lower bound not over 10 MB\/hour\)$/),
+    });
   });
 
   it('a real 400 MB/hour leak over 2 hours is called, with its bounds and the time to the alert', () => {
@@ -100,11 +113,15 @@ describe('memory trends from two hours of health logs (fake clock, fake /proc)',
     // Warm-up: the samples of its first 10 minutes are left out (started 125 min ago).
     expect(check('vpt monitor (pid 2345)')).toMatchObject({
       status: 'critical',
-      detail: expect.stringMatching(/^\+\d{3}\.\d MB\/hour \(95% bounds \+\d{3}\.\d to \+\d{3}\.\d, 231 samples over 115 min\), now \d{3}\.\d MB, LEAK: alert in \d+\.\dm, RAM in 18\.\dh$/),
+      detail: expect.stringMatching(
+        /^\+\d{3}\.\d MB\/hour \(95% bounds \+\d{3}\.\d to \+\d{3}\.\d, 231 samples over 115 min\), now \d{3}\.\d MB, LEAK: alert in \d+\.\dm, RAM in 18\.\dh$/,
+      ),
     });
     const leaks = report.diagnosis.filter((c) => c.cause === 'leak trend');
     expect(leaks).toHaveLength(1);
-    expect(leaks[0]!.evidence).toEqual([expect.stringMatching(/^vpt monitor \(pid 2345\) grows \d{3}\.\d MB\/hour \(95% lower bound \d{3}\.\d, 231 samples over 115 min\)$/)]);
+    expect(leaks[0]!.evidence).toEqual([
+      expect.stringMatching(/^vpt monitor \(pid 2345\) grows \d{3}\.\d MB\/hour \(95% lower bound \d{3}\.\d, 231 samples over 115 min\)$/),
+    ]);
   });
 
   it('a process that has ended is not judged: no rate, not in the diagnosis, named as not judged', () => {
@@ -125,7 +142,7 @@ describe('memory trends from two hours of health logs (fake clock, fake /proc)',
     expect(check('transcript_accumulator (pid 5000)')).toEqual({
       label: 'transcript_accumulator (pid 5000)',
       status: 'unavailable',
-      detail: 'not enough history yet (11 samples over 5 min; 20 over 30.0m needed, after 10.0m of warm-up)',
+      detail: 'not enough history yet (11 samples over 5 min; 20 over 30min needed, after 10min of warm-up)',
     });
   });
 

@@ -5,7 +5,7 @@ import type { HotFolder } from '../probes/hot-folders.js';
 import type { ProcessesInfo } from '../probes/processes.js';
 import type { ServiceState } from '../probes/services.js';
 import type { ProbeResult } from '../probes/types.js';
-import { formatDuration } from '../units.js';
+import { formatDuration, formatTimeSpan } from '../units.js';
 import type { HealthSample } from './health-types.js';
 import { unavailableCheck, type Check, type ReportSection } from './report-types.js';
 import { LEAK_MIN_MB_PER_HOUR, type TrendRules } from './trend-rules.js';
@@ -97,7 +97,7 @@ const signed = (mb: number): string => `${mb >= 0 ? '+' : ''}${mb.toFixed(1)}`;
 function trendCheck(t: Trend, rules: TrendRules): Check {
   const history = `${t.samples} samples over ${t.spanMinutes.toFixed(0)} min`;
   if (t.state === 'not enough history' || t.state === 'ended') {
-    const needed = `${rules.minSamples} over ${formatDuration(rules.minSpanMs)} needed${t.kind === 'process' ? `, after ${formatDuration(rules.warmupMs)} of warm-up` : ''}`;
+    const needed = `${rules.minSamples} over ${formatTimeSpan(rules.minSpanMs)} needed${t.kind === 'process' ? `, after ${formatTimeSpan(rules.warmupMs)} of warm-up` : ''}`;
     return { label: t.label, status: 'unavailable', detail: `not enough history yet (${history}; ${needed})` };
   }
   const rate = `${signed(t.mbPerHour!)} MB/hour (95% bounds ${signed(t.lower_mb_per_hour!)} to ${signed(t.upper_mb_per_hour!)}, ${history}), now ${t.currentMB.toFixed(1)} MB`;
@@ -112,7 +112,7 @@ function trendCheck(t: Trend, rules: TrendRules): Check {
 }
 
 export function trendsSection(trends: readonly Trend[], sampleCount: number, rules: TrendRules): ReportSection {
-  const title = `Memory trends (last ${formatDuration(rules.windowMs)})`;
+  const title = `Memory trends (last ${formatTimeSpan(rules.windowMs)})`;
   const current = trends.filter((t) => t.state !== 'ended');
   const ended = trends.filter((t) => t.state === 'ended');
   // Ended runs are named, never judged: restarting them is no advice.

@@ -130,11 +130,10 @@ export function computeTrends(samples: readonly HealthSample[], input: TrendInpu
     }
     for (const h of sample.hotFolders ?? []) {
       if (h.usedBytes === undefined || h.sizeBytes === undefined) continue;
-      const s = add(
-        `hot:${h.device}`,
-        () => ({ kind: 'tmpfs', label: h.name, points: [], alertBytes: 0, limitBytes: 0, alive: true }),
-        { t, bytes: h.usedBytes },
-      );
+      const s = add(`hot:${h.device}`, () => ({ kind: 'tmpfs', label: h.name, points: [], alertBytes: 0, limitBytes: 0, alive: true }), {
+        t,
+        bytes: h.usedBytes,
+      });
       // The newest size counts: a tmpfs can be remounted bigger.
       if (s) [s.alertBytes, s.limitBytes] = [(h.sizeBytes * HOT_CRITICAL_PERCENT) / 100, h.sizeBytes];
     }
