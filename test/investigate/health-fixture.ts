@@ -12,8 +12,6 @@ import type { HealthSample, SampleProcess } from '../../src/core/investigate/hea
  */
 
 export const FARM_PROC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/proc/farm');
-/** btime of the farm fixture's /proc/stat. */
-export const FIXTURE_BOOT_MS = 1_760_680_800_000;
 const MB = 1024 * 1024;
 const TICKS_PER_SECOND = 100;
 
