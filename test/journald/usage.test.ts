@@ -63,8 +63,8 @@ describe('measureDirUsage', () => {
 });
 
 describe('one measure of the journal for vpt journald-limits and vpt investigate (issue 24: 4K against 0B)', () => {
-  it('an empty journal folder is 0 in both, not the 4K of the folder itself', async () => {
-    await fs.mkdir(path.join(dir, 'run/log/journal'), { recursive: true });
+  it('an empty journal folder is 0 in both, not the 4K of the folders themselves', async () => {
+    await fs.mkdir(path.join(dir, 'run/log/journal/m1'), { recursive: true });
     const inspection = await inspectJournald(dir, [], false);
     const probe = await journalProbe().sample(createProbeContext({ rootfs: dir }));
     expect(inspection.usage.ram.bytes).toBe(0);
