@@ -15,6 +15,8 @@ import { vptVersion } from './core/status/vpt-version.js';
 import { DEFAULT_QUEUE_LIMIT } from './core/live/frame-queue.js';
 import { DEFAULT_MEMORY_ALERT_BYTES, DEFAULT_MEMORY_LOG_INTERVAL_MS } from './core/memory/self-memory.js';
 import { DEFAULT_TRACKED_MEMORY_ALERT_BYTES } from './core/probes/types.js';
+import { MAX_HISTORY_SAMPLES } from './core/investigate/health-history.js';
+import { DEFAULT_TREND_RULES, MIN_TREND_SAMPLES } from './core/investigate/trend-rules.js';
 import type { CompletionSpec } from './commands/completion/index.js';
 import type { GlobalFlags, Ui } from './ui.js';
 
@@ -343,6 +345,22 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--cron', 'with --install/--uninstall: use crontab lines instead of a systemd timer')
     .option('--dry-run', 'with --install/--uninstall: print what would be written')
     .option('--root <dir>', 'install under another root (image building, tests)')
+    .option('--proc-root <dir>', 'where /proc is mounted (a container with the host /proc elsewhere, test trees) (default: /proc)')
+    .option(
+      '--trend-min-span <time>',
+      `judge a memory trend only over this span of samples (default: ${formatTimeSpan(DEFAULT_TREND_RULES.minSpanMs)})`,
+      duration('--trend-min-span'),
+    )
+    .option(
+      '--trend-min-samples <n>',
+      `judge a memory trend only with this many samples (default: ${DEFAULT_TREND_RULES.minSamples})`,
+      integer('--trend-min-samples', MIN_TREND_SAMPLES, MAX_HISTORY_SAMPLES),
+    )
+    .option(
+      '--trend-warmup <time>',
+      `leave out the samples of a process's first minutes (default: ${formatTimeSpan(DEFAULT_TREND_RULES.warmupMs)})`,
+      duration('--trend-warmup'),
+    )
     .addHelpText(
       'after',
       examples([

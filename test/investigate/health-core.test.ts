@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { debounce, nagiosState } from '../../src/core/investigate/health-alerts.js';
 import { healthLogPath, readLastSample, readSamplesSince } from '../../src/core/investigate/health-history.js';
-import { oomKillsSince, takeHealthSample } from '../../src/core/investigate/health.js';
-import type { HealthAlert } from '../../src/core/investigate/health-types.js';
+import { HEALTH_WALK_LIMITS, oomKillsSince, takeHealthSample } from '../../src/core/investigate/health.js';
+import type { HealthAlert, HealthSample } from '../../src/core/investigate/health-types.js';
 import { renderMetrics, sampleMetrics } from '../../src/core/investigate/prometheus.js';
 import { createProbeContext } from '../../src/core/probes/index.js';
 import { formatSize } from '../../src/core/units.js';
@@ -16,6 +16,20 @@ const FARM = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixt
 const NOW = new Date(2025, 9, 17, 14, 30, 0);
 const NAGIOS =
   /^VPT HEALTH (OK|WARNING|CRITICAL|UNKNOWN) - [^|\n]+?( \| ('[^'=]+'=-?[\d.]+(%|B|c|s)?;[\d.]*;[\d.]*;[\d.]*;[\d.]*)( '[^'=]+'=-?[\d.]+(%|B|c|s)?;[\d.]*;[\d.]*;[\d.]*;[\d.]*)*)?$/;
+
+const FLAT_SAMPLE: HealthSample = {
+  version: 1,
+  time: NOW.toISOString(),
+  localTime: '',
+  host: 'h',
+  hotFolders: [],
+  processes: [],
+  alerts: [],
+  pending: {},
+  status: 'OK',
+  unavailable: {},
+  durationMs: 1,
+};
 
 let temp: { dir: string; cleanup: () => Promise<void> };
 let dirs: { log: string; rootfs: string; stream: string; tmp: string };
@@ -39,11 +53,8 @@ describe('takeHealthSample on a fixture /proc', () => {
     await mkdir(dirs.log, { recursive: true });
     await writeFile(healthLogPath(dirs.log, NOW, 'jsonl'), `${JSON.stringify({ time: new Date(NOW.getTime() - 30_000).toISOString(), oomKillCounter: 1 })}\n`);
 
-    // du counts allocated blocks, folders included.
-    const journalDir = path.join(dirs.rootfs, 'run/log/journal');
-    const journal = formatSize(
-      (await Promise.all([journalDir, `${journalDir}/abc`, `${journalDir}/abc/system.journal`].map((p) => lstat(p)))).reduce((n, s) => n + s.blocks * 512, 0),
-    );
+    // The files' allocated blocks, as journald counts them against RuntimeMaxUse (and as journald-limits reports).
+    const journal = formatSize((await lstat(path.join(dirs.rootfs, 'run/log/journal/abc/system.journal'))).blocks * 512);
     const result = await takeHealthSample(ctx(), { logDir: dirs.log, memoryAlertBytes: 400 * 1024 ** 2, forSamples: 1 });
     const log = await readFile(healthLogPath(dirs.log, NOW, 'log'), 'utf8');
     const lines = log.trimEnd().split('\n');
@@ -100,11 +111,47 @@ describe('takeHealthSample on a fixture /proc', () => {
     expect(await readFile(healthLogPath(dirs.log, NOW, 'log'), 'utf8')).toContain('Load: unknown | Mem: unknown');
   });
 
+  it('a /tmp walk cut by its bound says so in the log, the JSON line and the metrics (issue 24: 141M, 15M, 12M)', async () => {
+    for (let i = 0; i < HEALTH_WALK_LIMITS.maxEntries + 100; i++) await writeFile(path.join(dirs.tmp, `f${i}`), '');
+    const prom = path.join(temp.dir, 'vpt.prom');
+    const { sample, logText } = await takeHealthSample(ctx(), { logDir: dirs.log, memoryAlertBytes: 1024 ** 3, forSamples: 1, promFile: prom });
+    expect(sample.tmp).toMatchObject({ complete: false, walk_stopped_at: expect.any(Number) });
+    // Stopped by the entry bound, or earlier by the time bound on a loaded machine.
+    expect(sample.tmp!.walk_stopped_at!).toBeGreaterThan(0);
+    expect(sample.tmp!.walk_stopped_at!).toBeLessThanOrEqual(HEALTH_WALK_LIMITS.maxEntries);
+    expect(logText).toMatch(new RegExp(`\\]   /tmp size: >= \\S+, walk stopped at ${sample.tmp!.walk_stopped_at} entries\\n`));
+    expect(await readFile(prom, 'utf8')).toContain('vpt_tmp_walk_truncated 1\n');
+  });
+
+  it('--prom sums the processes that share a name and keeps their pids in vpt_process_info', () => {
+    const text = renderMetrics(
+      sampleMetrics({
+        ...FLAT_SAMPLE,
+        processes: [
+          { name: 'capture_monitor.py', pattern: 'capture_monitor', pid: 10, startTicks: 1, startedAt: '2025-10-17T10:00:00.000Z', rssBytes: 100 },
+          { name: 'capture_monitor.py', pattern: 'capture_monitor', pid: 11, startTicks: 2, startedAt: '2025-10-17T12:00:00.000Z', rssBytes: 50 },
+          { name: 'app.py', pattern: 'app.py', pid: 12, startTicks: 3, rssBytes: undefined },
+        ],
+      }),
+    );
+    expect(text).toContain('vpt_process_resident_memory_bytes{name="capture_monitor.py"} 150\n');
+    expect(text).not.toContain('vpt_process_resident_memory_bytes{name="app.py"}');
+    expect(text).toContain(`vpt_process_start_time_seconds{name="capture_monitor.py"} ${Date.parse('2025-10-17T12:00:00Z') / 1000}\n`);
+    expect(text).toMatch(
+      /vpt_process_info\{name="capture_monitor.py",pid="10"\} 1\nvpt_process_info\{name="capture_monitor.py",pid="11"\} 1\nvpt_process_info\{name="app.py",pid="12"\} 1\n/,
+    );
+    assertExpositionFormat(text);
+  });
+
   it('--prom writes valid Prometheus text atomically', async () => {
     const prom = path.join(temp.dir, 'vpt.prom');
     await takeHealthSample(ctx(), { logDir: dirs.log, memoryAlertBytes: 400 * 1024 ** 2, forSamples: 1, promFile: prom });
     const text = await readFile(prom, 'utf8');
-    expect(text).toContain('vpt_process_resident_memory_bytes{name="capture_monitor.py",pid="1234"} 472109056\n');
+    expect(text).toContain('vpt_process_resident_memory_bytes{name="capture_monitor.py"} 472109056\n');
+    expect(text).toContain('vpt_process_info{name="capture_monitor.py",pid="1234"} 1\n');
+    expect(text).toContain('vpt_tmp_walk_truncated 0\n');
+    // node_exporter exports these (node_load*, node_memory_*, node_filesystem_*): not repeated.
+    expect(text).not.toMatch(/^vpt_(load_average|cpus|memory_|swap_|filesystem_)/m);
     expect(text).toContain('# TYPE vpt_oom_kills_total counter\nvpt_oom_kills_total 3\n');
     expect(text).toContain('vpt_alerts{severity="warning"} 1\n');
     assertExpositionFormat(text);

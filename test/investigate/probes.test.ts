@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MissingProgramError } from '../../src/core/errors.js';
 import type { RunResult } from '../../src/core/process/process-runner.js';
-import { folderSize } from '../../src/core/probes/folder-size.js';
+import { describeWalkedSize, folderSize } from '../../src/core/probes/folder-size.js';
 import { createProbeContext } from '../../src/core/probes/index.js';
 import { kernelOomProbe } from '../../src/core/probes/kernel-oom.js';
 import { raspberryPiProbe } from '../../src/core/probes/raspberry-pi.js';
@@ -163,7 +163,11 @@ describe('bounded folder walks and leftovers', () => {
     const bounded = await folderSize(temp.dir, { maxEntries: 10, maxMs: 10_000 });
     expect(bounded.complete).toBe(false);
     expect(bounded.files).toBeLessThanOrEqual(10);
-    expect(await folderSize(path.join(temp.dir, 'missing'))).toEqual({ bytes: 0, files: 0, complete: true, skipped: 0 });
+    expect(bounded.entries).toBe(10);
+    // Said as a lower bound, with where the walk stopped (a bare figure read as the size, issue 24).
+    expect(describeWalkedSize(bounded)).toMatch(/^>= [\d.]+K, walk stopped at 10 entries$/);
+    expect(describeWalkedSize(all)).toMatch(/^[\d.]+K$/);
+    expect(await folderSize(path.join(temp.dir, 'missing'))).toEqual({ bytes: 0, files: 0, complete: true, skipped: 0, entries: 0 });
   });
 
   it('findLeftovers counts only audio temp files older than 10 minutes', async () => {

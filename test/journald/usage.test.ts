@@ -1,7 +1,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { measureDirUsage } from '../../src/core/journald/usage.js';
+import { inspectJournald } from '../../src/core/journald/inspect.js';
+import { describeDirUsage, measureDirUsage } from '../../src/core/journald/usage.js';
+import { journalProbe } from '../../src/core/probes/journal.js';
+import { createProbeContext } from '../../src/core/probes/index.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 
 let dir: string;
@@ -56,5 +59,29 @@ describe('measureDirUsage', () => {
     const usage = await measureDirUsage(dir, { maxDepth: 2 });
     expect(usage.truncated).toBe(true);
     expect(usage.files).toBe(1);
+  });
+});
+
+describe('one measure of the journal for vpt journald-limits and vpt investigate (issue 24: 4K against 0B)', () => {
+  it('an empty journal folder is 0 in both, not the 4K of the folders themselves', async () => {
+    await fs.mkdir(path.join(dir, 'run/log/journal/m1'), { recursive: true });
+    const inspection = await inspectJournald(dir, [], false);
+    const probe = await journalProbe().sample(createProbeContext({ rootfs: dir }));
+    expect(inspection.usage.ram.bytes).toBe(0);
+    expect(probe.available && probe.data.runtime.bytes).toBe(0);
+    expect(describeDirUsage(inspection.usage.ram)).toBe(`0B in ${path.join(dir, 'run/log/journal')} (0 files)`);
+  });
+
+  it('the same figures and the same words for a journal with files, in RAM and on disk', async () => {
+    await put('run/log/journal/m1/system.journal', 300_000);
+    await put('var/log/journal/m1/system.journal', 65_536);
+    await put('var/log/journal/m1/user-1000.journal', 12_345);
+    const inspection = await inspectJournald(dir, [], false);
+    const probe = await journalProbe().sample(createProbeContext({ rootfs: dir }));
+    if (!probe.available) throw new Error(probe.reason);
+    expect(probe.data.runtime).toEqual(inspection.usage.ram);
+    expect(probe.data.persistent).toEqual(inspection.usage.disk);
+    expect(inspection.usage.ram.bytes).toBeGreaterThanOrEqual(300_000);
+    expect(describeDirUsage(probe.data.persistent)).toMatch(/^[\d.]+K in .*var\/log\/journal \(2 files\)$/);
   });
 });

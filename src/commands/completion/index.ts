@@ -18,7 +18,7 @@ const SHELLS = ['bash', 'zsh', 'fish'] as const;
 type Shell = (typeof SHELLS)[number];
 
 /** Flags whose value is a path: the shell's own file completion. */
-const PATH_FLAGS = ['--stream-root', '--log-dir', '--state-dir', '--dir', '--root', '--prom', '--cache-dirs'];
+const PATH_FLAGS = ['--stream-root', '--log-dir', '--state-dir', '--dir', '--root', '--prom', '--cache-dirs', '--proc-root'];
 
 function bash(spec: CompletionSpec): string {
   const cases = spec.commands.map((c) => `    ${c.name}) flags="${c.flags.join(' ')}" ;;`).join('\n');

@@ -5,6 +5,7 @@ import { createProbeContext } from '../../core/probes/context.js';
 import type { ProbeContext } from '../../core/probes/types.js';
 import { DEFAULT_TRACKED_MEMORY_ALERT_BYTES, DEFAULT_TRACKED_PATTERNS } from '../../core/probes/types.js';
 import { DEFAULT_STREAM_ROOT } from '../../core/layout/stream-root.js';
+import { DEFAULT_TREND_RULES, type TrendRules } from '../../core/investigate/trend-rules.js';
 import { printable } from '../../core/units.js';
 import type { Ui } from '../../ui.js';
 
@@ -31,6 +32,32 @@ export interface InvestigateOptions {
   cron: boolean;
   dryRun: boolean;
   root: string | undefined;
+  /** Where /proc is read (--proc-root, like node_exporter's --path.procfs: a container, a test tree). */
+  procRoot: string;
+  /** --trend-min-span, --trend-min-samples, --trend-warmup: when the report judges a memory trend. */
+  trendRules: TrendRules;
+}
+
+const TREND_FLAGS = [
+  ['--trend-min-span', 'trendMinSpan'],
+  ['--trend-min-samples', 'trendMinSamples'],
+  ['--trend-warmup', 'trendWarmup'],
+] as const;
+
+function trendRules(options: Record<string, unknown>): TrendRules {
+  const d = DEFAULT_TREND_RULES;
+  const rules: TrendRules = {
+    windowMs: d.windowMs,
+    minSpanMs: Number(options.trendMinSpan ?? d.minSpanMs),
+    minSamples: Number(options.trendMinSamples ?? d.minSamples),
+    warmupMs: Number(options.trendWarmup ?? d.warmupMs),
+  };
+  // A span the window cannot hold would never judge anything, silently.
+  if (rules.minSpanMs + rules.warmupMs > rules.windowMs)
+    throw new UsageError(
+      `--trend-min-span plus --trend-warmup must fit in the ${rules.windowMs / 3_600_000} h of samples the report reads; e.g. --trend-min-span 30m --trend-warmup 10m`,
+    );
+  return rules;
 }
 
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
@@ -66,6 +93,8 @@ export function normaliseOptions(options: Record<string, unknown>): InvestigateO
     cron: options.cron === true,
     dryRun: options.dryRun === true,
     root: pathOption(options.root, '--root'),
+    procRoot: pathOption(options.procRoot, '--proc-root') ?? '/proc',
+    trendRules: trendRules(options),
   };
   if (opts.install && opts.uninstall) throw new UsageError('--install and --uninstall exclude each other; pick one');
   const installing = opts.install || opts.uninstall;
@@ -79,10 +108,14 @@ export function normaliseOptions(options: Record<string, unknown>): InvestigateO
   }
   if (opts.promFile && !opts.health && !installing) throw new UsageError('--prom only applies with --health (or --install, to pass it on)');
   if (opts.cacheDirs && !opts.health && !installing) throw new UsageError('--cache-dirs only applies with --health (or --install, to pass it on)');
+  for (const [flag, key] of TREND_FLAGS) {
+    // No commander default: a value here was given.
+    if (options[key] !== undefined && (opts.health || installing)) throw new UsageError(`${flag} only applies to the report (without --health or --install)`);
+  }
   if (opts.memoryAlertBytes <= 0) throw new UsageError('--memory-alert: must be above 0, e.g. 1G');
   return opts;
 }
 
 export function probeContext(opts: InvestigateOptions, ui: Pick<Ui, 'logger'>): ProbeContext {
-  return createProbeContext({ streamRoot: opts.streamRoot, trackedPatterns: opts.patterns, logger: ui.logger });
+  return createProbeContext({ streamRoot: opts.streamRoot, trackedPatterns: opts.patterns, procRoot: opts.procRoot, logger: ui.logger });
 }

@@ -41,7 +41,7 @@ export async function runReport(opts: InvestigateOptions, ui: Ui): Promise<numbe
       : undefined;
   let report: Report;
   try {
-    report = await buildReport(ctx, { logDir: opts.logDir, memoryAlertBytes: opts.memoryAlertBytes });
+    report = await buildReport(ctx, { logDir: opts.logDir, memoryAlertBytes: opts.memoryAlertBytes, trendRules: opts.trendRules });
   } finally {
     spinner?.stop();
   }

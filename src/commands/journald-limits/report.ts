@@ -1,7 +1,6 @@
 import type { LimitCheck } from '../../core/journald/compliance.js';
 import type { JournaldInspection } from '../../core/journald/inspect.js';
-import type { DirUsage } from '../../core/journald/usage.js';
-import { formatSize } from '../../core/units.js';
+import { describeDirUsage } from '../../core/journald/usage.js';
 import type { Ui } from '../../ui.js';
 
 /** Human text for `vpt journald-limits` check mode and the verification after --apply. */
@@ -35,7 +34,7 @@ export function printInspection(ui: Ui, inspection: JournaldInspection, options:
   ui.out('');
   ui.out(`${c.bold('Storage')}  ${storage.mode} (${storage.source})`);
   ui.out(`  ${storage.location === 'disk' ? storage.note : c.yellow(storage.note)}`);
-  ui.out(`${c.bold('Usage')}    RAM ${usageText(usage.ram)}; disk ${usageText(usage.disk)}`);
+  ui.out(`${c.bold('Usage')}    RAM ${describeDirUsage(usage.ram)}; disk ${describeDirUsage(usage.disk)}`);
 
   const others = [...config.settings].filter(([key]) => key !== 'Storage' && !compliance.limits.some((l) => l.key === key));
   if (others.length > 0) {
@@ -69,11 +68,4 @@ function summary(ui: Ui, failing: number, limits: readonly LimitCheck[], fixHint
   if (failing === 0) return ui.color.green(`Compliant: all ${counted} counted limits are within the recommendation.`);
   const fix = fixHint ? ' Fix: sudo vpt journald-limits --apply' : '';
   return ui.color.yellow(`Not compliant: ${failing} of ${counted} counted limits.${fix}`);
-}
-
-function usageText(u: DirUsage): string {
-  if (!u.exists || u.bytes === undefined) return `none (${u.path} does not exist)`;
-  const partial = u.truncated ? ', partial: too many entries' : '';
-  const skipped = u.skipped > 0 ? `, ${u.skipped} unreadable` : '';
-  return `${formatSize(u.bytes)} in ${u.path} (${u.files} file${u.files === 1 ? '' : 's'}${partial}${skipped})`;
 }

@@ -30,8 +30,6 @@ export interface DiagnosisInput {
   processes?: ProcessesInfo;
   /** pids of the farm's tracked processes (capture_monitor, app.py, vpt monitor, ...). */
   trackedPids?: ReadonlySet<number>;
-  /** The report's own pid: it is busy while it measures, and never the cause. */
-  selfPid?: number;
   trends: readonly Trend[];
 }
 
@@ -49,9 +47,9 @@ function describe(p: ProcessSummary, tracked: ReadonlySet<number>, figure: strin
   return `${p.command || p.comm} (pid ${p.pid}, ${figure}, ${isFarm(p, tracked) ? "the farm's" : 'not a farm process'})`;
 }
 
-/** The processes measured, without the report itself; sorted by CPU as the probe keeps them. */
+/** The processes measured (the probe leaves the report itself out), sorted by CPU as the probe keeps them. */
 function others(input: DiagnosisInput): ProcessSummary[] {
-  return (input.processes?.processes ?? []).filter((p) => p.pid !== input.selfPid);
+  return [...(input.processes?.processes ?? [])];
 }
 
 /** Evidence and advice for high CPU: the processes that use it, and advice that fits whose they are. */
@@ -156,14 +154,18 @@ export function diagnose(input: DiagnosisInput): Cause[] {
     const critical = input.memory.usedPercent > MEMORY_CRITICAL_PERCENT;
     causes.push({ cause: 'high memory', score: critical ? 85 : 55, severity: critical ? 'critical' : 'warn', ...memoryCause(input) });
   }
-  const leaks = input.trends.filter((t) => t.leak);
+  // Most certain first: the highest lower bound of the growth.
+  const leaks = input.trends.filter((t) => t.leak).sort((a, b) => b.lower_mb_per_hour! - a.lower_mb_per_hour!);
   if (leaks.length > 0) {
     const urgent = leaks.some((t) => t.hoursToAlert !== undefined && t.hoursToAlert < LEAK_URGENT_HOURS);
     causes.push({
       cause: 'leak trend',
       score: urgent ? 80 : 60,
       severity: urgent ? 'critical' : 'warn',
-      evidence: leaks.map((t) => `${t.label} grows ${t.mbPerHour.toFixed(1)} MB/hour (R² ${t.r2.toFixed(2)})`),
+      evidence: leaks.map(
+        (t) =>
+          `${t.label} grows ${t.mbPerHour!.toFixed(1)} MB/hour (95% lower bound ${t.lower_mb_per_hour!.toFixed(1)}, ${t.samples} samples over ${t.spanMinutes.toFixed(0)} min)`,
+      ),
       nextSteps: ['restart the process as a stopgap and report the leak with these figures', 'keep the health samples running to confirm the trend'],
     });
   }

@@ -1,3 +1,4 @@
+import { describeWalkedSize } from '../probes/folder-size.js';
 import { formatMB, formatSize } from '../units.js';
 import type { HealthAlert, HealthSample } from './health-types.js';
 
@@ -42,7 +43,8 @@ export function formatHealthLog(sample: HealthSample): string {
     add(`  ${proc.name}: ${formatMB(proc.rssBytes)}${percent}`);
   }
   add(`  Journal RAM: ${sample.journal ? formatSize(sample.journal.runtimeBytes) : 'unknown'}`);
-  add(`  /tmp size: ${sample.tmp ? `${formatSize(sample.tmp.bytes)}${sample.tmp.complete ? '' : '+'}` : 'unknown'}`);
+  const tmp = sample.tmp;
+  add(`  /tmp size: ${tmp ? describeWalkedSize({ bytes: tmp.bytes, complete: tmp.complete, entries: tmp.walk_stopped_at ?? 0 }) : 'unknown'}`);
   for (const cache of sample.cacheDirs ?? []) add(`  Cache ${cache.path}: ${formatSize(cache.bytes)}${cache.complete ? '' : '+'}`);
   for (const alert of sample.alerts.filter((a) => sectionOf(a) === 'memory')) add(`  ${ALERT_PREFIX}${alert.message}`);
   return `${lines.join('\n')}\n`;

@@ -52,7 +52,8 @@ export interface HealthSample {
   hotFolders: SampleHotFolder[];
   processes: SampleProcess[];
   journal?: { runtimeBytes: number; persistentBytes: number; runtimeLimitBytes?: number; complete: boolean };
-  tmp?: { dir: string; bytes: number; complete: boolean; leftoverFiles: number; leftoverBytes: number };
+  /** walk_stopped_at: entries walked when a bound cut the walk (complete false); bytes is then a lower bound. */
+  tmp?: { dir: string; bytes: number; complete: boolean; walk_stopped_at?: number; leftoverFiles: number; leftoverBytes: number };
   /** Cache folders followed (--cache-dirs); grownBytes is the change since the previous sample. Absent in samples before 0.2. */
   cacheDirs?: { path: string; bytes: number; complete: boolean; grownBytes?: number }[];
   /** The kernel's oom_kill counter (since boot). */

@@ -121,15 +121,17 @@ export async function takeHealthSample(ctx: ProbeContext, options: HealthOptions
       memPercent: p.rssBytes !== undefined && memory ? (p.rssBytes / memory.totalBytes) * 100 : undefined,
     })),
     journal: journal && {
-      runtimeBytes: journal.runtime.bytes,
-      persistentBytes: journal.persistent.bytes,
+      // A journal folder that does not exist holds nothing.
+      runtimeBytes: journal.runtime.bytes ?? 0,
+      persistentBytes: journal.persistent.bytes ?? 0,
       runtimeLimitBytes: journal.runtimeLimitBytes,
-      complete: journal.runtime.complete && journal.persistent.complete,
+      complete: !journal.runtime.truncated && !journal.persistent.truncated,
     },
     tmp: tmp && {
       dir: tmp.dir,
       bytes: tmp.size.bytes,
       complete: tmp.size.complete,
+      ...(tmp.size.complete ? {} : { walk_stopped_at: tmp.size.entries }),
       leftoverFiles: tmp.leftovers.count,
       leftoverBytes: tmp.leftovers.bytes,
     },

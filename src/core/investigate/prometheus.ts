@@ -46,9 +46,33 @@ export function renderMetrics(families: readonly MetricFamily[]): string {
 
 const one = (value: number | undefined, labels?: Record<string, string>): MetricFamily['samples'] => (value === undefined ? [] : [{ labels, value }]);
 
+/**
+ * One series per process name, never per pid: a pid label made a new series at every restart
+ * (issue 25), which no alert rule can follow. Two processes with one name (a capture script per
+ * device) are combined; vpt_process_info keeps their pids.
+ */
+function byName(
+  sample: HealthSample,
+  value: (p: HealthSample['processes'][number]) => number | undefined,
+  combine: (a: number, b: number) => number,
+): MetricFamily['samples'] {
+  const values = new Map<string, number>();
+  for (const p of sample.processes) {
+    const v = value(p);
+    if (v === undefined) continue;
+    const before = values.get(p.name);
+    values.set(p.name, before === undefined ? v : combine(before, v));
+  }
+  return [...values].map(([name, v]) => ({ labels: { name }, value: v }));
+}
+
+/**
+ * Host figures node_exporter already exports (load, CPUs, memory, swap, filesystems) are not
+ * repeated here: node_load5, node_memory_MemAvailable_bytes, node_filesystem_avail_bytes...
+ * (docs/fleet.md). What is left is what only vpt knows.
+ */
 export function sampleMetrics(sample: HealthSample): MetricFamily[] {
   const state: NagiosState = sample.status;
-  const m = sample.memory;
   return [
     {
       name: 'vpt_health_status',
@@ -63,30 +87,6 @@ export function sampleMetrics(sample: HealthSample): MetricFamily[] {
       samples: one(Date.parse(sample.time) / 1000),
     },
     { name: 'vpt_health_sample_duration_seconds', help: 'How long the last health sample took.', type: 'gauge', samples: one(sample.durationMs / 1000) },
-    {
-      name: 'vpt_load_average',
-      help: 'System load average over the window.',
-      type: 'gauge',
-      samples: sample.load
-        ? [
-            { labels: { window: '1m' }, value: sample.load.load1 },
-            { labels: { window: '5m' }, value: sample.load.load5 },
-            { labels: { window: '15m' }, value: sample.load.load15 },
-          ]
-        : [],
-    },
-    { name: 'vpt_cpus', help: 'Online CPUs.', type: 'gauge', samples: one(sample.load?.cores) },
-    { name: 'vpt_memory_total_bytes', help: 'MemTotal from /proc/meminfo.', type: 'gauge', samples: one(m?.totalBytes) },
-    { name: 'vpt_memory_available_bytes', help: 'MemAvailable from /proc/meminfo.', type: 'gauge', samples: one(m?.availableBytes) },
-    { name: 'vpt_swap_total_bytes', help: 'SwapTotal from /proc/meminfo.', type: 'gauge', samples: one(m?.swapTotalBytes) },
-    { name: 'vpt_swap_used_bytes', help: 'Swap in use.', type: 'gauge', samples: one(m?.swapUsedBytes) },
-    { name: 'vpt_filesystem_size_bytes', help: 'Size of the root filesystem.', type: 'gauge', samples: one(sample.disk?.sizeBytes, { mountpoint: '/' }) },
-    {
-      name: 'vpt_filesystem_avail_bytes',
-      help: 'Space on the root filesystem available to unprivileged users.',
-      type: 'gauge',
-      samples: one(sample.disk?.availableBytes, { mountpoint: '/' }),
-    },
     {
       name: 'vpt_tmpfs_used_ratio',
       help: 'Used share (0-1, df style) of each capture hot folder filesystem.',
@@ -107,17 +107,25 @@ export function sampleMetrics(sample: HealthSample): MetricFamily[] {
     },
     {
       name: 'vpt_process_resident_memory_bytes',
-      help: 'Resident memory (VmRSS) of each tracked process.',
+      help: 'Resident memory (VmRSS) of the tracked processes by name; processes sharing a name are summed.',
       type: 'gauge',
-      samples: sample.processes.flatMap((p) => one(p.rssBytes, { name: p.name, pid: String(p.pid) })),
+      samples: byName(
+        sample,
+        (p) => p.rssBytes,
+        (a, b) => a + b,
+      ),
     },
     {
       name: 'vpt_process_start_time_seconds',
-      help: 'Start time of each tracked process since the epoch.',
+      help: 'Start time of the newest tracked process of each name, since the epoch.',
       type: 'gauge',
-      samples: sample.processes.flatMap((p) =>
-        one(p.startedAt === undefined ? undefined : Date.parse(p.startedAt) / 1000, { name: p.name, pid: String(p.pid) }),
-      ),
+      samples: byName(sample, (p) => (p.startedAt === undefined ? undefined : Date.parse(p.startedAt) / 1000), Math.max),
+    },
+    {
+      name: 'vpt_process_info',
+      help: 'Always 1: the pid of each tracked process, to join on when the pid matters.',
+      type: 'gauge',
+      samples: sample.processes.map((p) => ({ labels: { name: p.name, pid: String(p.pid) }, value: 1 })),
     },
     {
       name: 'vpt_journal_bytes',
@@ -136,7 +144,18 @@ export function sampleMetrics(sample: HealthSample): MetricFamily[] {
       type: 'gauge',
       samples: one(sample.journal?.runtimeLimitBytes),
     },
-    { name: 'vpt_tmp_bytes', help: 'Disk usage of the temp folder.', type: 'gauge', samples: one(sample.tmp?.bytes) },
+    {
+      name: 'vpt_tmp_bytes',
+      help: 'Disk usage of the temp folder; a lower bound when vpt_tmp_walk_truncated is 1.',
+      type: 'gauge',
+      samples: one(sample.tmp?.bytes),
+    },
+    {
+      name: 'vpt_tmp_walk_truncated',
+      help: 'Whether the bounded walk of the temp folder stopped early (1): vpt_tmp_bytes is then at least that much.',
+      type: 'gauge',
+      samples: one(sample.tmp === undefined ? undefined : sample.tmp.complete ? 0 : 1),
+    },
     {
       name: 'vpt_tmp_leftover_files',
       help: 'Leftover audio-check and concat temp files older than 10 minutes.',

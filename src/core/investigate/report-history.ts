@@ -5,10 +5,11 @@ import type { HotFolder } from '../probes/hot-folders.js';
 import type { ProcessesInfo } from '../probes/processes.js';
 import type { ServiceState } from '../probes/services.js';
 import type { ProbeResult } from '../probes/types.js';
-import { formatDuration } from '../units.js';
+import { formatDuration, formatTimeSpan } from '../units.js';
 import type { HealthSample } from './health-types.js';
 import { unavailableCheck, type Check, type ReportSection } from './report-types.js';
-import { MIN_TREND_SAMPLES, type Trend } from './trends.js';
+import { LEAK_MIN_MB_PER_HOUR, type TrendRules } from './trend-rules.js';
+import type { Trend } from './trends.js';
 
 /** Sections about what happened over time: boots, services, ffmpeg logs, health sampling, trends. */
 
@@ -90,28 +91,40 @@ function hours(h: number | undefined): string {
   return h === undefined ? 'n/a' : h === 0 ? 'already over' : formatDuration(h * 3_600_000);
 }
 
-export function trendsSection(trends: readonly Trend[], sampleCount: number): ReportSection {
-  const title = 'Memory trends (last hour)';
-  if (sampleCount < MIN_TREND_SAMPLES || trends.length === 0) {
-    const why =
-      sampleCount < MIN_TREND_SAMPLES ? `${sampleCount} health sample(s) in the last hour, ${MIN_TREND_SAMPLES} needed` : 'no series with enough samples';
+const signed = (mb: number): string => `${mb >= 0 ? '+' : ''}${mb.toFixed(1)}`;
+
+/** One trend's line. Only a judged series has a rate; only a leak has a time to the alert. */
+function trendCheck(t: Trend, rules: TrendRules): Check {
+  const history = `${t.samples} samples over ${t.spanMinutes.toFixed(0)} min`;
+  if (t.state === 'not enough history' || t.state === 'ended') {
+    const needed = `${rules.minSamples} over ${formatTimeSpan(rules.minSpanMs)} needed${t.kind === 'process' ? `, after ${formatTimeSpan(rules.warmupMs)} of warm-up` : ''}`;
+    return { label: t.label, status: 'unavailable', detail: `not enough history yet (${history}; ${needed})` };
+  }
+  const rate = `${signed(t.mbPerHour!)} MB/hour (95% bounds ${signed(t.lower_mb_per_hour!)} to ${signed(t.upper_mb_per_hour!)}, ${history}), now ${t.currentMB.toFixed(1)} MB`;
+  if (!t.leak) return { label: t.label, status: 'ok', detail: `${rate}, no leak (lower bound not over ${LEAK_MIN_MB_PER_HOUR} MB/hour)` };
+  const urgent = t.hoursToAlert !== undefined && t.hoursToAlert < LEAK_URGENT_HOURS;
+  const limit = t.kind === 'process' ? 'RAM' : 'full';
+  return {
+    label: t.label,
+    status: urgent ? 'critical' : 'warn',
+    detail: `${rate}, LEAK: alert in ${hours(t.hoursToAlert)}${t.hoursToLimit === undefined ? '' : `, ${limit} in ${hours(t.hoursToLimit)}`}`,
+  };
+}
+
+export function trendsSection(trends: readonly Trend[], sampleCount: number, rules: TrendRules): ReportSection {
+  const title = `Memory trends (last ${formatTimeSpan(rules.windowMs)})`;
+  const current = trends.filter((t) => t.state !== 'ended');
+  const ended = trends.filter((t) => t.state === 'ended');
+  // Ended runs are named, never judged: restarting them is no advice.
+  const lines = ended.length > 0 ? [`not judged, no longer running: ${ended.map((t) => t.label).join(', ')}`] : [];
+  if (current.length === 0) {
+    const why = sampleCount === 0 ? 'no health sample in the window' : `${sampleCount} health sample(s), no series of a running process or hot folder`;
     return {
       id: 'trends',
       title,
       checks: [{ label: 'trends', status: 'unavailable', detail: `unavailable: ${why} (vpt investigate --install samples every 30 s)` }],
-      lines: [],
+      lines,
     };
   }
-  const checks = trends.map((t): Check => {
-    const urgent = t.leak && t.hoursToAlert !== undefined && t.hoursToAlert < LEAK_URGENT_HOURS;
-    const limit = t.kind === 'process' ? 'RAM' : 'full';
-    return {
-      label: t.label,
-      status: urgent ? 'critical' : t.leak ? 'warn' : 'ok',
-      detail:
-        `${t.mbPerHour >= 0 ? '+' : ''}${t.mbPerHour.toFixed(1)} MB/hour (R² ${t.r2.toFixed(2)}, ${t.samples} samples over ${t.spanMinutes.toFixed(1)} min), now ${t.currentMB.toFixed(1)} MB` +
-        (t.leak ? `, LEAK: alert in ${hours(t.hoursToAlert)}, ${limit} in ${hours(t.hoursToLimit)}` : ''),
-    };
-  });
-  return { id: 'trends', title, checks, lines: [] };
+  return { id: 'trends', title, checks: current.map((t) => trendCheck(t, rules)), lines };
 }

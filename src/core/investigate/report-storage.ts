@@ -4,6 +4,8 @@ import type { JournalInfo } from '../probes/journal.js';
 import type { KernelOomInfo } from '../probes/kernel-oom.js';
 import type { TempFilesInfo } from '../probes/temp-files.js';
 import type { ProbeResult } from '../probes/types.js';
+import { describeDirUsage } from '../journald/usage.js';
+import { describeWalkedSize } from '../probes/folder-size.js';
 import { formatSize } from '../units.js';
 import { HOT_CRITICAL_PERCENT, HOT_WARN_PERCENT } from './health-alerts.js';
 import { byThreshold, unavailableCheck, type Check, type ReportSection } from './report-types.js';
@@ -69,8 +71,7 @@ export function journalSection(journal: ProbeResult<JournalInfo>): ReportSection
   const title = 'Journal';
   if (!journal.available) return { id: 'journal', title, checks: [unavailableCheck('journal', journal)], lines: [] };
   const j = journal.data;
-  const size = (f: { bytes: number; complete: boolean }) => `${formatSize(f.bytes)}${f.complete ? '' : '+'}`;
-  const over = j.runtimeLimitBytes !== undefined && j.runtime.bytes > j.runtimeLimitBytes;
+  const over = j.runtimeLimitBytes !== undefined && (j.runtime.bytes ?? 0) > j.runtimeLimitBytes;
   return {
     id: 'journal',
     title,
@@ -79,9 +80,9 @@ export function journalSection(journal: ProbeResult<JournalInfo>): ReportSection
       {
         label: 'RAM (/run/log/journal)',
         status: over ? 'warn' : 'ok',
-        detail: `${size(j.runtime)}${j.runtimeLimitBytes === undefined ? '' : ` of ${formatSize(j.runtimeLimitBytes)} allowed by ${j.runtimeLimitSource}`}`,
+        detail: `${describeDirUsage(j.runtime)}${j.runtimeLimitBytes === undefined ? '' : `, ${formatSize(j.runtimeLimitBytes)} allowed by ${j.runtimeLimitSource}`}`,
       },
-      { label: 'disk (/var/log/journal)', status: 'ok', detail: size(j.persistent) },
+      { label: 'disk (/var/log/journal)', status: 'ok', detail: describeDirUsage(j.persistent) },
     ],
     lines: over ? ['the journal in RAM is over its limit: vpt journald-limits --apply'] : [],
   };
@@ -98,10 +99,7 @@ export function tempSection(temp: ProbeResult<TempFilesInfo>): ReportSection {
       {
         label: `${t.dir} size`,
         status: 'ok',
-        detail:
-          t.sizeSource === 'statfs'
-            ? `${formatSize(t.size.bytes)} used (its own filesystem)`
-            : `${formatSize(t.size.bytes)}${t.size.complete ? '' : '+'} in ${t.size.files} file(s)`,
+        detail: t.sizeSource === 'statfs' ? `${formatSize(t.size.bytes)} used (its own filesystem)` : `${describeWalkedSize(t.size)} (${t.size.files} file(s))`,
       },
       {
         label: 'leftover audio temp files',

@@ -8,17 +8,20 @@ import { bootsSection, ffmpegLogsSection, healthSamplingSection, servicesSection
 import { diskSection, hotSection, journalSection, oomSection, tempSection } from './report-storage.js';
 import { cpuSection, memorySection, systemSection, topProcessesSection, trackedSection } from './report-system.js';
 import { worst, type Report } from './report-types.js';
-import { computeTrends, TREND_WINDOW_MS } from './trends.js';
+import { aliveRuns, recordedRuns } from './alive-runs.js';
+import type { TrendRules } from './trend-rules.js';
+import { computeTrends } from './trends.js';
 import { monotonicMs } from '../probes/monotonic.js';
 
 export interface ReportOptions {
   logDir: string;
   memoryAlertBytes: number;
+  trendRules: TrendRules;
 }
 
 /**
- * Run every probe (concurrently, each under its timeout), read the last
- * hour of health samples, and assemble the sections in the design's order.
+ * Run every probe (concurrently, each under its timeout), read the health
+ * samples of the trend window, and assemble the sections in the design's order.
  * Never throws for a probe: its section says "unavailable: why".
  */
 export async function buildReport(ctx: ProbeContext, options: ReportOptions): Promise<Report> {
@@ -26,12 +29,13 @@ export async function buildReport(ctx: ProbeContext, options: ReportOptions): Pr
   const now = ctx.now();
   const [runs, samples, last] = await Promise.all([
     runProbes(REPORT_PROBES, ctx),
-    readSamplesSince(options.logDir, now, TREND_WINDOW_MS).catch(() => []),
+    readSamplesSince(options.logDir, now, options.trendRules.windowMs).catch(() => []),
     readLastSample(options.logDir, now).catch(() => undefined),
   ]);
   const r = <K extends keyof typeof runs>(key: K) => runs[key].result;
   const data = <T>(result: ProbeResult<T>): T | undefined => (result.available ? result.data : undefined);
-  const trends = computeTrends(samples, options.memoryAlertBytes);
+  const alive = await aliveRuns(ctx.procRoot, recordedRuns(samples).values());
+  const trends = computeTrends(samples, { memoryAlertBytes: options.memoryAlertBytes, rules: options.trendRules, alive });
   const ffmpegLogs = data(r('ffmpegLogs'));
   const diagnosis = diagnose({
     hotFolders: data(r('hotFolders')),
@@ -43,7 +47,6 @@ export async function buildReport(ctx: ProbeContext, options: ReportOptions): Pr
     memory: data(r('memory')),
     processes: data(r('processes')),
     trackedPids: new Set((data(r('tracked'))?.processes ?? []).map((p) => p.pid)),
-    selfPid: ctx.selfPid,
     trends,
   });
   const sections = [
@@ -61,7 +64,7 @@ export async function buildReport(ctx: ProbeContext, options: ReportOptions): Pr
     ffmpegLogsSection(r('ffmpegLogs'), ctx.tmpDir),
     tempSection(r('tempFiles')),
     healthSamplingSection(r('healthSampling'), last, now),
-    trendsSection(trends, samples.length),
+    trendsSection(trends, samples.length, options.trendRules),
   ];
   return {
     generatedAt: now.toISOString(),

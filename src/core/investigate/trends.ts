@@ -1,68 +1,45 @@
 import { HOT_CRITICAL_PERCENT } from './health-alerts.js';
 import type { HealthSample } from './health-types.js';
+import { fitSlope } from './slope-fit.js';
+import { LEAK_MIN_MB_PER_HOUR, type TrendRules } from './trend-rules.js';
 
 /**
- * Memory and tmpfs growth from the recorded health samples: a least-squares
- * line through (time, MB) per series, its fit quality R², and when it grows,
- * the projected time until a limit. A series is one process run (pid + start
- * time: a restart or a reused pid starts a new one) or one hot folder.
+ * Memory and tmpfs growth from the recorded health samples. A series is one process run (pid +
+ * start time: a restart or a reused pid starts a new one) or one hot folder. A series is judged
+ * only with enough history (trend-rules.ts), a process only while it still runs; then the slope
+ * comes with its confidence bounds (slope-fit.ts) and a leak is called only when the lower bound
+ * is over LEAK_MIN_MB_PER_HOUR. Only a called leak gets a time to the alert and to the limit.
  */
 
-/** Fewer points than this say nothing about a trend. */
-export const MIN_TREND_SAMPLES = 3;
-/** A line only counts as a leak when it explains the data well... */
-export const LEAK_MIN_R2 = 0.8;
-/** ...and grows by at least this much (below it, allocator noise). */
-export const LEAK_MIN_MB_PER_HOUR = 1;
-/** The report window: the samples of the last hour. */
-export const TREND_WINDOW_MS = 3_600_000;
 /** Series per report, whatever the history holds (each has its own process or folder). */
 export const MAX_TREND_SERIES = 128;
 
 const MB = 1024 * 1024;
 const HOUR_MS = 3_600_000;
 
-export interface LinearFit {
-  slope: number;
-  intercept: number;
-  /** Coefficient of determination, 0..1; 1 for a perfectly flat line. */
-  r2: number;
-}
-
-/** Ordinary least squares of y on x. */
-export function leastSquares(points: readonly { x: number; y: number }[]): LinearFit | undefined {
-  const n = points.length;
-  if (n < 2) return undefined;
-  const meanX = points.reduce((s, p) => s + p.x, 0) / n;
-  const meanY = points.reduce((s, p) => s + p.y, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  let syy = 0;
-  for (const p of points) {
-    sxx += (p.x - meanX) ** 2;
-    sxy += (p.x - meanX) * (p.y - meanY);
-    syy += (p.y - meanY) ** 2;
-  }
-  if (sxx === 0) return undefined;
-  const slope = sxy / sxx;
-  return { slope, intercept: meanY - slope * meanX, r2: syy === 0 ? 1 : (sxy * sxy) / (sxx * syy) };
-}
+/** leak / steady: judged. The other two carry no rate at all. */
+export type TrendState = 'leak' | 'steady' | 'not enough history' | 'ended';
 
 export interface Trend {
   kind: 'process' | 'tmpfs';
   /** `capture_monitor.py (pid 1234)` or `capture2/hot`. */
   label: string;
+  /** `pid:startTicks` of a process run, the device of a hot folder. */
   key: string;
+  state: TrendState;
+  /** Usable samples (after the warm-up) and the minutes they span. */
   samples: number;
   spanMinutes: number;
   currentMB: number;
-  mbPerHour: number;
-  r2: number;
-  /** Growing steadily: slope over LEAK_MIN_MB_PER_HOUR and R² over LEAK_MIN_R2. */
+  /** Least-squares slope and its one-sided 95% bounds; only for a judged series. */
+  mbPerHour?: number;
+  lower_mb_per_hour?: number;
+  upper_mb_per_hour?: number;
+  /** state === 'leak'. */
   leak: boolean;
-  /** Hours until the alert threshold (--memory-alert, or 90% of a tmpfs); 0 when already over; absent when not growing. */
+  /** Only for a leak: hours until the alert threshold (--memory-alert, or 90% of a tmpfs); 0 when already over. */
   hoursToAlert?: number;
-  /** Hours until total RAM (process) or a full tmpfs. */
+  /** Only for a leak: hours until total RAM (process) or a full tmpfs. */
   hoursToLimit?: number;
 }
 
@@ -71,58 +48,100 @@ interface Point {
   bytes: number;
 }
 
-function fitSeries(points: Point[], alertBytes: number, limitBytes: number | undefined): Omit<Trend, 'kind' | 'label' | 'key'> | undefined {
-  if (points.length < MIN_TREND_SAMPLES) return undefined;
+interface Series {
+  kind: Trend['kind'];
+  label: string;
+  points: Point[];
+  /** Where the warm-up is counted from: the process's start, else its first sample. */
+  startMs?: number;
+  alertBytes: number;
+  limitBytes: number | undefined;
+  alive: boolean;
+}
+
+export interface TrendInput {
+  memoryAlertBytes: number;
+  rules: TrendRules;
+  /** `pid:startTicks` of the process runs alive at report time (alive-runs.ts). */
+  alive: ReadonlySet<string>;
+}
+
+function judge(key: string, s: Series, rules: TrendRules): Trend {
+  const warmEnd = s.kind === 'process' ? (s.startMs ?? s.points[0]!.t) + rules.warmupMs : -Infinity;
+  const points = s.points.filter((p) => p.t >= warmEnd);
+  const spanMs = points.length > 0 ? points.at(-1)!.t - points[0]!.t : 0;
+  const currentMB = s.points.at(-1)!.bytes / MB;
+  const base = { kind: s.kind, label: s.label, key, samples: points.length, spanMinutes: spanMs / 60_000, currentMB, leak: false };
+  if (!s.alive) return { ...base, state: 'ended' };
+  if (points.length < rules.minSamples || spanMs < rules.minSpanMs) return { ...base, state: 'not enough history' };
   const t0 = points[0]!.t;
-  const fit = leastSquares(points.map((p) => ({ x: (p.t - t0) / HOUR_MS, y: p.bytes / MB })));
-  if (!fit) return undefined;
-  const current = points.at(-1)!.bytes / MB;
-  const growing = fit.slope > 0;
-  const hours = (targetBytes: number) => Math.max(0, (targetBytes / MB - current) / fit.slope);
+  const fit = fitSlope(points.map((p) => ({ x: (p.t - t0) / HOUR_MS, y: p.bytes / MB })));
+  if (!fit) return { ...base, state: 'not enough history' };
+  const judged = { ...base, mbPerHour: fit.slope, lower_mb_per_hour: fit.lower, upper_mb_per_hour: fit.upper };
+  if (!(fit.lower > LEAK_MIN_MB_PER_HOUR)) return { ...judged, state: 'steady' };
+  const hours = (targetBytes: number) => Math.max(0, (targetBytes / MB - currentMB) / fit.slope);
   return {
-    samples: points.length,
-    spanMinutes: (points.at(-1)!.t - t0) / 60_000,
-    currentMB: current,
-    mbPerHour: fit.slope,
-    r2: fit.r2,
-    leak: fit.slope >= LEAK_MIN_MB_PER_HOUR && fit.r2 > LEAK_MIN_R2,
-    ...(growing ? { hoursToAlert: hours(alertBytes) } : {}),
-    ...(growing && limitBytes !== undefined ? { hoursToLimit: hours(limitBytes) } : {}),
+    ...judged,
+    state: 'leak',
+    leak: true,
+    hoursToAlert: hours(s.alertBytes),
+    ...(s.limitBytes === undefined ? {} : { hoursToLimit: hours(s.limitBytes) }),
   };
 }
 
-export function computeTrends(samples: readonly HealthSample[], memoryAlertBytes: number): Trend[] {
-  const processes = new Map<string, { label: string; points: Point[] }>();
-  const hot = new Map<string, { label: string; points: Point[]; size: number }>();
+/** Most certain leak first (highest lower bound), then the other judged series, then the rest. */
+function rank(t: Trend): number {
+  return t.state === 'leak' || t.state === 'steady' ? t.lower_mb_per_hour! : -Infinity;
+}
+
+export function computeTrends(samples: readonly HealthSample[], input: TrendInput): Trend[] {
+  const series = new Map<string, Series>();
   let totalRam: number | undefined;
+  const add = (key: string, make: () => Series, point: Point): Series | undefined => {
+    let s = series.get(key);
+    if (!s) {
+      if (series.size >= MAX_TREND_SERIES) return undefined;
+      s = make();
+      series.set(key, s);
+    }
+    s.points.push(point);
+    return s;
+  };
   for (const sample of samples) {
     const t = Date.parse(sample.time);
     totalRam = sample.memory?.totalBytes ?? totalRam;
     for (const p of sample.processes ?? []) {
       if (p.rssBytes === undefined) continue;
       const key = `${p.pid}:${p.startTicks}`;
-      if (!processes.has(key) && processes.size + hot.size >= MAX_TREND_SERIES) continue;
-      const series = processes.get(key) ?? { label: `${p.name} (pid ${p.pid})`, points: [] };
-      series.points.push({ t, bytes: p.rssBytes });
-      processes.set(key, series);
+      const started = p.startedAt === undefined ? undefined : Date.parse(p.startedAt);
+      add(
+        key,
+        () => ({
+          kind: 'process',
+          label: `${p.name} (pid ${p.pid})`,
+          points: [],
+          startMs: Number.isFinite(started) ? started : undefined,
+          alertBytes: input.memoryAlertBytes,
+          limitBytes: undefined,
+          alive: input.alive.has(key),
+        }),
+        { t, bytes: p.rssBytes },
+      );
     }
     for (const h of sample.hotFolders ?? []) {
       if (h.usedBytes === undefined || h.sizeBytes === undefined) continue;
-      if (!hot.has(h.device) && processes.size + hot.size >= MAX_TREND_SERIES) continue;
-      const series = hot.get(h.device) ?? { label: h.name, points: [], size: h.sizeBytes };
-      series.points.push({ t, bytes: h.usedBytes });
-      series.size = h.sizeBytes;
-      hot.set(h.device, series);
+      const s = add(`hot:${h.device}`, () => ({ kind: 'tmpfs', label: h.name, points: [], alertBytes: 0, limitBytes: 0, alive: true }), {
+        t,
+        bytes: h.usedBytes,
+      });
+      // The newest size counts: a tmpfs can be remounted bigger.
+      if (s) [s.alertBytes, s.limitBytes] = [(h.sizeBytes * HOT_CRITICAL_PERCENT) / 100, h.sizeBytes];
     }
   }
   const trends: Trend[] = [];
-  for (const [key, s] of processes) {
-    const fit = fitSeries(s.points, memoryAlertBytes, totalRam);
-    if (fit) trends.push({ kind: 'process', label: s.label, key, ...fit });
+  for (const [key, s] of series) {
+    if (s.kind === 'process') s.limitBytes = totalRam;
+    trends.push(judge(s.kind === 'tmpfs' ? key.slice('hot:'.length) : key, s, input.rules));
   }
-  for (const [key, s] of hot) {
-    const fit = fitSeries(s.points, (s.size * HOT_CRITICAL_PERCENT) / 100, s.size);
-    if (fit) trends.push({ kind: 'tmpfs', label: s.label, key, ...fit });
-  }
-  return trends;
+  return trends.sort((a, b) => rank(b) - rank(a));
 }

@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
+import { formatSize } from '../units.js';
 import { monotonicMs } from './monotonic.js';
 
 /** Disk usage of a folder tree, like `du -sx`, with bounds so a huge tree cannot stall a sample. */
@@ -12,6 +13,16 @@ export interface FolderSize {
   complete: boolean;
   /** Entries that could not be read (permission denied, vanished). */
   skipped: number;
+  /** Entries looked at: where the walk stopped when it is not complete. */
+  entries: number;
+}
+
+/**
+ * A walked size as a person reads it: `12M`, or `>= 444M, walk stopped at 5000 entries` when a
+ * bound cut the walk (a bare figure would read as the size; `444M+` was missed, issue 24).
+ */
+export function describeWalkedSize(size: Pick<FolderSize, 'bytes' | 'complete' | 'entries'>): string {
+  return size.complete ? formatSize(size.bytes) : `>= ${formatSize(size.bytes)}, walk stopped at ${size.entries} entries`;
 }
 
 export interface FolderSizeLimits {
@@ -39,10 +50,10 @@ export async function folderSize(root: string, limits: FolderSizeLimits = FOLDER
   try {
     rootInfo = lstatSync(root);
   } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return { bytes: 0, files: 0, complete: true, skipped: 0 };
+    if (errnoCode(err) === 'ENOENT') return { bytes: 0, files: 0, complete: true, skipped: 0, entries: 0 };
     throw err;
   }
-  const result: FolderSize = { bytes: rootInfo.blocks * 512, files: 0, complete: true, skipped: 0 };
+  const result: FolderSize = { bytes: rootInfo.blocks * 512, files: 0, complete: true, skipped: 0, entries: 0 };
   if (!rootInfo.isDirectory()) return { ...result, files: 1 };
   readdirSync(root); // an unreadable root is an error, not an empty folder
   const pending = [root];
@@ -63,6 +74,7 @@ export async function folderSize(root: string, limits: FolderSizeLimits = FOLDER
     const batch = names.slice(0, Math.max(0, limits.maxEntries - entries));
     if (batch.length < names.length) result.complete = false;
     entries += batch.length;
+    result.entries = entries;
     const infos = batch.map((name) => {
       try {
         return lstatSync(path.join(dir, name));

@@ -1,15 +1,18 @@
 import { stat } from '../fs/fs-async.js';
 import path from 'node:path';
 import { parseSize } from '../units.js';
-import { folderSize, FOLDER_SIZE_LIMITS, type FolderSize, type FolderSizeLimits } from './folder-size.js';
+import { PERSISTENT_JOURNAL_DIR, RUNTIME_JOURNAL_DIR } from '../journald/storage.js';
+import { measureDirUsage, type DirUsage } from '../journald/usage.js';
+import { FOLDER_SIZE_LIMITS, type FolderSizeLimits } from './folder-size.js';
 import { readJournaldSettings } from './journald-config.js';
 import { fsUsage } from './statfs-usage.js';
 import { available, type Probe } from './types.js';
 
 /** The systemd journal: how much RAM (/run/log/journal) and disk (/var/log/journal) it takes. */
 export interface JournalInfo {
-  runtime: FolderSize;
-  persistent: FolderSize;
+  /** Measured as `vpt journald-limits` measures it (journald/usage.ts). */
+  runtime: DirUsage;
+  persistent: DirUsage;
   /** Storage= as configured (default auto). */
   storage: string;
   /** Where journald writes: persistent when Storage=persistent, or auto with /var/log/journal present. */
@@ -35,11 +38,11 @@ export function journalProbe(limits: FolderSizeLimits = FOLDER_SIZE_LIMITS): Pro
   return {
     name: 'journal',
     async sample(ctx) {
-      const runtimeDir = path.join(ctx.rootfs, 'run/log/journal');
-      const persistentDir = path.join(ctx.rootfs, 'var/log/journal');
+      const runtimeDir = path.join(ctx.rootfs, RUNTIME_JOURNAL_DIR);
+      const persistentDir = path.join(ctx.rootfs, PERSISTENT_JOURNAL_DIR);
       const [runtime, persistent, settings, varLogJournal] = await Promise.all([
-        folderSize(runtimeDir, limits),
-        folderSize(persistentDir, limits),
+        measureDirUsage(runtimeDir, { maxEntries: limits.maxEntries }),
+        measureDirUsage(persistentDir, { maxEntries: limits.maxEntries }),
         readJournaldSettings(ctx.rootfs),
         stat(persistentDir).catch(() => undefined),
       ]);

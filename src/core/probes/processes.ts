@@ -40,8 +40,9 @@ async function readTicks(procRoot: string, pids: number[]): Promise<Map<number, 
   return ticks;
 }
 
-export async function scanProcesses(procRoot: string, windowMs = PROCESS_CPU_WINDOW_MS): Promise<ProcessesInfo> {
-  const pids = await listPids(procRoot);
+/** `selfPid` is left out: the report is busy while it measures, and is never the cause (nor a top process). */
+export async function scanProcesses(procRoot: string, windowMs = PROCESS_CPU_WINDOW_MS, selfPid?: number): Promise<ProcessesInfo> {
+  const pids = (await listPids(procRoot)).filter((pid) => pid !== selfPid);
   const before = await readTicks(procRoot, pids);
   const started = monotonicMs();
   await sleep(windowMs);
@@ -82,6 +83,6 @@ export async function scanProcesses(procRoot: string, windowMs = PROCESS_CPU_WIN
 export const processesProbe: Probe<ProcessesInfo> = {
   name: 'processes',
   async sample(ctx) {
-    return available(await scanProcesses(ctx.procRoot));
+    return available(await scanProcesses(ctx.procRoot, PROCESS_CPU_WINDOW_MS, ctx.selfPid));
   },
 };

@@ -56,7 +56,7 @@ function isOwnFilesystem(dir: string): boolean {
 async function tempSize(dir: string, limits: FolderSizeLimits): Promise<Pick<TempFilesInfo, 'size' | 'sizeSource'>> {
   if (isOwnFilesystem(dir)) {
     const usage = await fsUsage(dir);
-    return { size: { bytes: usage.usedBytes, files: 0, complete: true, skipped: 0 }, sizeSource: 'statfs' };
+    return { size: { bytes: usage.usedBytes, files: 0, complete: true, skipped: 0, entries: 0 }, sizeSource: 'statfs' };
   }
   return { size: await folderSize(dir, limits), sizeSource: 'walk' };
 }
