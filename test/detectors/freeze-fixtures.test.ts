@@ -58,7 +58,7 @@ describe('freeze on generated captures (vpt monitor --replay)', () => {
     expect((await frame('x264', 39)).freeze_event_start).toBe((await frame('x264', 0)).timestamp);
   });
 
-  it('the threshold follows each pair\'s own noise: high on the sigma-8 still, the pixel diff on a clean one', async () => {
+  it("the threshold follows each pair's own noise: high on the sigma-8 still, the pixel diff on a clean one", async () => {
     expect((await frame('noise8', 20)).freeze_pixel_threshold).toBeGreaterThan(30);
     expect((await frame('x264', 20)).freeze_pixel_threshold).toBe(10);
   });

@@ -9,9 +9,8 @@ import path from 'node:path';
  * is a device folder the farm's way (1280x720 JPEG captures at q:v 5 and
  * 320x180 nearest-neighbour thumbnails, 5 fps) with the per-frame verdicts
  * the monitor must give: `F` frozen / `.` not, and for the fade `B` black.
- *
- * Run by hand: `npx tsx test/detectors/freeze-fixtures.ts <folder>` builds
- * every case into <folder> (a stream root for `vpt monitor --replay`).
+ * `buildFreezeFixtures(root)` makes every case a device folder of the
+ * stream root `root`, ready for `vpt monitor --replay`.
  */
 
 export const FIXTURE_FPS = 5;
@@ -61,8 +60,7 @@ const moving = (frames: number): string => '.'.repeat(frames);
 const SPINNER =
   "color=c=gray:s=40x40:r=5,format=gray,geq=lum='if(between(hypot(X-20,Y-20),12,20),if(lt(mod(atan2(Y-20,X-20)+4*PI-N*PI/3,2*PI),PI/2),250,40),128)'[s];[0:v][s]overlay=x=620:y=340[v]";
 /** A ticker 4 capture rows tall (one thumbnail row), text-like dashes sliding 8 px a frame. */
-const TICKER =
-  "color=c=black:s=2560x4:r=5,format=gray,geq=lum='if(lt(mod(X*7+floor(X/23)*13,29),11),230,20)'[k];[0:v][k]overlay=x='-8*n':y=640[v]";
+const TICKER = "color=c=black:s=2560x4:r=5,format=gray,geq=lum='if(lt(mod(X*7+floor(X/23)*13,29),11),230,20)'[k];[0:v][k]overlay=x='-8*n':y=640[v]";
 /** The bright busy scene's length before the dark one (frames). */
 export const BRIGHT_FRAMES = 25;
 /** The fade: still frames, fade frames, then black. */

@@ -231,7 +231,12 @@ describe('status server', () => {
       .toBuffer();
     await writeFile(path.join(thumbsDir, thumb(42)), analysed);
     // Frame 43 has arrived (its picture moving) while frame 42, black, is the newest analysed.
-    await writeFile(path.join(thumbsDir, thumb(43)), await sharp({ create: { width: 320, height: 180, channels: 3, background: '#ffffff' } }).jpeg().toBuffer());
+    await writeFile(
+      path.join(thumbsDir, thumb(43)),
+      await sharp({ create: { width: 320, height: 180, channels: 3, background: '#ffffff' } })
+        .jpeg()
+        .toBuffer(),
+    );
     monitorStatus.device('capture1').frameReceived(43, Date.now());
     monitorStatus.device('capture1').frameAnalysed(false, { sequence: 42, black: true, frozen: false });
     const api = JSON.parse((await get('/api/status')).split('\r\n\r\n')[1]!) as { devices: Record<string, unknown>[] };

@@ -70,7 +70,11 @@ export function findMotion(a: GrayFrame, b: GrayFrame, threshold: number, minAre
       let c = 0;
       if (kind === BLOCK_OPEN && fullRows && left + MOTION_BLOCK <= width) {
         for (let i = top * width + left, r = 0; r < MOTION_BLOCK; r++, i += width) {
-          c += changed(x[i]! - y[i]!, limit) + changed(x[i + 1]! - y[i + 1]!, limit) + changed(x[i + 2]! - y[i + 2]!, limit) + changed(x[i + 3]! - y[i + 3]!, limit);
+          c +=
+            changed(x[i]! - y[i]!, limit) +
+            changed(x[i + 1]! - y[i + 1]!, limit) +
+            changed(x[i + 2]! - y[i + 2]!, limit) +
+            changed(x[i + 3]! - y[i + 3]!, limit);
         }
       } else {
         c = 1; // a block cut by the frame's edge or a mask: let the pixel scan below decide
@@ -131,7 +135,8 @@ function floodRegion(a: GrayFrame, b: GrayFrame, seed: number, limit: number, ar
     const col = j % width;
     const row = (j - col) / width;
     for (let k = 0; k < 4 && !counts; k++) {
-      const n = k === 0 ? (col > 0 ? j - 1 : -1) : k === 1 ? (col + 1 < width ? j + 1 : -1) : k === 2 ? (row > 0 ? j - width : -1) : row + 1 < height ? j + width : -1;
+      const n =
+        k === 0 ? (col > 0 ? j - 1 : -1) : k === 1 ? (col + 1 < width ? j + 1 : -1) : k === 2 ? (row > 0 ? j - width : -1) : row + 1 < height ? j + width : -1;
       if (n < 0 || visited[n] === 1 || !isChanged(a, b, n, limit, plan)) continue;
       if (a.data[n]! > b.data[n]! !== positive) continue;
       counts = push(n);
