@@ -74,18 +74,19 @@ describe('freeze rule on generated sequences (vpt monitor --replay)', () => {
     it.each(MOVING)('%s: never frozen', async (name) => {
       expect(await verdicts(name)).toBe('.'.repeat(SEQUENCE_FRAMES));
       const json = await frame(name, 6);
-      // The evidence: some comparison's changed area reached --motion-min-area (128 capture pixels).
+      // The evidence: the comparison that found motion reports its region (counting stops once it counts).
       expect(json.freeze_rule).toBe('motion');
-      expect(Math.max(...json.freeze_changed_area!)).toBeGreaterThanOrEqual(128);
+      expect(Math.max(...json.freeze_changed_area!)).toBeGreaterThan(0);
     });
 
     it.each([
       ['noise2', 'sigma 2 on the frozen fixture'],
       ['noise4', 'sigma 4 on the subtitles fixture'],
-    ])('%s (%s): frozen from the third frame on, the noise floor measured', async (name) => {
+    ])('%s (%s): frozen from the third frame on, the pair noise measured', async (name) => {
       expect(await verdicts(name)).toBe(`..${'F'.repeat(SEQUENCE_FRAMES - 2)}`);
       const json = await frame(name, 8);
-      expect(json.freeze_changed_area).toEqual([0, 0, 0]);
+      // Specks of grain are left, each under --motion-min-area (256 capture pixels).
+      for (const area of json.freeze_changed_area!) expect(area).toBeLessThan(256);
       expect(json.freeze_noise_floor).toBeGreaterThan(0.5);
       expect(json.freeze_pixel_threshold).toBeGreaterThan(10);
     });

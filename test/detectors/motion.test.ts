@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { FreezeJudge, MOTION_MIN_AREA, type FreezeSettings } from '../../src/core/detectors/freeze-judge.js';
 import { buildMaskPlan, MaskCache } from '../../src/core/detectors/mask.js';
-import { BLOCK_MIN_CHANGED, changedArea } from '../../src/core/detectors/motion.js';
-import { NOISE_HISTOGRAM_BINS, NoiseFloor } from '../../src/core/detectors/noise-floor.js';
+import { findMotion, MotionScratch } from '../../src/core/detectors/motion.js';
+import { NOISE_HISTOGRAM_BINS, NOISE_SIGMA_MAX, NOISE_SIGMAS, noiseThreshold, pairNoise } from '../../src/core/detectors/pair-noise.js';
 import { detectBlackscreen } from '../../src/core/detectors/blackscreen.js';
 import type { GrayFrame } from '../../src/core/frames/gray-frame.js';
 import { solid } from './generated-frames.js';
@@ -24,45 +24,104 @@ const settings = (over: Partial<FreezeSettings> = {}): FreezeSettings => ({
   ...over,
 });
 
-describe('changedArea: the block rule', () => {
+describe('findMotion: one-signed regions by area or strength', () => {
+  const scratch = new MotionScratch();
+  const moved = (frame: GrayFrame, minArea = 16, threshold = 10, from: GrayFrame = base) => findMotion(frame, from, threshold, minArea, scratch);
   it.each([
-    { name: 'one changed pixel is a speck: dropped', frame: withRect(10, 10, 1, 1), area: 0 },
-    { name: `${BLOCK_MIN_CHANGED - 1} changed pixels in a block: dropped`, frame: withRect(8, 8, BLOCK_MIN_CHANGED - 1, 1), area: 0 },
-    { name: `${BLOCK_MIN_CHANGED} changed pixels in a block: counted`, frame: withRect(8, 8, BLOCK_MIN_CHANGED, 1), area: BLOCK_MIN_CHANGED },
-    { name: 'a thumbnail row (a wipe) counts in every block', frame: withRect(0, 41, W, 1), area: W },
-    { name: 'a 1-pixel-wide column counts', frame: withRect(77, 0, 1, H), area: H },
-    // Its corner pixel (112, 72) is alone in its block: dropped, as a speck would be.
-    { name: 'a 13x13 box (50x50 capture pixels)', frame: withRect(100, 60, 13, 13), area: 168 },
-    { name: 'exactly the threshold (10) is not a change', frame: withRect(0, 0, 40, 40, 110), area: 0 },
-    { name: 'one level over it is', frame: withRect(0, 0, 40, 40, 111), area: 1600 },
-  ])('$name', ({ frame, area }) => {
-    expect(changedArea(frame, base, 10, Infinity)).toBe(area);
+    { name: 'no change', frame: base, motion: false },
+    { name: 'a low-contrast region (+15) one pixel under the minimum area: same', frame: withRect(40, 40, 15, 1, 115), motion: false },
+    { name: 'the same region at the minimum area: motion', frame: withRect(40, 40, 16, 1, 115), motion: true },
+    { name: 'a one-row run of 16 at +11 (just over the threshold): motion', frame: withRect(0, 90, 16, 1, 111), motion: true },
+    { name: 'exactly the threshold (+10) is no change', frame: withRect(0, 0, 40, 40, 110), motion: false },
+    // Strength: 16 px x 16 levels = 256 levels above the threshold. 2 px of +138 = 2 x 128 = 256; 2 px of +137 = 254.
+    { name: 'a 2-pixel speck 1 level short of strong: same', frame: withRect(100, 100, 2, 1, 100 + 10 + 127), motion: false },
+    { name: 'a 2-pixel speck that is strong: motion', frame: withRect(100, 100, 2, 1, 100 + 10 + 128), motion: true },
+  ])('$name', ({ frame, motion }) => {
+    expect(moved(frame)).toBe(motion);
   });
 
-  it('stops counting at stopAt', () => {
-    expect(changedArea(withRect(0, 0, W, 40), base, 10, 100)).toBeLessThan(120);
+  it('changes of alternating sign are no region: a checkerboard of +-60 is same, the same area of +60 is motion', () => {
+    const checker = Uint8Array.from(base.data);
+    const plain = Uint8Array.from(base.data);
+    for (let r = 50; r < 60; r++) {
+      for (let c = 50; c < 60; c++) {
+        checker[r * W + c] = (r + c) % 2 === 0 ? 160 : 40;
+        plain[r * W + c] = 160;
+      }
+    }
+    expect(moved({ data: checker, width: W, height: H })).toBe(false);
+    expect(scratch.largest).toBe(1);
+    expect(moved({ data: plain, width: W, height: H })).toBe(true);
   });
 
   it('skips masked pixels, whole blocks and parts of blocks alike', () => {
     const plan = buildMaskPlan([{ x: 0, y: 0, w: 64, h: 64 }], W, H)!;
-    // 64 capture pixels = 16 thumbnail pixels: the box at 0..20 keeps its pixels from column/row 16 on.
-    expect(changedArea(withRect(0, 0, 20, 20), base, 10, Infinity, plan)).toBe(20 * 20 - 16 * 16);
-    // A mask edge inside a block (x 0..13 masked, block 12..15 partly): columns 14, 15 still count.
-    const odd = buildMaskPlan([{ x: 0, y: 0, w: 54, h: 720 }], W, H)!;
-    expect(changedArea(withRect(12, 0, 4, 4), base, 10, Infinity, odd)).toBe(8);
+    // 64 capture pixels = 16 thumbnail pixels: a 20x20 low-contrast box at 0..19 keeps 144 unmasked pixels (motion), a 17x17 one 33.
+    expect(findMotion(withRect(0, 0, 20, 20, 115), base, 10, 144, scratch, plan)).toBe(true);
+    expect(findMotion(withRect(0, 0, 20, 20, 115), base, 10, 145, scratch, plan)).toBe(false);
+    expect(scratch.largest).toBe(144);
+  });
+
+  it('its scratch is one frame of bytes and a stack of the minimum area, reused and left clean', () => {
+    const s = new MotionScratch();
+    expect(findMotion(withRect(0, 0, W, H, 200), base, 10, 16, s)).toBe(true);
+    expect(s.visited.length).toBe(W * H);
+    expect(s.stack.length).toBe(16);
+    expect(s.visited.every((v) => v === 0)).toBe(true);
+    const { visited, stack } = s;
+    for (let i = 0; i < 50; i++) findMotion(withRect(i, i, 3, 3, 160), base, 10, 16, s);
+    expect(s.visited).toBe(visited);
+    expect(s.stack).toBe(stack);
+  });
+});
+
+describe('pairNoise: the noise of the pair judged, from the residual of its difference', () => {
+  const histogram = new Uint32Array(NOISE_HISTOGRAM_BINS);
+  /** A frame of `sigma`-level Gaussian noise around `level` (seeded). */
+  function noisy(sigma: number, seed: number, level = 100): GrayFrame {
+    let s = seed;
+    const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
+    const data = new Uint8Array(W * H);
+    for (let i = 0; i < data.length; i++) data[i] = Math.round(level + sigma * Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()));
+    return { data, width: W, height: H };
+  }
+
+  it('measures sensor noise: two sigma-3 frames differ by sigma 4.24, about 4 once trimmed', () => {
+    const noise = pairNoise(noisy(3, 1), noisy(3, 2), histogram);
+    expect(noise).toBeGreaterThan(3.6);
+    expect(noise).toBeLessThan(4.4);
+    expect(noiseThreshold(10, noise)).toBe(10 + Math.round(NOISE_SIGMAS * noise));
+  });
+
+  it('a smooth change (a fade, a brightening of 60 levels) is no noise', () => {
+    expect(pairNoise(base, solid(W, H, 160), histogram)).toBe(0);
+    expect(pairNoise(noisy(0, 1, 40), noisy(0, 1, 100), histogram)).toBe(0);
+  });
+
+  it(`is capped at ${NOISE_SIGMA_MAX} levels: a busy moving picture does not hide its own motion`, () => {
+    expect(pairNoise(noisy(40, 1), noisy(40, 2), histogram)).toBe(NOISE_SIGMA_MAX);
   });
 });
 
 describe('FreezeJudge (motion rule)', () => {
   it.each([
-    // 128 capture pixels = 8 thumbnail pixels; blocks need 3 changed pixels, so use a 4x2 patch (one block).
-    { name: 'changed area just under --motion-min-area: same, frozen', frame: withRect(0, 0, 7, 1), frozen: true },
-    { name: 'changed area at --motion-min-area: different', frame: withRect(0, 0, 4, 2), frozen: false },
-  ])('$name', ({ frame, frozen }) => {
+    // 256 capture pixels = 16 thumbnail pixels; a low-contrast (+15) 5x3 patch is 15, a 4x4 one 16.
+    { name: 'changed area just under --motion-min-area: same, frozen', frame: withRect(0, 0, 5, 3, 115), frozen: true, area: 15 },
+    { name: 'changed area at --motion-min-area: different', frame: withRect(0, 0, 4, 4, 115), frozen: false, area: 16 },
+  ])('$name', ({ frame, frozen, area }) => {
     const judge = new FreezeJudge();
     const result = judge.detect(frame, [base, base], settings());
     expect(result.detected).toBe(frozen);
-    expect(result.changedAreas![0]).toBe(frozen ? 7 * 16 : 8 * 16);
+    expect(result.changedAreas![0]).toBe(area * 16);
+  });
+
+  it('carries nothing from one frame to the next: a noisy pair, then a clean one judged at the plain pixel diff', () => {
+    const judge = new FreezeJudge();
+    let s = 7;
+    const grain = (): GrayFrame => ({ data: base.data.map((v) => v + (((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) >>> 29) - 4)), width: W, height: H });
+    expect(judge.detect(grain(), [grain(), grain()], settings()).pixelThreshold).toBeGreaterThan(14);
+    const dim = withRect(100, 100, 8, 2, 113);
+    expect(judge.detect(dim, [base, base], settings())).toMatchObject({ detected: false, pixelThreshold: 10, noiseFloor: 0 });
   });
 
   it('frozen needs 2 comparisons, all same; one with motion stops the comparing', () => {
@@ -70,7 +129,10 @@ describe('FreezeJudge (motion rule)', () => {
     expect(judge.detect(base, [base], settings()).detected).toBe(false);
     expect(judge.detect(base, [base, base, base], settings())).toMatchObject({ detected: true, changedAreas: [0, 0, 0] });
     const moved = withRect(100, 100, 13, 13);
-    expect(judge.detect(base, [base, moved, base], settings())).toMatchObject({ detected: false, changedAreas: [0, 168 * 16] });
+    const result = judge.detect(base, [base, moved, base], settings());
+    // The box changes by 100 levels: its region counts (strong) after 3 pixels of 90 above the threshold, and counting stops there.
+    expect(result).toMatchObject({ detected: false, changedAreas: [0, 3 * 16] });
+    expect(result.diffs).toHaveLength(2);
   });
 
   it('a previous frame of another size is a difference', () => {
@@ -90,41 +152,6 @@ describe('FreezeJudge (motion rule)', () => {
     const small = withRect(0, 0, 20, 20); // 400 pixels = 0.69%: "same" for the 2% rule
     expect(new FreezeJudge().detect(small, [base, base], settings({ freezeRule: 'seed' }))).toMatchObject({ detected: true, rule: 'seed' });
     expect(new FreezeJudge().detect(small, [base, base], settings()).detected).toBe(false);
-  });
-});
-
-describe('NoiseFloor', () => {
-  /** A frame of `sigma`-level Gaussian noise around 100 (seeded). */
-  function noisy(sigma: number, seed: number): GrayFrame {
-    let s = seed;
-    const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
-    const data = new Uint8Array(W * H);
-    for (let i = 0; i < data.length; i++) data[i] = Math.round(100 + sigma * Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()));
-    return { data, width: W, height: H };
-  }
-
-  it('measures the spread of the difference of two noisy frames, and raises the threshold by 4 of it', () => {
-    const floor = new NoiseFloor();
-    floor.measure(noisy(3, 1), noisy(3, 2));
-    // Difference of two sigma-3 frames: sigma 4.24, trimmed of its top 1%: about 3.9.
-    expect(floor.value).toBeGreaterThan(3.5);
-    expect(floor.value).toBeLessThan(4.4);
-    expect(floor.threshold(10)).toBe(10 + Math.round(4 * floor.value));
-  });
-
-  it('a fully changed picture is motion, not noise: the floor stays', () => {
-    const floor = new NoiseFloor();
-    floor.measure(base, base);
-    expect(floor.value).toBe(0);
-    floor.measure(base, solid(W, H, 160));
-    expect(floor.value).toBe(0);
-  });
-
-  it('holds one number and a histogram of fixed size, whatever it is fed', () => {
-    const floor = new NoiseFloor();
-    for (let i = 0; i < 200; i++) floor.measure(noisy(2, i), noisy(2, i + 1000));
-    expect(Object.keys(floor)).toEqual(['histogram', 'sigma']);
-    expect((floor as unknown as { histogram: Uint32Array }).histogram.length).toBe(NOISE_HISTOGRAM_BINS);
   });
 });
 

@@ -42,7 +42,8 @@ export function scriptedAnalyzer(options: { delayMs?: number; analysed?: Capture
         }
       }
       const ongoing = [...open].map(([type, e]) => ({ type, startMs: e.startMs, lastMs: e.lastMs }));
-      return { sequence: frame.sequence, timeMs: frame.mtimeMs, ongoing, transitions };
+      const picture = { black: shows === 'blackscreen', frozen: shows === 'freeze' };
+      return { sequence: frame.sequence, timeMs: frame.mtimeMs, ongoing, transitions, picture };
     },
   };
 }

@@ -23,6 +23,8 @@ let server: StatusServer;
 let reader: IncidentReader;
 let store: IncidentStore;
 let errors: string[];
+let monitorStatus: MonitorStatus;
+let thumbsDir: string;
 const SECRET = 'TOP-SECRET-CONTENT';
 
 const thumb = (n: number) => `capture_${String(n).padStart(9, '0')}_thumbnail.jpg`;
@@ -59,8 +61,10 @@ beforeAll(async () => {
   reader = new IncidentReader(path.join(dir, 'state'));
   // The live monitor's own status model, fed as the monitor feeds it.
   const status = new MonitorStatus({ devices: ['capture1'], startedMs: Date.now(), stallAfterMs: 10_000 });
+  monitorStatus = status;
+  thumbsDir = thumbs;
   status.device('capture1').frameReceived(40, Date.now());
-  status.device('capture1').frameAnalysed(false);
+  status.device('capture1').frameAnalysed(false, { sequence: 40, black: false, frozen: false });
   const snapshot = () => status.snapshot(Date.now(), () => ({ dropped: 0, queued: 0, behind: false, audioChecked: false, openEvents: [] }));
   const metrics = await MonitorMetrics.create({ snapshot, openIncidents: () => reader.open(), version: 'test' }, ['capture1']);
   metrics.observe({ event: 'frame', ts: '2026-11-30T10:03:00.000Z', device: 'capture1', sequence: 40, sampled: false, late: false, performance_ms: 3 });
@@ -220,6 +224,35 @@ describe('status server', () => {
     // And the server still answers afterwards.
     expect(status(await get('/api/status'))).toBe(200);
   }, 30_000);
+
+  it('the picture beside the badges is the analysed frame the badges belong to, not the newest received one', async () => {
+    const analysed = await sharp({ create: { width: 320, height: 180, channels: 3, background: '#000000' } })
+      .jpeg()
+      .toBuffer();
+    await writeFile(path.join(thumbsDir, thumb(42)), analysed);
+    // Frame 43 has arrived (its picture moving) while frame 42, black, is the newest analysed.
+    await writeFile(
+      path.join(thumbsDir, thumb(43)),
+      await sharp({ create: { width: 320, height: 180, channels: 3, background: '#ffffff' } })
+        .jpeg()
+        .toBuffer(),
+    );
+    monitorStatus.device('capture1').frameReceived(43, Date.now());
+    monitorStatus.device('capture1').frameAnalysed(false, { sequence: 42, black: true, frozen: false });
+    const api = JSON.parse((await get('/api/status')).split('\r\n\r\n')[1]!) as { devices: Record<string, unknown>[] };
+    expect(api.devices[0]).toMatchObject({
+      last_sequence: 43,
+      analysed_sequence: 42,
+      states: { black: true, frozen: false },
+      thumbnail_url: '/img/device/capture1/latest?s=42',
+    });
+    for (const url of ['/img/device/capture1/latest?s=42', '/img/device/capture1/latest', '/img/device/capture1/latest?s=4x']) {
+      expect(Buffer.from((await get(url)).split('\r\n\r\n')[1]!, 'latin1').equals(analysed), url).toBe(true);
+    }
+    // An older verdict arriving late (a reused analysis) never replaces the newer one.
+    monitorStatus.device('capture1').frameAnalysed(false, { sequence: 41, black: false, frozen: true });
+    expect(JSON.parse((await get('/api/status')).split('\r\n\r\n')[1]!).devices[0]).toMatchObject({ analysed_sequence: 42, states: { black: true } });
+  });
 
   it('a port already in use is a result, not an exception', async () => {
     const again = await startStatusServer(

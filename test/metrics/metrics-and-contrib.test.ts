@@ -21,7 +21,7 @@ beforeAll(async () => {
   ({ dir, cleanup } = await makeTempDir('vpt-metrics-'));
   const status = new MonitorStatus({ devices: ['capture1', 'capture2'], startedMs: Date.now() - 10_000, stallAfterMs: 10_000 });
   status.device('capture1').frameReceived(7, Date.now() - 1_500);
-  status.device('capture1').frameAnalysed(false);
+  status.device('capture1').frameAnalysed(false, { sequence: 7, black: true, frozen: false });
   status.device('capture2').frameFailed();
   const snapshot = () =>
     status.snapshot(Date.now(), (device) => ({
@@ -49,8 +49,9 @@ describe('/metrics', () => {
     expect(sample('vpt_frames_dropped_total')).toContain('vpt_frames_dropped_total{device="capture1"} 4');
     expect(sample('vpt_frames_bad_total')).toContain('vpt_frames_bad_total{device="capture2"} 1');
     expect(sample('vpt_frame_analysis_seconds_count')).toEqual(['vpt_frame_analysis_seconds_count{device="capture1"} 1']);
-    expect(sample('vpt_device_state')).toContain('vpt_device_state{device="capture2",state="black"} 1');
-    expect(sample('vpt_device_state')).toContain('vpt_device_state{device="capture1",state="black"} 0');
+    // The picture states are the newest analysed frame's verdicts: capture1's frame 7 is black; capture2 has analysed none.
+    expect(sample('vpt_device_state')).toContain('vpt_device_state{device="capture1",state="black"} 1');
+    expect(sample('vpt_device_state')).toContain('vpt_device_state{device="capture2",state="black"} 0');
     expect(sample('vpt_incidents_open')).toContain('vpt_incidents_open{device="capture2",type="blackscreen"} 1');
     expect(sample('vpt_incidents_opened_total')).toContain('vpt_incidents_opened_total{device="capture2",type="blackscreen"} 1');
     expect(sample('vpt_webhook_outbox_pending')).toEqual(['vpt_webhook_outbox_pending 2']);

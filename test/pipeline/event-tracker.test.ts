@@ -3,8 +3,10 @@ import {
   CLEAR_TIME_MS,
   EventTracker,
   MIN_EVENT_MS,
+  BACKDATE_FRAMES,
   SEQUENCE_TYPES,
   ZAP_CANDIDATE_MAX_MS,
+  type SequenceType,
   type Detections,
   type TrackerRecord,
 } from '../../src/core/events/event-tracker.js';
@@ -14,7 +16,7 @@ const T0 = 1_700_000_000_000;
 const at = (seq: number) => ({ sequence: seq, timeMs: T0 + (seq * 1000) / FPS });
 
 /** Feed `pattern` (one char per frame: 1 detected, 0 clear, ? unknown) for one type. */
-function feed(tracker: EventTracker, type: keyof Detections, pattern: string, first = 0): TrackerRecord[] {
+function feed(tracker: EventTracker, type: SequenceType, pattern: string, first = 0): TrackerRecord[] {
   const out: TrackerRecord[] = [];
   [...pattern].forEach((c, i) => {
     out.push(...tracker.update(at(first + i), { [type]: c === '?' ? undefined : c === '1' }));
@@ -140,5 +142,37 @@ describe('EventTracker --clear-time', () => {
     feed(tracker, 'freeze', '1'.repeat(30));
     tracker.retime(MIN_EVENT_MS, 0);
     expect(tracker.update(at(30), { freeze: false }).map((r) => r.kind)).toEqual(['event_ended', 'zap_candidate']);
+  });
+});
+
+describe('EventTracker: a freeze dated back to its first frozen frame', () => {
+  it('starts a new freeze on the first frame its comparisons covered, as ffmpeg freezedetect does', () => {
+    const tracker = immediate();
+    for (let seq = 0; seq < 4; seq++) tracker.update(at(seq), { freeze: false });
+    // Frame 4 is the first frozen verdict, found the same as frames 3, 2 and 1: the still began on frame 1.
+    tracker.update(at(4), { freeze: true, freezeFramesBack: 3 });
+    expect(tracker.ongoing('freeze', at(4))).toMatchObject({ startSequence: 1, startMs: at(1).timeMs, durationMs: 600 });
+    const out = feed(tracker, 'freeze', `${'1'.repeat(30)}0`, 5);
+    expect(out.find((r) => r.kind === 'event_started')).toMatchObject({ startSequence: 1, startMs: at(1).timeMs, confirmedSequence: 26 });
+    expect(out.find((r) => r.kind === 'event_ended')).toMatchObject({ startSequence: 1, endSequence: 35, durationMs: 6800 });
+  });
+
+  it('goes back no further than the frames it has seen, nor than BACKDATE_FRAMES; an open freeze keeps its start', () => {
+    const first = immediate();
+    first.update(at(0), { freeze: true, freezeFramesBack: 3 });
+    expect(first.ongoing('freeze', at(0))).toMatchObject({ startSequence: 0 });
+    const far = immediate();
+    for (let seq = 0; seq < 10; seq++) far.update(at(seq), { freeze: false });
+    far.update(at(10), { freeze: true, freezeFramesBack: 50 });
+    expect(far.ongoing('freeze', at(10))).toMatchObject({ startSequence: 10 - BACKDATE_FRAMES });
+    far.update(at(11), { freeze: true, freezeFramesBack: 1 });
+    expect(far.ongoing('freeze', at(11))).toMatchObject({ startSequence: 10 - BACKDATE_FRAMES });
+  });
+
+  it('dates back freezes only: a blackscreen starts on its own frame', () => {
+    const tracker = immediate();
+    for (let seq = 0; seq < 4; seq++) tracker.update(at(seq), { blackscreen: false });
+    tracker.update(at(4), { blackscreen: true, freezeFramesBack: 3 });
+    expect(tracker.ongoing('blackscreen', at(4))).toMatchObject({ startSequence: 4 });
   });
 });

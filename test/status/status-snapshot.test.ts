@@ -33,7 +33,22 @@ describe('FpsWindow', () => {
 });
 
 describe('DeviceCounters', () => {
-  it('reports last frame, age, counters and states from the open events', () => {
+  it('takes black and frozen from the newest analysed frame, and says which frame that is', () => {
+    const c = new DeviceCounters('capture1', T0);
+    const extras = { dropped: 0, queued: 0, behind: false, audioChecked: false, openEvents: [] };
+    expect(c.toStatus(T0, extras)).toMatchObject({ analysed_sequence: null, states: { black: false, frozen: false } });
+    c.frameReceived(9, T0 + 100);
+    c.frameAnalysed(false, { sequence: 8, black: false, frozen: true });
+    // A freeze event still open (its clear time not run out) does not make the picture of frame 9 frozen.
+    c.frameAnalysed(false, { sequence: 9, black: false, frozen: false });
+    const open = [{ type: 'freeze', started_at: new Date(T0).toISOString(), incident_id: 3 }];
+    expect(c.toStatus(T0 + 200, { ...extras, openEvents: open })).toMatchObject({ last_sequence: 9, analysed_sequence: 9, states: { frozen: false } });
+    // A frame that reused an earlier analysis (late) brings no verdict of its own.
+    c.frameAnalysed(false);
+    expect(c.toStatus(T0 + 300, extras)).toMatchObject({ analysed_sequence: 9 });
+  });
+
+  it("reports last frame, age, counters, the analysed frame's states and audio from the open events", () => {
     const c = new DeviceCounters('capture1', T0);
     expect(c.toStatus(T0 + 1000, { dropped: 0, queued: 0, behind: false, audioChecked: false, openEvents: [] })).toMatchObject({
       last_sequence: null,
@@ -43,7 +58,7 @@ describe('DeviceCounters', () => {
     });
     c.frameReceived(7, T0 + 2000);
     c.frameReceived(5, T0 + 2100); // late arrival never moves the sequence back
-    c.frameAnalysed(false);
+    c.frameAnalysed(false, { sequence: 7, black: true, frozen: false });
     c.frameAnalysed(true);
     c.frameFailed();
     const s = c.toStatus(T0 + 5000, {

@@ -1,20 +1,21 @@
 import { CAPTURE_SIZE } from '../frames/frame-size.js';
-import { detectFreeze, FREEZE_EARLY_EXIT_PERCENT, FREEZE_MIN_COMPARISONS, FREEZE_PIXEL_DIFF } from './freeze.js';
+import { detectFreeze, FREEZE_MIN_COMPARISONS, FREEZE_PIXEL_DIFF } from './freeze.js';
 import { maskedPercent, type MaskPlan, type Rect } from './mask.js';
-import { changedArea } from './motion.js';
-import { NoiseFloor } from './noise-floor.js';
+import { findMotion, MotionScratch } from './motion.js';
+import { NOISE_HISTOGRAM_BINS, noiseThreshold, pairNoise } from './pair-noise.js';
 import type { GrayFrame } from '../frames/gray-frame.js';
 import type { DetectorThresholds, FreezeResult, FreezeRule } from './types.js';
 
 /**
- * Default --motion-min-area, in capture pixels: two frames differ when at
- * least this much changed area is left once specks are dropped. 128 capture
- * pixels are 8 thumbnail pixels: a ball of 20 px moving a few pixels, a
- * spinner's arc, the 2 rows a wipe advances (a whole thumbnail row every
- * other frame) all change far more; grain above the noise floor does not
- * gather into that many blocks.
+ * Default --motion-min-area, in capture pixels: two frames differ when a
+ * one-signed region of changed pixels covers at least this much (16
+ * thumbnail pixels). The largest region a still gives on the generated
+ * captures is 9 thumbnail pixels (MJPEG at quality 24), 3 for sensor noise
+ * and x264 keyframes; the dark low-contrast scene's moving edges give 15-135.
+ * Thin high-contrast motion (a ticker, a spinner's arc) counts through the
+ * strength clause (motion.ts) even when it is smaller.
  */
-export const MOTION_MIN_AREA = 128;
+export const MOTION_MIN_AREA = 256;
 export const DEFAULT_FREEZE_RULE: FreezeRule = 'motion';
 
 /** What a device's freeze verdict depends on (a slice of its settings). */
@@ -27,17 +28,14 @@ export interface FreezeSettings {
 }
 
 /**
- * The freeze verdict of one device: the rule its settings name, with the
- * state the motion rule needs (the noise floor: one number and a small
- * histogram). The frames to compare come from the device's FreezeRing.
+ * The freeze verdict of one device: the rule its settings name. The motion
+ * rule carries no state from frame to frame (its noise is measured on the
+ * pair it judges), only scratch buffers; the frames to compare come from the
+ * device's FreezeRing.
  */
 export class FreezeJudge {
-  private readonly noise = new NoiseFloor();
-
-  /** Current noise floor (sigma of a frame difference, levels). */
-  get noiseFloor(): number {
-    return this.noise.value;
-  }
+  private readonly histogram = new Uint32Array(NOISE_HISTOGRAM_BINS);
+  private readonly scratch = new MotionScratch();
 
   detect(current: GrayFrame, previous: readonly GrayFrame[], settings: FreezeSettings, mask?: MaskPlan): FreezeResult {
     const plan = mask && mask.width === current.width && mask.height === current.height ? mask : undefined;
@@ -50,30 +48,20 @@ export class FreezeJudge {
     // Capture pixels per frame pixel (16 on the thumbnail): the minimum area is the operator's, in capture pixels.
     const scale = (CAPTURE_SIZE.width * CAPTURE_SIZE.height) / (current.width * current.height);
     const minArea = Math.max(1, settings.motionMinArea / scale);
-    // Past this much change the answer is known: stop counting (a moving picture costs a fraction of a frame).
-    const earlyExit = (pixels * (settings.thresholds.freezeEarlyExitPercent ?? FREEZE_EARLY_EXIT_PERCENT)) / 100;
-    const stopAt = Math.max(minArea, earlyExit);
-    let threshold = this.noise.threshold(pixelDiff);
+    // The noise of the newest pair sets the threshold of this frame's comparisons: measured now, forgotten after.
+    const newest = previous[0];
+    const noise = newest !== undefined && sameSize(newest, current) ? pairNoise(current, newest, this.histogram, plan) : 0;
+    const threshold = noiseThreshold(pixelDiff, noise);
     const diffs: number[] = [];
     const changedAreas: number[] = [];
     let allSame = true;
-    for (const [k, prev] of previous.entries()) {
-      const same = sameSize(prev, current);
-      let area = same ? changedArea(current, prev, threshold, stopAt, plan) : pixels;
-      if (k === 0 && same && area < earlyExit) {
-        // Not a moving picture: the newest pair measures the noise (a moving one would only blur the floor, and skipping it keeps the early exit cheap).
-        this.noise.measure(current, prev, plan);
-        const updated = this.noise.threshold(pixelDiff);
-        // The floor moved the threshold (the first frames of a device): judge this pair again with it.
-        if (updated !== threshold) {
-          threshold = updated;
-          if (area >= minArea) area = changedArea(current, prev, threshold, stopAt, plan);
-        }
-      }
+    for (const prev of previous) {
+      const moved = sameSize(prev, current) ? findMotion(current, prev, threshold, minArea, this.scratch, plan) : true;
+      const area = sameSize(prev, current) ? this.scratch.largest : pixels;
       diffs.push(pixels > 0 ? (area * 100) / pixels : 0);
       changedAreas.push(Math.round(area * scale));
       // One comparison with motion settles it: frozen needs every comparison the same.
-      if (area >= minArea) {
+      if (moved) {
         allSame = false;
         break;
       }
@@ -83,7 +71,7 @@ export class FreezeJudge {
       diffs,
       rule: 'motion',
       changedAreas,
-      noiseFloor: this.noise.value,
+      noiseFloor: noise,
       pixelThreshold: threshold,
       maskedPercent: hidden,
     };

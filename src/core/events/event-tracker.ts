@@ -1,3 +1,4 @@
+import { FREEZE_RING_SIZE } from '../detectors/freeze-ring.js';
 import { INCIDENT_TYPES, type IncidentType } from './types.js';
 
 /**
@@ -97,11 +98,22 @@ interface OpenState {
   clearFrom: FrameStamp | undefined;
 }
 
-/** Per-frame verdicts; `undefined` means unknown for this frame (leaves the state as it is). */
-export type Detections = Partial<Record<SequenceType, boolean | undefined>>;
+/**
+ * Per-frame verdicts; `undefined` means unknown for this frame (leaves the
+ * state as it is). `freezeFramesBack`: a freeze found on this frame was
+ * already there this many analysed frames earlier (its comparisons were all
+ * the same), so a new freeze sequence starts on that frame, as ffmpeg's
+ * freezedetect dates a freeze to its first frozen frame.
+ */
+export type Detections = Partial<Record<SequenceType, boolean | undefined>> & { freezeFramesBack?: number };
+
+/** Stamps of the latest analysed frames kept to date a freeze back: the freeze ring's length, the farthest a verdict looks. */
+export const BACKDATE_FRAMES = FREEZE_RING_SIZE;
 
 export class EventTracker {
   private readonly open = new Map<SequenceType, OpenState>();
+  /** The last BACKDATE_FRAMES stamps before the current frame, oldest first. */
+  private readonly recent: FrameStamp[] = [];
 
   constructor(
     readonly device: string,
@@ -124,9 +136,10 @@ export class EventTracker {
       const state = this.open.get(type);
       if (detected) {
         if (!state) {
+          const start = type === 'freeze' ? this.back(stamp, detections.freezeFramesBack ?? 0) : stamp;
           const fresh = {
-            startSequence: stamp.sequence,
-            startMs: stamp.timeMs,
+            startSequence: start.sequence,
+            startMs: start.timeMs,
             lastSequence: stamp.sequence,
             lastMs: stamp.timeMs,
             confirmed: false,
@@ -150,7 +163,15 @@ export class EventTracker {
         }
       }
     }
+    this.recent.push(stamp);
+    if (this.recent.length > BACKDATE_FRAMES) this.recent.shift();
     return out;
+  }
+
+  /** The stamp `frames` analysed frames before `stamp` (as far back as is known). */
+  private back(stamp: FrameStamp, frames: number): FrameStamp {
+    const k = Math.min(Math.max(0, Math.floor(frames)), this.recent.length);
+    return k === 0 ? stamp : this.recent[this.recent.length - k]!;
   }
 
   /** The open sequence of a type at this frame (for `<type>_event_start` / `_duration_ms`). */

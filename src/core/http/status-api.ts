@@ -44,7 +44,8 @@ export function statusJson(s: StatusSources): StatusJson {
     ...snapshot,
     devices: snapshot.devices.map((d) => ({
       ...d,
-      thumbnail_url: d.last_sequence === null ? null : `/img/device/${enc(d.device)}/latest?s=${d.last_sequence}`,
+      // The analysed frame's picture, the one its badges describe (the route serves the sequence the URL names).
+      thumbnail_url: d.analysed_sequence === null ? null : `/img/device/${enc(d.device)}/latest?s=${d.analysed_sequence}`,
     })),
     open_incidents: s.incidents.open().map((i) => incidentJson(i)),
   };

@@ -20,6 +20,8 @@ export interface RouteContext {
   devices: ReadonlySet<string>;
 }
 
+/** A capture sequence in an image URL: digits only, at most the 9 of a capture's name. */
+const FRAME_SEQUENCE = /^\d{1,9}$/;
 const JSON_TYPE = 'application/json; charset=utf-8';
 const json = (value: unknown): Reply => ({ status: 200, type: JSON_TYPE, body: `${JSON.stringify(value, null, 1)}\n` });
 const notFound = (): Reply => ({ status: 404, type: 'text/plain; charset=utf-8', body: 'not found\n' });
@@ -31,7 +33,7 @@ const image = (body: Buffer | undefined): Reply =>
  * already knows (a monitored device by exact name, an incident by number and
  * an index into its evidence): no part of it becomes a path.
  */
-export async function route(pathname: string, ctx: RouteContext): Promise<Reply> {
+export async function route(pathname: string, ctx: RouteContext, query: URLSearchParams = new URLSearchParams()): Promise<Reply> {
   switch (pathname) {
     case '/':
       return { status: 200, type: 'text/html; charset=utf-8', body: renderStatusPage(statusJson(ctx.sources), incidentsJson(ctx.sources)) };
@@ -50,7 +52,9 @@ export async function route(pathname: string, ctx: RouteContext): Promise<Reply>
   if (frame) {
     const device = frame[1]!;
     if (!ctx.devices.has(device)) return notFound();
-    const sequence = ctx.sources.snapshot().devices.find((d) => d.device === device)?.last_sequence;
+    // The frame the page's badges belong to: the one its URL names (?s=, from the snapshot), else the newest analysed.
+    const asked = FRAME_SEQUENCE.test(query.get('s') ?? '') ? Number(query.get('s')) : undefined;
+    const sequence = asked ?? ctx.sources.snapshot().devices.find((d) => d.device === device)?.analysed_sequence;
     if (sequence === null || sequence === undefined) return notFound();
     return image(await readServedImage(ctx.streamRoot, await liveThumbnailPath(ctx.streamRoot, device, sequence)));
   }

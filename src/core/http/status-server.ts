@@ -100,9 +100,9 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, ctx: 
   else if (!raw.startsWith('/')) reply = { status: 400, type: 'text/plain; charset=utf-8', body: 'bad request\n' };
   else {
     // The path as sent, never percent-decoded: "%2e%2e" stays literal and matches no route.
-    const pathname = raw.split('?', 1)[0]!;
+    const [pathname = '', query = ''] = raw.split('?', 2);
     try {
-      reply = await route(pathname, ctx);
+      reply = await route(pathname, ctx, new URLSearchParams(query));
     } catch (err) {
       onError(`http: ${req.method} ${pathname.slice(0, 80)}: ${err instanceof Error ? err.message : String(err)}`);
       reply = { status: 500, type: 'text/plain; charset=utf-8', body: 'internal error\n' };

@@ -265,7 +265,7 @@ export class LiveMonitor {
       if (!late) state.newest = frame.sequence;
       try {
         const outcome = await state.analyzer.analyze(frame, { sample, late });
-        this.status.device(state.device).frameAnalysed(outcome.bad === true);
+        this.status.device(state.device).frameAnalysed(outcome.bad === true, outcome.picture && { sequence: frame.sequence, ...outcome.picture });
         this.options.onEvent({
           event: 'frame',
           ts: iso(outcome.timeMs),

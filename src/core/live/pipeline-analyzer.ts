@@ -58,7 +58,7 @@ class PipelineDeviceAnalyzer implements LiveDeviceAnalyzer {
   async analyze(frame: CapturedFrame, mode: AnalyzeMode): Promise<FrameOutcome> {
     // The watcher hands out `<live>/captures/capture_N.jpg`; hot/ may appear or go between frames.
     const liveDir = path.dirname(path.dirname(frame.path));
-    const { outcome, bad } = await this.pipeline.frame({
+    const { outcome, analysis, bad } = await this.pipeline.frame({
       sequence: frame.sequence,
       timeMs: frame.mtimeMs,
       liveDir,
@@ -67,7 +67,8 @@ class PipelineDeviceAnalyzer implements LiveDeviceAnalyzer {
       sample: mode.sample,
       late: mode.late,
     });
-    return { ...outcome, bad };
+    const picture = analysis.analyzed && !mode.late ? { black: analysis.verdicts.blackscreen, frozen: analysis.verdicts.freeze } : undefined;
+    return { ...outcome, bad, ...(picture ? { picture } : {}) };
   }
 
   async close(): Promise<void> {

@@ -23,6 +23,8 @@ export interface FrameVerdicts {
   blackscreen: boolean;
   zap: boolean;
   freeze: boolean;
+  /** Frozen: the previous thumbnails it was found the same as, the analysed frames the still already covered (the event tracker dates a new freeze back by them). */
+  freezeFramesBack?: number;
   /** undefined when not analysed (flag off, suppressed, or the capture could not be decoded). */
   macroblocks: boolean | undefined;
 }
@@ -133,6 +135,7 @@ export class FrameAnalyzer {
         blackscreen: black.detected,
         zap: zap.detected,
         freeze: frozen,
+        ...(frozen && !reuse && freeze ? { freezeFramesBack: freeze.diffs.length } : {}),
         macroblocks: macroblocks?.detected,
       },
       suppressesAudioLoss: black.detected || frozen,

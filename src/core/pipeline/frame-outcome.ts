@@ -31,6 +31,8 @@ export interface FrameOutcome {
   performanceMs?: number;
   /** The frame could not be decoded (truncated, not a JPEG): counted as bad in the status snapshot. */
   bad?: boolean;
+  /** This frame's own picture verdicts (absent when it was not analysed itself: late, or undecodable), for the status snapshot. */
+  picture?: { black: boolean; frozen: boolean };
 }
 
 const isIncidentType = (t: string): t is IncidentType => (INCIDENT_TYPES as readonly string[]).includes(t);

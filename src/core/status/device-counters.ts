@@ -13,6 +13,13 @@ export interface DeviceStatusExtras {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** The picture verdicts of one analysed frame. */
+export interface PictureVerdict {
+  sequence: number;
+  black: boolean;
+  frozen: boolean;
+}
+
 /**
  * One device's running figures for the status snapshot: fixed size (a few
  * numbers and the FpsWindow), whatever the uptime.
@@ -24,6 +31,7 @@ export class DeviceCounters {
   private lastFrameAt: number | null = null;
   private analysed = 0;
   private bad = 0;
+  private picture: PictureVerdict | undefined;
 
   constructor(device: string, startedMs: number) {
     this.device = device;
@@ -37,9 +45,11 @@ export class DeviceCounters {
     this.lastFrameAt = atMs;
   }
 
-  frameAnalysed(bad: boolean): void {
+  /** `picture`: the frame's own verdicts (absent for a frame that reused an earlier analysis or could not be decoded). */
+  frameAnalysed(bad: boolean, picture?: PictureVerdict): void {
     this.analysed++;
     if (bad) this.bad++;
+    if (picture && (this.picture === undefined || picture.sequence > this.picture.sequence)) this.picture = { ...picture };
   }
 
   /** A frame that failed outside the analysis (the analyzer threw). */
@@ -76,7 +86,10 @@ export class DeviceCounters {
       frames_bad: this.bad,
       queued: extras.queued,
       behind: extras.behind,
-      states: { black: open.has('blackscreen'), frozen: open.has('freeze'), audio, stalled },
+      analysed_sequence: this.picture?.sequence ?? null,
+      // The newest analysed frame's verdicts, not the open events: an event outlives its last frame by the clear time,
+      // and the badge must describe the picture shown beside it.
+      states: { black: this.picture?.black ?? false, frozen: this.picture?.frozen ?? false, audio, stalled },
       open_events: extras.openEvents,
     };
   }

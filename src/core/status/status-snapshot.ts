@@ -40,6 +40,12 @@ export interface DeviceStatus {
   /** Frames waiting for analysis now, and whether the queue is in backlog (sampling) mode. */
   queued: number;
   behind: boolean;
+  /**
+   * The newest analysed frame, whose verdicts `states.black` and
+   * `states.frozen` are (null before the first): the picture shown beside
+   * them must be this frame's, not the newest received one.
+   */
+  analysed_sequence: number | null;
   states: { black: boolean; frozen: boolean; audio: AudioState; stalled: boolean };
   open_events: OpenEventStatus[];
 }
