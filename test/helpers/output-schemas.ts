@@ -19,8 +19,10 @@ export function schemaNames(): string[] {
     .sort();
 }
 
-// ajv-formats is CommonJS: its function is the default export's default under NodeNext.
-const addFormats = (addFormatsModule as unknown as { default: typeof addFormatsModule }).default ?? addFormatsModule;
+// ajv-formats is CommonJS: under NodeNext its function is the default import's `default`.
+type AddFormats = (ajv: Ajv2020) => unknown;
+const formatsModule = addFormatsModule as unknown as AddFormats & { default?: AddFormats };
+const addFormats: AddFormats = formatsModule.default ?? formatsModule;
 const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
 addFormats(ajv);
 const compiled = new Map<string, ValidateFunction>();
