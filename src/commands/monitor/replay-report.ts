@@ -27,7 +27,7 @@ export function printReplaySummary(summary: ReplaySummary, stateDir: string | nu
     const typeColor = (t: string) => (t.trim() === 'zap' ? color.cyan(t) : color.red(t));
     for (const r of rows) {
       const cells = r.map((c, i) => c.padEnd(widths[i]!));
-      ui.out(`  ${typeColor(cells[0]!)}  ${cells[1]} -> ${cells[2]}  ${cells[3]}  ${cells[4]}`);
+      ui.out(`  ${typeColor(cells[0]!)}  ${cells[1]} -> ${cells[2]}  ${cells[3]}  ${cells[4]!.trimEnd()}`);
     }
     // One clock per line: the event's start -> end and its duration, as on the event's own line; when the
     // incident opened (--incident-delay later) is labelled apart.
