@@ -8,7 +8,7 @@
 // wall clock): every figure on the capture's clock must be what the program prints today.
 // test/docs/docs-examples.test.ts runs the check. Needs `npm run build` and ffmpeg.
 import { execa } from 'execa';
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,87 @@ async function vpt(ctx, args, options = {}) {
 }
 
 const replayArgs = ['monitor', '--replay', '--stream-root', './copy', '--no-audio'];
+const liveArgs = ['monitor', '--stream-root', './stream', '--state-dir', './state', '--devices', 'capture1', '--no-audio', '--listen', 'off'];
+/** Frames copied into the live folder per second of wall time: the capture plays 5x faster than it was made. */
+const FEED_FPS = 25;
+
+/**
+ * A live monitor (`vpt monitor`, with or without --json) watching ./stream while the generated capture's frames are
+ * written there as ffmpeg writes them (thumbnail then capture, each renamed into place, mtimes on
+ * the capture clock), stopped with SIGTERM once the incident has resolved and the zap was judged.
+ * Run once per mode and check, each in its own stream root and state dir.
+ */
+function liveSession(ctx, json) {
+  const key = json ? 'liveJson' : 'live';
+  ctx[key] ??= (async () => {
+    const from = path.join(ctx.dir, 'copy', 'capture1', 'hot');
+    const to = path.join(ctx.dir, 'stream', 'capture1', 'hot');
+    await rm(path.join(ctx.dir, 'stream'), { recursive: true, force: true });
+    await rm(path.join(ctx.dir, 'state'), { recursive: true, force: true });
+    for (const d of ['captures', 'thumbnails']) await mkdir(path.join(to, d), { recursive: true });
+    const child = execa(VPT, json ? [...liveArgs, '--json'] : liveArgs, {
+      cwd: ctx.dir,
+      env: { TZ: 'UTC', NO_COLOR: '1', TMPDIR: ctx.dir },
+      reject: false,
+      timeout: 180_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    const until = async (what, done) => {
+      const deadline = Date.now() + 120_000;
+      while (!done()) {
+        if (Date.now() > deadline) throw new Error(`docs example: no ${what} from the live monitor; stderr:\n${stderr}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    try {
+      await feed(until, from, to, () => stderr);
+    } catch (err) {
+      child.kill('SIGKILL');
+      await child;
+      throw err;
+    }
+    const said = () => (json ? stdout : stderr);
+    await until('incident resolved', () => (json ? /"incident_resolved"/ : /INCIDENT #1 resolved/).test(said()));
+    await until('zap judged', () => (json ? /"event":"zap"/ : /zap confirmed|no zap/).test(said()));
+    child.kill('SIGTERM');
+    await child;
+    return { stdout: stdout.replaceAll(ctx.dir, SHOWN_ROOT), stderr: stderr.replaceAll(ctx.dir, SHOWN_ROOT) };
+  })();
+  return ctx[key];
+}
+
+async function feed(until, from, to, stderr) {
+  await until('[MEMORY] line', () => stderr().includes('[MEMORY]'));
+  const names = (await readdir(path.join(from, 'captures'))).sort();
+  const started = Date.now();
+  for (const [i, name] of names.entries()) {
+    const due = started + (i * 1000) / FEED_FPS;
+    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+    for (const [dir, file] of [
+      ['thumbnails', name.replace('.jpg', '_thumbnail.jpg')],
+      ['captures', name],
+    ]) {
+      const target = path.join(to, dir, file);
+      await copyFile(path.join(from, dir, file), `${target}.tmp`);
+      const when = (await stat(path.join(from, dir, file))).mtime;
+      await utimes(`${target}.tmp`, when, when);
+      await rename(`${target}.tmp`, target);
+    }
+  }
+}
+
+const LIVE_VOLATILE = [
+  /\d+ frames analysed/g,
+  /vpt-\d+/g,
+  /[\d.]+MB/g,
+  /(stopped in )\d+ms/g,
+  /(summary: up )[^;]+/g,
+  /("event":"memory","ts":")[^"]+/g,
+  /("(rss|hwm)_bytes":)\d+/g,
+];
 
 /** Each recipe prints a block's content; `volatile` masks what differs from run to run. */
 const RECIPES = {
@@ -92,6 +173,20 @@ const RECIPES = {
     run: async (ctx) => `$ vpt --json ${replayArgs.join(' ')}\n${await vpt(ctx, ['--json', ...replayArgs], { all: false })}`,
     volatile: [/"(elapsed_ms|frames_per_second)": [\d.]+/g],
   },
+  'monitor-log': {
+    run: async (ctx) => (await liveSession(ctx, false)).stderr,
+    volatile: LIVE_VOLATILE,
+    // Start-up lines of different parts of the monitor may come in either order.
+    unordered: true,
+  },
+  'monitor-json': {
+    run: async (ctx) => {
+      const lines = (await liveSession(ctx, true)).stdout.split('\n').filter(Boolean);
+      const first = (event) => lines.find((l) => JSON.parse(l).event === event);
+      return ['event_started', 'event_ended', 'incident_opened', 'incident_resolved', 'memory'].map(first).filter(Boolean).join('\n');
+    },
+    volatile: LIVE_VOLATILE,
+  },
   'incidents-show': {
     run: async (ctx) =>
       `$ vpt incidents show 1 --state-dir ./postmortem --json\n${await vpt(ctx, ['incidents', 'show', '1', '--state-dir', './postmortem', '--json'])}`,
@@ -100,8 +195,12 @@ const RECIPES = {
 };
 
 /** Where the figures a run cannot repeat stand, so a check compares the rest. */
-function masked(text, volatile) {
-  return volatile.reduce((t, re) => t.replace(re, (m, keep) => `${typeof keep === 'string' ? keep : ''}<varies>`), text).trimEnd();
+function masked(text, { volatile, unordered }) {
+  const lines = volatile
+    .reduce((t, re) => t.replace(re, (m, keep) => `${typeof keep === 'string' ? keep : ''}<varies>`), text)
+    .trimEnd()
+    .split('\n');
+  return (unordered ? lines.sort() : lines).join('\n');
 }
 
 /** Every `<!-- example: ID -->` block of docs/*.md: file, id, the line range of its body. */
@@ -133,7 +232,8 @@ async function produce(ids) {
     for (const id of Object.keys(RECIPES)) if (ids.has(id)) out.set(id, (await RECIPES[id].run(ctx)).trimEnd());
     return out;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    // A monitor that failed mid-run may still be finishing its last writes: rm retries.
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 });
   }
 }
 
@@ -147,8 +247,8 @@ export async function checkExamples() {
   return blocks
     .map((b) => ({
       where: `docs/${b.file}:${b.from}`,
-      expected: masked(produced.get(b.id), RECIPES[b.id].volatile),
-      actual: masked(b.body, RECIPES[b.id].volatile),
+      expected: masked(produced.get(b.id), RECIPES[b.id]),
+      actual: masked(b.body, RECIPES[b.id]),
     }))
     .filter((d) => d.expected !== d.actual);
 }
