@@ -9,6 +9,7 @@
 // test/docs/docs-examples.test.ts runs the check. Needs `npm run build` and ffmpeg.
 import { execa } from 'execa';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,7 +100,10 @@ function liveSession(ctx, json) {
     await rm(path.join(ctx.dir, 'stream'), { recursive: true, force: true });
     await rm(path.join(ctx.dir, 'state'), { recursive: true, force: true });
     for (const d of ['captures', 'thumbnails']) await mkdir(path.join(to, d), { recursive: true });
-    const child = execa(VPT, json ? [...liveArgs, '--json'] : liveArgs, {
+    // With --json, a webhook to a receiver on loopback: its bodies are an example too.
+    const hook = json ? await webhookReceiver() : undefined;
+    const args = json ? [...liveArgs, '--json', '--webhook', hook.url] : liveArgs;
+    const child = execa(VPT, args, {
       cwd: ctx.dir,
       env: { TZ: 'UTC', NO_COLOR: '1', TMPDIR: ctx.dir },
       reject: false,
@@ -126,11 +130,29 @@ function liveSession(ctx, json) {
     const said = () => (json ? stdout : stderr);
     await until('incident resolved', () => (json ? /"incident_resolved"/ : /INCIDENT #1 resolved/).test(said()));
     await until('zap judged', () => (json ? /"event":"zap"/ : /zap confirmed|no zap/).test(said()));
+    if (hook) await until('both webhook posts', () => hook.bodies.length >= 2);
     child.kill('SIGTERM');
     await child;
-    return { stdout: stdout.replaceAll(ctx.dir, SHOWN_ROOT), stderr: stderr.replaceAll(ctx.dir, SHOWN_ROOT) };
+    hook?.server.close();
+    const shown = (text) => text.replaceAll(ctx.dir, SHOWN_ROOT);
+    return { stdout: shown(stdout), stderr: shown(stderr), webhook: (hook?.bodies ?? []).map(shown) };
   })();
   return ctx[key];
+}
+
+/** A webhook endpoint on 127.0.0.1 that answers 200 and keeps each body. */
+async function webhookReceiver() {
+  const bodies = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      bodies.push(body);
+      res.end('ok');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, bodies, url: `http://127.0.0.1:${server.address().port}/hook` };
 }
 
 async function feed(until, from, to, stderr) {
@@ -186,6 +208,17 @@ const RECIPES = {
       return ['event_started', 'event_ended', 'incident_opened', 'incident_resolved', 'memory'].map(first).filter(Boolean).join('\n');
     },
     volatile: LIVE_VOLATILE,
+  },
+  'webhook-body': {
+    run: async (ctx) => {
+      const bodies = (await liveSession(ctx, true)).webhook.map((b) => JSON.parse(b));
+      return JSON.stringify(
+        bodies.find((b) => b.event === 'incident_resolved'),
+        null,
+        2,
+      );
+    },
+    volatile: [/("host": )"[^"]*"/g],
   },
   'incidents-show': {
     run: async (ctx) =>

@@ -17,7 +17,9 @@ interface Difference {
 describe('docs/ example outputs', () => {
   it('are marked and found', async () => {
     const blocks = (await exampleBlocks()) as { id: string }[];
-    expect(blocks.map((b) => b.id)).toEqual(expect.arrayContaining(['replay-text', 'replay-json', 'incidents-show', 'monitor-log', 'monitor-json']));
+    expect(blocks.map((b) => b.id)).toEqual(
+      expect.arrayContaining(['replay-text', 'replay-json', 'incidents-show', 'monitor-log', 'monitor-json', 'webhook-body']),
+    );
   });
 
   it('are what vpt prints now', async () => {
