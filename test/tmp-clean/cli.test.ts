@@ -109,7 +109,17 @@ describe('vpt tmp-clean removes leftovers', () => {
     await leftover('a_audio_check.ts', 7);
     await mkdir(at('sub_concat_list.txt'));
     const r = report(await clean('--json'));
-    expect(Object.keys(r).sort()).toEqual(['dir', 'dry_run', 'errors', 'removed', 'schema_version', 'skipped', 'skipped_by_reason', 'total_bytes', 'truncated']);
+    expect(Object.keys(r).sort()).toEqual([
+      'dir',
+      'dry_run',
+      'errors',
+      'removed',
+      'schema_version',
+      'skipped',
+      'skipped_by_reason',
+      'total_bytes',
+      'truncated',
+    ]);
     expect(r).toEqual({
       schema_version: 1,
       dir,

@@ -32,7 +32,8 @@ export function printReplaySummary(summary: ReplaySummary, stateDir: string | nu
     // One clock per line: the event's start -> end and its duration, as on the event's own line; when the
     // incident opened (--incident-delay later) is labelled apart.
     for (const i of d.incidents) {
-      const span = i.resolvedAt === null ? `${clock(i.eventStart)} -> …  (still open)` : `${clock(i.eventStart)} -> ${clock(i.resolvedAt)}  ${seconds(i.durationMs ?? 0)}`;
+      const span =
+        i.resolvedAt === null ? `${clock(i.eventStart)} -> …  (still open)` : `${clock(i.eventStart)} -> ${clock(i.resolvedAt)}  ${seconds(i.durationMs ?? 0)}`;
       ui.out(`  ${color.red(`incident #${i.id} ${i.type}`)}  ${span}  opened ${clock(i.openedAt)}  ${i.evidence} evidence files`);
     }
     if (d.writesLost > 0) ui.out(color.yellow(`  ${d.writesLost} per-frame JSON or chunk file${d.writesLost === 1 ? '' : 's'} could not be written`));

@@ -119,8 +119,7 @@ export async function runReplay(options: MonitorOptions, ui: Ui, thresholds: Par
       const body = snakeCaseKeys({ ...summary, stateDir }) as object;
       const zapsNotListed = zapsNotKept > 0 ? { zaps_not_listed: zapsNotKept } : {};
       ui.out(JSON.stringify({ schema_version: SCHEMA_VERSION.replaySummary, ...body, zaps: zapEvents, ...zapsNotListed }, null, 2));
-    }
-    else if (!ui.quiet) printReplaySummary(summary, stateDir, ui);
+    } else if (!ui.quiet) printReplaySummary(summary, stateDir, ui);
     // Files the filesystem refused are output missing: partial, like a bad frame.
     const partial = summary.errors > 0 || summary.writesLost > 0 || summary.devices.length === 0 || summary.devices.some((d) => d.missing);
     return partial ? EXIT.warning : EXIT.ok;
