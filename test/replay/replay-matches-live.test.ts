@@ -141,6 +141,6 @@ describe('replay and live on one generated capture', () => {
     }
     // --incident-delay means the same in both: 4 s of frame clock after the event's first frame.
     for (const r of replayed) expect(Date.parse(String(r.opened_at)) - Date.parse(r.metadata.event_start)).toBe(4_000);
-    expect(replaySummary).toMatchObject({ incidentsOpened: 2, incidentsResolved: 2, stateDir: path.join(root.dir, 'replay-state') });
+    expect(replaySummary).toMatchObject({ incidents_opened: 2, incidents_resolved: 2, state_dir: path.join(root.dir, 'replay-state') });
   });
 });
