@@ -105,13 +105,13 @@ describe('vpt investigate --health with real processes', () => {
     }
     const report = await runVpt(['investigate', '--json', '--log-dir', dirs.log, '--stream-root', dirs.stream], { env: { TMPDIR: dirs.tmp } });
     const doc = JSON.parse(report.stdout) as {
-      trends: { label: string; mbPerHour: number; r2: number; leak: boolean; samples: number }[];
+      trends: { label: string; mb_per_hour: number; r2: number; leak: boolean; samples: number }[];
       diagnosis: { cause: string }[];
     };
     const trend = doc.trends.find((t) => t.label === `capture_monitor.py (pid ${child!.pid})`)!;
     expect(trend.samples).toBe(6);
     const trueRate = rateMBps * 3600;
-    expect(Math.abs(trend.mbPerHour - trueRate) / trueRate).toBeLessThan(0.25);
+    expect(Math.abs(trend.mb_per_hour - trueRate) / trueRate).toBeLessThan(0.25);
     expect(trend.r2).toBeGreaterThan(0.8);
     expect(trend.leak).toBe(true);
     expect(doc.diagnosis.map((c) => c.cause)).toContain('leak trend');
