@@ -157,7 +157,12 @@ async function timeMonitorReplay() {
   const result = await execa(VPT, REPLAY_ARGS, { timeout: TIMEOUT_MS });
   const seconds = (performance.now() - started) / 1000;
   const summary = JSON.parse(result.stdout);
-  return { fps: FRAMES / seconds, seconds, report: { frames: summary.frames, errors: summary.errors, elapsedMs: Math.round(summary.elapsedMs) } };
+  // elapsed_ms since the snake_case summary (issue 28); elapsedMs on the other side of that merge.
+  return {
+    fps: FRAMES / seconds,
+    seconds,
+    report: { frames: summary.frames, errors: summary.errors, elapsedMs: Math.round(summary.elapsed_ms ?? summary.elapsedMs) },
+  };
 }
 
 /** Repetitions of the freeze step per case: enough for a stable ns/frame, a couple of seconds in all. */

@@ -89,7 +89,8 @@ try {
     console.log(`# replay: ${summary.frames} frames in ${(r.wallMs / 1000).toFixed(1)} s wall, ${d.events.length} events, ${d.zaps.length} zaps`);
     console.log(`# rss MB at 10/25/50/75/100% of the run: ${[0.1, 0.25, 0.5, 0.75, 0.999].map((f) => mb(at(f))).join(' / ')}`);
     figure('replay-peak-rss-mb', r.hwmKb / 1024, 'MB', { name: 'budget', value: BUDGET_MB }, `VmHWM over ${summary.frames} frames`);
-    figure('replay-long-fps', summary.framesPerSecond, 'frames/s', undefined, 'analysis rate of the same replay');
+    // frames_per_second since issue 28 (snake_case summary); framesPerSecond before it.
+    figure('replay-long-fps', summary.frames_per_second ?? summary.framesPerSecond, 'frames/s', undefined, 'analysis rate of the same replay');
     if (r.hwmKb / 1024 >= BUDGET_MB) process.exitCode = 1;
   }
 } finally {

@@ -45,7 +45,7 @@ describe('the health entry loads one file of vpt and no heavy module', () => {
       { env: { NODE_OPTIONS: `--require ${preload}`, TMPDIR: tmp.dir } },
     );
     expect(run.exitCode, run.stderr).toBeLessThan(3);
-    expect(JSON.parse(run.stdout).hotFolders).toHaveLength(1);
+    expect(JSON.parse(run.stdout).hot_folders).toHaveLength(1);
     expect(readFileSync(path.join(tmp.dir, 'vpt.prom'), 'utf8')).toContain('vpt_health_status');
     const files = loaded();
     expect(files.filter((f) => !f.endsWith(`${path.sep}${path.basename(preload)}`))).toEqual([

@@ -28,10 +28,10 @@ describe('vpt monitor with a config file', () => {
     await writeFile(file, GOOD);
     const run = await runVpt(['monitor', '--check-config', '--config', file, '--clear-time', '3s', '--json']);
     expect(run.exitCode).toBe(0);
-    const out = JSON.parse(run.stdout) as { file: string; devices: Record<string, { fps?: number; clearTimeMs: number; masks: unknown[] }> };
+    const out = JSON.parse(run.stdout) as { file: string; devices: Record<string, { fps?: number; clear_time_ms: number; masks: unknown[] }> };
     expect(out.file).toBe(file);
-    expect(out.devices.capture1).toMatchObject({ fps: 2, clearTimeMs: 3000, masks: [{ x: 1100, y: 20, w: 160, h: 60 }] });
-    expect(out.devices['*']).toMatchObject({ clearTimeMs: 3000, masks: [] });
+    expect(out.devices.capture1).toMatchObject({ fps: 2, clear_time_ms: 3000, masks: [{ x: 1100, y: 20, w: 160, h: 60 }] });
+    expect(out.devices['*']).toMatchObject({ clear_time_ms: 3000, masks: [] });
     // VPT_CONFIG names the file too; the human form has one line per device.
     const human = await runVpt(['monitor', '--check-config'], { env: { VPT_CONFIG: file } });
     expect(human.exitCode).toBe(0);

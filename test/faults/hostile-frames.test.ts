@@ -47,7 +47,7 @@ describe('vpt monitor --replay: hostile frame files', () => {
     const run = await replay();
     expect(run.exitCode, run.stderr).toBe(1);
     expect(run.stderr.trim().split('\n')).toEqual([`warning: [capture1] ${stem(3)}.jpg: capture not a regular file, thumbnail not a regular file`]);
-    expect(JSON.parse(run.stdout).devices[0]).toMatchObject({ frames: FRAMES, analyzed: FRAMES - 1, errors: 1 });
+    expect(JSON.parse(run.stdout).devices[0]).toMatchObject({ frames: FRAMES, analysed: FRAMES - 1, errors: 1 });
     expect(await frameJson(3)).toMatchObject({ analyzed: false, error: 'capture not a regular file, thumbnail not a regular file' });
   }, 120_000);
 
@@ -102,7 +102,7 @@ describe('vpt monitor --replay: hostile frame files', () => {
       `warning: [capture1] ${stem(5)}.jpg: capture too large (declares 3841x2160, over 3840x2160), thumbnail too large (declares 65535x1, over 320x180)`,
       `warning: [capture1] ${stem(6)}.jpg: thumbnail too large (declares 16383x16383, over 320x180): analysed the capture instead`,
     ]);
-    expect(JSON.parse(run.stdout).devices[0]).toMatchObject({ frames: FRAMES, analyzed: FRAMES - 4, errors: 5 });
+    expect(JSON.parse(run.stdout).devices[0]).toMatchObject({ frames: FRAMES, analysed: FRAMES - 4, errors: 5 });
     expect(await frameJson(6)).toMatchObject({ analyzed: true, source: 'capture' });
   }, 120_000);
 });

@@ -85,7 +85,7 @@ describe('vpt monitor --replay over declared-size attacks', () => {
     expect(stderr).not.toContain('unexpected error');
     expect(run.exitCode, stderr).toBe(1);
     const warnings = stderr.split('\n').filter((l) => l.startsWith('warning: [capture1]'));
-    const summary = JSON.parse(String(run.stdout)).devices[0] as { frames: number; analyzed: number; errors: number };
+    const summary = JSON.parse(String(run.stdout)).devices[0] as { frames: number; analysed: number; errors: number };
     expect(summary.frames).toBe(CASES);
     // One warning per bad frame, at most 10 a minute per kind of problem; the rest are counted in a summary line.
     const held = warnings.reduce((n, l) => n + Number(/\(and (\d+) more like it/.exec(l)?.[1] ?? 0), 0);

@@ -28,7 +28,7 @@ describe('health sample: cache folders', () => {
     expect(run.stderr).toBe('');
     return {
       exitCode: run.exitCode,
-      sample: JSON.parse(run.stdout) as { cacheDirs?: { path: string; bytes: number; grownBytes?: number }[]; alerts: { key: string; message: string }[] },
+      sample: JSON.parse(run.stdout) as { cache_dirs?: { path: string; bytes: number; grown_bytes?: number }[]; alerts: { key: string; message: string }[] },
     };
   };
 
@@ -38,16 +38,16 @@ describe('health sample: cache folders', () => {
     await writeFile(path.join(farm, 'a/__pycache__/x.cpython-311.pyc'), Buffer.alloc(64 * 1024, 1));
     const args = ['--processes', 'no-such-process', '--cache-dirs', `${farm}/*/__pycache__`];
     const first = await sample(args);
-    expect(first.sample.cacheDirs!.map((c) => c.path)).toEqual([path.join(farm, 'a/__pycache__'), path.join(farm, 'b/__pycache__')]);
-    expect(first.sample.cacheDirs![0]!.bytes).toBeGreaterThanOrEqual(64 * 1024);
+    expect(first.sample.cache_dirs!.map((c) => c.path)).toEqual([path.join(farm, 'a/__pycache__'), path.join(farm, 'b/__pycache__')]);
+    expect(first.sample.cache_dirs![0]!.bytes).toBeGreaterThanOrEqual(64 * 1024);
     expect(first.sample.alerts.filter((a) => a.key.startsWith('cache:'))).toEqual([]);
     await writeFile(path.join(farm, 'b/__pycache__/big.cpython-311.pyc'), Buffer.alloc(2 * 1024 * 1024, 1));
     const second = await sample(args);
     expect(second.exitCode).toBe(1);
-    const b = second.sample.cacheDirs!.find((c) => c.path.endsWith('b/__pycache__'))!;
-    expect(b.grownBytes).toBeGreaterThanOrEqual(2 * 1024 * 1024);
+    const b = second.sample.cache_dirs!.find((c) => c.path.endsWith('b/__pycache__'))!;
+    expect(b.grown_bytes).toBeGreaterThanOrEqual(2 * 1024 * 1024);
     expect(second.sample.alerts.map((a) => a.key)).toContain(`cache:${path.join(farm, 'b/__pycache__')}`);
-    expect(second.sample.cacheDirs!.find((c) => c.path.endsWith('a/__pycache__'))!.grownBytes).toBe(0);
+    expect(second.sample.cache_dirs!.find((c) => c.path.endsWith('a/__pycache__'))!.grown_bytes).toBe(0);
   });
 
   it("default: the __pycache__ beside a tracked process's script", async () => {
@@ -58,6 +58,6 @@ describe('health sample: cache folders', () => {
     child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', script], { stdio: 'ignore' });
     await new Promise((r) => setTimeout(r, 300));
     const { sample: s } = await sample(['--processes', 'vpt_cache_probe_test']);
-    expect(s.cacheDirs!.map((c) => c.path)).toEqual([path.join(code, '__pycache__')]);
+    expect(s.cache_dirs!.map((c) => c.path)).toEqual([path.join(code, '__pycache__')]);
   });
 });

@@ -3,7 +3,6 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compactDate } from '../../src/core/investigate/local-time.js';
-import type { HealthSample } from '../../src/core/investigate/health-types.js';
 import { formatMB } from '../../src/core/units.js';
 import { makeTempDir, runVpt } from '../helpers/run-vpt.js';
 import { startMemoryChild, vmRss, type MemoryChild } from './child-process.js';
@@ -40,12 +39,13 @@ describe('vpt investigate --health with real processes', () => {
     const { exitCode, stdout } = await health(['--json']);
     const rss = await vmRss(child.pid);
     expect(exitCode).toBe(0);
-    const sample = JSON.parse(stdout) as HealthSample;
+    // --json is snake_case (docs/schemas/health-sample.schema.json).
+    const sample = JSON.parse(stdout) as { processes: { pid: number; name: string; rss_bytes?: number; start_ticks: number }[] };
     const mine = sample.processes.find((p) => p.pid === child!.pid)!;
     expect(mine.name).toBe('capture_monitor.py');
-    expect(Math.abs(mine.rssBytes! - rss) / rss).toBeLessThan(0.05);
-    expect(mine.startTicks).toBeGreaterThan(0);
-    expect(await logText()).toContain(`  capture_monitor.py: ${formatMB(mine.rssBytes!)} (`);
+    expect(Math.abs(mine.rss_bytes! - rss) / rss).toBeLessThan(0.05);
+    expect(mine.start_ticks).toBeGreaterThan(0);
+    expect(await logText()).toContain(`  capture_monitor.py: ${formatMB(mine.rss_bytes!)} (`);
     const jsonl = (await readFile(path.join(dirs.log, `health_${compactDate(new Date())}.jsonl`), 'utf8')).trim().split('\n');
     expect(jsonl).toHaveLength(1);
     expect(JSON.parse(jsonl[0]!).processes.some((p: { pid: number }) => p.pid === child!.pid)).toBe(true);
@@ -106,21 +106,21 @@ describe('vpt investigate --health with real processes', () => {
     const investigate = (extra: string[] = []) =>
       runVpt(['investigate', '--json', '--log-dir', dirs.log, '--stream-root', dirs.stream, ...extra], { env: { TMPDIR: dirs.tmp } });
     type Doc = {
-      trends: { label: string; state: string; mbPerHour?: number; leak: boolean; samples: number }[];
+      trends: { label: string; state: string; mb_per_hour?: number; leak: boolean; samples: number }[];
       diagnosis: { cause: string }[];
     };
     const label = `capture_monitor.py (pid ${child!.pid})`;
     // By default 9 seconds of samples are no history (issue 24): not judged, no rate, no cause.
     const byDefault = JSON.parse((await investigate()).stdout) as Doc;
     expect(byDefault.trends.find((t) => t.label === label)).toMatchObject({ state: 'not enough history', leak: false });
-    expect(byDefault.trends.find((t) => t.label === label)!.mbPerHour).toBeUndefined();
+    expect(byDefault.trends.find((t) => t.label === label)!.mb_per_hour).toBeUndefined();
     expect(byDefault.diagnosis.map((c) => c.cause)).not.toContain('leak trend');
     // With the rules loosened by their flags, the same samples are judged.
     const doc = JSON.parse((await investigate(['--trend-min-span', '5s', '--trend-min-samples', '5', '--trend-warmup', '0'])).stdout) as Doc;
     const trend = doc.trends.find((t) => t.label === label)!;
     expect(trend.samples).toBe(6);
     const trueRate = rateMBps * 3600;
-    expect(Math.abs(trend.mbPerHour! - trueRate) / trueRate).toBeLessThan(0.25);
+    expect(Math.abs(trend.mb_per_hour! - trueRate) / trueRate).toBeLessThan(0.25);
     expect(trend).toMatchObject({ state: 'leak', leak: true });
     expect(doc.diagnosis.map((c) => c.cause)).toContain('leak trend');
   });

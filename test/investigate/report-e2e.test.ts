@@ -3,6 +3,9 @@ import { chmod, mkdir, readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/core/investigate/report-types.js';
+
+/** `--json` is snake_case (docs/schemas/investigate-report.schema.json): the fields read here. */
+type ReportJson = Pick<Report, 'sections' | 'probes' | 'diagnosis'> & { saved_to: string };
 import { VPT_BIN, makeTempDir, runVpt } from '../helpers/run-vpt.js';
 import { REPORT_SECTIONS } from './report-sections.js';
 
@@ -29,7 +32,7 @@ describe('vpt investigate (full report)', () => {
     const { exitCode, stdout, stderr } = await runVpt([...args(), '--json'], { env: { PATH: dirs.bin, TMPDIR: dirs.tmp } });
     expect(stderr).toBe('');
     expect([0, 1, 2]).toContain(exitCode);
-    const report = JSON.parse(stdout) as Report;
+    const report = JSON.parse(stdout) as ReportJson;
     expect(report.sections.map((s) => s.id)).toEqual(REPORT_SECTIONS);
     for (const section of report.sections) expect(section.checks.length).toBeGreaterThan(0);
     const check = (id: string) => report.sections.find((s) => s.id === id)!.checks;
@@ -47,8 +50,8 @@ describe('vpt investigate (full report)', () => {
     expect(check('oom')[1]).toMatchObject({ label: 'since boot', detail: expect.stringMatching(/OOM kill\(s\) \(\/proc\/vmstat\)/) });
     expect(report.probes.find((p) => p.name === 'kernel-oom')).toMatchObject({ ok: false });
     expect(Array.isArray(report.diagnosis)).toBe(true);
-    const saved = await readFile(report.savedTo!, 'utf8');
-    expect(path.basename(report.savedTo!)).toMatch(/^investigation_\d{8}_\d{6}\.txt$/);
+    const saved = await readFile(report.saved_to, 'utf8');
+    expect(path.basename(report.saved_to)).toMatch(/^investigation_\d{8}_\d{6}\.txt$/);
     for (const title of ['System status', 'Memory and swap', 'OOM-killer events', 'Memory trends (last 3h)', 'Diagnosis']) expect(saved).toContain(title);
     expect(saved).toMatch(/\[unavailable\] kernel log +unavailable: dmesg: dmesg is not installed/);
   });
@@ -74,7 +77,7 @@ describe('vpt investigate (full report)', () => {
         reject: false,
       });
       expect(result.stderr).toBe('');
-      const report = JSON.parse(String(result.stdout)) as Report;
+      const report = JSON.parse(String(result.stdout)) as ReportJson;
       expect(report.sections.map((s) => s.id)).toEqual(REPORT_SECTIONS);
       const temp_ = report.sections.find((s) => s.id === 'temp')!.checks[0]!;
       expect(temp_).toMatchObject({ status: 'unavailable', detail: 'unavailable: permission denied' });

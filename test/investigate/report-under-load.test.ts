@@ -15,7 +15,7 @@ import { REPORT_SECTIONS } from './report-sections.js';
 
 interface ReportJson {
   sections: { id: string; checks: { label: string; status: string; detail: string }[]; lines: string[] }[];
-  probes: { name: string; ok: boolean; error?: string; durationMs: number }[];
+  probes: { name: string; ok: boolean; error?: string; duration_ms: number }[];
 }
 
 describe('the report under load', () => {

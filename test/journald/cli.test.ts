@@ -99,9 +99,9 @@ describe('vpt journald-limits check mode', () => {
       'var/log/journal/0123abcd/system@0001.journal': 'd'.repeat(70_000),
     });
     const { doc } = await json();
-    expect(doc.usage.ram).toMatchObject({ path: path.join(root, 'run/log/journal'), exists: true, files: 2, apparentBytes: 205_000, truncated: false });
+    expect(doc.usage.ram).toMatchObject({ path: path.join(root, 'run/log/journal'), exists: true, files: 2, apparent_bytes: 205_000, truncated: false });
     expect(doc.usage.ram.bytes).toBeGreaterThanOrEqual(205_000);
-    expect(doc.usage.disk).toMatchObject({ exists: true, files: 1, apparentBytes: 70_000 });
+    expect(doc.usage.disk).toMatchObject({ exists: true, files: 1, apparent_bytes: 70_000 });
     const human = await vpt();
     expect(human.stdout).toMatch(/^Usage +RAM \d+K in .*run\/log\/journal \(2 files\); disk \d+K in .*var\/log\/journal \(1 file\)$/m);
   });
@@ -155,7 +155,7 @@ describe('vpt journald-limits --apply --root', () => {
     expect(await fs.readFile(path.join(root, DROP_IN), 'utf8')).toBe(EXPECTED_DROP_IN.replace(/\n$/, '\nStorage=persistent\n'));
     expect((await fs.stat(path.join(root, 'var/log/journal'))).isDirectory()).toBe(true);
     expect(doc.storage).toMatchObject({ mode: 'persistent', location: 'disk', source: path.join(root, DROP_IN) });
-    expect(doc.dropIn).toMatchObject({ changed: true, journalDir: { path: path.join(root, 'var/log/journal'), created: true } });
+    expect(doc.drop_in).toMatchObject({ changed: true, journal_dir: { path: path.join(root, 'var/log/journal'), created: true } });
     expect(doc.restart).toEqual({ attempted: false, skipped: 'root' });
   });
 

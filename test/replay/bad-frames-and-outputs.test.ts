@@ -48,7 +48,7 @@ describe('vpt monitor --replay: bad frames, JSON merging, chunk files', () => {
     expect(lines[4]).toMatch(/\[capture1\] thumbnails back at capture_000000009\.jpg \(1 frames analysed from the capture\)$/);
 
     const summary = JSON.parse(run.stdout);
-    expect(summary.devices[0]).toMatchObject({ frames: 12, analyzed: 9, errors: 3, withoutThumbnail: 1 });
+    expect(summary.devices[0]).toMatchObject({ frames: 12, analysed: 9, errors: 3, without_thumbnail: 1 });
     for (const seq of [2, 4, 6]) {
       const json = await frameJson(seq);
       expect(json.analyzed, `frame ${seq}`).toBe(false);
@@ -69,8 +69,8 @@ describe('vpt monitor --replay: bad frames, JSON merging, chunk files', () => {
     ]);
     expect(run.exitCode).toBe(0);
     const summary = JSON.parse(run.stdout);
-    expect(summary).toMatchObject({ frames: 12, errors: 0, withoutThumbnail: 12 });
-    expect(summary.devices[0]).toMatchObject({ frames: 12, analyzed: 12, errors: 0, withoutThumbnail: 12 });
+    expect(summary).toMatchObject({ frames: 12, errors: 0, without_thumbnail: 12 });
+    expect(summary.devices[0]).toMatchObject({ frames: 12, analysed: 12, errors: 0, without_thumbnail: 12 });
     expect(await frameJson(0)).toMatchObject({ analyzed: true, source: 'capture', error: 'thumbnail missing: analysed the capture instead' });
 
     const human = await runVpt(['monitor', '--replay', '--stream-root', root.dir], { timeoutMs: 120_000 });
@@ -104,8 +104,8 @@ describe('vpt monitor --replay: bad frames, JSON merging, chunk files', () => {
     expect(run.exitCode).toBe(1);
     const summary = JSON.parse(run.stdout);
     // 12 frame JSONs and the one chunk file of their 10 minutes.
-    expect(summary).toMatchObject({ frames: 12, errors: 0, writesLost: 13 });
-    expect(summary.devices[0]).toMatchObject({ analyzed: 12, writesLost: 13 });
+    expect(summary).toMatchObject({ frames: 12, errors: 0, writes_lost: 13 });
+    expect(summary.devices[0]).toMatchObject({ analysed: 12, writes_lost: 13 });
     expect(await readdir(metadata)).toEqual([]);
   }, 120_000);
 

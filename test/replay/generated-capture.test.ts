@@ -31,7 +31,7 @@ interface Summary {
     errors: number;
     events: { type: string; start: string; end: string | null; ongoing: boolean }[];
     zaps: { start: string; end: string | null }[];
-    zapCandidates: { type: string; start: string; end: string }[];
+    zap_candidates: { type: string; start: string; end: string }[];
   }[];
 }
 
@@ -84,7 +84,7 @@ describe('replay of a generated capture with known episodes', () => {
   });
 
   it('reports every blackscreen/freeze sequence under 10 s as a zap candidate, and only those', () => {
-    const candidates = summary.devices[0]!.zapCandidates.map((c) => ({ type: c.type, startS: rel(c.start), endS: rel(c.end) }));
+    const candidates = summary.devices[0]!.zap_candidates.map((c) => ({ type: c.type, startS: rel(c.start), endS: rel(c.end) }));
     expectSpans(
       candidates.filter((c) => c.type === 'freeze'),
       episodes('held'),
@@ -115,7 +115,7 @@ describe('replay of a generated capture with known episodes', () => {
     const ffFreezes = freezes.filter((f) => !inBlack(f));
 
     const d = summary.devices[0]!;
-    const ourBlack = [...d.events.filter((e) => e.type === 'blackscreen'), ...d.zapCandidates.filter((c) => c.type === 'blackscreen')]
+    const ourBlack = [...d.events.filter((e) => e.type === 'blackscreen'), ...d.zap_candidates.filter((c) => c.type === 'blackscreen')]
       .map((e) => ({ startS: rel(e.start), endS: rel(e.end) }))
       // An event ended under 10 s is also a zap candidate: the same sequence once.
       .filter((s, i, all) => all.findIndex((o) => o.startS === s.startS) === i)

@@ -19,8 +19,8 @@ interface Row {
 describe('--incident-delay counts detecting frames, not the clear time', () => {
   let root: { dir: string; cleanup: () => Promise<void> };
   let events: Row[];
-  let incidents: { type: string; opened: string; resolved: string }[];
-  let rawEvents: (Row & { start: string; end: string })[];
+  let incidents: { type: string; event_start: string; opened_at: string; resolved_at: string; duration_ms: number }[];
+  let rawEvents: { type: string; start: string; end: string; duration_ms: number }[];
 
   beforeAll(async () => {
     root = await makeTempDir('vpt-incident-delay-');
@@ -38,9 +38,9 @@ describe('--incident-delay counts detecting frames, not the clear time', () => {
       { timeoutMs: 120_000 },
     );
     expect(run.exitCode, run.stderr).toBe(0);
-    const device = (JSON.parse(run.stdout) as { devices: { events: (Row & { start: string; end: string })[]; incidents: typeof incidents }[] }).devices[0]!;
+    const device = (JSON.parse(run.stdout) as { devices: { events: typeof rawEvents; incidents: typeof incidents }[] }).devices[0]!;
     rawEvents = device.events.filter((e) => e.type === 'freeze');
-    events = rawEvents.map((e) => ({ type: e.type, startMs: Date.parse(e.start), durationMs: e.durationMs }));
+    events = rawEvents.map((e) => ({ type: e.type, startMs: Date.parse(e.start), durationMs: e.duration_ms }));
     incidents = device.incidents;
   }, 180_000);
   afterAll(() => root.cleanup());
@@ -54,12 +54,15 @@ describe('--incident-delay counts detecting frames, not the clear time', () => {
   it('only the second is an incident, opened 4 s into it and resolved at its end', () => {
     expect(incidents.map((i) => i.type)).toEqual(['freeze']);
     const [incident] = incidents;
-    const opened = Date.parse(incident!.opened);
-    const resolved = Date.parse(incident!.resolved);
+    const opened = Date.parse(incident!.opened_at);
+    const resolved = Date.parse(incident!.resolved_at);
     const second = events[1]!;
     expect(opened - second.startMs).toBeGreaterThanOrEqual(4000);
     expect(opened - second.startMs).toBeLessThan(4000 + 200 + 1);
     expect(resolved).toBeGreaterThan(opened);
     expect(resolved).toBe(Date.parse(rawEvents[1]!.end));
+    // One clock: the incident's duration is its event's, from the event's start.
+    expect(Date.parse(incident!.event_start)).toBe(second.startMs);
+    expect(incident!.duration_ms).toBe(rawEvents[1]!.duration_ms);
   });
 });

@@ -67,7 +67,7 @@ describe('vpt monitor --replay on the real fixtures', () => {
       expect(json.zap_edge_density_percentage as number).toBeLessThanOrEqual(20);
     }
     const summary = JSON.parse(run.stdout);
-    const zaps = summary.devices[0].zaps.map((z: { startSequence: number; endSequence: number }) => [z.startSequence, z.endSequence]);
+    const zaps = summary.devices[0].zaps.map((z: { start_sequence: number; end_sequence: number }) => [z.start_sequence, z.end_sequence]);
     expect(zaps).toEqual([
       [1, 2],
       [3, 4],

@@ -87,8 +87,8 @@ beforeAll(async () => {
   );
   expect(run.exitCode, run.stderr).toBe(0);
   replaySummary = JSON.parse(run.stdout) as Record<string, unknown>;
-  const device = (replaySummary.devices as { events: { type: string; startSequence: number; durationMs: number }[] }[])[0]!;
-  replayEvents.push(...device.events.map((e) => ({ type: e.type, startSequence: e.startSequence, durationMs: ms10(e.durationMs) })));
+  const device = (replaySummary.devices as { events: { type: string; start_sequence: number; duration_ms: number }[] }[])[0]!;
+  replayEvents.push(...device.events.map((e) => ({ type: e.type, startSequence: e.start_sequence, durationMs: ms10(e.duration_ms) })));
 
   // Live: the same frames written one by one into hot/ while a real monitor watches.
   const liveStream = path.join(root.dir, 'live-stream');
@@ -141,6 +141,6 @@ describe('replay and live on one generated capture', () => {
     }
     // --incident-delay means the same in both: 4 s of frame clock after the event's first frame.
     for (const r of replayed) expect(Date.parse(String(r.opened_at)) - Date.parse(r.metadata.event_start)).toBe(4_000);
-    expect(replaySummary).toMatchObject({ incidentsOpened: 2, incidentsResolved: 2, stateDir: path.join(root.dir, 'replay-state') });
+    expect(replaySummary).toMatchObject({ incidents_opened: 2, incidents_resolved: 2, state_dir: path.join(root.dir, 'replay-state') });
   });
 });

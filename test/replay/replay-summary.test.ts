@@ -28,6 +28,6 @@ describe('DeviceSummaryBuilder', () => {
       0,
     );
     expect(s.events).toEqual([expect.objectContaining({ type: 'freeze', ongoing: true, end: null, endSequence: null, durationMs: 6000 })]);
-    expect(s).toMatchObject({ frames: 2, analyzed: 2, firstSequence: 0, lastSequence: 40 });
+    expect(s).toMatchObject({ frames: 2, analysed: 2, firstSequence: 0, lastSequence: 40 });
   });
 });

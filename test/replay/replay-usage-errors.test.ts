@@ -38,7 +38,7 @@ describe('vpt monitor --replay: bad input is one clear line', () => {
     const run = await runVpt(['monitor', '--replay', '--json'], { env: { VPT_STREAM_ROOT: root.dir } });
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toBe(`warning: no devices under ${root.dir}: no --devices, no existing folder in active_captures.conf, no capture* folder`);
-    expect(JSON.parse(run.stdout)).toMatchObject({ streamRoot: root.dir, devices: [], frames: 0 });
+    expect(JSON.parse(run.stdout)).toMatchObject({ stream_root: root.dir, devices: [], frames: 0 });
   });
 
   it('warns about a listed device whose folder is missing, analyses the others, exits 1', async () => {

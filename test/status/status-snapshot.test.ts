@@ -112,7 +112,7 @@ describe('status.json', () => {
     expect(writes).toBeGreaterThan(5);
     expect(reads).toBeGreaterThan(5);
     const snap = await readStatusSnapshot(dir);
-    expect(snap).toMatchObject({ format: 1, pid: process.pid, host: 'pi-7', stall_after_ms: 10_000 });
+    expect(snap).toMatchObject({ schema_version: 2, pid: process.pid, host: 'pi-7', stall_after_ms: 10_000 });
     expect(snap!.devices.map((d) => [d.device, d.last_sequence])).toEqual([
       ['capture1', 42],
       ['capture2', null],

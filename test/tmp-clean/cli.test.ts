@@ -36,12 +36,13 @@ const leftover = (name: string, bytes = 100) => writeFile(at(name), 'x'.repeat(b
 const clean = (...args: string[]) => runVpt(['tmp-clean', '--dir', dir, '--older-than', '0', ...args]);
 
 interface Report {
+  schema_version: number;
   dir: string;
-  dryRun: boolean;
+  dry_run: boolean;
   removed: { path: string; bytes: number; kind: string }[];
-  totalBytes: number;
+  total_bytes: number;
   skipped: { path: string; reason: string }[];
-  skippedByReason: Record<string, number>;
+  skipped_by_reason: Record<string, number>;
   errors: { path: string; code: string; message: string }[];
   truncated: boolean;
 }
@@ -100,7 +101,7 @@ describe('vpt tmp-clean removes leftovers', () => {
     expect(run.stdout).toContain(`would remove ${at('a_audio_check.ts')} (10 bytes)`);
     expect(run.stdout).toContain('would free 10 bytes');
     expect(existsSync(at('a_audio_check.ts'))).toBe(true);
-    expect(report(await clean('--dry-run', '--json'))).toMatchObject({ dryRun: true, totalBytes: 10 });
+    expect(report(await clean('--dry-run', '--json'))).toMatchObject({ dry_run: true, total_bytes: 10 });
     expect(existsSync(at('a_audio_check.ts'))).toBe(true);
   });
 
@@ -108,14 +109,25 @@ describe('vpt tmp-clean removes leftovers', () => {
     await leftover('a_audio_check.ts', 7);
     await mkdir(at('sub_concat_list.txt'));
     const r = report(await clean('--json'));
-    expect(Object.keys(r).sort()).toEqual(['dir', 'dryRun', 'errors', 'removed', 'skipped', 'skippedByReason', 'totalBytes', 'truncated']);
+    expect(Object.keys(r).sort()).toEqual([
+      'dir',
+      'dry_run',
+      'errors',
+      'removed',
+      'schema_version',
+      'skipped',
+      'skipped_by_reason',
+      'total_bytes',
+      'truncated',
+    ]);
     expect(r).toEqual({
+      schema_version: 1,
       dir,
-      dryRun: false,
+      dry_run: false,
       removed: [{ path: at('a_audio_check.ts'), bytes: 7, kind: 'file' }],
-      totalBytes: 7,
+      total_bytes: 7,
       skipped: [{ path: at('sub_concat_list.txt'), reason: 'not-regular-file' }],
-      skippedByReason: { 'not-regular-file': 1 },
+      skipped_by_reason: { 'not-regular-file': 1 },
       errors: [],
       truncated: false,
     });

@@ -28,7 +28,7 @@ const BLOCKERS = 10_500;
 interface Report {
   removed: { path: string; bytes: number; kind: string }[];
   skipped: { path: string; reason: string }[];
-  skippedByReason: Record<string, number>;
+  skipped_by_reason: Record<string, number>;
   errors: unknown[];
   truncated: boolean;
 }
@@ -54,7 +54,7 @@ describe('vpt tmp-clean cannot be blocked by entries it skips', () => {
     const r = report(await runVpt(['tmp-clean', '--dir', dir, '--older-than', '0', '--json'], { timeoutMs: 60_000 }));
     expect(r.removed.map((x) => x.path).sort()).toEqual(old.map(at));
     expect(r.truncated).toBe(false);
-    expect(r.skippedByReason).toEqual({ young: BLOCKERS, symlink: BLOCKERS });
+    expect(r.skipped_by_reason).toEqual({ young: BLOCKERS, symlink: BLOCKERS });
     // The list is bounded; the counts are complete.
     expect(r.skipped.length).toBeLessThanOrEqual(1_000);
     for (const name of old) expect(existsSync(at(name))).toBe(false);
@@ -94,6 +94,6 @@ describe('vpt tmp-clean says what it skipped, by reason (issue 15)', () => {
   it('--json counts the skips by reason', async () => {
     await writeFile(at('new_audio_check.ts'), 'x');
     const r = report(await runVpt(['tmp-clean', '--dir', dir, '--older-than', '1h', '--json']));
-    expect(r.skippedByReason).toEqual({ young: 1 });
+    expect(r.skipped_by_reason).toEqual({ young: 1 });
   });
 });

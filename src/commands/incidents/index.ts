@@ -5,6 +5,7 @@ import { ALL_INCIDENT_TYPES } from '../../core/events/types.js';
 import { validateDeviceName } from '../../core/layout/device-name.js';
 import { parseTimeBound } from '../../core/incidents/time-bound.js';
 import { findStateDir } from '../../core/status/find-state-dir.js';
+import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
 import { parseInteger, printable } from '../../core/units.js';
 import type { Ui } from '../../ui.js';
 import { printIncidentList, printIncidentTimeline } from './print.js';
@@ -104,7 +105,7 @@ async function prune(options: IncidentsOptions, ui: Ui): Promise<number> {
     const cutoff = Date.now() - options.olderThan;
     // Batches: each transaction is short, so a running monitor's writes never wait long.
     for (let n = store.pruneResolvedBefore(cutoff, PRUNE_BATCH); n > 0; n = store.pruneResolvedBefore(cutoff, PRUNE_BATCH)) removed += n;
-    if (ui.json) ui.out(JSON.stringify({ file, removed, resolved_before: new Date(cutoff).toISOString() }));
+    if (ui.json) ui.out(JSON.stringify({ schema_version: SCHEMA_VERSION.incidentsPrune, file, removed, resolved_before: new Date(cutoff).toISOString() }));
     else if (!ui.quiet || removed > 0)
       ui.out(`removed ${removed} incidents resolved before ${new Date(cutoff).toISOString()} from ${file} (open incidents are kept)`);
     return EXIT.ok;

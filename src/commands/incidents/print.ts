@@ -1,4 +1,5 @@
 import type { Delivery, IncidentRow } from '../../core/incidents/incident-queries.js';
+import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
 import { formatDuration, printable } from '../../core/units.js';
 import type { Ui } from '../../ui.js';
 
@@ -25,7 +26,7 @@ export function printIncidentList(rows: IncidentRow[], ui: Ui, options: { csv: b
     return;
   }
   if (ui.json) {
-    ui.out(JSON.stringify({ file: options.file, incidents: rows }, null, 2));
+    ui.out(JSON.stringify({ schema_version: SCHEMA_VERSION.incidentsList, file: options.file, incidents: rows }, null, 2));
     return;
   }
   if (!ui.stdoutIsTTY) {
@@ -74,7 +75,7 @@ export interface IncidentDetail {
 export function printIncidentTimeline(detail: IncidentDetail, ui: Ui): void {
   const { incident: i, evidence, deliveries } = detail;
   if (ui.json) {
-    ui.out(JSON.stringify({ ...i, evidence, webhook: deliveries }, null, 2));
+    ui.out(JSON.stringify({ schema_version: SCHEMA_VERSION.incidentsShow, ...i, evidence, webhook: deliveries }, null, 2));
     return;
   }
   const since = (iso: string) => formatDuration(Math.max(0, Date.parse(iso) - Date.parse(i.event_start)));

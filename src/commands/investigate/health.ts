@@ -1,4 +1,5 @@
 import { takeHealthSample } from '../../core/investigate/health.js';
+import { healthSampleJson } from '../../core/investigate/health-sample-json.js';
 import type { Ui } from '../../ui.js';
 import { probeContext, type InvestigateOptions } from './options.js';
 
@@ -14,7 +15,7 @@ export async function runHealth(opts: InvestigateOptions, ui: HealthUi): Promise
     promFile: opts.promFile,
     cacheDirs: opts.cacheDirs,
   });
-  if (ui.json) ui.out(JSON.stringify(result.sample));
+  if (ui.json) ui.out(JSON.stringify(healthSampleJson(result.sample)));
   // Under -q (the timer, cron) an OK sample prints nothing: the journal and cron mail stay quiet.
   else if (!ui.quiet || result.sample.status !== 'OK') ui.out(result.nagiosLine);
   if (ui.verbose) ui.err(result.logText.trimEnd());

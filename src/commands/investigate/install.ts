@@ -1,6 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { applyInstall, checkInstallable, planInstall, type InstallAction } from '../../core/systemd/health-install.js';
+import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
+import { snakeCaseKeys } from '../../core/output/snake-case-keys.js';
 import { lazyRunProgram } from '../../core/probes/context.js';
 import { DEFAULT_TRACKED_MEMORY_ALERT_BYTES } from '../../core/probes/types.js';
 import { formatSizeExact } from '../../core/units.js';
@@ -48,7 +50,9 @@ export async function runInstall(opts: InvestigateOptions, ui: Ui): Promise<numb
     await applyInstall(actions, lazyRunProgram);
   }
   if (ui.json) {
-    ui.out(JSON.stringify({ mode: request.mode, dryRun: opts.dryRun, actions }));
+    ui.out(
+      JSON.stringify({ schema_version: SCHEMA_VERSION.investigateInstall, ...(snakeCaseKeys({ mode: request.mode, dryRun: opts.dryRun, actions }) as object) }),
+    );
     return 0;
   }
   if (actions.length === 0) {

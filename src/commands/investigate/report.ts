@@ -5,6 +5,8 @@ import { writeFileAtomic } from '../../core/fs/atomic-write.js';
 import { EXIT, VptError, errnoCode } from '../../core/errors.js';
 import { compactDateTime } from '../../core/investigate/local-time.js';
 import { buildReport } from '../../core/investigate/report.js';
+import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
+import { snakeCaseKeys } from '../../core/output/snake-case-keys.js';
 import { renderReport } from './report-text.js';
 import type { Report } from '../../core/investigate/report-types.js';
 import type { Ui } from '../../ui.js';
@@ -48,7 +50,7 @@ export async function runReport(opts: InvestigateOptions, ui: Ui): Promise<numbe
   report.savedTo = await save(opts.logDir, report);
   if (ui.verbose) for (const p of report.probes) ui.err(`probe ${p.name}: ${p.ok ? 'ok' : `unavailable (${p.error})`} in ${Math.round(p.durationMs)} ms`);
   if (ui.json) {
-    ui.out(JSON.stringify(report));
+    ui.out(JSON.stringify({ schema_version: SCHEMA_VERSION.investigateReport, ...(snakeCaseKeys(report) as object) }));
   } else if (ui.quiet) {
     for (const section of report.sections) {
       for (const check of section.checks) {

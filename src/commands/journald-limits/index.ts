@@ -6,6 +6,8 @@ import { inspectJournald, inspectionToJson } from '../../core/journald/inspect.j
 import { limitValuesFromOptions } from '../../core/journald/limits.js';
 import { PERSISTENT_JOURNAL_DIR } from '../../core/journald/storage.js';
 import { restartJournald, type RestartResult } from '../../core/journald/restart.js';
+import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
+import { snakeCaseKeys } from '../../core/output/snake-case-keys.js';
 import type { Ui } from '../../ui.js';
 import { printInspection } from './report.js';
 
@@ -26,7 +28,7 @@ export async function run(options: Record<string, unknown>, ui: Ui): Promise<num
     const current = await isDropInCurrent(root, content);
     const journalDir = persistent ? path.join(root, PERSISTENT_JOURNAL_DIR) : undefined;
     if (ui.json) {
-      ui.out(JSON.stringify({ mode: 'dry-run', path: target, content, wouldChange: !current, journalDir: journalDir ?? null }, null, 2));
+      ui.out(jsonOut({ mode: 'dry-run', path: target, content, wouldChange: !current, journalDir: journalDir ?? null }));
     } else {
       ui.out(`Would write ${target}${current ? ' (already identical: nothing would change)' : ''}:`);
       ui.out(content.trimEnd());
@@ -38,7 +40,7 @@ export async function run(options: Record<string, unknown>, ui: Ui): Promise<num
 
   if (options.apply !== true) {
     const inspection = await inspectJournald(root, values, persistent);
-    if (ui.json) ui.out(JSON.stringify({ mode: 'check', ...inspectionToJson(inspection) }, null, 2));
+    if (ui.json) ui.out(jsonOut({ mode: 'check', ...inspectionToJson(inspection) }));
     else printInspection(ui, inspection, { fixHint: true });
     return inspection.compliance.compliant ? EXIT.ok : EXIT.warning;
   }
@@ -53,7 +55,7 @@ export async function run(options: Record<string, unknown>, ui: Ui): Promise<num
   const inspection = await inspectJournald(root, values, persistent);
   const compliant = inspection.compliance.compliant;
   if (ui.json) {
-    ui.out(JSON.stringify({ mode: 'apply', dropIn: { ...written, content }, restart, ...inspectionToJson(inspection) }, null, 2));
+    ui.out(jsonOut({ mode: 'apply', dropIn: { ...written, content }, restart, ...inspectionToJson(inspection) }));
   } else {
     printApply(ui, written, restart);
     printInspection(ui, inspection, { fixHint: false });
@@ -106,4 +108,12 @@ async function existingRoot(root: string): Promise<string> {
     if (errnoCode(err) !== 'ENOENT' && errnoCode(err) !== 'ENOTDIR') throw err;
   }
   throw new UsageError(`--root: ${root} is not a folder; give the root of the tree to inspect, e.g. --root ./image-root`);
+}
+
+/** journald's own setting names (`SystemMaxUse`) are data: they keep journald's spelling. */
+const JOURNALD_NAMED_MAPS = new Set(['settings']);
+
+/** `--json`: snake_case, versioned (docs/schemas/journald-limits.schema.json). */
+function jsonOut(body: Record<string, unknown>): string {
+  return JSON.stringify({ schema_version: SCHEMA_VERSION.journaldLimits, ...(snakeCaseKeys(body, JOURNALD_NAMED_MAPS) as object) }, null, 2);
 }

@@ -1,5 +1,7 @@
 import type { DeviceSettings } from '../../core/config/device-settings.js';
 import type { MonitorConfig } from '../../core/config/monitor-config.js';
+import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
+import { snakeCaseKeys } from '../../core/output/snake-case-keys.js';
 import { formatDuration } from '../../core/units.js';
 import type { Ui } from '../../ui.js';
 
@@ -11,7 +13,9 @@ export function printCheckConfig(config: MonitorConfig, ui: Ui): void {
   const names = [...config.devices(), OTHER_DEVICES];
   const devices = Object.fromEntries(names.map((name) => [name, config.settingsFor(name)]));
   if (ui.json) {
-    ui.out(JSON.stringify({ file: config.file ?? null, valid: true, devices }, null, 2));
+    // Device names are keys of data; each device's settings are converted on their own.
+    const settings = Object.fromEntries(Object.entries(devices).map(([name, s]) => [name, snakeCaseKeys(s)]));
+    ui.out(JSON.stringify({ schema_version: SCHEMA_VERSION.checkConfig, file: config.file ?? null, valid: true, devices: settings }, null, 2));
     return;
   }
   ui.out(config.file ? `${config.file}: valid` : 'no config file (none named, /etc/vpt/vpt.toml absent): flags and built-in defaults');

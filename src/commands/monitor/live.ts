@@ -10,6 +10,7 @@ import { openMonitorResources, type MonitorResources } from '../../core/live/mon
 import { PRUNE_BATCH } from '../../core/incidents/incident-queries.js';
 import { resolveStateDir } from '../../core/lifecycle/state-dir.js';
 import { formatDuration } from '../../core/units.js';
+import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
 import { parseWebhookUrl } from '../../core/webhook/webhook-url.js';
 import { DEFAULT_LISTEN, parseListenAddress } from '../../core/http/listen-address.js';
 import { alertmanagerEndpoint } from '../../core/alertmanager/alerts.js';
@@ -96,7 +97,7 @@ export async function runLive(
     if (event.event === 'incident_opened') counted.opened++;
     else if (event.event === 'incident_resolved') counted.resolved++;
     if (ui.json) {
-      if (event.event !== 'frame' || ui.verbose) ui.out(JSON.stringify(event));
+      if (event.event !== 'frame' || ui.verbose) ui.out(JSON.stringify({ schema_version: SCHEMA_VERSION.monitorEvent, ...event }));
       return;
     }
     const line = describeEvent(event);

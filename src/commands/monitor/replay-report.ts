@@ -27,11 +27,14 @@ export function printReplaySummary(summary: ReplaySummary, stateDir: string | nu
     const typeColor = (t: string) => (t.trim() === 'zap' ? color.cyan(t) : color.red(t));
     for (const r of rows) {
       const cells = r.map((c, i) => c.padEnd(widths[i]!));
-      ui.out(`  ${typeColor(cells[0]!)}  ${cells[1]} -> ${cells[2]}  ${cells[3]}  ${cells[4]}`);
+      ui.out(`  ${typeColor(cells[0]!)}  ${cells[1]} -> ${cells[2]}  ${cells[3]}  ${cells[4]!.trimEnd()}`);
     }
+    // One clock per line: the event's start -> end and its duration, as on the event's own line; when the
+    // incident opened (--incident-delay later) is labelled apart.
     for (const i of d.incidents) {
-      const span = i.resolved === null ? `${clock(i.opened)} -> …  (still open)` : `${clock(i.opened)} -> ${clock(i.resolved)}  ${seconds(i.durationMs ?? 0)}`;
-      ui.out(`  ${color.red(`incident #${i.id} ${i.type}`)}  ${span}  ${i.evidence} evidence files`);
+      const span =
+        i.resolvedAt === null ? `${clock(i.eventStart)} -> …  (still open)` : `${clock(i.eventStart)} -> ${clock(i.resolvedAt)}  ${seconds(i.durationMs ?? 0)}`;
+      ui.out(`  ${color.red(`incident #${i.id} ${i.type}`)}  ${span}  opened ${clock(i.openedAt)}  ${i.evidence} evidence files`);
     }
     if (d.writesLost > 0) ui.out(color.yellow(`  ${d.writesLost} per-frame JSON or chunk file${d.writesLost === 1 ? '' : 's'} could not be written`));
     if (d.withoutThumbnail > 0)

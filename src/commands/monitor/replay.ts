@@ -2,6 +2,8 @@ import type { ZapEvent } from '../../core/audio/zap-confirmer.js';
 import type { DetectorThresholds } from '../../core/detectors/types.js';
 import { EXIT } from '../../core/errors.js';
 import type { Incident, IncidentStore } from '../../core/incidents/incident-store.js';
+import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
+import { snakeCaseKeys } from '../../core/output/snake-case-keys.js';
 import type { Ui } from '../../ui.js';
 import type { MonitorOptions } from './options.js';
 import { printReplaySummary } from './replay-report.js';
@@ -113,8 +115,11 @@ export async function runReplay(options: MonitorOptions, ui: Ui, thresholds: Par
     await zaps.idle();
     spinner?.stop();
     const stateDir = storage.stateDir ?? null;
-    if (ui.json) ui.out(JSON.stringify({ ...summary, stateDir, zaps: zapEvents, ...(zapsNotKept > 0 ? { zaps_not_listed: zapsNotKept } : {}) }, null, 2));
-    else if (!ui.quiet) printReplaySummary(summary, stateDir, ui);
+    if (ui.json) {
+      const body = snakeCaseKeys({ ...summary, stateDir }) as object;
+      const zapsNotListed = zapsNotKept > 0 ? { zaps_not_listed: zapsNotKept } : {};
+      ui.out(JSON.stringify({ schema_version: SCHEMA_VERSION.replaySummary, ...body, zaps: zapEvents, ...zapsNotListed }, null, 2));
+    } else if (!ui.quiet) printReplaySummary(summary, stateDir, ui);
     // Files the filesystem refused are output missing: partial, like a bad frame.
     const partial = summary.errors > 0 || summary.writesLost > 0 || summary.devices.length === 0 || summary.devices.some((d) => d.missing);
     return partial ? EXIT.warning : EXIT.ok;
@@ -172,7 +177,7 @@ async function openReplayStorage(options: MonitorOptions): Promise<ReplayStorage
 function printInterrupted(progress: Map<string, { done: number; total: number }>, events: Map<string, number>, ui: Ui): void {
   const devices = [...progress].map(([device, p]) => ({ device, frames_done: p.done, frames_total: p.total, events_started: events.get(device) ?? 0 }));
   if (ui.json) {
-    ui.out(JSON.stringify({ interrupted: true, devices }, null, 2));
+    ui.out(JSON.stringify({ schema_version: SCHEMA_VERSION.replaySummary, interrupted: true, devices }, null, 2));
     return;
   }
   ui.err('replay interrupted (Ctrl-C): partial summary');

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { EXIT } from '../../core/errors.js';
+import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
 import { isPidAlive } from '../../core/process/pid-alive.js';
 import { findStateDir } from '../../core/status/find-state-dir.js';
 import { judgeStatus, type OpenIncidentBrief, type StatusVerdict } from '../../core/status/status-check.js';
@@ -27,6 +28,7 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
     ui.out(
       JSON.stringify(
         {
+          schema_version: SCHEMA_VERSION.statusCommand,
           state: verdict.level,
           code: verdict.code,
           problems: verdict.problems,

@@ -1,4 +1,6 @@
 import { EXIT } from '../../core/errors.js';
+import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
+import { snakeCaseKeys } from '../../core/output/snake-case-keys.js';
 import { cleanTmp } from '../../core/tmp-clean/clean.js';
 import { SKIP_TEXT, type CleanResult, type SkipReason } from '../../core/tmp-clean/types.js';
 import { formatSize, printable } from '../../core/units.js';
@@ -25,8 +27,11 @@ export async function run(options: Record<string, unknown>, ui: Ui): Promise<num
     olderThanMs: flags.olderThan,
     dryRun: flags.dryRun === true,
   });
-  if (ui.json) ui.out(JSON.stringify(result, null, 2));
-  else printHuman(result, ui);
+  if (ui.json) {
+    // Skip reasons are data (`not-regular-file`): they keep their spelling.
+    const body = snakeCaseKeys(result, new Set(['skippedByReason'])) as object;
+    ui.out(JSON.stringify({ schema_version: SCHEMA_VERSION.tmpClean, ...body }, null, 2));
+  } else printHuman(result, ui);
   return result.errors.length > 0 ? EXIT.warning : EXIT.ok;
 }
 

@@ -1,6 +1,7 @@
 import type { Incident } from '../incidents/incident-store.js';
 import { UsageError } from '../errors.js';
 import { formatDuration } from '../units.js';
+import { SCHEMA_VERSION } from '../output/schema-versions.js';
 
 /** Every incident is posted under this alertname; `type` says which kind. */
 export const ALERT_NAME = 'VptIncident';
@@ -49,6 +50,8 @@ export function toAlert(incident: Incident, host: string, nowMs: number, pageUrl
       started,
       evidence: incident.evidence.join('\n'),
       incident: String(incident.id),
+      // Alertmanager's own fields are its API's (camelCase); ours ride in an annotation, a string like all of them.
+      schema_version: String(SCHEMA_VERSION.alertmanagerAlert),
     },
     startsAt: started,
     endsAt: resolved ? iso(incident.resolvedAt!) : iso(nowMs + FIRING_VALID_MS),

@@ -3,6 +3,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import { analyzeSegment, type AudioState, type SegmentAudio } from './analyze-segment.js';
 import { SEGMENT_SECONDS, segmentFileName, segmentIndexForFrame, segmentPath } from './segment-files.js';
 import { pathExists } from '../fs/path-exists.js';
+import { isoLocal } from '../layout/frame-time.js';
 
 /** At most one audio check per this much video per device (docs/design.md: every 5 s of frame time). */
 export const AUDIO_CHECK_INTERVAL_MS = 5_000;
@@ -147,7 +148,8 @@ export class AudioChecker {
   }
 
   private async check(index: number, timeMs: number, segmentStartMs: (index: number) => number): Promise<void> {
-    const stamp = new Date(timeMs).toISOString();
+    // The frame clock in local time with its offset, like every other time of the frame's JSON.
+    const stamp = isoLocal(timeMs);
     let found: number | undefined;
     for (let i = index; i >= Math.max(0, index - SEGMENT_FALLBACK); i--) {
       if (await pathExists(segmentPath(this.options.segmentsDir, i))) {
@@ -157,7 +159,8 @@ export class AudioChecker {
     }
     if (found === undefined) {
       this.lastSegmentStartMs = undefined;
-      this.last = { audio: null, audio_state: 'no_segment', audio_check_timestamp: stamp, audio_segment_file: segmentFileName(index) };
+      // No segment was analysed: no segment name (a name here would say a file was heard that does not exist).
+      this.last = { audio: null, audio_state: 'no_segment', audio_check_timestamp: stamp };
       return;
     }
     const analyze = this.options.analyze ?? ((f: string, signal: AbortSignal) => analyzeSegment(f, { signal }));

@@ -1,5 +1,6 @@
 import type { Incident } from '../incidents/incident-store.js';
 import { evidenceThumbnails } from './image-files.js';
+import { SCHEMA_VERSION } from '../output/schema-versions.js';
 import type { DeviceStatus, StatusSnapshot } from '../status/status-snapshot.js';
 
 /** What /api/status, /api/incidents and the page read: the monitor's status snapshot (issue 11) and incidents.db. */
@@ -15,7 +16,8 @@ interface DeviceJson extends DeviceStatus {
 }
 
 /** `vpt status --json`'s data: the snapshot plus the open incidents, and each device's thumbnail URL. */
-export interface StatusJson extends Omit<StatusSnapshot, 'devices'> {
+export interface StatusJson extends Omit<StatusSnapshot, 'devices' | 'schema_version'> {
+  schema_version: typeof SCHEMA_VERSION.apiStatus;
   devices: DeviceJson[];
   open_incidents: IncidentJson[];
 }
@@ -42,6 +44,7 @@ export function statusJson(s: StatusSources): StatusJson {
   const snapshot = s.snapshot();
   return {
     ...snapshot,
+    schema_version: SCHEMA_VERSION.apiStatus,
     devices: snapshot.devices.map((d) => ({
       ...d,
       // The analysed frame's picture, the one its badges describe (the route serves the sequence the URL names).
@@ -67,7 +70,11 @@ function incidentJson(i: Incident, nowMs = Date.now()): IncidentJson {
   };
 }
 
-export function incidentsJson(s: StatusSources): { open: IncidentJson[]; resolved: IncidentJson[] } {
+export function incidentsJson(s: StatusSources): { schema_version: typeof SCHEMA_VERSION.apiIncidents; open: IncidentJson[]; resolved: IncidentJson[] } {
   const now = Date.now();
-  return { open: s.incidents.open().map((i) => incidentJson(i, now)), resolved: s.incidents.recentResolved().map((i) => incidentJson(i, now)) };
+  return {
+    schema_version: SCHEMA_VERSION.apiIncidents,
+    open: s.incidents.open().map((i) => incidentJson(i, now)),
+    resolved: s.incidents.recentResolved().map((i) => incidentJson(i, now)),
+  };
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { errnoCode } from '../errors.js';
 import type { HealthSample } from './health-types.js';
 import { compactDate } from './local-time.js';
+import { healthSampleFromJson } from './health-sample-json.js';
 
 /** Reading back the JSON lines of earlier samples: the previous one (OOM delta) and the last hour (trends). */
 
@@ -44,8 +45,8 @@ function parseLines(text: string): HealthSample[] {
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     try {
-      const value = JSON.parse(line) as HealthSample;
-      if (value && typeof value.time === 'string') samples.push(value);
+      const sample = healthSampleFromJson(JSON.parse(line));
+      if (sample) samples.push(sample);
     } catch {
       // A line torn by a crash mid-append: skip it, keep the rest.
     }

@@ -19,6 +19,7 @@ import { healthLogPath, readLastSample } from './health-history.js';
 import { formatHealthLog } from './health-log.js';
 import { readDebounceCounters, writeDebounceCounters } from './health-state.js';
 import { NAGIOS_EXIT, type HealthSample } from './health-types.js';
+import { healthSampleJson } from './health-sample-json.js';
 import { judgeLoad } from './load-level.js';
 import { localTimestamp } from './local-time.js';
 import { formatNagiosLine } from './nagios.js';
@@ -151,7 +152,7 @@ export async function takeHealthSample(ctx: ProbeContext, options: HealthOptions
   const logText = formatHealthLog(sample);
   await write(options.logDir, async () => {
     await appendFile(healthLogPath(options.logDir, now, 'log'), logText);
-    await appendFile(healthLogPath(options.logDir, now, 'jsonl'), `${JSON.stringify(sample)}\n`);
+    await appendFile(healthLogPath(options.logDir, now, 'jsonl'), `${JSON.stringify(healthSampleJson(sample))}\n`);
     await writeDebounceCounters(options.logDir, next);
   });
   if (options.promFile) {

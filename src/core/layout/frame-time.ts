@@ -12,7 +12,17 @@ export interface ReplayClock {
 }
 
 export function replayFrameTimeMs(clock: ReplayClock, sequence: number): number {
-  return clock.firstMtimeMs + ((sequence - clock.firstSequence) * 1000) / clock.fps;
+  return frameClockMs(clock.firstMtimeMs + ((sequence - clock.firstSequence) * 1000) / clock.fps);
+}
+
+/**
+ * The frame clock counts whole milliseconds, as every time vpt prints does:
+ * an mtime's fraction of a millisecond made an incident (end minus its
+ * printed start) last 40001 ms while its event (end minus the unrounded
+ * start, rounded) lasted 40000.
+ */
+export function frameClockMs(ms: number): number {
+  return Math.round(ms);
 }
 
 /**

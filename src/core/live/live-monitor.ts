@@ -363,7 +363,12 @@ export class LiveMonitor {
         freed_entries: report.freedEntries,
         freed_bytes: report.freedBytes,
         next_in_ms: this.options.sweepIntervalMs,
-        caches: report.caches,
+        caches: report.caches.map((c) => ({
+          name: c.name,
+          freed_entries: c.freedEntries,
+          ...(c.freedBytes !== undefined ? { freed_bytes: c.freedBytes } : {}),
+          ...(c.error !== undefined ? { error: c.error } : {}),
+        })),
       });
     }
   }

@@ -1,9 +1,16 @@
 import type { AnyIncidentType, StallType } from '../events/types.js';
-import type { CacheSweepReport } from '../cache/sweeper-registry.js';
 import type { ResolveReason } from '../incidents/incident-store.js';
 import { formatDuration } from '../units.js';
 import type { ZapEvent } from '../audio/zap-confirmer.js';
 import type { DeviceStatus } from '../status/status-snapshot.js';
+
+/** One cache's part of a `cache_sweep` event (CacheSweepReport, snake_case like every machine output). */
+export interface CacheSweepJson {
+  name: string;
+  freed_entries: number;
+  freed_bytes?: number;
+  error?: string;
+}
 
 /**
  * What the live monitor reports, one record per happening. `--json` prints
@@ -25,7 +32,7 @@ export type MonitorEvent =
       resolve_reason: ResolveReason;
       evidence: string[];
     }
-  | { event: 'cache_sweep'; ts: string; device: string | null; freed_entries: number; freed_bytes: number; next_in_ms: number; caches: CacheSweepReport[] }
+  | { event: 'cache_sweep'; ts: string; device: string | null; freed_entries: number; freed_bytes: number; next_in_ms: number; caches: CacheSweepJson[] }
   | { event: 'memory'; ts: string; rss_bytes: number; hwm_bytes: number | null; alert_bytes: number; alert: boolean }
   | { event: 'queue_backlog'; ts: string; device: string; active: boolean; size: number }
   | { event: 'stall_started'; ts: string; device: string; type: StallType; start: string; last_sequence: number | null; stall_after_ms: number }

@@ -4,6 +4,7 @@ import type { DeviceSettingsSource } from '../config/device-settings.js';
 import type { DetectorThresholds } from '../detectors/types.js';
 import { deviceFps, isVncDevice } from '../layout/device-fps.js';
 import { thumbnailFileName } from '../layout/frame-names.js';
+import { frameClockMs } from '../layout/frame-time.js';
 import type { Logger } from '../logger.js';
 import { DevicePipeline, sharedPipelineOptions, LIVE_SCHEDULE } from '../pipeline/device-pipeline.js';
 import type { FrameOutcome } from '../pipeline/frame-outcome.js';
@@ -60,7 +61,7 @@ class PipelineDeviceAnalyzer implements LiveDeviceAnalyzer {
     const liveDir = path.dirname(path.dirname(frame.path));
     const { outcome, analysis, bad } = await this.pipeline.frame({
       sequence: frame.sequence,
-      timeMs: frame.mtimeMs,
+      timeMs: frameClockMs(frame.mtimeMs),
       liveDir,
       capturePath: frame.path,
       thumbnailPath: path.join(liveDir, 'thumbnails', thumbnailFileName(frame.sequence)),

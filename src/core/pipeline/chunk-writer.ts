@@ -3,6 +3,7 @@ import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { errnoCode } from '../errors.js';
 import { withFileLock } from './file-lock.js';
+import { SCHEMA_VERSION } from '../output/schema-versions.js';
 
 /**
  * The 10-minute chunk files of cold storage (docs/design.md "Outputs"): once per
@@ -122,6 +123,7 @@ export async function mergeIntoChunk(
     const frames = [...bySequence.values()].sort((a, b) => a.sequence - b.sequence);
     const zapping = frames.filter((f) => f.zapping === true).map((f) => f.sequence);
     const chunk = {
+      schema_version: SCHEMA_VERSION.chunk,
       hour: loc.hour,
       chunk_index: loc.chunkIndex,
       frames_count: frames.length,

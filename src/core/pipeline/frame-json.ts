@@ -6,6 +6,7 @@ import type { OpenSequence } from '../events/event-tracker.js';
 import { SEQUENCE_TYPES } from '../events/event-tracker.js';
 import { captureFileName, metadataFileName } from '../layout/frame-names.js';
 import { isoLocal } from '../layout/frame-time.js';
+import { SCHEMA_VERSION } from '../output/schema-versions.js';
 import type { FrameAnalysis } from './frame-analyzer.js';
 
 /** What the audio analysis knows about the frame's time (the last check's result, carried between checks). */
@@ -31,6 +32,7 @@ export interface FrameRecordInput {
 
 /** Every key vpt writes into a frame's JSON; on merge, old values of these are dropped first. */
 export const FRAME_JSON_KEYS: readonly string[] = [
+  'vpt_schema_version',
   'analyzed',
   'timestamp',
   'filename',
@@ -78,6 +80,9 @@ export const MAX_FRAME_JSON_BYTES = 1024 * 1024;
 export function buildFrameRecord(input: FrameRecordInput): Record<string, unknown> {
   const { analysis: a } = input;
   const record: Record<string, unknown> = {
+    // Prefixed: the file is shared with the farm's other tools, whose keys are merged in (a bare
+    // `schema_version` of theirs would be replaced by ours).
+    vpt_schema_version: SCHEMA_VERSION.frameJson,
     analyzed: a.analyzed,
     timestamp: isoLocal(input.timeMs),
     filename: captureFileName(a.sequence),

@@ -36,9 +36,13 @@ export interface ZapCandidateSummary extends SpanSummary {
 export interface IncidentSummary {
   id: number;
   type: AnyIncidentType;
-  opened: string;
+  /** When its event began (frame clock): the start of the duration. */
+  eventStart: string;
+  /** When the incident opened: the event had lasted --incident-delay. */
+  openedAt: string;
   /** null: the event was still going at the last frame; the incident stays open in the store. */
-  resolved: string | null;
+  resolvedAt: string | null;
+  /** The event's duration, resolvedAt - eventStart, the same as its event's. */
   durationMs: number | null;
   evidence: number;
 }
@@ -49,7 +53,7 @@ export interface DeviceSummary {
   /** The device folder does not exist. */
   missing: boolean;
   frames: number;
-  analyzed: number;
+  analysed: number;
   errors: number;
   /** Frames analysed from the capture because their thumbnail was missing (not bad frames). */
   withoutThumbnail: number;
@@ -74,7 +78,7 @@ export interface DeviceSummary {
 export class DeviceSummaryBuilder {
   private readonly started = performance.now();
   private frames = 0;
-  private analyzed = 0;
+  private analysed = 0;
   private errors = 0;
   private first: FrameStamp | undefined;
   private last: FrameStamp | undefined;
@@ -93,9 +97,9 @@ export class DeviceSummaryBuilder {
     private readonly fps: number,
   ) {}
 
-  frame(analyzed: boolean, stamp: FrameStamp): void {
+  frame(analysed: boolean, stamp: FrameStamp): void {
     this.frames++;
-    if (analyzed) this.analyzed++;
+    if (analysed) this.analysed++;
     this.first ??= stamp;
     this.last = stamp;
   }
@@ -135,7 +139,15 @@ export class DeviceSummaryBuilder {
     const i = record.incident;
     if (record.kind === 'incident_opened') {
       this.opened++;
-      const entry: IncidentSummary = { id: i.id, type: i.type, opened: isoLocal(i.openedAt), resolved: null, durationMs: null, evidence: i.evidence.length };
+      const entry: IncidentSummary = {
+        id: i.id,
+        type: i.type,
+        eventStart: isoLocal(i.eventStartAt),
+        openedAt: isoLocal(i.openedAt),
+        resolvedAt: null,
+        durationMs: null,
+        evidence: i.evidence.length,
+      };
       if (this.push(this.incidents, entry)) this.openIncidents.set(i.id, entry);
       return;
     }
@@ -143,7 +155,7 @@ export class DeviceSummaryBuilder {
     const entry = this.openIncidents.get(i.id);
     if (!entry) return;
     this.openIncidents.delete(i.id);
-    entry.resolved = isoLocal(i.resolvedAt!);
+    entry.resolvedAt = isoLocal(i.resolvedAt!);
     entry.durationMs = i.durationMs ?? null;
     entry.evidence = i.evidence.length;
   }
@@ -176,7 +188,7 @@ export class DeviceSummaryBuilder {
       fps: this.fps,
       missing: false,
       frames: this.frames,
-      analyzed: this.analyzed,
+      analysed: this.analysed,
       errors: this.errors,
       withoutThumbnail,
       writesLost,

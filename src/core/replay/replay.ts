@@ -113,8 +113,8 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
     writesLost: sum((d) => d.writesLost),
     incidentsOpened: sum((d) => d.incidentsOpened),
     incidentsResolved: sum((d) => d.incidentsResolved),
-    elapsedMs,
-    framesPerSecond: elapsedMs > 0 ? (frames * 1000) / elapsedMs : 0,
+    elapsedMs: Math.round(elapsedMs),
+    framesPerSecond: elapsedMs > 0 ? Math.round((frames * 1000 * 10) / elapsedMs) / 10 : 0,
   };
 }
 

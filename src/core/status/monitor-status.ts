@@ -39,7 +39,7 @@ export class MonitorStatus {
   snapshot(nowMs: number, extras: (device: string) => DeviceStatusExtras): StatusSnapshot {
     const o = this.options;
     return {
-      format: STATUS_FORMAT,
+      schema_version: STATUS_FORMAT,
       vpt_version: o.version ?? vptVersion(),
       pid: process.pid,
       host: o.host ?? os.hostname(),

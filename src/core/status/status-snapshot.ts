@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT, VptError, errnoCode } from '../errors.js';
+import { SCHEMA_VERSION } from '../output/schema-versions.js';
 
 /**
  * What the live monitor knows, written to `<state-dir>/status.json` every
@@ -11,8 +12,8 @@ import { EXIT, VptError, errnoCode } from '../errors.js';
 export const STATUS_FILE = 'status.json';
 /** How often the live monitor rewrites the snapshot. */
 export const STATUS_INTERVAL_MS = 5_000;
-/** Bumped when a field changes meaning or disappears (adding fields does not). */
-export const STATUS_FORMAT = 1;
+/** Bumped when a field changes meaning or disappears (adding fields does not); docs/schemas/status-file.schema.json. */
+export const STATUS_FORMAT = SCHEMA_VERSION.statusFile;
 
 /** What the monitor can say about a device's sound right now. */
 export type AudioState = 'ok' | 'lost' | 'stalled' | 'unknown';
@@ -51,7 +52,7 @@ export interface DeviceStatus {
 }
 
 export interface StatusSnapshot {
-  format: typeof STATUS_FORMAT;
+  schema_version: typeof STATUS_FORMAT;
   vpt_version: string;
   pid: number;
   host: string;
@@ -102,8 +103,9 @@ export function parseStatusSnapshot(text: string, file = STATUS_FILE): StatusSna
     throw new StatusSnapshotError(`${file} is not JSON`);
   }
   const s = value as Partial<StatusSnapshot> | null;
-  if (!s || typeof s !== 'object' || s.format !== STATUS_FORMAT) {
-    throw new StatusSnapshotError(`${file} is not a vpt status snapshot of format ${STATUS_FORMAT}`);
+  if (!s || typeof s !== 'object' || s.schema_version !== STATUS_FORMAT) {
+    // A monitor of an older vpt wrote `format: 1`: it rewrites the file within STATUS_INTERVAL_MS of its restart.
+    throw new StatusSnapshotError(`${file} is not a vpt status snapshot of schema_version ${STATUS_FORMAT} (restart the monitor if vpt was upgraded)`);
   }
   if (typeof s.pid !== 'number' || typeof s.written_at !== 'string' || Number.isNaN(Date.parse(s.written_at)) || !Array.isArray(s.devices)) {
     throw new StatusSnapshotError(`${file} lacks pid, written_at or devices`);

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Incident, OutboxEvent } from '../incidents/incident-store.js';
+import { SCHEMA_VERSION } from '../output/schema-versions.js';
 
 /** One notification waiting to be delivered (an `outbox` row). */
 export interface OutboxRow {
@@ -30,6 +31,8 @@ export interface Outbox {
 
 /** The JSON body POSTed for one row. Times are ISO 8601 on the frame clock. */
 export interface WebhookPayload {
+  /** docs/schemas/webhook.schema.json */
+  schema_version: typeof SCHEMA_VERSION.webhook;
   /** The incident id: both notifications of one incident carry it (unique per host, not across a fleet). */
   id: number;
   /** The host that recorded the incident (os.hostname()): a fleet's receiver pairs and dedupes per host. */
@@ -53,6 +56,7 @@ export interface WebhookPayload {
 export function toWebhookPayload(row: OutboxRow, host: string = hostname()): WebhookPayload {
   const i = row.incident;
   return {
+    schema_version: SCHEMA_VERSION.webhook,
     id: row.incidentId,
     host,
     event: row.event,
