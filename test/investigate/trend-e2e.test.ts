@@ -67,7 +67,7 @@ describe('vpt investigate: memory trends over a fake /proc and fixture health lo
     ]);
     expect(run.exitCode).toBe(2);
 
-    const text = await readFile(report.saved_to!, 'utf8');
+    const text = await readFile((report as unknown as { saved_to: string }).saved_to, 'utf8');
     expect(text).toMatch(/\[CRITICAL\] +vpt monitor \(pid 2345\) +\+4\d\d\.\d MB\/hour \(95% bounds .*LEAK: alert in \d+\.\dm, RAM in \d+\.\dh\n/);
     expect(text).toMatch(
       /\[unavailable\] +transcript_accumulator \(pid 5000\) +not enough history yet \(\d+ samples over [0-5] min; 20 over 30min needed, after 10min of warm-up\)\n/,
