@@ -1,4 +1,5 @@
 import { EXIT, VptError } from './core/errors.js';
+import { escapeOutside } from './core/text/escape-outside.js';
 
 /**
  * How vpt ends, shared by the full CLI (src/cli.ts) and the health fast path (src/health-entry.ts):
@@ -9,14 +10,19 @@ import { EXIT, VptError } from './core/errors.js';
 /** Prints a VptError's message (or an unexpected error's) as one line; returns the exit code. */
 export function reportError(err: unknown, verbose: boolean): number {
   if (err instanceof VptError) {
-    process.stderr.write(`vpt: ${err.message}\n`);
+    process.stderr.write(`vpt: ${escapeLines(err.message)}\n`);
     if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`vpt: unexpected error: ${message}${verbose ? '' : ' (run with --verbose for details)'}\n`);
+  process.stderr.write(`vpt: unexpected error: ${escapeLines(message)}${verbose ? '' : ' (run with --verbose for details)'}\n`);
   if (verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   return EXIT.unknown;
+}
+
+/** A message's own lines stay lines (a config error lists one problem a line); what is inside each is escaped. */
+function escapeLines(message: string): string {
+  return message.split('\n').map(escapeOutside).join('\n');
 }
 
 let watchingStdout = false;

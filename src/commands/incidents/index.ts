@@ -5,7 +5,8 @@ import { ALL_INCIDENT_TYPES } from '../../core/events/types.js';
 import { validateDeviceName } from '../../core/layout/device-name.js';
 import { parseTimeBound } from '../../core/incidents/time-bound.js';
 import { findStateDir } from '../../core/status/find-state-dir.js';
-import { parseInteger, printable } from '../../core/units.js';
+import { parseInteger } from '../../core/units.js';
+import { escapeOutside } from '../../core/text/escape-outside.js';
 import type { Ui } from '../../ui.js';
 import { printIncidentList, printIncidentTimeline } from './print.js';
 
@@ -31,9 +32,9 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
   const options = raw as unknown as IncidentsOptions;
   const action = options.action ?? 'list';
   if (action === 'prune') return prune(options, ui);
-  if (action !== 'list' && action !== 'show') throw new UsageError(`unknown action "${printable(action)}": use list (default), show ID or prune`);
+  if (action !== 'list' && action !== 'show') throw new UsageError(`unknown action "${escapeOutside(action)}": use list (default), show ID or prune`);
   if (action === 'list' && options.id !== undefined)
-    throw new UsageError(`unexpected argument "${printable(options.id)}": did you mean vpt incidents show ${printable(options.id)}?`);
+    throw new UsageError(`unexpected argument "${escapeOutside(options.id)}": did you mean vpt incidents show ${escapeOutside(options.id)}?`);
   const stateDir = await findStateDir({ flag: options.stateDir });
   const now = Date.now();
   // Flags are checked before the database is opened: a typo answers with its own line.
@@ -70,7 +71,7 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
 function listFilter(options: IncidentsOptions, now: number) {
   if (options.device !== undefined) validateDeviceName(options.device);
   if (options.type !== undefined && !(ALL_INCIDENT_TYPES as readonly string[]).includes(options.type)) {
-    throw new UsageError(`--type: "${printable(options.type)}" is not an incident type; use one of ${ALL_INCIDENT_TYPES.join(', ')}`);
+    throw new UsageError(`--type: "${escapeOutside(options.type)}" is not an incident type; use one of ${ALL_INCIDENT_TYPES.join(', ')}`);
   }
   const since = options.since !== undefined ? parseTimeBound(options.since, '--since', now) : options.open ? undefined : now - DEFAULT_SINCE_MS;
   const until = options.until !== undefined ? parseTimeBound(options.until, '--until', now) : undefined;

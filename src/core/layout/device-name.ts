@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { printable } from '../units.js';
+import { escapeOutside } from '../text/escape-outside.js';
 
 /**
  * A device is a plain folder name directly under the stream root. Anything
@@ -10,7 +10,7 @@ export function validateDeviceName(name: string): string {
   const problem = deviceNameProblem(name);
   if (problem) {
     throw new UsageError(
-      `invalid device name "${printable(name)}": ${problem}; a device is a plain folder name under the stream root (e.g. --devices capture1,capture2)`,
+      `invalid device name "${escapeOutside(name)}": ${problem}; a device is a plain folder name under the stream root (e.g. --devices capture1,capture2)`,
     );
   }
   return name;

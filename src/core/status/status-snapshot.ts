@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT, VptError, errnoCode } from '../errors.js';
+import { UnreadableFileError, readRegularFile } from '../fs/read-regular-file.js';
+import { statusShapeProblem } from './status-shape.js';
 
 /**
  * What the live monitor knows, written to `<state-dir>/status.json` every
@@ -13,6 +14,12 @@ export const STATUS_FILE = 'status.json';
 export const STATUS_INTERVAL_MS = 5_000;
 /** Bumped when a field changes meaning or disappears (adding fields does not). */
 export const STATUS_FORMAT = 1;
+/**
+ * A snapshot larger than this is refused unread: the monitor writes about
+ * 600 bytes per device, so 1 MiB is over a thousand devices. (A 200 MB file
+ * read whole took `vpt status` to 642 MB RSS.)
+ */
+export const STATUS_MAX_BYTES = 1024 * 1024;
 
 /** What the monitor can say about a device's sound right now. */
 export type AudioState = 'ok' | 'lost' | 'stalled' | 'unknown';
@@ -79,9 +86,10 @@ export async function readStatusSnapshot(stateDir: string): Promise<StatusSnapsh
   const file = statusFilePath(stateDir);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readRegularFile(file, STATUS_MAX_BYTES);
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return undefined;
+    if (err instanceof UnreadableFileError) throw new StatusSnapshotError(`cannot read ${err.message}`);
     throw new StatusSnapshotError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
   return parseStatusSnapshot(text, file);
@@ -99,8 +107,7 @@ export function parseStatusSnapshot(text: string, file = STATUS_FILE): StatusSna
   if (!s || typeof s !== 'object' || s.format !== STATUS_FORMAT) {
     throw new StatusSnapshotError(`${file} is not a vpt status snapshot of format ${STATUS_FORMAT}`);
   }
-  if (typeof s.pid !== 'number' || typeof s.written_at !== 'string' || Number.isNaN(Date.parse(s.written_at)) || !Array.isArray(s.devices)) {
-    throw new StatusSnapshotError(`${file} lacks pid, written_at or devices`);
-  }
+  const problem = statusShapeProblem(s);
+  if (problem) throw new StatusSnapshotError(`${file} is not a sound vpt status snapshot: ${problem}`);
   return s as StatusSnapshot;
 }
