@@ -10,19 +10,20 @@ import { escapeOutside } from './core/text/escape-outside.js';
 /** Prints a VptError's message (or an unexpected error's) as one line; returns the exit code. */
 export function reportError(err: unknown, verbose: boolean): number {
   if (err instanceof VptError) {
-    process.stderr.write(`vpt: ${escapeLines(err.message)}\n`);
+    process.stderr.write(`vpt: ${messageLines(err).map(escapeOutside).join('\n')}\n`);
     if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`vpt: unexpected error: ${escapeLines(message)}${verbose ? '' : ' (run with --verbose for details)'}\n`);
+  process.stderr.write(`vpt: unexpected error: ${escapeOutside(message)}${verbose ? '' : ' (run with --verbose for details)'}\n`);
   if (verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   return EXIT.unknown;
 }
 
-/** A message's own lines stay lines (a config error lists one problem a line); what is inside each is escaped. */
-function escapeLines(message: string): string {
-  return message.split('\n').map(escapeOutside).join('\n');
+/** An error that lists one problem a line (a config error) keeps its lines; any other message is one line, escaped whole. */
+function messageLines(err: VptError): readonly string[] {
+  const lines = (err as { lines?: unknown }).lines;
+  return Array.isArray(lines) && lines.every((l) => typeof l === 'string') ? (lines as string[]) : [err.message];
 }
 
 let watchingStdout = false;

@@ -44,7 +44,9 @@ export async function runLive(
   // not exist yet (they are waited for), the stream root must.
   options.devices?.forEach(validateDeviceName);
   await checkStreamRoot(options.streamRoot);
-  const specs = await resolveDevices(options.streamRoot, options.devices);
+  const specs = await resolveDevices(options.streamRoot, options.devices, (name, problem) =>
+    ui.logger.warn(`folder "${name}" under ${options.streamRoot} is not watched: invalid device name (${problem})`),
+  );
   if (specs.length === 0) {
     throw new UsageError(`no devices under ${options.streamRoot}: pass --devices capture1,... (they are waited for) or fix --stream-root`);
   }
