@@ -86,6 +86,8 @@ function showId(text: string | undefined): number {
 
 async function prune(options: IncidentsOptions, ui: Ui): Promise<number> {
   if (options.olderThan === undefined) throw new UsageError('vpt incidents prune needs --older-than, e.g. --older-than 30d');
+  const cutoff = Date.now() - options.olderThan;
+  if (!Number.isFinite(new Date(cutoff).getTime())) throw new UsageError(`--older-than: ${options.olderThan} ms reaches back further than any date`);
   const stateDir = await findStateDir({ flag: options.stateDir });
   const [{ IncidentStore, INCIDENTS_DB_FILE }, { PRUNE_BATCH, NoIncidentDatabaseError }] = await Promise.all([
     import('../../core/incidents/incident-store.js'),
@@ -102,7 +104,6 @@ async function prune(options: IncidentsOptions, ui: Ui): Promise<number> {
   const store = IncidentStore.open(file);
   let removed = 0;
   try {
-    const cutoff = Date.now() - options.olderThan;
     // Batches: each transaction is short, so a running monitor's writes never wait long.
     for (let n = store.pruneResolvedBefore(cutoff, PRUNE_BATCH); n > 0; n = store.pruneResolvedBefore(cutoff, PRUNE_BATCH)) removed += n;
     if (ui.json) ui.out(JSON.stringify({ file, removed, resolved_before: new Date(cutoff).toISOString() }));
