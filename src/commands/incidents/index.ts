@@ -5,7 +5,7 @@ import { ALL_INCIDENT_TYPES } from '../../core/events/types.js';
 import { validateDeviceName } from '../../core/layout/device-name.js';
 import { parseTimeBound } from '../../core/incidents/time-bound.js';
 import { findStateDir } from '../../core/status/find-state-dir.js';
-import { parseInteger } from '../../core/units.js';
+import { formatSize, parseInteger } from '../../core/units.js';
 import { escapeOutside } from '../../core/text/escape-outside.js';
 import type { Ui } from '../../ui.js';
 import { printIncidentList, printIncidentTimeline } from './print.js';
@@ -89,9 +89,10 @@ async function prune(options: IncidentsOptions, ui: Ui): Promise<number> {
   const cutoff = Date.now() - options.olderThan;
   if (!Number.isFinite(new Date(cutoff).getTime())) throw new UsageError(`--older-than: ${options.olderThan} ms reaches back further than any date`);
   const stateDir = await findStateDir({ flag: options.stateDir });
-  const [{ IncidentStore, INCIDENTS_DB_FILE }, { PRUNE_BATCH, NoIncidentDatabaseError }] = await Promise.all([
+  const [{ IncidentStore, INCIDENTS_DB_FILE }, { PRUNE_BATCH, NoIncidentDatabaseError }, { pruneIncidents }] = await Promise.all([
     import('../../core/incidents/incident-store.js'),
     import('../../core/incidents/incident-queries.js'),
+    import('../../core/incidents/prune-incidents.js'),
   ]);
   const file = path.join(stateDir, INCIDENTS_DB_FILE);
   if (
@@ -102,13 +103,32 @@ async function prune(options: IncidentsOptions, ui: Ui): Promise<number> {
   )
     throw new NoIncidentDatabaseError(file);
   const store = IncidentStore.open(file);
-  let removed = 0;
   try {
-    // Batches: each transaction is short, so a running monitor's writes never wait long.
-    for (let n = store.pruneResolvedBefore(cutoff, PRUNE_BATCH); n > 0; n = store.pruneResolvedBefore(cutoff, PRUNE_BATCH)) removed += n;
-    if (ui.json) ui.out(JSON.stringify({ file, removed, resolved_before: new Date(cutoff).toISOString() }));
-    else if (!ui.quiet || removed > 0)
-      ui.out(`removed ${removed} incidents resolved before ${new Date(cutoff).toISOString()} from ${file} (open incidents are kept)`);
+    const report = await pruneIncidents(store, cutoff, { batch: PRUNE_BATCH, maxBatches: Number.POSITIVE_INFINITY });
+    const { evidence, kept } = report;
+    if (ui.json) {
+      ui.out(
+        JSON.stringify({
+          file,
+          removed: report.incidents,
+          resolved_before: new Date(cutoff).toISOString(),
+          evidence: { files_deleted: evidence.files, bytes_freed: evidence.bytes, already_gone: evidence.missing, refused: evidence.refused, failed: evidence.failed },
+          kept_undelivered: kept,
+        }),
+      );
+    } else if (!ui.quiet || report.incidents > 0) {
+      ui.out(
+        `removed ${report.incidents} incidents resolved before ${new Date(cutoff).toISOString()} from ${file} (open incidents are kept); ` +
+          `evidence: ${evidence.files} files deleted (${formatSize(evidence.bytes)} freed), ${evidence.missing} already gone`,
+      );
+    }
+    const owed = kept.webhook + kept.alertmanager;
+    if (owed > 0 && !ui.json)
+      ui.out(
+        `kept ${owed} resolved incidents whose notifications are not delivered yet (webhook: ${kept.webhook}, Alertmanager: ${kept.alertmanager}); the next prune after delivery removes them`,
+      );
+    if (evidence.refused > 0) ui.logger.warn(`${evidence.refused} evidence paths in ${file} are not frames of their device's captures or thumbnails folder: not deleted`);
+    if (evidence.failed > 0) ui.logger.warn(`${evidence.failed} evidence files could not be deleted (first: ${evidence.firstFailure})`);
     return EXIT.ok;
   } finally {
     store.close();

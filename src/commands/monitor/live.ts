@@ -7,7 +7,7 @@ import type { AnalyzerFactory } from '../../core/live/device-analyzer.js';
 import { LiveMonitor } from '../../core/live/live-monitor.js';
 import { describeEvent, type MonitorEvent } from '../../core/live/monitor-events.js';
 import { openMonitorResources, type MonitorResources } from '../../core/live/monitor-resources.js';
-import { PRUNE_BATCH } from '../../core/incidents/incident-queries.js';
+import { IncidentRetention } from '../../core/incidents/incident-retention.js';
 import { resolveStateDir } from '../../core/lifecycle/state-dir.js';
 import { formatDuration } from '../../core/units.js';
 import { parseWebhookUrl } from '../../core/webhook/webhook-url.js';
@@ -164,7 +164,7 @@ export async function runLive(
     // seams.clock: a test's clock that steps (NTP, suspend) while the monotonic one does not.
     ...(seams.clock ? { now: seams.clock.now, monotonic: seams.clock.monotonic } : {}),
     ...(options.keepIncidents !== undefined
-      ? { retention: { keepMs: options.keepIncidents, prune: (cutoff: number) => resources.store.pruneResolvedBefore(cutoff, PRUNE_BATCH) } }
+      ? { retention: new IncidentRetention(resources.store, options.keepIncidents, log) }
       : {}),
   });
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { EXIT, VptError } from '../errors.js';
 import type { AnyIncidentType } from '../events/types.js';
 import { toIncident, type IncidentRow as Row } from './incident-row.js';
+import { PruneQueries } from './prune-queries.js';
 import { migrate } from './schema.js';
 import { IncidentStoreCorruptError, IncidentStoreWriteError, isBusy, isCorrupt, sqliteCode } from './store-errors.js';
 import { checkIntact, probeWritable } from './store-start-checks.js';
@@ -95,6 +96,7 @@ export class IncidentStore {
   private readonly now: () => number;
   // Prepared once: the monitor writes on every incident change for weeks.
   private readonly sql: ReturnType<typeof prepareStatements>;
+  private readonly pruneSql: PruneQueries;
 
   private constructor(file: string, db: Database.Database, options: IncidentStoreOptions) {
     this.file = file;
@@ -102,6 +104,7 @@ export class IncidentStore {
     this.outbox = options.outbox ?? false;
     this.now = options.now ?? Date.now;
     this.sql = prepareStatements(db);
+    this.pruneSql = new PruneQueries(db);
   }
 
   /** Open (creating and migrating) `<stateDir>/incidents.db`. */
@@ -184,23 +187,9 @@ export class IncidentStore {
     );
   }
 
-  /**
-   * Retention: delete up to `limit` resolved incidents that ended before
-   * `cutoffMs`, with their webhook rows, in one transaction. Open incidents
-   * are never pruned. Returns how many went (the caller loops, or the
-   * sweeper takes the rest next time).
-   */
-  pruneResolvedBefore(cutoffMs: number, limit: number): number {
-    return this.write(() => {
-      const ids = this.db
-        .prepare<[string, number], number>(`SELECT id FROM incidents WHERE status = 'resolved' AND resolved_at < ? ORDER BY id LIMIT ?`)
-        .pluck()
-        .all(iso(cutoffMs), limit);
-      if (ids.length === 0) return 0;
-      const list = `(${ids.map(() => '?').join(',')})`;
-      this.db.prepare(`DELETE FROM outbox WHERE incident_id IN ${list}`).run(...ids);
-      return this.db.prepare(`DELETE FROM incidents WHERE id IN ${list}`).run(...ids).changes;
-    });
+  /** Retention's SQL (prune-incidents.ts), each call one short IMMEDIATE transaction like every other change. */
+  prune<T>(fn: (queries: PruneQueries) => T): T {
+    return this.write(() => fn(this.pruneSql));
   }
 
   /** How long a write waits for another connection's lock from now on (the live monitor shortens it: a wait blocks every device). */
