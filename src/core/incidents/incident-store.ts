@@ -8,6 +8,7 @@ import { migrate } from './schema.js';
 import { IncidentStoreCorruptError, IncidentStoreWriteError, isBusy, isCorrupt, sqliteCode } from './store-errors.js';
 import { checkIntact, probeWritable } from './store-start-checks.js';
 import { iso } from '../units.js';
+import { assertMainFileWritable } from './main-file-writable.js';
 
 export const INCIDENTS_DB_FILE = 'incidents.db';
 /** How long a write waits for another connection's lock before giving up with a clear error. */
@@ -221,6 +222,7 @@ export class IncidentStore {
 
   /** One IMMEDIATE transaction per change; every SQLite refusal becomes a typed error (locked, or a write failure). */
   private write<T>(fn: () => T): T {
+    assertMainFileWritable(this.file);
     try {
       return this.db.transaction(fn).immediate();
     } catch (err) {
