@@ -68,7 +68,8 @@ unit(365.25 * 86_400_000, 'years', 'year', 'y');
  * Units are case-sensitive like systemd's (`m` minutes, `M` months).
  */
 export function parseDuration(text: string, what = 'duration'): number {
-  const bad = (): UsageError => new UsageError(`${what}: "${escapeOutside(text)}" is not a time span; use e.g. 30s, 10m, 1h, 1day, 1week (systemd.time(7) units)`);
+  const bad = (): UsageError =>
+    new UsageError(`${what}: "${escapeOutside(text)}" is not a time span; use e.g. 30s, 10m, 1h, 1day, 1week (systemd.time(7) units)`);
   const trimmed = text.trim();
   if (trimmed === '' || CONTROL_CHARS.test(text)) throw bad();
   const part = /(\d+(?:\.\d+)?)\s*([a-z\u00b5]*)\s*/giy;
@@ -126,4 +127,3 @@ export function parseNumber(text: string, what: string, min = -Infinity, max = I
   if (value < min || value > max) throw new UsageError(`${what}: ${value} is out of range (${min}..${max})`);
   return value;
 }
-

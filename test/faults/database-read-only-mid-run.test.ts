@@ -58,7 +58,10 @@ describe.skipIf(!isRoot)('vpt monitor, live: incidents.db made read-only mid-run
     for (let s = next; s < next + 5; s++) await rig.write(s, good.captures[6]!, good.thumbnails[6]!);
     next += 5;
     await rig.monitor.waitForEvent((e) => e.event === 'incident_opened', 'the held incident written', 15_000);
-    expect(rig.monitor.stderr.filter((l) => l.includes('incident database'))).toEqual([said, 'incident database writable again: 1 held incident changes written']);
+    expect(rig.monitor.stderr.filter((l) => l.includes('incident database'))).toEqual([
+      said,
+      'incident database writable again: 1 held incident changes written',
+    ]);
     const { exitCode } = await rig.stop();
     expect(exitCode).toBe(0);
   }, 120_000);

@@ -43,7 +43,10 @@ describe('one device-name rule: flag, config, discovery', () => {
 
   it('[devices.__proto__] and a device list entry that needs %-encoding are refused by --check-config (it said "valid" and dropped the section)', async () => {
     const config = path.join(dir, 'vpt.toml');
-    await writeFile(config, '[monitor]\ndevices = ["capture1", "capture\u202e"]\n\n[devices.__proto__]\nblack_threshold = 5\n\n[devices.constructor]\nblack_threshold = 6\n');
+    await writeFile(
+      config,
+      '[monitor]\ndevices = ["capture1", "capture\u202e"]\n\n[devices.__proto__]\nblack_threshold = 5\n\n[devices.constructor]\nblack_threshold = 6\n',
+    );
     const r = await runVpt(['monitor', '--check-config', '--config', config]);
     expect(r.exitCode).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([
@@ -77,7 +80,10 @@ describe('one device-name rule: flag, config, discovery', () => {
     await mkdir(path.join(dir, 'state'));
     const m = startMonitor(['--stream-root', path.join(dir, 'stream'), '--state-dir', path.join(dir, 'state'), '--no-audio'], { TMPDIR: dir });
     try {
-      await m.waitForStderr(/^warning: folder "capture_nl\\nwarning: \[capture9\] INCIDENT #99 opened: FAKE" under .* is not watched: invalid device name/, 30_000);
+      await m.waitForStderr(
+        /^warning: folder "capture_nl\\nwarning: \[capture9\] INCIDENT #99 opened: FAKE" under .* is not watched: invalid device name/,
+        30_000,
+      );
       await m.waitForEvent((e) => e.event === 'memory', 'the monitor running');
       expect(m.stderr).not.toContain(FORGED);
     } finally {

@@ -30,7 +30,10 @@ async function device(name: string, width: number, height: number, frames: numbe
   const source = await readFile(path.join(REAL_FIXTURES, 'banner.jpg'));
   for (let seq = 0; seq < frames; seq++) {
     const picture = sharp(source).modulate({ brightness: 1 + seq * 0.05 });
-    await writeFile(path.join(dir, 'captures', `${stem(seq)}.jpg`), await picture.clone().resize(width, height).jpeg({ quality: 80, progressive: true }).toBuffer());
+    await writeFile(
+      path.join(dir, 'captures', `${stem(seq)}.jpg`),
+      await picture.clone().resize(width, height).jpeg({ quality: 80, progressive: true }).toBuffer(),
+    );
     await writeFile(path.join(dir, 'thumbnails', `${stem(seq)}_thumbnail.jpg`), await picture.clone().resize(320, 180).jpeg({ quality: 80 }).toBuffer());
   }
   return stream;
@@ -53,7 +56,9 @@ describe('--macroblocks on captures that are not baseline JPEG', () => {
     const without = await peakReplay(stream, []);
     const withBlocks = await peakReplay(stream, ['--macroblocks']);
     const extra = withBlocks.peakBytes - without.peakBytes;
-    console.log(`--macroblocks on 4 progressive 4K captures: peak ${(withBlocks.peakBytes / 2 ** 20).toFixed(1)} MB, without ${(without.peakBytes / 2 ** 20).toFixed(1)} MB`);
+    console.log(
+      `--macroblocks on 4 progressive 4K captures: peak ${(withBlocks.peakBytes / 2 ** 20).toFixed(1)} MB, without ${(without.peakBytes / 2 ** 20).toFixed(1)} MB`,
+    );
     expect(without.peakBytes).toBeGreaterThan(0);
     expect(extra).toBeLessThan(ALLOWED_EXTRA_PEAK_BYTES);
     // Not checked: the frames' JSON says so (no score).

@@ -27,7 +27,17 @@ beforeEach(async () => {
   await mkdir(path.join(root, 'state'));
   port = await freePort();
   monitor = startMonitor(
-    ['--stream-root', path.join(root, 'stream'), '--state-dir', path.join(root, 'state'), '--devices', 'capture1', '--no-audio', '--listen', `127.0.0.1:${port}`],
+    [
+      '--stream-root',
+      path.join(root, 'stream'),
+      '--state-dir',
+      path.join(root, 'state'),
+      '--devices',
+      'capture1',
+      '--no-audio',
+      '--listen',
+      `127.0.0.1:${port}`,
+    ],
     { TMPDIR: root },
   );
   await monitor.waitForEvent((e) => e.event === 'memory', 'the monitor running');
@@ -98,7 +108,10 @@ describe('the page stays reachable while another client hogs connections', () =>
     } finally {
       stop();
     }
-    const said = await monitor.waitForStderr(/^warning: http: refusing connections from 127\.0\.0\.2: it holds \d+ connections \(the most one client may\)/, 10_000);
+    const said = await monitor.waitForStderr(
+      /^warning: http: refusing connections from 127\.0\.0\.2: it holds \d+ connections \(the most one client may\)/,
+      10_000,
+    );
     expect(said).toMatch(new RegExp(`holds ${MAX_CONNECTIONS_PER_CLIENT} connections`));
     expect(monitor.stderr.filter((l) => /http: refusing connections/.test(l))).toHaveLength(1);
     await monitor.waitForStderr(/^warning: http: connections accepted again \(\d+ refused\)$/, 10_000);

@@ -112,7 +112,13 @@ async function prune(options: IncidentsOptions, ui: Ui): Promise<number> {
           file,
           removed: report.incidents,
           resolved_before: new Date(cutoff).toISOString(),
-          evidence: { files_deleted: evidence.files, bytes_freed: evidence.bytes, already_gone: evidence.missing, refused: evidence.refused, failed: evidence.failed },
+          evidence: {
+            files_deleted: evidence.files,
+            bytes_freed: evidence.bytes,
+            already_gone: evidence.missing,
+            refused: evidence.refused,
+            failed: evidence.failed,
+          },
           kept_undelivered: kept,
         }),
       );
@@ -127,7 +133,8 @@ async function prune(options: IncidentsOptions, ui: Ui): Promise<number> {
       ui.out(
         `kept ${owed} resolved incidents whose notifications are not delivered yet (webhook: ${kept.webhook}, Alertmanager: ${kept.alertmanager}); the next prune after delivery removes them`,
       );
-    if (evidence.refused > 0) ui.logger.warn(`${evidence.refused} evidence paths in ${file} are not frames of their device's captures or thumbnails folder: not deleted`);
+    if (evidence.refused > 0)
+      ui.logger.warn(`${evidence.refused} evidence paths in ${file} are not frames of their device's captures or thumbnails folder: not deleted`);
     if (evidence.failed > 0) ui.logger.warn(`${evidence.failed} evidence files could not be deleted (first: ${evidence.firstFailure})`);
     return EXIT.ok;
   } finally {

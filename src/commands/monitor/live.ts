@@ -163,9 +163,7 @@ export async function runLive(
     heartbeatMs: options.heartbeat,
     // seams.clock: a test's clock that steps (NTP, suspend) while the monotonic one does not.
     ...(seams.clock ? { now: seams.clock.now, monotonic: seams.clock.monotonic } : {}),
-    ...(options.keepIncidents !== undefined
-      ? { retention: new IncidentRetention(resources.store, options.keepIncidents, log) }
-      : {}),
+    ...(options.keepIncidents !== undefined ? { retention: new IncidentRetention(resources.store, options.keepIncidents, log) } : {}),
   });
 
   // `on`, not `once`, and never removed: timeout(1) sends SIGTERM to the monitor and then to its whole

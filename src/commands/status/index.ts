@@ -116,5 +116,7 @@ function printScreen(s: StatusSnapshot, open: OpenIncidentBrief[], now: number, 
   for (const r of rows) ui.out(line(r));
   if (open.length === 0) ui.out('open incidents: none');
   for (const i of open)
-    ui.out(`open incident #${i.id}: ${escapeOutside(i.device)} ${escapeOutside(i.type)} since ${escapeOutside(i.event_start)} (${formatDuration(now - Date.parse(i.event_start))})`);
+    ui.out(
+      `open incident #${i.id}: ${escapeOutside(i.device)} ${escapeOutside(i.type)} since ${escapeOutside(i.event_start)} (${formatDuration(now - Date.parse(i.event_start))})`,
+    );
 }

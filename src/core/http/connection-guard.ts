@@ -29,7 +29,9 @@ export class ConnectionGuard {
   attach(server: http.Server): void {
     server.on('connection', (socket: net.Socket) => this.admit(socket));
     // Node closes a socket over server.maxConnections before 'connection', and says so with 'drop'.
-    server.on('drop', (data?: { remoteAddress?: string }) => this.refuse(data?.remoteAddress, `${this.maxConnections} connections are open (the most at once)`));
+    server.on('drop', (data?: { remoteAddress?: string }) =>
+      this.refuse(data?.remoteAddress, `${this.maxConnections} connections are open (the most at once)`),
+    );
   }
 
   private admit(socket: net.Socket): void {

@@ -36,7 +36,9 @@ export function emptyRemoval(): EvidenceRemoval {
 export function isEvidencePath(file: string, device: string): boolean {
   if (!path.isAbsolute(file) || path.normalize(file) !== file) return false;
   const folder = path.basename(path.dirname(file));
-  return Object.hasOwn(EVIDENCE_NAMES, folder) && EVIDENCE_NAMES[folder]!.test(path.basename(file)) && path.basename(path.dirname(path.dirname(file))) === device;
+  return (
+    Object.hasOwn(EVIDENCE_NAMES, folder) && EVIDENCE_NAMES[folder]!.test(path.basename(file)) && path.basename(path.dirname(path.dirname(file))) === device
+  );
 }
 
 /**

@@ -35,7 +35,8 @@ export class IncidentRetention {
           `${r.more ? '; more next sweep' : ''}${owed > 0 ? `; kept ${owed} whose notifications are not delivered yet` : ''}`,
       );
       if (r.evidence.refused > 0) this.logger.warn(`incident retention: ${r.evidence.refused} evidence paths are not frames of their device: not deleted`);
-      if (r.evidence.failed > 0) this.logger.warn(`incident retention: ${r.evidence.failed} evidence files could not be deleted (first: ${r.evidence.firstFailure})`);
+      if (r.evidence.failed > 0)
+        this.logger.warn(`incident retention: ${r.evidence.failed} evidence files could not be deleted (first: ${r.evidence.firstFailure})`);
     } catch (err) {
       this.logger.warn(`incident retention failed: ${err instanceof Error ? err.message : String(err)}; the next sweep tries again`);
     } finally {

@@ -18,7 +18,9 @@ const DEVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9._~-]*$/;
 export function validateDeviceName(name: string): string {
   const problem = deviceNameProblem(name);
   if (problem) {
-    throw new UsageError(`invalid device name "${escapeOutside(name)}": ${problem}; a device is a plain folder name under the stream root (e.g. --devices capture1,capture2)`);
+    throw new UsageError(
+      `invalid device name "${escapeOutside(name)}": ${problem}; a device is a plain folder name under the stream root (e.g. --devices capture1,capture2)`,
+    );
   }
   return name;
 }

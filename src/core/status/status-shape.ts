@@ -74,4 +74,3 @@ const orNull =
   (check: Check): Check =>
   (v) =>
     v === null || check(v);
-
