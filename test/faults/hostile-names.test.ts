@@ -134,6 +134,18 @@ describe('vpt incidents on a tampered database', () => {
   });
 });
 
+describe('journald-limits check mode', () => {
+  it('a drop-in whose name carries ESC and a newline is listed escaped', async () => {
+    const dropIns = path.join(dir, 'etc/systemd/journald.conf.d');
+    await mkdir(dropIns, { recursive: true });
+    await writeFile(path.join(dropIns, '50-\u001b[2J\nused       forged.conf'), '[Journal]\nSystemMaxUse=1G\n');
+    const r = await runVpt(['journald-limits', '--root', dir]);
+    expect(r.stdout).not.toMatch(/\u001b/);
+    expect(r.stdout).toMatch(/^ {2}used {7}.*\/50-\\x1b\[2J\\nused {7}forged\.conf$/m);
+    expect(r.stdout).not.toMatch(/^used {7}forged/m);
+  });
+});
+
 describe('error lines', () => {
   it('a path with a newline and ESC stays on one escaped line', async () => {
     const bad = path.join(dir, `nope\n${FORGED}\u001b[2J`);

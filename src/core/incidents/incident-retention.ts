@@ -38,6 +38,8 @@ export class IncidentRetention {
       if (r.evidence.failed > 0)
         this.logger.warn(`incident retention: ${r.evidence.failed} evidence files could not be deleted (first: ${r.evidence.firstFailure})`);
     } catch (err) {
+      // The monitor stopped (and closed the database) while files were being deleted: the next start goes on.
+      if (!this.store.isOpen) return;
       this.logger.warn(`incident retention failed: ${err instanceof Error ? err.message : String(err)}; the next sweep tries again`);
     } finally {
       this.running = false;

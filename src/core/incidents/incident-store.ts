@@ -198,6 +198,11 @@ export class IncidentStore {
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(ms))}`);
   }
 
+  /** False once closed (a retention sweep still deleting files when the monitor stops must not report that as a failure). */
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
