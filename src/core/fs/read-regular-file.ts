@@ -29,15 +29,15 @@ export async function readRegularFile(file: string, maxBytes: number): Promise<s
   const handle = await fs.open(file, OPEN_FLAGS);
   try {
     const stat = await handle.stat();
-    if (!stat.isFile()) throw new UnreadableFileError(file, 'not-regular', `${file} is not a regular file`);
-    if (stat.size > maxBytes) throw new UnreadableFileError(file, 'too-large', `${file} is ${stat.size} bytes, more than ${maxBytes}`);
+    if (!stat.isFile()) throw new UnreadableFileError(file, 'not-regular', `${file}: not a regular file`);
+    if (stat.size > maxBytes) throw new UnreadableFileError(file, 'too-large', `${file}: ${stat.size} bytes, more than ${maxBytes}`);
     const buffer = Buffer.alloc(maxBytes + 1);
     let length = 0;
     for (;;) {
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
       if (bytesRead === 0) break;
       length += bytesRead;
-      if (length > maxBytes) throw new UnreadableFileError(file, 'too-large', `${file} grew past ${maxBytes} bytes while it was read`);
+      if (length > maxBytes) throw new UnreadableFileError(file, 'too-large', `${file}: grew past ${maxBytes} bytes while it was read`);
     }
     return buffer.toString('utf8', 0, length);
   } finally {
