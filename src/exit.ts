@@ -1,4 +1,5 @@
 import { EXIT, VptError } from './core/errors.js';
+import { escapeOutside } from './core/text/escape-outside.js';
 
 /**
  * How vpt ends, shared by the full CLI (src/cli.ts) and the health fast path (src/health-entry.ts):
@@ -9,14 +10,20 @@ import { EXIT, VptError } from './core/errors.js';
 /** Prints a VptError's message (or an unexpected error's) as one line; returns the exit code. */
 export function reportError(err: unknown, verbose: boolean): number {
   if (err instanceof VptError) {
-    process.stderr.write(`vpt: ${err.message}\n`);
+    process.stderr.write(`vpt: ${messageLines(err).map(escapeOutside).join('\n')}\n`);
     if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`vpt: unexpected error: ${message}${verbose ? '' : ' (run with --verbose for details)'}\n`);
+  process.stderr.write(`vpt: unexpected error: ${escapeOutside(message)}${verbose ? '' : ' (run with --verbose for details)'}\n`);
   if (verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   return EXIT.unknown;
+}
+
+/** An error that lists one problem a line (a config error) keeps its lines; any other message is one line, escaped whole. */
+function messageLines(err: VptError): readonly string[] {
+  const lines = (err as { lines?: unknown }).lines;
+  return Array.isArray(lines) && lines.every((l) => typeof l === 'string') ? (lines as string[]) : [err.message];
 }
 
 let watchingStdout = false;

@@ -1,3 +1,5 @@
+import { escapeOutside } from './text/escape-outside.js';
+
 /**
  * A small logger for journald: plain lines on stderr (journald adds the time
  * and unit), or JSON lines when a machine reads them. Levels: error < warn <
@@ -37,7 +39,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       write(`${JSON.stringify({ ts: now().toISOString(), level, msg: message, ...fields })}\n`);
     } else {
       const prefix = level === 'error' ? 'error: ' : level === 'warn' ? 'warning: ' : '';
-      write(`${prefix}${message}\n`);
+      // One message is one line: a device or file name carrying a newline, ESC or a bidi control
+      // cannot forge a second journal line or repaint the terminal.
+      write(`${prefix}${escapeOutside(message)}\n`);
     }
   };
   return {

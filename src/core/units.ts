@@ -1,4 +1,5 @@
 import { UsageError } from './errors.js';
+import { escapeOutside } from './text/escape-outside.js';
 
 /**
  * Sizes and time spans as operators type them: `500M`, `1G`, `10m`, `1week`.
@@ -14,11 +15,11 @@ const SIZE_SUFFIXES = ['', 'K', 'M', 'G', 'T', 'P', 'E'] as const;
 export function parseSize(text: string, what = 'size'): number {
   const match = CONTROL_CHARS.test(text) ? null : /^ *(\d+(?:\.\d+)?) *([KMGTPE]?)(?:i?B)? *$/i.exec(text);
   if (!match) {
-    throw new UsageError(`${what}: "${printable(text)}" is not a size; use bytes or a number with K, M, G, T, P or E (e.g. 500M, 1G)`);
+    throw new UsageError(`${what}: "${escapeOutside(text)}" is not a size; use bytes or a number with K, M, G, T, P or E (e.g. 500M, 1G)`);
   }
   const power = SIZE_SUFFIXES.indexOf(match[2]!.toUpperCase() as (typeof SIZE_SUFFIXES)[number]);
   const bytes = Math.round(Number(match[1]) * 1024 ** power);
-  if (!Number.isSafeInteger(bytes)) throw new UsageError(`${what}: "${printable(text)}" is too large`);
+  if (!Number.isSafeInteger(bytes)) throw new UsageError(`${what}: "${escapeOutside(text)}" is too large`);
   return bytes;
 }
 
@@ -67,7 +68,8 @@ unit(365.25 * 86_400_000, 'years', 'year', 'y');
  * Units are case-sensitive like systemd's (`m` minutes, `M` months).
  */
 export function parseDuration(text: string, what = 'duration'): number {
-  const bad = (): UsageError => new UsageError(`${what}: "${printable(text)}" is not a time span; use e.g. 30s, 10m, 1h, 1day, 1week (systemd.time(7) units)`);
+  const bad = (): UsageError =>
+    new UsageError(`${what}: "${escapeOutside(text)}" is not a time span; use e.g. 30s, 10m, 1h, 1day, 1week (systemd.time(7) units)`);
   const trimmed = text.trim();
   if (trimmed === '' || CONTROL_CHARS.test(text)) throw bad();
   const part = /(\d+(?:\.\d+)?)\s*([a-z\u00b5]*)\s*/giy;
@@ -110,7 +112,7 @@ export const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** Parse a positive (or zero) integer flag such as `--fps 5`. */
 export function parseInteger(text: string, what: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
-  if (!/^\s*\d+\s*$/.test(text)) throw new UsageError(`${what}: "${printable(text)}" is not a whole number`);
+  if (!/^\s*\d+\s*$/.test(text)) throw new UsageError(`${what}: "${escapeOutside(text)}" is not a whole number`);
   const value = Number(text);
   if (value < min || value > max) throw new UsageError(`${what}: ${value} is out of range (${min}..${max})`);
   return value;
@@ -120,13 +122,8 @@ export function parseInteger(text: string, what: string, min = 0, max = Number.M
 export function parseNumber(text: string, what: string, min = -Infinity, max = Infinity): number {
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value)) {
-    throw new UsageError(`${what}: "${printable(text)}" is not a number`);
+    throw new UsageError(`${what}: "${escapeOutside(text)}" is not a number`);
   }
   if (value < min || value > max) throw new UsageError(`${what}: ${value} is out of range (${min}..${max})`);
   return value;
-}
-
-/** Show control characters in error messages instead of letting them break the line. */
-export function printable(text: string): string {
-  return JSON.stringify(text).slice(1, -1);
 }

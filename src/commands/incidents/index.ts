@@ -6,7 +6,8 @@ import { validateDeviceName } from '../../core/layout/device-name.js';
 import { parseTimeBound } from '../../core/incidents/time-bound.js';
 import { findStateDir } from '../../core/status/find-state-dir.js';
 import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
-import { parseInteger, printable } from '../../core/units.js';
+import { formatSize, parseInteger } from '../../core/units.js';
+import { escapeOutside } from '../../core/text/escape-outside.js';
 import type { Ui } from '../../ui.js';
 import { printIncidentList, printIncidentTimeline } from './print.js';
 
@@ -32,9 +33,9 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
   const options = raw as unknown as IncidentsOptions;
   const action = options.action ?? 'list';
   if (action === 'prune') return prune(options, ui);
-  if (action !== 'list' && action !== 'show') throw new UsageError(`unknown action "${printable(action)}": use list (default), show ID or prune`);
+  if (action !== 'list' && action !== 'show') throw new UsageError(`unknown action "${escapeOutside(action)}": use list (default), show ID or prune`);
   if (action === 'list' && options.id !== undefined)
-    throw new UsageError(`unexpected argument "${printable(options.id)}": did you mean vpt incidents show ${printable(options.id)}?`);
+    throw new UsageError(`unexpected argument "${escapeOutside(options.id)}": did you mean vpt incidents show ${escapeOutside(options.id)}?`);
   const stateDir = await findStateDir({ flag: options.stateDir });
   const now = Date.now();
   // Flags are checked before the database is opened: a typo answers with its own line.
@@ -71,7 +72,7 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
 function listFilter(options: IncidentsOptions, now: number) {
   if (options.device !== undefined) validateDeviceName(options.device);
   if (options.type !== undefined && !(ALL_INCIDENT_TYPES as readonly string[]).includes(options.type)) {
-    throw new UsageError(`--type: "${printable(options.type)}" is not an incident type; use one of ${ALL_INCIDENT_TYPES.join(', ')}`);
+    throw new UsageError(`--type: "${escapeOutside(options.type)}" is not an incident type; use one of ${ALL_INCIDENT_TYPES.join(', ')}`);
   }
   const since = options.since !== undefined ? parseTimeBound(options.since, '--since', now) : options.open ? undefined : now - DEFAULT_SINCE_MS;
   const until = options.until !== undefined ? parseTimeBound(options.until, '--until', now) : undefined;
@@ -86,10 +87,13 @@ function showId(text: string | undefined): number {
 
 async function prune(options: IncidentsOptions, ui: Ui): Promise<number> {
   if (options.olderThan === undefined) throw new UsageError('vpt incidents prune needs --older-than, e.g. --older-than 30d');
+  const cutoff = Date.now() - options.olderThan;
+  if (!Number.isFinite(new Date(cutoff).getTime())) throw new UsageError(`--older-than: ${options.olderThan} ms reaches back further than any date`);
   const stateDir = await findStateDir({ flag: options.stateDir });
-  const [{ IncidentStore, INCIDENTS_DB_FILE }, { PRUNE_BATCH, NoIncidentDatabaseError }] = await Promise.all([
+  const [{ IncidentStore, INCIDENTS_DB_FILE }, { PRUNE_BATCH, NoIncidentDatabaseError }, { pruneIncidents }] = await Promise.all([
     import('../../core/incidents/incident-store.js'),
     import('../../core/incidents/incident-queries.js'),
+    import('../../core/incidents/prune-incidents.js'),
   ]);
   const file = path.join(stateDir, INCIDENTS_DB_FILE);
   if (
@@ -100,14 +104,40 @@ async function prune(options: IncidentsOptions, ui: Ui): Promise<number> {
   )
     throw new NoIncidentDatabaseError(file);
   const store = IncidentStore.open(file);
-  let removed = 0;
   try {
-    const cutoff = Date.now() - options.olderThan;
-    // Batches: each transaction is short, so a running monitor's writes never wait long.
-    for (let n = store.pruneResolvedBefore(cutoff, PRUNE_BATCH); n > 0; n = store.pruneResolvedBefore(cutoff, PRUNE_BATCH)) removed += n;
-    if (ui.json) ui.out(JSON.stringify({ schema_version: SCHEMA_VERSION.incidentsPrune, file, removed, resolved_before: new Date(cutoff).toISOString() }));
-    else if (!ui.quiet || removed > 0)
-      ui.out(`removed ${removed} incidents resolved before ${new Date(cutoff).toISOString()} from ${file} (open incidents are kept)`);
+    const report = await pruneIncidents(store, cutoff, { batch: PRUNE_BATCH, maxBatches: Number.POSITIVE_INFINITY });
+    const { evidence, kept } = report;
+    if (ui.json) {
+      ui.out(
+        JSON.stringify({
+          schema_version: SCHEMA_VERSION.incidentsPrune,
+          file,
+          removed: report.incidents,
+          resolved_before: new Date(cutoff).toISOString(),
+          evidence: {
+            files_deleted: evidence.files,
+            bytes_freed: evidence.bytes,
+            already_gone: evidence.missing,
+            refused: evidence.refused,
+            failed: evidence.failed,
+          },
+          kept_undelivered: kept,
+        }),
+      );
+    } else if (!ui.quiet || report.incidents > 0) {
+      ui.out(
+        `removed ${report.incidents} incidents resolved before ${new Date(cutoff).toISOString()} from ${file} (open incidents are kept); ` +
+          `evidence: ${evidence.files} files deleted (${formatSize(evidence.bytes)} freed), ${evidence.missing} already gone`,
+      );
+    }
+    const owed = kept.webhook + kept.alertmanager;
+    if (owed > 0 && !ui.json)
+      ui.out(
+        `kept ${owed} resolved incidents whose notifications are not delivered yet (webhook: ${kept.webhook}, Alertmanager: ${kept.alertmanager}); the next prune after delivery removes them`,
+      );
+    if (evidence.refused > 0)
+      ui.logger.warn(`${evidence.refused} evidence paths in ${file} are not frames of their device's captures or thumbnails folder: not deleted`);
+    if (evidence.failed > 0) ui.logger.warn(`${evidence.failed} evidence files could not be deleted (first: ${evidence.firstFailure})`);
     return EXIT.ok;
   } finally {
     store.close();

@@ -1,6 +1,7 @@
 import type { Delivery, IncidentRow } from '../../core/incidents/incident-queries.js';
 import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
-import { formatDuration, printable } from '../../core/units.js';
+import { formatDuration } from '../../core/units.js';
+import { escapeOutside } from '../../core/text/escape-outside.js';
 import type { Ui } from '../../ui.js';
 
 /** The CSV export's columns, in order (RFC 4180: quoted where needed, CRLF lines). */
@@ -14,8 +15,16 @@ function local(iso: string | null): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+/**
+ * A text cell a spreadsheet would run as a formula (OWASP "CSV Injection": it starts with =, +, -, @,
+ * tab or CR) gets a leading apostrophe, so `=HYPERLINK(...)` in a device name or a reason is shown,
+ * not run. Numbers are left as numbers.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 function csvField(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
+  const raw = value === null || value === undefined ? '' : String(value);
+  const text = typeof value === 'string' && FORMULA_START.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -33,8 +42,8 @@ export function printIncidentList(rows: IncidentRow[], ui: Ui, options: { csv: b
     // Piped: one incident per line, key=value, for grep and awk.
     for (const r of rows) {
       ui.out(
-        `id=${r.id} device=${printable(r.device)} type=${r.type} status=${r.status} event_start=${r.event_start} ` +
-          `resolved_at=${r.resolved_at ?? '-'} duration_ms=${r.duration_ms} reason=${r.resolve_reason ?? '-'}`,
+        `id=${r.id} device=${escapeOutside(r.device)} type=${escapeOutside(r.type)} status=${escapeOutside(r.status)} event_start=${escapeOutside(r.event_start)} ` +
+          `resolved_at=${escapeOutside(r.resolved_at ?? '-')} duration_ms=${r.duration_ms} reason=${escapeOutside(r.resolve_reason ?? '-')}`,
       );
     }
     return;
@@ -46,12 +55,12 @@ export function printIncidentList(rows: IncidentRow[], ui: Ui, options: { csv: b
   const header = ['ID', 'DEVICE', 'TYPE', 'STATUS', 'STARTED', 'DURATION', 'REASON'];
   const table = rows.map((r) => [
     `#${r.id}`,
-    printable(r.device),
-    r.type,
-    r.status,
+    escapeOutside(r.device),
+    escapeOutside(r.type),
+    escapeOutside(r.status),
     local(r.event_start),
     `${formatDuration(r.duration_ms)}${r.status === 'open' ? '+' : ''}`,
-    r.resolve_reason ?? '-',
+    escapeOutside(r.resolve_reason ?? '-'),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
   const line = (cells: string[]) =>
@@ -79,18 +88,18 @@ export function printIncidentTimeline(detail: IncidentDetail, ui: Ui): void {
     return;
   }
   const since = (iso: string) => formatDuration(Math.max(0, Date.parse(iso) - Date.parse(i.event_start)));
-  ui.out(`incident #${i.id}: ${printable(i.device)} ${i.type} (${i.status})`);
-  ui.out(`  event start  ${local(i.event_start)}  (${i.event_start})`);
+  ui.out(`incident #${i.id}: ${escapeOutside(i.device)} ${escapeOutside(i.type)} (${escapeOutside(i.status)})`);
+  ui.out(`  event start  ${local(i.event_start)}  (${escapeOutside(i.event_start)})`);
   ui.out(`  opened       ${local(i.opened_at)}  (+${since(i.opened_at)} after the start)`);
-  if (i.resolved_at !== null) ui.out(`  resolved     ${local(i.resolved_at)}  (+${since(i.resolved_at)}; reason: ${i.resolve_reason ?? '-'})`);
+  if (i.resolved_at !== null) ui.out(`  resolved     ${local(i.resolved_at)}  (+${since(i.resolved_at)}; reason: ${escapeOutside(i.resolve_reason ?? '-')})`);
   else ui.out(`  resolved     -  (still open)`);
   ui.out(`  duration     ${formatDuration(i.duration_ms)}${i.status === 'open' ? ' so far' : ''}`);
   ui.out(`  evidence     ${evidence.length === 0 ? 'none' : ''}`.trimEnd());
-  for (const e of evidence) ui.out(`    ${e.exists ? 'exists ' : 'MISSING'}  ${printable(e.path)}`);
+  for (const e of evidence) ui.out(`    ${e.exists ? 'exists ' : 'MISSING'}  ${escapeOutside(e.path)}`);
   ui.out(`  metadata     ${JSON.stringify(i.metadata)}`);
   if (deliveries.length === 0) ui.out('  webhook      no notifications (no --webhook when it opened)');
   for (const d of deliveries) {
     const state = d.sent_at !== null ? `sent ${local(d.sent_at)}` : `pending, next try ${local(d.next_attempt_at)}`;
-    ui.out(`  webhook      ${d.event}: ${state} (${d.attempts} failed attempts)`);
+    ui.out(`  webhook      ${escapeOutside(d.event)}: ${state} (${d.attempts} failed attempts)`);
   }
 }

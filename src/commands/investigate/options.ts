@@ -6,7 +6,7 @@ import type { ProbeContext } from '../../core/probes/types.js';
 import { DEFAULT_TRACKED_MEMORY_ALERT_BYTES, DEFAULT_TRACKED_PATTERNS } from '../../core/probes/types.js';
 import { DEFAULT_STREAM_ROOT } from '../../core/layout/stream-root.js';
 import { DEFAULT_TREND_RULES, type TrendRules } from '../../core/investigate/trend-rules.js';
-import { printable } from '../../core/units.js';
+import { escapeOutside } from '../../core/text/escape-outside.js';
 import type { Ui } from '../../ui.js';
 
 /**
@@ -65,7 +65,7 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 function pathOption(value: unknown, flag: string): string | undefined {
   if (value === undefined) return undefined;
   const text = String(value);
-  if (text === '' || CONTROL_CHARS.test(text)) throw new UsageError(`${flag}: "${printable(text)}" is not a usable path`);
+  if (text === '' || CONTROL_CHARS.test(text)) throw new UsageError(`${flag}: "${escapeOutside(text)}" is not a usable path`);
   return path.resolve(text);
 }
 
@@ -73,7 +73,7 @@ export function normaliseOptions(options: Record<string, unknown>): InvestigateO
   const given = options.processes as string[] | undefined;
   if (given !== undefined && given.length === 0) throw new UsageError('--processes: give at least one pattern, e.g. --processes capture_monitor,app.py');
   for (const pattern of given ?? []) {
-    if (CONTROL_CHARS.test(pattern)) throw new UsageError(`--processes: "${printable(pattern)}" contains control characters`);
+    if (CONTROL_CHARS.test(pattern)) throw new UsageError(`--processes: "${escapeOutside(pattern)}" contains control characters`);
   }
   const cacheDirs = options.cacheDirs as string[] | undefined;
   if (cacheDirs !== undefined && cacheDirs.length === 0)

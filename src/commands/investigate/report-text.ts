@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { CheckStatus, Report } from '../../core/investigate/report-types.js';
+import { escapeOutside } from '../../core/text/escape-outside.js';
 
 /**
  * The report as text. With a colour chalk it is what the terminal shows;
@@ -18,15 +19,16 @@ function paint(color: ChalkInstance, status: CheckStatus, text: string): string 
 
 export function renderReport(report: Report, color: ChalkInstance): string {
   const out: string[] = [];
-  out.push(color.bold(`vpt investigation - ${report.host} - ${report.localTime}`));
+  out.push(color.bold(`vpt investigation - ${escapeOutside(report.host)} - ${report.localTime}`));
   out.push(`overall: ${paint(color, report.status, MARK[report.status])}`);
   for (const section of report.sections) {
     out.push('', color.bold.underline(section.title));
     for (const check of section.checks) {
       const mark = paint(color, check.status, `[${MARK[check.status]}]`.padEnd(13));
-      out.push(`  ${mark} ${check.label.padEnd(LABEL_WIDTH)} ${check.detail}`);
+      // Details and lines carry what the host holds (process names, mount points, log text): escaped before colour.
+      out.push(`  ${mark} ${check.label.padEnd(LABEL_WIDTH)} ${escapeOutside(check.detail)}`);
     }
-    for (const line of section.lines) out.push(`      ${color.dim(line)}`);
+    for (const line of section.lines) out.push(`      ${color.dim(escapeOutside(line))}`);
   }
   out.push('', color.bold.underline('Diagnosis'));
   if (report.diagnosis.length === 0) {
@@ -35,7 +37,7 @@ export function renderReport(report: Report, color: ChalkInstance): string {
   }
   report.diagnosis.forEach((cause, i) => {
     out.push(`  ${i + 1}. ${paint(color, cause.severity, cause.cause)} (score ${cause.score})`);
-    for (const e of cause.evidence) out.push(`       - ${e}`);
+    for (const e of cause.evidence) out.push(`       - ${escapeOutside(e)}`);
     for (const step of cause.nextSteps) out.push(`       next: ${step}`);
   });
   const slow = report.probes.filter((p) => !p.ok).map((p) => p.name);

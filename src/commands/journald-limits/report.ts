@@ -1,6 +1,7 @@
 import type { LimitCheck } from '../../core/journald/compliance.js';
 import type { JournaldInspection } from '../../core/journald/inspect.js';
 import { describeDirUsage } from '../../core/journald/usage.js';
+import { escapeOutside } from '../../core/text/escape-outside.js';
 import type { Ui } from '../../ui.js';
 
 /** Human text for `vpt journald-limits` check mode and the verification after --apply. */
@@ -15,21 +16,21 @@ export function printInspection(ui: Ui, inspection: JournaldInspection, options:
     return;
   }
   ui.out(c.bold(`journald configuration${config.root === '/' ? '' : ` under ${config.root}`}`));
-  ui.out(`  main file  ${config.files.main ?? 'none (journald uses its built-in defaults)'}`);
+  ui.out(`  main file  ${config.files.main !== undefined ? escapeOutside(config.files.main) : 'none (journald uses its built-in defaults)'}`);
   for (const d of config.files.dropIns) {
     const note =
       d.status === 'disabled'
         ? ' (link to /dev/null or empty: disabled)'
         : d.status === 'shadowed'
-          ? ` (hidden by ${d.by})`
+          ? ` (hidden by ${escapeOutside(d.by ?? '')})`
           : d.status === 'ignored'
             ? ' (not a readable file: ignored)'
             : '';
-    const line = `  ${d.status.padEnd(9)}  ${d.path}${note}`;
+    const line = `  ${d.status.padEnd(9)}  ${escapeOutside(d.path)}${note}`;
     ui.out(d.status === 'used' ? line : c.dim(line));
   }
   if (config.files.dropIns.length === 0) ui.out('  drop-ins   none');
-  for (const w of config.warnings) ui.out(c.yellow(`  warning    ${w.file}:${w.line}: ${w.message}`));
+  for (const w of config.warnings) ui.out(c.yellow(`  warning    ${escapeOutside(w.file)}:${w.line}: ${escapeOutside(w.message)}`));
 
   ui.out('');
   ui.out(`${c.bold('Storage')}  ${storage.mode} (${storage.source})`);
@@ -54,7 +55,7 @@ function limitLines(ui: Ui, limits: readonly LimitCheck[]): string[] {
   const c = ui.color;
   return limits.map((l) => {
     const current = l.current === undefined ? 'unset' : l.current;
-    const source = l.source === 'default' ? 'default' : l.source;
+    const source = l.source === 'default' ? 'default' : escapeOutside(l.source);
     // Pad before colouring: ANSI codes would count as width.
     const padded = l.status.padEnd(13);
     const status = l.status === 'ok' ? c.green(padded) : l.status === 'not compliant' ? c.yellow(padded) : c.dim(padded);

@@ -7,7 +7,7 @@ import type { AnalyzerFactory } from '../../core/live/device-analyzer.js';
 import { LiveMonitor } from '../../core/live/live-monitor.js';
 import { describeEvent, type MonitorEvent } from '../../core/live/monitor-events.js';
 import { openMonitorResources, type MonitorResources } from '../../core/live/monitor-resources.js';
-import { PRUNE_BATCH } from '../../core/incidents/incident-queries.js';
+import { IncidentRetention } from '../../core/incidents/incident-retention.js';
 import { resolveStateDir } from '../../core/lifecycle/state-dir.js';
 import { formatDuration } from '../../core/units.js';
 import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
@@ -45,7 +45,9 @@ export async function runLive(
   // not exist yet (they are waited for), the stream root must.
   options.devices?.forEach(validateDeviceName);
   await checkStreamRoot(options.streamRoot);
-  const specs = await resolveDevices(options.streamRoot, options.devices);
+  const specs = await resolveDevices(options.streamRoot, options.devices, (name, problem) =>
+    ui.logger.warn(`folder "${name}" under ${options.streamRoot} is not watched: invalid device name (${problem})`),
+  );
   if (specs.length === 0) {
     throw new UsageError(`no devices under ${options.streamRoot}: pass --devices capture1,... (they are waited for) or fix --stream-root`);
   }
@@ -162,9 +164,7 @@ export async function runLive(
     heartbeatMs: options.heartbeat,
     // seams.clock: a test's clock that steps (NTP, suspend) while the monotonic one does not.
     ...(seams.clock ? { now: seams.clock.now, monotonic: seams.clock.monotonic } : {}),
-    ...(options.keepIncidents !== undefined
-      ? { retention: { keepMs: options.keepIncidents, prune: (cutoff: number) => resources.store.pruneResolvedBefore(cutoff, PRUNE_BATCH) } }
-      : {}),
+    ...(options.keepIncidents !== undefined ? { retention: new IncidentRetention(resources.store, options.keepIncidents, log) } : {}),
   });
 
   // `on`, not `once`, and never removed: timeout(1) sends SIGTERM to the monitor and then to its whole

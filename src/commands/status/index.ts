@@ -4,8 +4,9 @@ import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
 import { isPidAlive } from '../../core/process/pid-alive.js';
 import { findStateDir } from '../../core/status/find-state-dir.js';
 import { judgeStatus, type OpenIncidentBrief, type StatusVerdict } from '../../core/status/status-check.js';
-import { readStatusSnapshot, statusFilePath, type StatusSnapshot } from '../../core/status/status-snapshot.js';
-import { formatDuration, formatMB, printable } from '../../core/units.js';
+import { StatusSnapshotError, readStatusSnapshot, statusFilePath, type StatusSnapshot } from '../../core/status/status-snapshot.js';
+import { formatDuration, formatMB } from '../../core/units.js';
+import { escapeOutside } from '../../core/text/escape-outside.js';
 import type { Ui } from '../../ui.js';
 
 export interface StatusOptions {
@@ -20,10 +21,18 @@ export interface StatusOptions {
 export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number> {
   const options = raw as StatusOptions;
   const stateDir = await findStateDir({ flag: options.stateDir });
-  const snapshot = await readStatusSnapshot(stateDir);
+  let snapshot: StatusSnapshot | undefined;
+  let unreadable: StatusVerdict | undefined;
+  try {
+    snapshot = await readStatusSnapshot(stateDir);
+  } catch (err) {
+    if (!(err instanceof StatusSnapshotError)) throw err;
+    // A damaged, huge or foreign status.json is Nagios unknown with its reason, like a missing one.
+    unreadable = { code: EXIT.unknown, level: 'unknown', problems: [err.message] };
+  }
   const open = snapshot ? await openIncidents(stateDir) : [];
   const now = Date.now();
-  const verdict = judgeStatus(snapshot, open, now, isPidAlive);
+  const verdict = unreadable ?? judgeStatus(snapshot, open, now, isPidAlive);
   if (ui.json) {
     ui.out(
       JSON.stringify(
@@ -70,14 +79,14 @@ function printSummary(v: StatusVerdict, ui: Ui, stateDir: string): void {
     if (!ui.quiet) ui.out(paint(`${head} - monitor running, no open incidents`));
     return;
   }
-  ui.out(paint(`${head} - ${v.problems[0]}${v.problems.length > 1 ? ` (+${v.problems.length - 1} more)` : ''}`));
+  ui.out(paint(`${head} - ${escapeOutside(v.problems[0]!)}${v.problems.length > 1 ? ` (+${v.problems.length - 1} more)` : ''}`));
   if (v.code === EXIT.unknown) ui.out(`(looked for ${path.join(stateDir, 'status.json')}; --state-dir names another)`);
 }
 
 function printScreen(s: StatusSnapshot, open: OpenIncidentBrief[], now: number, ui: Ui): void {
   const age = now - Date.parse(s.written_at);
   ui.out(
-    `monitor pid ${s.pid} on ${printable(s.host)}, vpt ${s.vpt_version}, up ${formatDuration(s.uptime_ms)}, RSS ${formatMB(s.rss_bytes)}${s.cpu_percent !== undefined ? `, CPU ${s.cpu_percent}%` : ''}; snapshot ${formatDuration(Math.max(0, age))} old`,
+    `monitor pid ${s.pid} on ${escapeOutside(s.host)}, vpt ${escapeOutside(s.vpt_version)}, up ${formatDuration(s.uptime_ms)}, RSS ${formatMB(s.rss_bytes)}${s.cpu_percent !== undefined ? `, CPU ${s.cpu_percent}%` : ''}; ${age >= 0 ? `snapshot ${formatDuration(age)} old` : `snapshot written ${formatDuration(-age)} in the future (clock stepped back?)`}`,
   );
   const header = ['DEVICE', 'LAST FRAME', 'AGE', 'FPS', 'ANALYSED', 'DROPPED', 'BAD', 'STATE'];
   const rows = s.devices.map((d) => {
@@ -89,7 +98,7 @@ function printScreen(s: StatusSnapshot, open: OpenIncidentBrief[], now: number, 
       d.behind && `behind (${d.queued} waiting)`,
     ].filter(Boolean);
     return [
-      printable(d.device),
+      escapeOutside(d.device),
       d.last_sequence === null ? '-' : String(d.last_sequence),
       d.last_frame_age_ms === null ? '-' : formatDuration(d.last_frame_age_ms),
       d.fps.toFixed(2),
@@ -109,5 +118,7 @@ function printScreen(s: StatusSnapshot, open: OpenIncidentBrief[], now: number, 
   for (const r of rows) ui.out(line(r));
   if (open.length === 0) ui.out('open incidents: none');
   for (const i of open)
-    ui.out(`open incident #${i.id}: ${printable(i.device)} ${i.type} since ${i.event_start} (${formatDuration(now - Date.parse(i.event_start))})`);
+    ui.out(
+      `open incident #${i.id}: ${escapeOutside(i.device)} ${escapeOutside(i.type)} since ${escapeOutside(i.event_start)} (${formatDuration(now - Date.parse(i.event_start))})`,
+    );
 }

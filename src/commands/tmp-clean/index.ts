@@ -3,7 +3,8 @@ import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
 import { snakeCaseKeys } from '../../core/output/snake-case-keys.js';
 import { cleanTmp } from '../../core/tmp-clean/clean.js';
 import { SKIP_TEXT, type CleanResult, type SkipReason } from '../../core/tmp-clean/types.js';
-import { formatSize, printable } from '../../core/units.js';
+import { formatSize } from '../../core/units.js';
+import { escapeOutside } from '../../core/text/escape-outside.js';
 import type { Ui } from '../../ui.js';
 
 /** Flags of `vpt tmp-clean` as src/cli.ts parses them (durations already in ms). */
@@ -40,24 +41,24 @@ function printHuman(result: CleanResult, ui: Ui): void {
   const verb = result.dryRun ? 'would remove' : 'removed';
   // File names are printed escaped: a name with a newline must not forge an output line.
   for (const removal of result.removed) {
-    ui.out(`${verb} ${printable(removal.path)}${removal.kind === 'folder' ? '/' : ''} (${removal.bytes} bytes)`);
+    ui.out(`${verb} ${escapeOutside(removal.path)}${removal.kind === 'folder' ? '/' : ''} (${removal.bytes} bytes)`);
   }
   for (const error of result.errors) {
-    ui.err(color.red(`vpt: cannot remove ${printable(error.path)}: ${error.message} (${error.code})`));
+    ui.err(color.red(`vpt: cannot remove ${escapeOutside(error.path)}: ${error.message} (${error.code})`));
   }
   if (ui.verbose) {
-    for (const skip of result.skipped) ui.err(`skipped ${printable(skip.path)}: ${SKIP_TEXT[skip.reason]}`);
+    for (const skip of result.skipped) ui.err(`skipped ${escapeOutside(skip.path)}: ${SKIP_TEXT[skip.reason]}`);
     const unlisted = skippedCount(result) - result.skipped.length;
     if (unlisted > 0) ui.err(`skipped ${unlisted} more, counted below but not listed`);
   }
   if (result.truncated) {
-    ui.err(color.yellow(`vpt: stopped after the per-run limit of matching entries in ${printable(result.dir)}; the next run continues`));
+    ui.err(color.yellow(`vpt: stopped after the per-run limit of matching entries in ${escapeOutside(result.dir)}; the next run continues`));
   }
   const somethingHappened = result.removed.length > 0 || result.errors.length > 0;
   if (ui.quiet && !somethingHappened) return;
   const entries = `${result.removed.length} ${result.removed.length === 1 ? 'entry' : 'entries'}`;
   const total = `${result.totalBytes} bytes (${formatSize(result.totalBytes)}) in ${entries}`;
-  const summary = result.removed.length === 0 ? `nothing to remove in ${printable(result.dir)}` : result.dryRun ? `would free ${total}` : `freed ${total}`;
+  const summary = result.removed.length === 0 ? `nothing to remove in ${escapeOutside(result.dir)}` : result.dryRun ? `would free ${total}` : `freed ${total}`;
   const skipped = skippedCount(result);
   const skips = skipped > 0 ? `; skipped ${skipped}: ${skipSummary(result)}` : '';
   ui.out(result.errors.length > 0 ? `${summary}; ${result.errors.length} failed${skips}` : color.green(`${summary}${skips}`));

@@ -2,16 +2,12 @@ import Database from 'better-sqlite3';
 import type { Incident } from '../incidents/incident-store.js';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../incidents/incident-store.js';
 import { toIncident, type IncidentRow as Row } from '../incidents/incident-row.js';
+import { RESOLVED_LOOKBACK_MS } from './resolved-lookback.js';
 
 /** Open incidents posted per round at most (one per device and type: only a huge farm reaches it). */
 const MAX_OPEN_POSTED = 500;
 /** Resolved incidents whose endsAt is still owed, per round. */
 const MAX_RESOLVED_POSTED = 100;
-/**
- * A resolution older than this is not posted any more: by then the firing
- * alert's own endsAt (FIRING_VALID_MS) has resolved it in Alertmanager.
- */
-const RESOLVED_LOOKBACK_MS = 24 * 3600_000;
 
 /**
  * The Alertmanager side of incidents.db, on its own connection. Open

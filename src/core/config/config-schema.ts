@@ -70,7 +70,9 @@ const deviceSection = z.strictObject(deviceShape).partial();
 const monitorSection = z
   .strictObject({
     ...deviceShape,
-    devices: z.array(z.string().refine((n) => deviceNameProblem(n) === undefined, { message: 'not a plain folder name' })),
+    devices: z.array(
+      z.string().refine((n) => deviceNameProblem(n) === undefined, { error: (issue) => `invalid device name: ${deviceNameProblem(String(issue.input))}` }),
+    ),
     stream_root: z.string().min(1),
     state_dir: z.string().min(1),
     incident_delay: duration,
@@ -84,14 +86,19 @@ const monitorSection = z
 
 export const configSchema = z.strictObject({
   monitor: monitorSection.optional(),
+  // Names are checked on the parsed TOML itself: zod's record drops a `__proto__` key without a word.
   devices: z
-    .record(z.string(), deviceSection)
-    .superRefine((devices, ctx) => {
-      for (const name of Object.keys(devices)) {
-        const problem = deviceNameProblem(name);
-        if (problem) ctx.addIssue({ code: 'custom', path: [name], message: `invalid device name: ${problem}` });
-      }
-    })
+    .preprocess(
+      (devices, ctx) => {
+        if (typeof devices !== 'object' || devices === null) return devices;
+        for (const name of Object.keys(devices)) {
+          const problem = deviceNameProblem(name);
+          if (problem) ctx.addIssue({ code: 'custom', path: [name], message: `invalid device name: ${problem}`, input: name });
+        }
+        return devices;
+      },
+      z.record(z.string(), deviceSection),
+    )
     .optional(),
 });
 

@@ -2,6 +2,7 @@ import { parse as parseToml } from 'smol-toml';
 import { ConfigError } from './config-error.js';
 import { configSchema, type ConfigFile } from './config-schema.js';
 import { keyLines, lineOf } from './key-lines.js';
+import { escapeOutside } from '../text/escape-outside.js';
 
 /** Errors listed for one file; the rest are counted. */
 const ERRORS_LISTED = 20;
@@ -36,10 +37,10 @@ export function parseConfig(file: string, text: string): ConfigFile {
   const messages = located.sort((a, b) => a.line - b.line).map((m) => m.text);
   const shown = messages.slice(0, ERRORS_LISTED);
   if (messages.length > shown.length) shown.push(`${file}: ${messages.length - shown.length} more errors`);
-  throw new ConfigError(shown.join('\n'));
+  throw new ConfigError(shown);
 }
 
 /** A key or message from the file, kept on one line whatever bytes it holds. */
 function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return escapeOutside(text);
 }

@@ -49,6 +49,7 @@ export async function loadGrayImage(
   path: string,
   size?: { width: number; height: number },
   maxSize: { width: number; height: number } = MAX_CAPTURE_SIZE,
+  options: { sharpMaxPixels?: number } = {},
 ): Promise<GrayFrame> {
   const bytes = readFrameFile(path);
   if (bytes.length === 0) throw new FrameDecodeError(path, 'empty file');
@@ -61,9 +62,29 @@ export async function loadGrayImage(
       detail: `declares ${declared.width}x${declared.height}, over ${maxSize.width}x${maxSize.height}`,
     });
   }
-  const gray = decodeLuma(path, bytes) ?? (await decodeWithSharp(path, bytes, maxSize.width * maxSize.height, size));
+  const luma = decodeLuma(path, bytes);
+  if (!luma && !size && declared && options.sharpMaxPixels !== undefined && declared.width * declared.height > options.sharpMaxPixels) {
+    throw new FullDecodeRefusedError(path, declared.width, declared.height, options.sharpMaxPixels);
+  }
+  const gray = luma ?? (await decodeWithSharp(path, bytes, maxSize.width * maxSize.height, size));
   if (!size || (size.width === gray.width && size.height === gray.height)) return gray;
   return sampleNearest(gray, size.width, size.height);
+}
+
+/**
+ * A JPEG the luma decoder does not read (progressive, arithmetic-coded, ...)
+ * and that declares more pixels than the caller allows for a full-size sharp
+ * decode: refused before libjpeg allocates for it.
+ */
+export class FullDecodeRefusedError extends Error {
+  constructor(
+    readonly file: string,
+    readonly width: number,
+    readonly height: number,
+    readonly maxPixels: number,
+  ) {
+    super(`${file}: not a baseline JPEG and ${width}x${height}, over the ${maxPixels} pixels decoded at full size`);
+  }
 }
 
 /**

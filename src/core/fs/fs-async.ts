@@ -19,6 +19,7 @@ export const fstat = lazy(() => promisify(fs.fstat));
 export const statfs = lazy(() => promisify(fs.statfs));
 export const readdir = lazy(() => promisify(fs.readdir));
 export const realpath = lazy(() => promisify(fs.realpath));
+export const readlink = lazy(() => promisify(fs.readlink));
 export const readFile = lazy(() => promisify(fs.readFile));
 export const writeFile = lazy(() => promisify(fs.writeFile));
 export const appendFile = lazy(() => promisify(fs.appendFile));

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConnectionGuard } from './connection-guard.js';
 import type { ListenAddress } from './listen-address.js';
 import { route, type Reply, type RouteContext } from './status-routes.js';
 
@@ -9,12 +10,17 @@ export const MAX_CONNECTIONS = 32;
 export const MAX_HEADER_BYTES = 8 * 1024;
 /** The longest URL we answer (414 beyond); ours are under 100 characters. */
 export const MAX_URL_BYTES = 1024;
-/** Headers must be complete this soon after the connection opens (slowloris). */
-const HEADERS_TIMEOUT_MS = 5_000;
+/**
+ * Headers must be complete this soon after the connection opens: a socket
+ * that sends nothing, or trickles its headers (slowloris), frees its slot by
+ * then. A client's headers take milliseconds; 32 idle sockets held every
+ * slot for ~6 s at 5 s.
+ */
+const HEADERS_TIMEOUT_MS = 2_000;
 const REQUEST_TIMEOUT_MS = 10_000;
 const KEEP_ALIVE_TIMEOUT_MS = 5_000;
-/** How often node looks for connections past those timeouts (its default, 30 s, lets idle sockets linger). */
-const CONNECTIONS_CHECK_MS = 1_000;
+/** How often node looks for connections past those timeouts (its default, 30 s, lets idle sockets linger); at most 32 to look at. */
+const CONNECTIONS_CHECK_MS = 500;
 /** A socket that says nothing this long is closed. */
 const SOCKET_IDLE_MS = 15_000;
 const MAX_REQUESTS_PER_SOCKET = 100;
@@ -50,6 +56,7 @@ export async function startStatusServer(listen: ListenAddress, ctx: RouteContext
     (req, res) => void handle(req, res, ctx, onError),
   );
   server.maxConnections = MAX_CONNECTIONS;
+  new ConnectionGuard(MAX_CONNECTIONS, onError).attach(server);
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.maxRequestsPerSocket = MAX_REQUESTS_PER_SOCKET;
   server.setTimeout(SOCKET_IDLE_MS, (socket) => socket.destroy());

@@ -3,10 +3,12 @@ import path from 'node:path';
 import { EXIT, VptError } from '../errors.js';
 import type { AnyIncidentType } from '../events/types.js';
 import { toIncident, type IncidentRow as Row } from './incident-row.js';
+import { PruneQueries } from './prune-queries.js';
 import { migrate } from './schema.js';
 import { IncidentStoreCorruptError, IncidentStoreWriteError, isBusy, isCorrupt, sqliteCode } from './store-errors.js';
 import { checkIntact, probeWritable } from './store-start-checks.js';
 import { iso } from '../units.js';
+import { assertMainFileWritable } from './main-file-writable.js';
 
 export const INCIDENTS_DB_FILE = 'incidents.db';
 /** How long a write waits for another connection's lock before giving up with a clear error. */
@@ -95,6 +97,7 @@ export class IncidentStore {
   private readonly now: () => number;
   // Prepared once: the monitor writes on every incident change for weeks.
   private readonly sql: ReturnType<typeof prepareStatements>;
+  private readonly pruneSql: PruneQueries;
 
   private constructor(file: string, db: Database.Database, options: IncidentStoreOptions) {
     this.file = file;
@@ -102,6 +105,7 @@ export class IncidentStore {
     this.outbox = options.outbox ?? false;
     this.now = options.now ?? Date.now;
     this.sql = prepareStatements(db);
+    this.pruneSql = new PruneQueries(db);
   }
 
   /** Open (creating and migrating) `<stateDir>/incidents.db`. */
@@ -184,28 +188,19 @@ export class IncidentStore {
     );
   }
 
-  /**
-   * Retention: delete up to `limit` resolved incidents that ended before
-   * `cutoffMs`, with their webhook rows, in one transaction. Open incidents
-   * are never pruned. Returns how many went (the caller loops, or the
-   * sweeper takes the rest next time).
-   */
-  pruneResolvedBefore(cutoffMs: number, limit: number): number {
-    return this.write(() => {
-      const ids = this.db
-        .prepare<[string, number], number>(`SELECT id FROM incidents WHERE status = 'resolved' AND resolved_at < ? ORDER BY id LIMIT ?`)
-        .pluck()
-        .all(iso(cutoffMs), limit);
-      if (ids.length === 0) return 0;
-      const list = `(${ids.map(() => '?').join(',')})`;
-      this.db.prepare(`DELETE FROM outbox WHERE incident_id IN ${list}`).run(...ids);
-      return this.db.prepare(`DELETE FROM incidents WHERE id IN ${list}`).run(...ids).changes;
-    });
+  /** Retention's SQL (prune-incidents.ts), each call one short IMMEDIATE transaction like every other change. */
+  prune<T>(fn: (queries: PruneQueries) => T): T {
+    return this.write(() => fn(this.pruneSql));
   }
 
   /** How long a write waits for another connection's lock from now on (the live monitor shortens it: a wait blocks every device). */
   setBusyTimeout(ms: number): void {
     this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(ms))}`);
+  }
+
+  /** False once closed (a retention sweep still deleting files when the monitor stops must not report that as a failure). */
+  get isOpen(): boolean {
+    return this.db.open;
   }
 
   close(): void {
@@ -232,6 +227,7 @@ export class IncidentStore {
 
   /** One IMMEDIATE transaction per change; every SQLite refusal becomes a typed error (locked, or a write failure). */
   private write<T>(fn: () => T): T {
+    assertMainFileWritable(this.file);
     try {
       return this.db.transaction(fn).immediate();
     } catch (err) {

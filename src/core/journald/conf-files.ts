@@ -1,4 +1,5 @@
 import { opendir, stat } from '../fs/fs-async.js';
+import { chaseUnderRoot } from './chase-under-root.js';
 import path from 'node:path';
 import { PermissionError, VptError, EXIT, errnoCode } from '../errors.js';
 
@@ -20,6 +21,8 @@ export type DropInStatus = 'used' | 'disabled' | 'shadowed' | 'ignored';
 export interface DropInFile {
   name: string;
   path: string;
+  /** Where its text is read: `path` with its links resolved under the root (chaseUnderRoot). */
+  readPath: string;
   /**
    * used: read and applied; disabled: a link to /dev/null or an empty file,
    * which also hides the same name in lower folders; shadowed: a higher
@@ -33,16 +36,21 @@ export interface DropInFile {
 export interface JournaldConfFiles {
   /** The main journald.conf (first found in CONF_DIRS order), if any. */
   main?: string;
+  /** Where the main file's text is read (its links resolved under the root). */
+  mainReadPath?: string;
   /** Every drop-in considered, sorted by name (the order journald applies them). */
   dropIns: DropInFile[];
 }
 
 export async function listJournaldConfFiles(root: string, maxDropIns = MAX_DROP_INS): Promise<JournaldConfFiles> {
   let main: string | undefined;
+  let mainReadPath: string | undefined;
   for (const dir of CONF_DIRS) {
     const candidate = path.join(root, dir, MAIN_CONF_NAME);
-    if ((await classify(candidate)) !== 'missing') {
+    const chased = await chaseUnderRoot(root, candidate);
+    if (chased !== undefined && (await classify(chased)) !== 'missing') {
       main = candidate;
+      mainReadPath = chased;
       break;
     }
   }
@@ -51,32 +59,35 @@ export async function listJournaldConfFiles(root: string, maxDropIns = MAX_DROP_
   let budget = maxDropIns;
   for (const dir of CONF_DIRS) {
     const folder = path.join(root, dir, DROP_IN_DIR_NAME);
-    const names = await confNames(folder, budget, maxDropIns);
+    const chasedFolder = await chaseUnderRoot(root, folder);
+    const names = chasedFolder === undefined ? [] : await confNames(chasedFolder, budget, maxDropIns);
     budget -= names.length;
     for (const name of names) {
       const file = path.join(folder, name);
+      // Under --root, links resolve inside the root: an image's absolute link never reads this host's files.
+      const readPath = (await chaseUnderRoot(root, file)) ?? file;
       const winner = byName.get(name);
       if (winner) {
-        shadowed.push({ name, path: file, status: 'shadowed', by: winner.path });
+        shadowed.push({ name, path: file, readPath, status: 'shadowed', by: winner.path });
         continue;
       }
-      const kind = await classify(file);
+      const kind = await classify(readPath);
       // A missing target or a folder named *.conf does not hide anything: systemd skips it.
       if (kind === 'missing' || kind === 'other') {
-        shadowed.push({ name, path: file, status: 'ignored' });
+        shadowed.push({ name, path: file, readPath, status: 'ignored' });
         continue;
       }
-      byName.set(name, { name, path: file, status: kind === 'null' ? 'disabled' : 'used' });
+      byName.set(name, { name, path: file, readPath, status: kind === 'null' ? 'disabled' : 'used' });
     }
   }
   // Plain code-unit order, like systemd's strcmp, not the locale's.
   const dropIns = [...byName.values(), ...shadowed].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { main, dropIns };
+  return { main, mainReadPath, dropIns };
 }
 
 type FileKind = 'file' | 'null' | 'missing' | 'other';
 
-/** Follows links, as systemd does: a link to /dev/null is a character device, which masks. */
+/** Follows links, as systemd does on the live system (under --root the caller has chased them first): /dev/null is a character device, which masks. */
 async function classify(file: string): Promise<FileKind> {
   try {
     const st = await stat(file);

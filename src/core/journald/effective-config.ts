@@ -62,11 +62,12 @@ export interface EffectiveConfig extends MergedSettings {
 /** Read the config journald would use under `root` and fold it. */
 export async function resolveJournaldConfig(root: string): Promise<EffectiveConfig> {
   const files = await listJournaldConfFiles(root);
-  const toRead = [files.main, ...files.dropIns.filter((d) => d.status === 'used').map((d) => d.path)];
+  const toRead = [
+    ...(files.main !== undefined ? [{ path: files.main, readPath: files.mainReadPath ?? files.main }] : []),
+    ...files.dropIns.filter((d) => d.status === 'used'),
+  ];
   const texts: ConfText[] = [];
-  for (const file of toRead) {
-    if (file !== undefined) texts.push({ path: file, text: await readConf(file) });
-  }
+  for (const file of toRead) texts.push({ path: file.path, text: await readConf(file.readPath) });
   return { root, files, ...mergeConfTexts(texts) };
 }
 

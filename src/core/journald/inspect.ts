@@ -28,7 +28,7 @@ export function inspectionToJson(inspection: JournaldInspection): Record<string,
   const { config, storage, usage, compliance } = inspection;
   return {
     root: config.root,
-    files: { main: config.files.main ?? null, dropIns: config.files.dropIns },
+    files: { main: config.files.main ?? null, dropIns: config.files.dropIns.map(({ readPath: _, ...d }) => d) },
     settings: Object.fromEntries(config.settings),
     warnings: config.warnings,
     storage,

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
-import { parseDuration, parseSize, printable } from '../units.js';
+import { parseDuration, parseSize } from '../units.js';
+import { escapeOutside } from '../text/escape-outside.js';
 
 /**
  * The journald limits vpt recommends, how each is typed, compared and
@@ -164,7 +165,7 @@ const UNSAFE = /[\u0000-\u001f\u007f=]/;
  */
 export function parseLimitValue(spec: LimitSpec, raw: string, what = spec.flag): LimitValue {
   if (UNSAFE.test(raw)) {
-    throw new UsageError(`${what}: "${printable(raw)}" contains a newline, control character or "="; give a single value such as ${example(spec)}`);
+    throw new UsageError(`${what}: "${escapeOutside(raw)}" contains a newline, control character or "="; give a single value such as ${example(spec)}`);
   }
   const trimmed = raw.trim();
   let amount: number;
@@ -172,7 +173,7 @@ export function parseLimitValue(spec: LimitSpec, raw: string, what = spec.flag):
   if (spec.kind === 'size') {
     if (trimmed.includes('%')) {
       throw new UsageError(
-        `${what}: "${printable(raw)}" is a percentage; vpt writes absolute sizes (K, M, G, T, P, E, base 1024) so every host gets the same bound, e.g. ${example(spec)}`,
+        `${what}: "${escapeOutside(raw)}" is a percentage; vpt writes absolute sizes (K, M, G, T, P, E, base 1024) so every host gets the same bound, e.g. ${example(spec)}`,
       );
     }
     amount = parseSize(trimmed, what);
@@ -182,23 +183,23 @@ export function parseLimitValue(spec: LimitSpec, raw: string, what = spec.flag):
     text = trimmed.replace(/\s+/g, ' ');
     if (amount > MAX_TIME_SPAN_MS) {
       throw new UsageError(
-        `${what}: "${printable(raw)}" is beyond systemd's range (time spans are 64-bit microseconds, about 584,000 years); journald would ignore it`,
+        `${what}: "${escapeOutside(raw)}" is beyond systemd's range (time spans are 64-bit microseconds, about 584,000 years); journald would ignore it`,
       );
     }
     if (amount > 0 && amount < MIN_TIME_SPAN_MS) {
       throw new UsageError(
-        `${what}: "${printable(raw)}" is below 1ms: systemd drops fractions of a microsecond (0.5us is 0, which turns ${spec.key} off) and so short a window bounds nothing; give e.g. ${example(spec)}`,
+        `${what}: "${escapeOutside(raw)}" is below 1ms: systemd drops fractions of a microsecond (0.5us is 0, which turns ${spec.key} off) and so short a window bounds nothing; give e.g. ${example(spec)}`,
       );
     }
   } else {
-    if (!/^\d+$/.test(trimmed)) throw new UsageError(`${what}: "${printable(raw)}" is not a whole number, e.g. ${example(spec)}`);
+    if (!/^\d+$/.test(trimmed)) throw new UsageError(`${what}: "${escapeOutside(raw)}" is not a whole number, e.g. ${example(spec)}`);
     const big = BigInt(trimmed);
     if (big > BigInt(MAX_COUNT)) throw new UsageError(`${what}: ${trimmed.replace(/^0+(?=\d)/, '')} is out of range (1..${MAX_COUNT})`);
     amount = Number(big);
     text = String(amount);
   }
   if (amount <= 0) {
-    throw new UsageError(`${what}: "${printable(raw)}" would not bound the journal; give a value above 0, e.g. ${example(spec)}`);
+    throw new UsageError(`${what}: "${escapeOutside(raw)}" would not bound the journal; give a value above 0, e.g. ${example(spec)}`);
   }
   return { spec, text, amount };
 }

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UsageError, errnoCode } from '../errors.js';
-import { printable } from '../units.js';
+import { escapeOutside } from '../text/escape-outside.js';
 
 /** Links followed while resolving one path (the kernel's own limit, MAXSYMLINKS). */
 const MAX_LINK_HOPS = 40;
@@ -38,12 +38,12 @@ export async function resolveInRoot(root: string, rel: string): Promise<string> 
       current = next;
       continue;
     }
-    if (++hops > MAX_LINK_HOPS) throw new UsageError(`--root: ${printable(next)}: too many levels of symbolic links`);
+    if (++hops > MAX_LINK_HOPS) throw new UsageError(`--root: ${escapeOutside(next)}: too many levels of symbolic links`);
     const target = await fs.readlink(next);
     const resolved = path.resolve(current, target);
     if (!isInside(realRoot, resolved)) {
       throw new UsageError(
-        `--root: ${printable(next)} is a symlink to ${printable(target)}, outside --root; refusing to follow it ` +
+        `--root: ${escapeOutside(next)} is a symlink to ${escapeOutside(target)}, outside --root; refusing to follow it ` +
           '(make it a folder, or a relative link that stays inside the root)',
       );
     }

@@ -71,24 +71,36 @@ async function isDirectory(p: string): Promise<boolean> {
  * Which devices to watch (docs/design.md): --devices; else the lines of
  * active_captures.conf whose folder exists under the stream root (the base
  * dir's last component is the device, so a copied stream root still
- * resolves); else every `capture*` folder. Names are validated first.
+ * resolves); else every `capture*` folder. Names are validated first: a
+ * flag's bad name throws, a found folder or conf line whose name breaks the
+ * device-name rule is passed to `onRefused` (one line each) and skipped.
  */
-export async function resolveDevices(streamRoot: string, explicit?: readonly string[]): Promise<DeviceSpec[]> {
+export async function resolveDevices(
+  streamRoot: string,
+  explicit?: readonly string[],
+  onRefused: (name: string, problem: string) => void = () => undefined,
+): Promise<DeviceSpec[]> {
   if (explicit && explicit.length > 0) {
     const names = [...new Set(explicit.map(validateDeviceName))];
     return names.map((name) => ({ name, source: 'flag' as const }));
   }
-  const fromConf = await devicesFromActiveCaptures(streamRoot);
+  const fromConf = await devicesFromActiveCaptures(streamRoot, onRefused);
   if (fromConf.length > 0) return fromConf;
   const entries = await fs.readdir(streamRoot, { withFileTypes: true });
   return entries
-    .filter((e) => e.isDirectory() && e.name.startsWith(DEVICE_PREFIX) && deviceNameProblem(e.name) === undefined)
+    .filter((e) => e.isDirectory() && e.name.startsWith(DEVICE_PREFIX) && acceptable(e.name, onRefused))
     .map((e) => e.name)
     .sort(naturalCompare)
     .map((name) => ({ name, source: 'discovery' as const }));
 }
 
-async function devicesFromActiveCaptures(streamRoot: string): Promise<DeviceSpec[]> {
+function acceptable(name: string, onRefused: (name: string, problem: string) => void): boolean {
+  const problem = deviceNameProblem(name);
+  if (problem !== undefined) onRefused(name, problem);
+  return problem === undefined;
+}
+
+async function devicesFromActiveCaptures(streamRoot: string, onRefused: (name: string, problem: string) => void): Promise<DeviceSpec[]> {
   let text: string;
   try {
     text = await fs.readFile(path.join(streamRoot, ACTIVE_CAPTURES_FILE), 'utf8');
@@ -99,7 +111,7 @@ async function devicesFromActiveCaptures(streamRoot: string): Promise<DeviceSpec
   const out: DeviceSpec[] = [];
   for (const entry of parseActiveCaptures(text)) {
     const name = path.basename(entry.baseDir);
-    if (seen.has(name) || deviceNameProblem(name) !== undefined) continue;
+    if (seen.has(name) || !acceptable(name, onRefused)) continue;
     if (!(await isDirectory(path.join(streamRoot, name)))) continue;
     seen.add(name);
     out.push({ name, quality: entry.quality, source: 'active_captures' });

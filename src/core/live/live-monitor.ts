@@ -45,8 +45,8 @@ export interface LiveMonitorOptions {
   monotonic?: () => number;
   /** `--heartbeat`: one `heartbeat` event per device this often (wall clock); 0 or absent: none. */
   heartbeatMs?: number;
-  /** Retention (`--keep-incidents`): the sweeper deletes a bounded batch of incidents resolved before the cutoff each sweep. */
-  retention?: { keepMs: number; prune: (cutoffMs: number) => number };
+  /** Retention (`--keep-incidents`): every sweep deletes a bounded batch of old incidents with their evidence (IncidentRetention). */
+  retention?: { sweep: (nowMs: number) => Promise<void> };
 }
 
 interface DeviceState {
@@ -146,7 +146,7 @@ export class LiveMonitor {
       this.sweepers.register({ name: 'event-evidence', device, sweep: () => ({ freedEntries: this.sweepEvidence(state) }) });
     }
     const retention = this.options.retention;
-    if (retention) this.sweepers.register({ name: 'incident-retention', sweep: (now) => ({ freedEntries: retention.prune(now - retention.keepMs) }) });
+    if (retention) this.every(this.options.sweepIntervalMs, () => void retention.sweep(this.now()));
     await Promise.all([...this.devices.values()].map((s) => s.watcher.start()));
     this.every(this.options.sweepIntervalMs, () => this.sweep());
     this.every(this.options.memoryLogIntervalMs, () => void this.probeMemory());

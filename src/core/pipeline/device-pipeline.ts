@@ -142,6 +142,7 @@ export class DevicePipeline {
       thresholds: options.thresholds,
       macroblocks: settings?.macroblocks ?? options.macroblocks,
       settings: options.settings,
+      onNotice: (message) => warn(`[${options.device}] ${message}`),
     });
     this.tracker = new EventTracker(options.device, settings?.minEventMs ?? options.minEventMs, settings?.clearTimeMs);
     this.writes = new WriteFailures(options.device, warn, options.logger);

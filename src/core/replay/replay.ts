@@ -69,7 +69,9 @@ export type { DeviceSummary };
 
 export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   await checkStreamRoot(options.streamRoot);
-  const specs = await resolveDevices(options.streamRoot, options.devices);
+  const specs = await resolveDevices(options.streamRoot, options.devices, (name, problem) =>
+    options.onWarning?.(`folder "${name}" under ${options.streamRoot} is not replayed: invalid device name (${problem})`),
+  );
   if (specs.length === 0) {
     options.onWarning?.(`no devices under ${options.streamRoot}: no --devices, no existing folder in active_captures.conf, no capture* folder`);
   }

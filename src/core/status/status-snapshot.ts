@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT, VptError, errnoCode } from '../errors.js';
 import { SCHEMA_VERSION } from '../output/schema-versions.js';
+import { UnreadableFileError, readRegularFile } from '../fs/read-regular-file.js';
+import { statusShapeProblem } from './status-shape.js';
 
 /**
  * What the live monitor knows, written to `<state-dir>/status.json` every
@@ -14,6 +15,12 @@ export const STATUS_FILE = 'status.json';
 export const STATUS_INTERVAL_MS = 5_000;
 /** Bumped when a field changes meaning or disappears (adding fields does not); docs/schemas/status-file.schema.json. */
 export const STATUS_FORMAT = SCHEMA_VERSION.statusFile;
+/**
+ * A snapshot larger than this is refused unread: the monitor writes about
+ * 600 bytes per device, so 1 MiB is over a thousand devices. (A 200 MB file
+ * read whole took `vpt status` to 642 MB RSS.)
+ */
+export const STATUS_MAX_BYTES = 1024 * 1024;
 
 /** What the monitor can say about a device's sound right now. */
 export type AudioState = 'ok' | 'lost' | 'stalled' | 'unknown';
@@ -86,9 +93,10 @@ export async function readStatusSnapshot(stateDir: string): Promise<StatusSnapsh
   const file = statusFilePath(stateDir);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readRegularFile(file, STATUS_MAX_BYTES);
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return undefined;
+    if (err instanceof UnreadableFileError) throw new StatusSnapshotError(`cannot read ${err.message}`);
     throw new StatusSnapshotError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
   return parseStatusSnapshot(text, file);
@@ -107,8 +115,7 @@ export function parseStatusSnapshot(text: string, file = STATUS_FILE): StatusSna
     // A monitor of an older vpt wrote `format: 1`: it rewrites the file within STATUS_INTERVAL_MS of its restart.
     throw new StatusSnapshotError(`${file} is not a vpt status snapshot of schema_version ${STATUS_FORMAT} (restart the monitor if vpt was upgraded)`);
   }
-  if (typeof s.pid !== 'number' || typeof s.written_at !== 'string' || Number.isNaN(Date.parse(s.written_at)) || !Array.isArray(s.devices)) {
-    throw new StatusSnapshotError(`${file} lacks pid, written_at or devices`);
-  }
+  const problem = statusShapeProblem(s);
+  if (problem) throw new StatusSnapshotError(`${file} is not a sound vpt status snapshot: ${problem}`);
   return s as StatusSnapshot;
 }

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { printable } from '../units.js';
+import { escapeOutside } from '../text/escape-outside.js';
 
 /**
  * One argument for ExecStart= (systemd.service(5) "Command lines"), for every
@@ -10,7 +10,7 @@ import { printable } from '../units.js';
  * argument reaches the program exactly as given.
  */
 export function quoteExecArg(arg: string): string {
-  if (/[\u0000-\u001f\u007f]/.test(arg)) throw new UsageError(`unit argument "${printable(arg)}" contains a control character`);
+  if (/[\u0000-\u001f\u007f]/.test(arg)) throw new UsageError(`unit argument "${escapeOutside(arg)}" contains a control character`);
   const escaped = arg.replace(/%/g, '%%').replace(/\$/g, '$$$$');
   if (/^[\w\-./:=,@+%$]+$/.test(escaped)) return escaped;
   return `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;

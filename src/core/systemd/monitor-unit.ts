@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { quoteExecArg } from './exec-arg.js';
-import { formatSizeExact, printable } from '../units.js';
+import { formatSizeExact } from '../units.js';
+import { escapeOutside } from '../text/escape-outside.js';
 
 /** The last resort if a leak slips through every bound: systemd kills and restarts us long before the OOM killer picks a victim. */
 export const DEFAULT_UNIT_MEMORY_MAX = 300 * 1024 * 1024;
@@ -22,10 +23,10 @@ export interface MonitorUnitOptions {
 /** A systemd unit for the monitor service, as `vpt monitor --print-unit` prints it. */
 export function renderMonitorUnit(options: MonitorUnitOptions): string {
   if (!path.isAbsolute(options.execPath)) {
-    throw new UsageError(`the unit needs an absolute program path, got "${printable(options.execPath)}"`);
+    throw new UsageError(`the unit needs an absolute program path, got "${escapeOutside(options.execPath)}"`);
   }
   if (options.user !== undefined && !/^[a-z_][a-z0-9_-]*\$?$/i.test(options.user)) {
-    throw new UsageError(`"${printable(options.user)}" is not a valid user name for User=`);
+    throw new UsageError(`"${escapeOutside(options.user)}" is not a valid user name for User=`);
   }
   const memoryMax = options.memoryMax ?? DEFAULT_UNIT_MEMORY_MAX;
   const memoryHigh = Math.floor((memoryMax * MEMORY_HIGH_RATIO) / (1024 * 1024)) * 1024 * 1024;

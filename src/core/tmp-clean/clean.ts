@@ -1,7 +1,7 @@
 import { lstatSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { UsageError, errnoCode } from '../errors.js';
 import { isPidAlive } from '../process/pid-alive.js';
-import { printable } from '../units.js';
+import { escapeOutside } from '../text/escape-outside.js';
 import { openDirHandle, type DirHandle } from './dir-handle.js';
 import { entryNames, entryPath, nameText } from './entry-name.js';
 import { fileError, inspectEntry, type Candidate, type InspectContext } from './inspect-entry.js';
@@ -113,7 +113,7 @@ export async function cleanTmp(options: CleanOptions): Promise<CleanResult> {
 
 /** realpath once, so every reported path and every removal is inside this one folder. */
 function resolveDir(dir: string): string {
-  const shown = printable(dir);
+  const shown = escapeOutside(dir);
   try {
     const real = realpathSync(dir);
     if (!statSync(real).isDirectory()) throw new UsageError(`--dir: "${shown}" is not a folder; give the folder to clean`);

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { printable } from '../units.js';
+import { escapeOutside } from '../text/escape-outside.js';
 
 /**
  * Which names in --dir are candidates. Patterns match a bare name inside
@@ -26,7 +26,7 @@ export interface NameMatcher {
 
 /** Refuse patterns that could not mean "a name inside --dir". */
 export function validatePattern(pattern: string): void {
-  const bad = (why: string): UsageError => new UsageError(`--pattern: "${printable(pattern)}" ${why}`);
+  const bad = (why: string): UsageError => new UsageError(`--pattern: "${escapeOutside(pattern)}" ${why}`);
   if (pattern === '') throw bad('is empty; give a file name pattern such as "*.partial"');
   if (pattern.length > MAX_PATTERN_LENGTH) throw bad(`is longer than ${MAX_PATTERN_LENGTH} characters`);
   if (pattern.includes('/')) throw bad('contains "/"; patterns match names inside --dir only (use --dir for the folder)');
@@ -49,7 +49,7 @@ export function globToRegExp(pattern: string): RegExp {
     else if (ch === '?') source += '[^/]';
     else if (ch === '[') {
       const end = bracketEnd(pattern, i);
-      if (end < 0) throw new UsageError(`--pattern: "${printable(pattern)}" has a "[" without its "]"`);
+      if (end < 0) throw new UsageError(`--pattern: "${escapeOutside(pattern)}" has a "[" without its "]"`);
       let body = pattern.slice(i + 1, end);
       let negate = false;
       if (body.startsWith('!') || body.startsWith('^')) {
