@@ -1,4 +1,4 @@
-import { probeFfmpeg } from '../../core/audio/analyze-segment.js';
+import { probeFfmpeg } from '../../core/audio/ffmpeg-probe.js';
 import type { Logger } from '../../core/logger.js';
 
 /** ffmpeg present? If not, one warning: audio is then unknown, never loss (docs/design.md "audio"). */

@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { MissingProgramError } from '../errors.js';
 import type { FrameStamp } from '../events/event-tracker.js';
@@ -7,7 +8,7 @@ import { LEVEL_WINDOW_MS, LevelHistory } from './level-history.js';
 import type { LevelWindow } from './level-parser.js';
 import { LevelStream, type LevelStreamEnd } from './level-stream.js';
 import { readSegmentBytes } from './segment-bytes.js';
-import { segmentFileName, segmentIndexForFrame } from './segment-files.js';
+import { parseSegmentIndex, segmentFileName, segmentIndexForFrame } from './segment-files.js';
 import { SILENCE_DB, SilenceRuns, type SoundChange } from './silence-runs.js';
 
 /** Replay: segments fed ahead of the frame being analysed, so ffmpeg's decoding delay never holds a frame back. */
@@ -21,6 +22,12 @@ export const NO_AUDIO_RETRY_MS = 60_000;
 export const MAX_PENDING_CHANGES = 256;
 /** Replay: the longest a frame or a zap check waits for its audio (wall clock) before going on without it. */
 export const REPLAY_AUDIO_WAIT_MS = 30_000;
+/**
+ * Live: a stream that was fed a segment and has said nothing for this long
+ * (wall clock) is hung (a dead disk, a stuck decoder): it is stopped and
+ * started again. A healthy one answers each 1 s segment within ~0.1 s.
+ */
+export const STREAM_HUNG_MS = 20_000;
 
 export type AudioStreamState = 'starting' | 'running' | 'no_audio_stream' | 'unavailable' | 'stopped';
 
@@ -92,6 +99,8 @@ export class AudioTimeline {
   private lastFedMs = Number.NEGATIVE_INFINITY;
   private lastWindowStart = Number.NEGATIVE_INFINITY;
   private lastWindowSegment: number | undefined;
+  /** Wall clock of the first segment fed since the stream last said something (hang detection). */
+  private unansweredSinceWall: number | undefined;
   private readonly waiters = new Set<() => void>();
   state: AudioStreamState = 'starting';
   /** Counters (status, tests): segments fed, segments that were gone or refused, streams restarted. */
@@ -144,6 +153,7 @@ export class AudioTimeline {
       this.target = own + REPLAY_LOOKAHEAD_SEGMENTS;
     }
     this.ownIndex = own;
+    this.checkHung();
     this.pump();
   }
 
@@ -254,6 +264,7 @@ export class AudioTimeline {
       }
       const stream = await this.ensureStream(n);
       if (!stream) return;
+      this.unansweredSinceWall ??= Date.now();
       if (!(await stream.write(read.bytes))) return; // it stopped: onEnd plans the restart
       this.segmentsFed++;
       this.next = n + 1;
@@ -266,8 +277,6 @@ export class AudioTimeline {
 
   private async listReplaySegments(): Promise<void> {
     this.replayListed = true;
-    const { promises: fs } = await import('node:fs');
-    const { parseSegmentIndex } = await import('./segment-files.js');
     let first: number | undefined;
     let last: number | undefined;
     try {
@@ -325,11 +334,22 @@ export class AudioTimeline {
     const change: SoundChange | undefined = this.runs.window(start, LEVEL_WINDOW_MS, window.db);
     if (change) this.push({ timeMs: change.timeMs, kind: 'sound', on: change.silent });
     this.backoffMs = RESTART_MIN_MS;
+    this.unansweredSinceWall = undefined;
     this.wake();
+  }
+
+  private checkHung(): void {
+    if (this.options.mode !== 'live' || !this.stream || this.unansweredSinceWall === undefined) return;
+    if (Date.now() - this.unansweredSinceWall < STREAM_HUNG_MS) return;
+    this.unansweredSinceWall = undefined;
+    this.logOnce(`audio level stream answered nothing for ${STREAM_HUNG_MS / 1000}s: stopped, to be started again`);
+    // Its end (onEnd) plans the restart like any other stop.
+    void this.stream.stop();
   }
 
   private onEnd(end: LevelStreamEnd): void {
     this.stream = undefined;
+    this.unansweredSinceWall = undefined;
     if (this.closed) return;
     if (this.endedByUs) {
       this.state = 'stopped';
