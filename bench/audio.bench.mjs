@@ -7,7 +7,7 @@
 //    the audio's share of one core per device (goal: at most 2%), and the peak RSS of both runs.
 // Usage: node bench/audio.bench.mjs [--frames N] [--runs N] [--seconds N]
 import { execa } from 'execa';
-import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { figure, generateCapture, median } from './lib.mjs';
@@ -81,7 +81,8 @@ async function liveRun(extra) {
   const work = path.join(OUT, `live-${extra.length ? 'noaudio' : 'audio'}`);
   await rm(work, { recursive: true, force: true });
   const stream = path.join(work, 'stream');
-  for (let d = 1; d <= LIVE_DEVICES; d++) for (const f of ['captures', 'thumbnails', 'segments']) await mkdir(path.join(stream, `capture${d}`, f), { recursive: true });
+  for (let d = 1; d <= LIVE_DEVICES; d++)
+    for (const f of ['captures', 'thumbnails', 'segments']) await mkdir(path.join(stream, `capture${d}`, f), { recursive: true });
   const child = execa(
     '/usr/bin/time',
     ['-f', 'TIME %U %S %M', VPT, 'monitor', '--stream-root', stream, '--state-dir', path.join(work, 'state'), '--listen', 'off', '--json', ...extra],
@@ -90,8 +91,8 @@ async function liveRun(extra) {
   await new Promise((r) => setTimeout(r, 1500));
   await feedLive(stream);
   // GNU time does not pass signals on: stop the monitor itself, then time prints its figures.
-  const { stdout } = await execa('pgrep', ['-P', String(child.pid)]);
-  process.kill(Number(stdout.trim().split('\n')[0]), 'SIGTERM');
+  const children = await readFile(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8');
+  process.kill(Number(children.trim().split(' ')[0]), 'SIGTERM');
   const result = await child;
   const line = result.stderr.split('\n').find((l) => l.startsWith('TIME '));
   if (!line) throw new Error(`no /usr/bin/time line: ${result.stderr.slice(-500)}`);
@@ -113,10 +114,22 @@ for (let i = 0; i < RUNS; i++) {
   withAudio.push(await replaySeconds([]));
   noAudio.push(await replaySeconds(['--no-audio']));
 }
-figure('replay-with-audio', median(withAudio), 's', { name: 'replay --no-audio', value: median(noAudio) }, `${FRAMES} frames, ${FRAMES / FPS} segments; goal ratio <= 1.5`);
+figure(
+  'replay-with-audio',
+  median(withAudio),
+  's',
+  { name: 'replay --no-audio', value: median(noAudio) },
+  `${FRAMES} frames, ${FRAMES / FPS} segments; goal ratio <= 1.5`,
+);
 
 const audioRun = await liveRun([]);
 const silentRun = await liveRun(['--no-audio']);
 const share = ((audioRun.cpu - silentRun.cpu) / (SECONDS * LIVE_DEVICES)) * 100;
-figure('live-audio-cpu-per-device', share, '% of a core', undefined, `${LIVE_DEVICES} devices, ${SECONDS} s real time; monitor CPU ${audioRun.cpu.toFixed(2)} s with audio, ${silentRun.cpu.toFixed(2)} s without; goal <= 2%`);
+figure(
+  'live-audio-cpu-per-device',
+  share,
+  '% of a core',
+  undefined,
+  `${LIVE_DEVICES} devices, ${SECONDS} s real time; monitor CPU ${audioRun.cpu.toFixed(2)} s with audio, ${silentRun.cpu.toFixed(2)} s without; goal <= 2%`,
+);
 figure('live-peak-rss-with-audio', audioRun.rssMb, 'MB', { name: '--no-audio', value: silentRun.rssMb, unit: 'MB' }, 'one ffmpeg per device');

@@ -72,7 +72,9 @@ async function run(mode: 'live' | 'replay'): Promise<{ records: TrackerRecord[];
 }
 
 function events(records: TrackerRecord[]): [number, number][] {
-  return records.filter((r) => r.kind === 'event_ended' && r.type === 'audio_loss').map((r) => [((r as { startMs: number }).startMs - T0) / 1000, ((r as { endMs: number }).endMs - T0) / 1000]);
+  return records
+    .filter((r) => r.kind === 'event_ended' && r.type === 'audio_loss')
+    .map((r) => [((r as { startMs: number }).startMs - T0) / 1000, ((r as { endMs: number }).endMs - T0) / 1000]);
 }
 
 describe('audio heard continuously (real ffmpeg, generated segments)', () => {

@@ -79,7 +79,11 @@ describe('zap audio from levels', () => {
   const w = (dbs: number[]) => dbs.map((db, i) => ({ startMs: i * LEVEL_WINDOW_MS, db }));
   it('a dropout of ZAP_SILENCE_MIN_MS is a zap; one window shorter is continuous sound', () => {
     const n = ZAP_SILENCE_MIN_MS / LEVEL_WINDOW_MS;
-    expect(zapAudioFromLevels(w([-20, ...Array(n).fill(-90), -20]), SILENCE_DB)).toEqual({ state: 'checked', continuousAudio: false, silenceDurationMs: ZAP_SILENCE_MIN_MS });
+    expect(zapAudioFromLevels(w([-20, ...Array(n).fill(-90), -20]), SILENCE_DB)).toEqual({
+      state: 'checked',
+      continuousAudio: false,
+      silenceDurationMs: ZAP_SILENCE_MIN_MS,
+    });
     expect(zapAudioFromLevels(w([-20, ...Array(n - 1).fill(-90), -20]), SILENCE_DB).continuousAudio).toBe(true);
   });
 

@@ -63,7 +63,10 @@ function job(over: Partial<ZapJob> & Pick<ZapJob, 'metadataDir' | 'listen'>): Za
   };
 }
 
-const around = (audio: DeviceAudio, waitMs = 5_000) => (signal: AbortSignal) => listenAroundGap(audio.heard!, T0 + 4_000, T0 + 5_600, waitMs, signal);
+const around =
+  (audio: DeviceAudio, waitMs = 5_000) =>
+  (signal: AbortSignal) =>
+    listenAroundGap(audio.heard!, T0 + 4_000, T0 + 5_600, waitMs, signal);
 const marker = async (dir: string) => JSON.parse(await readFile(path.join(dir, 'last_zapping.json'), 'utf8')) as Record<string, unknown>;
 
 describe('ZapConfirmer on the level stream (real segments and ffmpeg)', () => {

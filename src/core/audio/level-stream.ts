@@ -166,7 +166,13 @@ export class LevelStream {
       if (code === 'ENOENT') throw new MissingProgramError(this.options.ffmpeg ?? 'ffmpeg');
     }
     // The last windows come with stdout's end: the stream is over once both ffmpeg and its stdout are.
-    void Promise.all([child.then((r) => r.exitCode, () => undefined), stdoutDone]).then(([exitCode]) => this.finish(exitCode));
+    void Promise.all([
+      child.then(
+        (r) => r.exitCode,
+        () => undefined,
+      ),
+      stdoutDone,
+    ]).then(([exitCode]) => this.finish(exitCode));
   }
 
   private readLines(stdout: Readable): Promise<void> {
