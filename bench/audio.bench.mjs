@@ -92,12 +92,29 @@ async function liveRun(extra) {
   await feedLive(stream);
   // GNU time does not pass signals on: stop the monitor itself, then time prints its figures.
   const children = await readFile(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8');
-  process.kill(Number(children.trim().split(' ')[0]), 'SIGTERM');
+  const vpt = Number(children.trim().split(' ')[0]);
+  const ffmpegRssMb = await childrenRssMb(vpt);
+  process.kill(vpt, 'SIGTERM');
   const result = await child;
   const line = result.stderr.split('\n').find((l) => l.startsWith('TIME '));
   if (!line) throw new Error(`no /usr/bin/time line: ${result.stderr.slice(-500)}`);
   const [, user, sys, maxKb] = line.split(' ');
-  return { cpu: Number(user) + Number(sys), rssMb: Number(maxKb) / 1024 };
+  return { cpu: Number(user) + Number(sys), rssMb: Number(maxKb) / 1024, ffmpegRssMb };
+}
+
+/**
+ * The memory of a process's children (the level streams' ffmpeg), in MB each: RSS, and the private part
+ * (most of an ffmpeg's RSS is its shared libraries, mapped once for all devices).
+ */
+async function childrenRssMb(pid) {
+  const list = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim().split(' ').filter(Boolean);
+  const out = [];
+  for (const child of list) {
+    const rollup = await readFile(`/proc/${child}/smaps_rollup`, 'utf8').catch(() => '');
+    const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(rollup)?.[1] ?? 0);
+    if (rollup) out.push({ rss: kb('Rss') / 1024, private: (kb('Private_Clean') + kb('Private_Dirty')) / 1024 });
+  }
+  return out;
 }
 
 async function exists(file) {
@@ -132,4 +149,12 @@ figure(
   undefined,
   `${LIVE_DEVICES} devices, ${SECONDS} s real time; monitor CPU ${audioRun.cpu.toFixed(2)} s with audio, ${silentRun.cpu.toFixed(2)} s without; goal <= 2%`,
 );
-figure('live-peak-rss-with-audio', audioRun.rssMb, 'MB', { name: '--no-audio', value: silentRun.rssMb, unit: 'MB' }, 'one ffmpeg per device');
+figure('live-peak-rss-with-audio', audioRun.rssMb, 'MB', { name: '--no-audio', value: silentRun.rssMb, unit: 'MB' }, 'the monitor process');
+const perFfmpeg = audioRun.ffmpegRssMb;
+figure(
+  'live-ffmpeg-rss-per-device',
+  perFfmpeg.length ? Math.max(...perFfmpeg) : 0,
+  'MB',
+  undefined,
+  `${perFfmpeg.length} level streams, largest; ${perFfmpeg.map((m) => m.toFixed(1)).join(', ')} MB`,
+);

@@ -11,8 +11,14 @@ import { readSegmentBytes } from './segment-bytes.js';
 import { parseSegmentIndex, segmentFileName, segmentIndexForFrame } from './segment-files.js';
 import { SILENCE_DB, SilenceRuns, type SoundChange } from './silence-runs.js';
 
-/** Replay: segments fed ahead of the frame being analysed, so ffmpeg's decoding delay never holds a frame back. */
-export const REPLAY_LOOKAHEAD_SEGMENTS = 3;
+/**
+ * Replay: segments fed ahead of the frame being analysed, so ffmpeg's
+ * decoding never holds a frame back. 3 kept the replay at 1.05x of
+ * --no-audio on a quiet machine but 1.7x with the CPU contended (ffmpeg got
+ * too little of it to stay ahead); 10 s of sound lets it catch up in bursts.
+ * The levels it hears ahead wait in the 2-minute history.
+ */
+export const REPLAY_LOOKAHEAD_SEGMENTS = 10;
 /** A level stream that stopped on its own is started again after this (wall clock), doubling up to RESTART_MAX_MS. */
 export const RESTART_MIN_MS = 1_000;
 export const RESTART_MAX_MS = 60_000;
