@@ -1,12 +1,5 @@
-import { probeFfmpeg } from '../../core/audio/analyze-segment.js';
-import type { ZapAudioResult } from '../../core/audio/zap-audio.js';
+import { probeFfmpeg } from '../../core/audio/ffmpeg-probe.js';
 import type { Logger } from '../../core/logger.js';
-
-/**
- * The zap check when audio is off (--no-audio, no ffmpeg): audio unknown,
- * so the banner alone decides (confirmZap treats unknown as "not continuous").
- */
-export const AUDIO_NOT_CHECKED: ZapAudioResult = { state: 'not_checked', continuousAudio: null, silenceDurationMs: 0, segments: [] };
 
 /** ffmpeg present? If not, one warning: audio is then unknown, never loss (docs/design.md "audio"). */
 export async function ffmpegPresent(log: Logger): Promise<boolean> {

@@ -17,7 +17,7 @@ import { alertmanagerEndpoint } from '../../core/alertmanager/alerts.js';
 import type { MonitorHttp } from '../../core/http/monitor-http.js';
 import { startAlertmanager, startWebSide } from './web-side.js';
 import type { Ui } from '../../ui.js';
-import { AUDIO_NOT_CHECKED, ffmpegPresent } from './audio-setup.js';
+import { ffmpegPresent } from './audio-setup.js';
 import { thresholdsFrom, type MonitorOptions } from './options.js';
 
 /** SIGTERM to exit: the frame in flight gets this long; with cli.ts's 2 s exit grace the whole stop stays under the 5 s the design promises. */
@@ -79,7 +79,7 @@ export async function runLive(
     );
   };
   process.on('SIGHUP', onHangup);
-  log.info(`devices (${source}): ${devices.join(', ')}; state in ${stateDir}; temp in ${resources.tempDir}`);
+  log.info(`devices (${source}): ${devices.join(', ')}; state in ${stateDir}`);
   if (resources.incidentsMovedAside) log.warn(`--reset-incidents: the old incident database is kept as ${resources.incidentsMovedAside}; starting a new one`);
   for (const i of resources.resolvedAtStart) log.info(`[${i.device}] incident #${i.id} (${i.type}) left open by a previous run: resolved (${i.resolveReason})`);
   for (const d of resources.removedTempDirs) log.info(`removed ${d} (its process is gone)`);
@@ -121,13 +121,10 @@ export async function runLive(
     });
   }
 
-  // One pool per process: zap checks run off the frame queue, their temp files in the process's temp folder.
+  // One pool per process: zap checks run off the frame queue, judged from each device's level stream.
   const zaps = new ZapConfirmer({
-    tempDir: resources.tempDir,
     onZap: print,
     logger: log,
-    // Without audio there is no segment to wait for: each zap check would idle ZAP_SEGMENT_WAIT_MS for nothing.
-    ...(checkAudio ? {} : { check: async () => AUDIO_NOT_CHECKED, segmentWaitMs: 0 }),
   });
   // seams.createAnalyzer: a test's scripted analyzer, to drive the service's outputs (webhook) without frames.
   const createAnalyzer =

@@ -26,7 +26,7 @@ const EXIT_INTERRUPTED = 130;
  */
 export async function runReplay(options: MonitorOptions, ui: Ui, thresholds: Partial<DetectorThresholds>): Promise<number> {
   // sharp and SQLite are heavy: loaded only when frames are analysed.
-  const [{ replay }, { ZapConfirmer }, { describeEvent }, { AUDIO_NOT_CHECKED, ffmpegPresent }, storage] = await Promise.all([
+  const [{ replay }, { ZapConfirmer }, { describeEvent }, { ffmpegPresent }, storage] = await Promise.all([
     import('../../core/replay/replay.js'),
     import('../../core/audio/zap-confirmer.js'),
     import('../../core/live/monitor-events.js'),
@@ -56,17 +56,13 @@ export async function runReplay(options: MonitorOptions, ui: Ui, thresholds: Par
   const zapEvents: ZapEvent[] = [];
   let zapsNotKept = 0;
   const zaps = new ZapConfirmer({
-    tempDir: storage.tempDir,
     logger: ui.logger,
-    // Replay: the segments are all on disk already, nothing to wait for.
-    segmentWaitMs: 0,
     onZap: (event) => {
       if (zapEvents.length < REPLAY_ZAPS_KEPT) zapEvents.push(event);
       else zapsNotKept++;
       const line = describeEvent(event);
       if (line && !ui.json) info(line);
     },
-    ...(checkAudio ? {} : { check: async () => AUDIO_NOT_CHECKED }),
   });
   // Ctrl-C: the spinner is cleared and what was done so far is printed, marked interrupted.
   const eventsSoFar = new Map<string, number>();
@@ -134,12 +130,11 @@ export async function runReplay(options: MonitorOptions, ui: Ui, thresholds: Par
 interface ReplayStorage {
   stateDir: string | undefined;
   store: IncidentStore;
-  tempDir: string;
   resolvedAtStart: Incident[];
   close(): void;
 }
 
-/** The state dir's lock, temp folder and store, taken as the live monitor takes them; or a store in memory. */
+/** The state dir's lock and store, taken as the live monitor takes them; or a store in memory. */
 async function openReplayStorage(options: MonitorOptions): Promise<ReplayStorage> {
   if (options.stateDir !== undefined) {
     const [{ resolveStateDir }, { openMonitorResources }, { checkStreamRoot, resolveDevices }] = await Promise.all([
@@ -152,25 +147,11 @@ async function openReplayStorage(options: MonitorOptions): Promise<ReplayStorage
     const specs = await resolveDevices(options.streamRoot, options.devices);
     const { dir } = await resolveStateDir({ flag: options.stateDir });
     const resources = await openMonitorResources({ stateDir: dir, streamRoot: options.streamRoot, devices: specs.map((s) => s.name) });
-    return { stateDir: dir, store: resources.store, tempDir: resources.tempDir, resolvedAtStart: resources.resolvedAtStart, close: () => resources.close() };
+    return { stateDir: dir, store: resources.store, resolvedAtStart: resources.resolvedAtStart, close: () => resources.close() };
   }
-  const [{ IncidentStore }, { createProcessTempDir, removeProcessTempDirSync }] = await Promise.all([
-    import('../../core/incidents/incident-store.js'),
-    import('../../core/lifecycle/process-temp-dir.js'),
-  ]);
+  const { IncidentStore } = await import('../../core/incidents/incident-store.js');
   const store = IncidentStore.open(':memory:');
-  // Merged zap audio lives in this process's temp folder, removed on close.
-  const tempDir = await createProcessTempDir();
-  return {
-    stateDir: undefined,
-    store,
-    tempDir,
-    resolvedAtStart: [],
-    close: () => {
-      store.close();
-      removeProcessTempDirSync(tempDir);
-    },
-  };
+  return { stateDir: undefined, store, resolvedAtStart: [], close: () => store.close() };
 }
 
 /** The partial summary of a replay stopped by Ctrl-C: frames done per device and the events seen so far. */

@@ -49,19 +49,17 @@ export class BannerMemory {
 }
 
 export interface ZapJobContext {
-  segmentsDir: string;
   metadataDir: string;
-  fps: number;
-  segmentSeconds?: number;
   bannerSeen: boolean;
   evidence?: string[];
+  /** Judges the audio around the gap (undefined: audio is off, the banner alone decides). */
+  listen: ZapJob['listen'];
 }
 
 /** The check the ZapConfirmer runs for one candidate. */
 export function zapJobFor(candidate: ZapCandidateSpan, context: ZapJobContext): ZapJob {
   return {
     device: candidate.device,
-    segmentsDir: context.segmentsDir,
     metadataDir: context.metadataDir,
     eventType: candidate.type,
     startFrame: captureName(candidate.startSequence),
@@ -72,7 +70,6 @@ export function zapJobFor(candidate: ZapCandidateSpan, context: ZapJobContext): 
     durationMs: candidate.durationMs,
     bannerSeen: context.bannerSeen,
     evidence: context.evidence ?? [],
-    fps: context.fps,
-    segmentSeconds: context.segmentSeconds,
+    listen: context.listen,
   };
 }

@@ -114,6 +114,8 @@ export class EventTracker {
   private readonly open = new Map<SequenceType, OpenState>();
   /** The last BACKDATE_FRAMES stamps before the current frame, oldest first. */
   private readonly recent: FrameStamp[] = [];
+  /** A type's own minimum (audio_loss: --min-silence); the others use --min-event. At most one entry per type. */
+  private readonly minByType = new Map<SequenceType, number>();
 
   constructor(
     readonly device: string,
@@ -125,6 +127,11 @@ export class EventTracker {
   retime(minEventMs: number, clearTimeMs: number): void {
     this.minEventMs = minEventMs;
     this.clearTimeMs = clearTimeMs;
+  }
+
+  /** A type whose events have a minimum of their own (audio_loss: --min-silence). */
+  setMinEvent(type: SequenceType, minMs: number): void {
+    this.minByType.set(type, minMs);
   }
 
   /** Feed one analysed frame; returns the records it produced, in order. */
@@ -200,7 +207,7 @@ export class EventTracker {
   }
 
   private confirmIfLong(type: SequenceType, state: OpenState, stamp: FrameStamp, out: TrackerRecord[]): void {
-    if (type === 'zap' || state.confirmed || stamp.timeMs - state.startMs < this.minEventMs) return;
+    if (type === 'zap' || state.confirmed || stamp.timeMs - state.startMs < (this.minByType.get(type) ?? this.minEventMs)) return;
     state.confirmed = true;
     out.push({
       kind: 'event_started',

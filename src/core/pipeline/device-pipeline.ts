@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DeviceAudio } from '../audio/device-audio.js';
+import { MIN_SILENCE_MS } from '../audio/silence-runs.js';
 import type { ZapConfirmer } from '../audio/zap-confirmer.js';
 import type { SettingsRef } from '../config/device-settings.js';
 import type { DetectorThresholds } from '../detectors/types.js';
@@ -26,7 +27,7 @@ import { WriteFailures } from './write-failures.js';
  * what) and in where frames come from and how they are timed (the caller).
  */
 export interface Schedule {
-  /** Wait for the audio check a frame starts (replay: the samples fall where live's would), or never wait (live). */
+  /** Wait until the sound at each frame's time is heard (replay: all segments are there), or never wait (live: the audio lags a segment or two). */
   waitForAudio: boolean;
   /** Per-frame JSON writes in flight per device (1: each frame waits for its own). */
   writesInFlight: number;
@@ -145,6 +146,7 @@ export class DevicePipeline {
       onNotice: (message) => warn(`[${options.device}] ${message}`),
     });
     this.tracker = new EventTracker(options.device, settings?.minEventMs ?? options.minEventMs, settings?.clearTimeMs);
+    this.tracker.setMinEvent('audio_loss', MIN_SILENCE_MS);
     this.writes = new WriteFailures(options.device, warn, options.logger);
     this.problems = new FrameProblems(options.device, warn, (message) => (options.onInfo ?? warn)(message));
     this.chunks = new ChunkWriter(options.chunksDir, {
@@ -180,7 +182,7 @@ export class DevicePipeline {
     // Step 3-5: audio, event tracker, zaps.
     const audio = this.audioFor(frame.liveDir);
     let frameAudio: FrameAudio = audio.carried();
-    let records: TrackerRecord[] = [];
+    const records: TrackerRecord[] = [];
     if (analysis.analyzed && !late) {
       this.last = analysis;
       this.lastStamp = stamp;
@@ -191,7 +193,9 @@ export class DevicePipeline {
         ? await audio.frameAndWait(frame.sequence, stamp.timeMs, analysis.suppressesAudioLoss)
         : audio.frame(frame.sequence, stamp.timeMs, analysis.suppressesAudioLoss);
       frameAudio = heard.audio;
-      records = this.tracker.update(stamp, { ...analysis.verdicts, audio_loss: heard.audioLoss });
+      // The sound's verdicts first, each on its own time (at or before this frame's): its boundaries are the sound's, not the frame's.
+      for (const u of heard.lossUpdates) records.push(...this.tracker.update(u.stamp, { audio_loss: u.loss }));
+      records.push(...this.tracker.update(stamp, analysis.verdicts));
       audio.submitZaps(records);
       for (const record of records) this.options.onRecord?.(record);
     }
@@ -273,6 +277,7 @@ export class DevicePipeline {
       fps: this.options.fps,
       vnc: this.options.vnc,
       checkAudio: this.options.checkAudio && this.options.settings?.current.audio !== false,
+      mode: this.options.schedule.waitForAudio ? 'replay' : 'live',
       zaps: this.options.zaps,
       logger: this.options.logger,
     });
