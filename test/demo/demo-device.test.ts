@@ -94,7 +94,23 @@ describe('DemoDevice', () => {
 
     const segments = (await readdir(path.join(demo.liveDir, 'segments'))).sort();
     expect(segments.slice(0, 2)).toEqual(['segment_000000000.ts', 'segment_000000001.ts']);
-    const first = await runProgram('ffmpeg', ['-hide_banner', '-nostats', '-i', path.join(demo.liveDir, 'segments', 'segment_000000000.ts'), '-map', '0:a:0', '-af', 'volumedetect', '-f', 'null', '-'], { timeoutMs: 20_000 });
+    const first = await runProgram(
+      'ffmpeg',
+      [
+        '-hide_banner',
+        '-nostats',
+        '-i',
+        path.join(demo.liveDir, 'segments', 'segment_000000000.ts'),
+        '-map',
+        '0:a:0',
+        '-af',
+        'volumedetect',
+        '-f',
+        'null',
+        '-',
+      ],
+      { timeoutMs: 20_000 },
+    );
     // The script opens with a tone: well above the -50 dB silence level.
     expect(Number(/mean_volume:\s*(-?[\d.]+) dB/.exec(first.stderr)?.[1])).toBeGreaterThan(-50);
 
