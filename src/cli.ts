@@ -336,7 +336,10 @@ export function buildProgram(hooks: ProgramHooks): Command {
       ),
     )
     .option('--for <n>', 'alert only after N consecutive samples over a threshold', integer('--for', 1, 1000), 1)
-    .option('--prom <file>', 'also write the sample as Prometheus text metrics (node_exporter textfile collector)')
+    .option(
+      '--prom [file]',
+      'also write the sample as Prometheus text metrics (node_exporter textfile collector; no file: vpt.prom in /var/lib/prometheus/node-exporter, else /var/lib/node_exporter/textfile_collector)',
+    )
     .option('--cache-dirs <list>', "cache folders or globs whose growth --health follows (default: the tracked scripts' __pycache__)", list)
     .option('--install', 'install health sampling every 30 s (systemd timer, or --cron)')
     .option('--uninstall', 'remove the installed health sampling')
@@ -347,7 +350,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
       'after',
       examples([
         'vpt investigate                              # full report, saved to ~/crash_monitoring',
-        'vpt investigate --health --prom /var/lib/node_exporter/textfile_collector/vpt.prom',
+        'vpt investigate --health --prom /var/lib/prometheus/node-exporter/vpt.prom',
         'sudo vpt investigate --install               # sample every 30 s with a systemd timer',
         'vpt investigate --install --cron --dry-run   # show the crontab lines',
       ]),
