@@ -1,4 +1,5 @@
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -17,19 +18,20 @@ describe('journald priority prefixes', () => {
   afterEach(() => tmp.cleanup());
 
   /** Runs `args` with stderr into a fresh file; JOURNAL_STREAM names that file, or `other`'s. */
-  async function stderrOf(file: string, args: string[], streamOf: 'stderr' | 'other'): Promise<{ lines: string[]; exitCode: number | undefined }> {
-    const fd = openSync(path.join(tmp.dir, file), 'w');
-    const other = openSync(path.join(tmp.dir, `${file}.other`), 'w');
+  async function stderrOf(file: string, args: string[], streamOf: 'stderr' | 'other'): Promise<{ lines: string[]; exitCode: number | null }> {
+    const log = path.join(tmp.dir, file);
+    const fd = openSync(log, 'w');
+    const other = openSync(`${log}.other`, 'w');
     try {
       const st = fstatSync(streamOf === 'stderr' ? fd : other);
-      const run = await execa(process.execPath, args, {
-        stdout: 'ignore',
-        stderr: fd,
-        reject: false,
-        timeout: 20_000,
+      // The file itself as the child's fd 2 (execa would put a pipe between them).
+      const child = spawn(process.execPath, args, {
+        stdio: ['ignore', 'ignore', fd],
         env: { JOURNAL_STREAM: `${st.dev}:${st.ino}`, NO_COLOR: '1' },
+        timeout: 20_000,
       });
-      return { lines: readFileSync(path.join(tmp.dir, file), 'utf8').trimEnd().split('\n'), exitCode: run.exitCode };
+      const [exitCode] = (await once(child, 'exit')) as [number | null];
+      return { lines: readFileSync(log, 'utf8').trimEnd().split('\n'), exitCode };
     } finally {
       closeSync(fd);
       closeSync(other);
