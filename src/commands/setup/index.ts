@@ -42,7 +42,8 @@ export async function run(options: Record<string, unknown>, ui: Ui): Promise<num
     if (cron) notes.push('no systemd here (or --cron): the timers go to /etc/cron.d; no monitor service and no journald drop-in');
     const inputs = await setupInputs(options, root, cron, notes);
     actions = await installActions(root, planSetup(inputs), manifest, live && !cron);
-    if (rootGiven && !cron) notes.push(`staged under ${root}: enable in the image with systemctl --root ${root} enable vpt-monitor.service vpt-health.timer vpt-tmp-clean.timer`);
+    if (rootGiven && !cron)
+      notes.push(`staged under ${root}: enable in the image with systemctl --root ${root} enable vpt-monitor.service vpt-health.timer vpt-tmp-clean.timer`);
   }
   if (!dryRun) await applySetup(root, actions, lazyRunProgram);
   report(ui, actions, dryRun, { notes, uninstall: options.uninstall === true, root });
@@ -59,7 +60,11 @@ async function setupInputs(options: Record<string, unknown>, root: string, cron:
     devices = undefined;
   }
   if (devices?.length === 0) devices = undefined;
-  notes.push(devices ? `devices: ${devices.join(', ')} (${given ? 'given' : `found under ${streamRoot}`})` : `no device found under ${streamRoot}: the monitor finds them at each start`);
+  notes.push(
+    devices
+      ? `devices: ${devices.join(', ')} (${given ? 'given' : `found under ${streamRoot}`})`
+      : `no device found under ${streamRoot}: the monitor finds them at each start`,
+  );
   let prom = options.prom as string | undefined;
   if (prom === undefined) {
     try {
@@ -85,7 +90,9 @@ async function setupInputs(options: Record<string, unknown>, root: string, cron:
 
 function report(ui: Ui, actions: readonly SetupAction[], dryRun: boolean, extra: { notes: string[]; uninstall?: boolean; root?: string }): void {
   if (ui.json) {
-    ui.out(JSON.stringify({ mode: extra.uninstall ? 'uninstall' : 'install', dryRun, changed: actions.some((a) => a.kind !== 'keep'), actions, notes: extra.notes }));
+    ui.out(
+      JSON.stringify({ mode: extra.uninstall ? 'uninstall' : 'install', dryRun, changed: actions.some((a) => a.kind !== 'keep'), actions, notes: extra.notes }),
+    );
     return;
   }
   const shown = (p: string) => (extra.root && extra.root !== '/' ? path.join(extra.root, p) : p);
@@ -95,7 +102,12 @@ function report(ui: Ui, actions: readonly SetupAction[], dryRun: boolean, extra:
     if (action.kind === 'run') ui.out(`${verb('ran', 'would run')}: ${action.command.join(' ')}`);
     else if (action.kind === 'keep') ui.out(`kept ${shown(action.path)}: ${action.reason}`);
     else {
-      const words = { mkdir: ['created', 'would create'], write: ['wrote', 'would write'], remove: ['removed', 'would remove'], rmdir: ['removed', 'would remove'] }[action.kind];
+      const words = {
+        mkdir: ['created', 'would create'],
+        write: ['wrote', 'would write'],
+        remove: ['removed', 'would remove'],
+        rmdir: ['removed', 'would remove'],
+      }[action.kind];
       ui.out(`${verb(words[0]!, words[1]!)} ${shown(action.path)}${action.kind === 'mkdir' || action.kind === 'rmdir' ? '/' : ''}`);
       if (dryRun && action.kind === 'write') ui.out(action.content.replace(/^/gm, '    ').trimEnd());
     }

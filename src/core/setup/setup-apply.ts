@@ -21,10 +21,11 @@ const INSTALLED_MAX_BYTES = 1024 * 1024;
 const SYSTEMCTL_TIMEOUT_MS = 30_000;
 const JOURNALD_RESTART = ['systemctl', 'restart', 'systemd-journald'];
 
-const exists = (file: string) => fs.lstat(file).then(
-  () => true,
-  () => false,
-);
+const exists = (file: string) =>
+  fs.lstat(file).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * What installing `plan` changes under `root`: files whose bytes differ, folders missing, the
@@ -63,7 +64,8 @@ export async function installActions(root: string, plan: SetupPlan, previous: Se
   };
   const manifestText = renderManifest(manifest);
   const currentManifest = await readRegular(await inRoot(root, MANIFEST_PATH), INSTALLED_MAX_BYTES);
-  if (currentManifest === undefined || !currentManifest.equals(Buffer.from(manifestText))) actions.push({ kind: 'write', path: MANIFEST_PATH, content: manifestText });
+  if (currentManifest === undefined || !currentManifest.equals(Buffer.from(manifestText)))
+    actions.push({ kind: 'write', path: MANIFEST_PATH, content: manifestText });
   if (live) {
     const unitChanged = plan.units.filter((u) => changed.some((p) => path.basename(p) === u || path.basename(p) === u.replace(/\.timer$/, '.service')));
     if (unitChanged.length > 0 || dropped.length > 0) actions.push({ kind: 'run', command: ['systemctl', 'daemon-reload'] });
@@ -115,7 +117,8 @@ export async function applySetup(root: string, actions: readonly SetupAction[], 
       if (action.kind === 'run') {
         const [program, ...args] = action.command;
         const result = await run(program!, args, { timeoutMs: SYSTEMCTL_TIMEOUT_MS });
-        if (result.exitCode !== 0) throw new VptError(`${result.command} failed: ${result.stderr.trim().split('\n')[0] || `exit code ${result.exitCode}`}`, EXIT.critical);
+        if (result.exitCode !== 0)
+          throw new VptError(`${result.command} failed: ${result.stderr.trim().split('\n')[0] || `exit code ${result.exitCode}`}`, EXIT.critical);
         continue;
       }
       if (action.kind === 'keep') continue;

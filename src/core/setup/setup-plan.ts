@@ -56,7 +56,11 @@ export interface SetupPlan {
 
 export function planSetup(inputs: SetupInputs): SetupPlan {
   const tmpClean = [inputs.node, inputs.vpt, 'tmp-clean', '-q'];
-  const text = (what: string, every: string): TimedJobText => ({ header: SETUP_HEADER, serviceDescription: `vpt ${what}`, timerDescription: `vpt ${what} every ${every}` });
+  const text = (what: string, every: string): TimedJobText => ({
+    header: SETUP_HEADER,
+    serviceDescription: `vpt ${what}`,
+    timerDescription: `vpt ${what} every ${every}`,
+  });
   const dirs = [STATE_DIR, LOG_DIR];
   if (inputs.cron) {
     return {
