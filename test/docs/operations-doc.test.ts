@@ -14,7 +14,7 @@ import { makeTempDir, REPO_ROOT, runVpt, VPT_BIN } from '../helpers/run-vpt.js';
  */
 
 const DOCS = ['operations.md', 'fleet.md'] as const;
-const COMMANDS = ['monitor', 'investigate', 'journald-limits', 'tmp-clean'] as const;
+const COMMANDS = ['monitor', 'investigate', 'journald-limits', 'tmp-clean', 'setup'] as const;
 const PROMTOOL = '/usr/bin/promtool';
 if (!existsSync(PROMTOOL)) console.warn(`${PROMTOOL} not found: skipping the promtool checks of docs/fleet.md's metrics and alert rules`);
 
