@@ -17,10 +17,7 @@ function buildCheckout() {
   if (!existsSync(path.join(ROOT, 'src', 'cli.ts')) || !existsSync(tsc)) return false;
   process.stderr.write('vpt: dist/ is missing (a fresh clone): building it once (npm run build)\n');
   // stdout of the build goes to stderr: this command's own stdout stays its output.
-  const steps = [
-    [tsc, '-p', path.join(ROOT, 'tsconfig.build.json')],
-    [path.join(ROOT, 'scripts', 'bundle.mjs')],
-  ];
+  const steps = [[tsc, '-p', path.join(ROOT, 'tsconfig.build.json')], [path.join(ROOT, 'scripts', 'bundle.mjs')]];
   for (const args of steps) {
     const run = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 2, 2], timeout: BUILD_TIMEOUT_MS });
     if (run.status !== 0) {
