@@ -37,7 +37,9 @@ smoke() { # prefix -> runs the smoke set with the vpt installed there
     "$vpt" monitor --replay --stream-root "$tmp/stream" --state-dir "$tmp/state" --json >replay.json
     node -e 'const r = require(process.argv[1]); if (r.devices[0].analyzed !== 40) throw new Error(JSON.stringify(r.devices[0]))' "$tmp/replay.json"
     "$vpt" incidents --state-dir "$tmp/state" --json | grep -q '"incidents"'
-    "$vpt" setup --dry-run --root "$tmp/image" --devices capture1 >/dev/null
+    mkdir image && "$vpt" setup --root "$tmp/image" --devices capture1 >/dev/null
+    "$vpt" setup --root "$tmp/image" --devices capture1 | grep -q "nothing changed"
+    test -f image/etc/systemd/system/vpt-monitor.service
   )
   rm -rf "$tmp"
 }

@@ -125,6 +125,14 @@ describe('vpt setup --root', () => {
     expect(existsSync(path.join(root, 'etc/systemd/journald.conf.d'))).toBe(false);
   });
 
+  it('a --root that is not a folder is one line, exit 2', async () => {
+    for (const bad of [path.join(tmp.dir, 'missing'), path.join(root, 'etc/systemd/system/other.service')]) {
+      const run = await runVpt(['setup', '--root', bad]);
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr.trim()).toBe(`vpt: --root: ${bad} is not a folder; create it first, e.g. mkdir -p ${bad}`);
+    }
+  });
+
   it('a manifest that is not one is one line, exit 2, and nothing is removed', async () => {
     await mkdir(path.join(root, 'etc/vpt'));
     await writeFile(

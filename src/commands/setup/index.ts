@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { PermissionError, UsageError } from '../../core/errors.js';
 import { renderDropIn } from '../../core/journald/drop-in.js';
@@ -23,6 +23,9 @@ import { sampleCommand } from '../investigate/install.js';
 export async function run(options: Record<string, unknown>, ui: Ui): Promise<number> {
   const rootGiven = typeof options.root === 'string';
   const root = rootGiven ? path.resolve(options.root as string) : '/';
+  if (rootGiven && !statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(`--root: ${root} is not a folder; create it first, e.g. mkdir -p ${root}`);
+  }
   const live = !rootGiven;
   const dryRun = options.dryRun === true;
   if (live && !dryRun && process.getuid?.() !== 0) {
