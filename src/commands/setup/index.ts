@@ -63,11 +63,12 @@ async function setupInputs(options: Record<string, unknown>, root: string, cron:
     devices = undefined;
   }
   if (devices?.length === 0) devices = undefined;
-  notes.push(
-    devices
-      ? `devices: ${devices.join(', ')} (${given ? 'given' : `found under ${streamRoot}`})`
-      : `no device found under ${streamRoot}: the monitor finds them at each start`,
-  );
+  if (!cron)
+    notes.push(
+      devices
+        ? `devices: ${devices.join(', ')} (${given ? 'given' : `found under ${streamRoot}`})`
+        : `no device found under ${streamRoot}: the monitor finds them at each start`,
+    );
   let prom = options.prom as string | undefined;
   if (prom === undefined) {
     try {
