@@ -26,7 +26,7 @@ import type { GlobalFlags, Ui } from './ui.js';
  * or SQLite and `vpt --help` starts fast. Only main() ends the process.
  */
 
-export type CommandName = 'monitor' | 'investigate' | 'journald-limits' | 'tmp-clean' | 'incidents' | 'status';
+export type CommandName = 'monitor' | 'investigate' | 'journald-limits' | 'tmp-clean' | 'incidents' | 'status' | 'setup';
 
 export interface CommandModule {
   run(options: Record<string, unknown>, ui: Ui): Promise<number>;
@@ -48,6 +48,8 @@ const loadCommand: CommandLoader = async (name) => {
       return (await import('./commands/incidents/index.js')) as CommandModule;
     case 'status':
       return (await import('./commands/status/index.js')) as CommandModule;
+    case 'setup':
+      return (await import('./commands/setup/index.js')) as CommandModule;
   }
 };
 
@@ -338,7 +340,10 @@ export function buildProgram(hooks: ProgramHooks): Command {
       ),
     )
     .option('--for <n>', 'alert only after N consecutive samples over a threshold', integer('--for', 1, 1000), 1)
-    .option('--prom <file>', 'also write the sample as Prometheus text metrics (node_exporter textfile collector)')
+    .option(
+      '--prom [file]',
+      'also write the sample as Prometheus text metrics (node_exporter textfile collector; no file: vpt.prom in /var/lib/prometheus/node-exporter, else /var/lib/node_exporter/textfile_collector)',
+    )
     .option('--cache-dirs <list>', "cache folders or globs whose growth --health follows (default: the tracked scripts' __pycache__)", list)
     .option('--install', 'install health sampling every 30 s (systemd timer, or --cron)')
     .option('--uninstall', 'remove the installed health sampling')
@@ -365,7 +370,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
       'after',
       examples([
         'vpt investigate                              # full report, saved to ~/crash_monitoring',
-        'vpt investigate --health --prom /var/lib/node_exporter/textfile_collector/vpt.prom',
+        'vpt investigate --health --prom /var/lib/prometheus/node-exporter/vpt.prom',
         'sudo vpt investigate --install               # sample every 30 s with a systemd timer',
         'vpt investigate --install --cron --dry-run   # show the crontab lines',
       ]),
@@ -425,6 +430,34 @@ export function buildProgram(hooks: ProgramHooks): Command {
       ]),
     )
     .action(action('tmp-clean'));
+
+  // vpt setup: the service, the timers, the journald drop-in and the folders in one run (issue 25).
+  // Its journald limits are journald-limits' own defaults, read from that command's options.
+  const journaldLimits = program.commands.find((c) => c.name() === 'journald-limits')!.opts();
+  program
+    .command('setup')
+    .summary('install the monitor service, the health and tmp-clean timers, the journald limits and the folders')
+    .option('--devices <list>', 'the devices the service watches (default: those found under --stream-root, else found at each start)', deviceList)
+    .option('--stream-root <dir>', `folder holding the capture*/ device folders (default: "${DEFAULT_STREAM_ROOT}")`)
+    .option('--prom <file>', "the health sample's metrics file (default: vpt.prom in node_exporter's textfile folder, when there is one)")
+    .option('--cron', 'timers as /etc/cron.d files, no service (the default where systemd is not running)')
+    .option('--dry-run', 'print every file and command, change nothing')
+    .option('--root <dir>', 'stage into this tree (image building, review); runs no systemctl')
+    .option('--uninstall', 'remove what vpt setup installed (its manifest), and nothing else')
+    .addHelpText(
+      'after',
+      examples([
+        'sudo vpt setup                               # a second run changes nothing and says so',
+        'vpt setup --dry-run --devices capture1,capture2',
+        'vpt setup --root ./image-root                # then: systemctl --root ./image-root enable ...',
+        'sudo vpt setup --uninstall',
+      ]),
+    )
+    .action(async (_opts: unknown, cmd: Command) => {
+      const options = { ...cmd.optsWithGlobals(), journaldLimits };
+      const ui = await makeUi(options as GlobalFlags);
+      hooks.onExit(await (await load('setup')).run(options, ui));
+    });
 
   program
     .command('completion')

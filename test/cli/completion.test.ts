@@ -63,6 +63,6 @@ describe('vpt completion', () => {
     expect(zsh.stdout).toContain('complete -o default -F _vpt vpt');
     const fish = await runVpt(['completion', 'fish']);
     expect(fish.stdout).toContain('complete -c vpt -n "__fish_seen_subcommand_from monitor" -l devices -x -a "(__vpt_devices)"');
-    expect(fish.stdout).toMatch(/-a "monitor incidents status investigate journald-limits tmp-clean completion"/);
+    expect(fish.stdout).toMatch(/-a "monitor incidents status investigate journald-limits tmp-clean setup completion"/);
   });
 });
