@@ -3,7 +3,8 @@ import path from 'node:path';
 import { DEMO_FPS, DEMO_INCIDENT_DELAY_MS, DEMO_MIN_EVENT_MS } from '../../core/demo/demo-script.js';
 import { formatDuration } from '../../core/units.js';
 import type { Ui } from '../../ui.js';
-import { DEFAULT_HEARTBEAT_MS, type MonitorOptions } from './options.js';
+import { DEFAULT_HEARTBEAT_MS } from '../../core/config/monitor-settings.js';
+import type { MonitorOptions } from './options.js';
 
 /** `--demo`'s heartbeat: the service's 5 min would never show in a demo. */
 const DEMO_HEARTBEAT_MS = 10_000;

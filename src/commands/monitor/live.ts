@@ -157,7 +157,8 @@ export async function runLive(
     rescanIntervalMs: DEFAULT_RESCAN_INTERVAL_MS,
     statusDir: stateDir,
     audioChecked: checkAudio,
-    stallAfterMs: options.stallAfter,
+    // Per device: `[devices.<name>] stall_after` beats `[monitor]` and the default (a flag beats both).
+    stallAfterMs: (device) => options.settings?.forDevice(device).current.stallAfterMs ?? options.stallAfter,
     heartbeatMs: options.heartbeat,
     // seams.clock: a test's clock that steps (NTP, suspend) while the monotonic one does not.
     ...(seams.clock ? { now: seams.clock.now, monotonic: seams.clock.monotonic } : {}),

@@ -1,29 +1,12 @@
+import type { MonitorSettingValues } from '../../core/config/monitor-settings.js';
 import type { SettingsRegistry } from '../../core/config/settings-registry.js';
 import type { DetectorThresholds } from '../../core/detectors/types.js';
 
-/** `--heartbeat` default: one line per device every 5 minutes. */
-export const DEFAULT_HEARTBEAT_MS = 300_000;
-
-/** Options of `vpt monitor` as cli.ts parses them (durations in ms). */
-export interface MonitorOptions {
-  devices?: string[];
-  streamRoot: string;
-  fps?: number;
+/** Options of `vpt monitor` as cli.ts parses them: the settings table's values (durations in ms) and the modes. */
+export type MonitorOptions = MonitorSettingValues & {
   replay?: boolean;
   demo?: boolean;
   printUnit?: boolean;
-  audio?: boolean;
-  macroblocks?: boolean;
-  minEvent?: number;
-  blackThreshold?: number;
-  darkLuma?: number;
-  freezeThreshold?: number;
-  freezePixelDiff?: number;
-  freezeRule?: 'motion' | 'seed';
-  motionMinArea?: number;
-  clearTime?: number;
-  /** --config / VPT_CONFIG. */
-  config?: string;
   checkConfig?: boolean;
   /** Options given on the command line or in the environment (cli.ts): they beat the config file. */
   explicitOptions?: string[];
@@ -31,22 +14,10 @@ export interface MonitorOptions {
   settings?: SettingsRegistry;
   /** Read the config file again (SIGHUP); resolves to a line to log, rejects with a ConfigError (set by run()). */
   reloadConfig?: () => Promise<string>;
-  stateDir?: string;
   replace?: boolean;
   /** Move incidents.db aside (kept) and start a new one: the way out of a damaged database. */
   resetIncidents?: boolean;
-  webhook?: string;
-  listen?: string;
-  alertmanager?: string;
-  incidentDelay: number;
-  stallAfter?: number;
-  heartbeat?: number;
-  keepIncidents?: number;
-  queueLimit: number;
-  sweepInterval: number;
-  memoryLogInterval: number;
-  memoryAlert: number;
-}
+};
 
 /** The calibration flags, mapped onto the detectors' thresholds. */
 export function thresholdsFrom(options: MonitorOptions): Partial<DetectorThresholds> {

@@ -11,6 +11,7 @@ import { DeviceIncidents, incidentEvent, storeFailureLines } from '../pipeline/i
 import { FrameQueue, type QueueRecord } from './frame-queue.js';
 import type { MonitorEvent } from './monitor-events.js';
 import { iso } from '../units.js';
+import { repeatEvery, type RepeatTimer } from '../lifecycle/repeat-timer.js';
 import { MonitorStatus } from '../status/monitor-status.js';
 import type { OpenEventStatus, StatusSnapshot } from '../status/status-snapshot.js';
 import { StatusWriter } from '../status/status-writer.js';
@@ -74,7 +75,7 @@ export class LiveMonitor {
   private readonly sweepers = new SweeperRegistry();
   private readonly incidents: IncidentTracker;
   private readonly copier: EvidenceCopier;
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly timers: RepeatTimer[] = [];
   private readonly now: () => number;
   private readonly status: MonitorStatus;
   private readonly statusWriter: StatusWriter | undefined;
@@ -161,7 +162,7 @@ export class LiveMonitor {
   /** Finish the frames being analysed (not the waiting ones), stop watching; resolves when drained or at the deadline. */
   async stop(deadlineMs: number): Promise<{ drained: boolean; abandoned: number }> {
     this.stopping = true;
-    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    for (const timer of this.timers.splice(0)) timer.clear();
     let abandoned = 0;
     for (const state of this.devices.values()) {
       state.watcher.stop();
@@ -244,7 +245,7 @@ export class LiveMonitor {
   }
 
   private every(intervalMs: number, fn: () => void): void {
-    this.timers.push(setInterval(fn, intervalMs));
+    this.timers.push(repeatEvery(intervalMs, fn));
   }
 
   private enqueue(state: DeviceState, frame: CapturedFrame): void {

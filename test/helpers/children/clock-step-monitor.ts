@@ -5,6 +5,7 @@
  * analyzer stands in for the pipeline. Args: <stream-root> <state-dir>.
  */
 import { runLive } from '../../../src/commands/monitor/live.js';
+import { settingDefaults } from '../../../src/core/config/monitor-settings.js';
 import { createUi } from '../../../src/ui.js';
 import { scriptedAnalyzer } from '../scripted-analyzer.js';
 
@@ -19,6 +20,7 @@ const ui = createUi({ json: true });
 process.stdout.write('ready\n');
 process.exitCode = await runLive(
   {
+    ...settingDefaults(),
     streamRoot: streamRoot!,
     stateDir: stateDir!,
     devices: ['capture1'],

@@ -4,6 +4,7 @@
  * webhook end-to-end test. Args: <stream-root> <state-dir> <webhook-url>.
  */
 import { runLive } from '../../../src/commands/monitor/live.js';
+import { settingDefaults } from '../../../src/core/config/monitor-settings.js';
 import { createUi } from '../../../src/ui.js';
 import { scriptedAnalyzer } from '../scripted-analyzer.js';
 
@@ -14,6 +15,7 @@ const ui = createUi({ json: true, verbose: true });
 process.stdout.write('ready\n');
 const code = await runLive(
   {
+    ...settingDefaults(),
     streamRoot: streamRoot!,
     stateDir: stateDir!,
     devices: ['capture1'],
