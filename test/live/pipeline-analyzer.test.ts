@@ -3,6 +3,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CapturedFrame } from '../../src/core/live/capture-watcher.js';
+import { fixedSettings } from '../../src/core/config/device-settings.js';
 import { pipelineAnalyzerFactory } from '../../src/core/live/pipeline-analyzer.js';
 import { buildFixtureDevice, FIXTURE } from '../helpers/fixture-tree.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
@@ -37,7 +38,8 @@ function frameOf(sequence: number): CapturedFrame {
     hot: false,
   };
 }
-const newAnalyzer = () => pipelineAnalyzerFactory({ checkAudio: false, onWarning: (m) => warnings.push(m) })('capture1', device);
+const newAnalyzer = () =>
+  pipelineAnalyzerFactory({ settings: { forDevice: () => fixedSettings() }, checkAudio: false, onWarning: (m) => warnings.push(m) })('capture1', device);
 const jsonPath = (sequence: number) => path.join(device, 'metadata', `${stem(sequence)}.json`);
 const removeFrame = (sequence: number) => Promise.all([rm(frameOf(sequence).path), rm(path.join(device, 'thumbnails', `${stem(sequence)}_thumbnail.jpg`))]);
 

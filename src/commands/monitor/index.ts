@@ -5,7 +5,7 @@ import { renderMonitorUnit } from '../../core/systemd/monitor-unit.js';
 import { formatTimeSpan } from '../../core/units.js';
 import { redactUrl, urlHasSecret } from '../../core/webhook/redact-url.js';
 import type { Ui } from '../../ui.js';
-import { thresholdsFrom, type MonitorOptions } from './options.js';
+import type { MonitorOptions } from './options.js';
 import { unitArgs } from './unit-args.js';
 
 /** Where the printed unit reads a --webhook URL that carries a secret (VPT_WEBHOOK=...). */
@@ -50,26 +50,22 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
     printCheckConfig(config, ui);
     return EXIT.ok;
   }
-  const { SettingsRegistry } = await import('../../core/config/settings-registry.js');
-  let current = config;
-  const settings = new SettingsRegistry(current.settingsFor);
-  const merged: MonitorOptions = {
-    ...(current.options as unknown as MonitorOptions),
-    settings,
-    reloadConfig: async () => {
-      const next = await loadConfig(options);
-      settings.replace(next.settingsFor);
-      current = next;
-      return `reloaded ${next.file ?? 'the settings (no config file)'}: detection settings of ${settings.size} device${settings.size === 1 ? '' : 's'} updated (fps, audio, devices and paths need a restart)`;
-    },
+  if (options.demo) {
+    // The demo never reads the service's file (a broken one still stops it, above): its settings are its flags and its own scale.
+    const { runDemo } = await import('./demo.js');
+    return runDemo(options, ui);
+  }
+  const { runOptionsFrom } = await import('./options.js');
+  const merged = runOptionsFrom(config);
+  const settings = merged.settings;
+  merged.reloadConfig = async () => {
+    const next = await loadConfig(options);
+    settings.replace(next.settingsFor);
+    return `reloaded ${next.file ?? 'the settings (no config file)'}: detection settings of ${settings.size} device${settings.size === 1 ? '' : 's'} updated (fps, audio, devices and paths need a restart)`;
   };
   if (options.replay) {
     const { runReplay } = await import('./replay.js');
-    return runReplay(merged, ui, thresholdsFrom(merged));
-  }
-  if (options.demo) {
-    const { runDemo } = await import('./demo.js');
-    return runDemo(options, ui);
+    return runReplay(merged, ui);
   }
   const { runLive } = await import('./live.js');
   return runLive(merged, ui);

@@ -17,7 +17,7 @@ import type { MonitorHttp } from '../../core/http/monitor-http.js';
 import { startAlertmanager, startWebSide } from './web-side.js';
 import type { Ui } from '../../ui.js';
 import { AUDIO_NOT_CHECKED, ffmpegPresent } from './audio-setup.js';
-import { thresholdsFrom, type MonitorOptions } from './options.js';
+import type { MonitorRunOptions } from './options.js';
 
 /** SIGTERM to exit: the frame in flight gets this long; with cli.ts's 2 s exit grace the whole stop stays under the 5 s the design promises. */
 const DRAIN_DEADLINE_MS = 2_500;
@@ -33,7 +33,7 @@ const WEBHOOK_EXIT_DEADLINE_MS = 4_500;
  * the database, removes its temp folder, releases the lock and returns 0.
  */
 export async function runLive(
-  options: MonitorOptions,
+  options: MonitorRunOptions,
   ui: Ui,
   seams: { createAnalyzer?: AnalyzerFactory; clock?: { now: () => number; monotonic: () => number } } = {},
 ): Promise<number> {
@@ -130,10 +130,6 @@ export async function runLive(
   const createAnalyzer =
     seams.createAnalyzer ??
     pipelineAnalyzerFactory({
-      fps: options.fps,
-      thresholds: thresholdsFrom(options),
-      macroblocks: options.macroblocks === true,
-      minEventMs: options.minEvent,
       settings: options.settings,
       quality: (device) => specs.find((s) => s.name === device)?.quality,
       onWarning: (message) => log.warn(message),
@@ -158,7 +154,7 @@ export async function runLive(
     statusDir: stateDir,
     audioChecked: checkAudio,
     // Per device: `[devices.<name>] stall_after` beats `[monitor]` and the default (a flag beats both).
-    stallAfterMs: (device) => options.settings?.forDevice(device).current.stallAfterMs ?? options.stallAfter,
+    stallAfterMs: (device) => options.settings.forDevice(device).current.stallAfterMs ?? options.stallAfter,
     heartbeatMs: options.heartbeat,
     // seams.clock: a test's clock that steps (NTP, suspend) while the monotonic one does not.
     ...(seams.clock ? { now: seams.clock.now, monotonic: seams.clock.monotonic } : {}),

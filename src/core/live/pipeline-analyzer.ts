@@ -1,22 +1,17 @@
 import path from 'node:path';
 import type { ZapConfirmer } from '../audio/zap-confirmer.js';
 import type { DeviceSettingsSource } from '../config/device-settings.js';
-import type { DetectorThresholds } from '../detectors/types.js';
 import { deviceFps, isVncDevice } from '../layout/device-fps.js';
 import { thumbnailFileName } from '../layout/frame-names.js';
 import type { Logger } from '../logger.js';
-import { DevicePipeline, sharedPipelineOptions, LIVE_SCHEDULE } from '../pipeline/device-pipeline.js';
+import { DevicePipeline, LIVE_SCHEDULE } from '../pipeline/device-pipeline.js';
 import type { FrameOutcome } from '../pipeline/frame-outcome.js';
 import type { CapturedFrame } from './capture-watcher.js';
 import type { AnalyzeMode, AnalyzerFactory, LiveDeviceAnalyzer } from './device-analyzer.js';
 
 export interface PipelineAnalyzerOptions {
-  fps?: number;
-  thresholds?: Partial<DetectorThresholds>;
-  macroblocks?: boolean;
-  minEventMs?: number;
-  /** Per-device settings (config file + flags, swapped on SIGHUP); when given, they win over fps, thresholds, minEventMs and checkAudio. */
-  settings?: DeviceSettingsSource;
+  /** Per-device settings (config file + flags, swapped on SIGHUP). */
+  settings: DeviceSettingsSource;
   /** quality field of active_captures.conf per device (VNC devices run at 2 fps). */
   quality?: (device: string) => string | undefined;
   onWarning?: (message: string) => void;
@@ -43,15 +38,19 @@ class PipelineDeviceAnalyzer implements LiveDeviceAnalyzer {
 
   constructor(device: string, deviceDir: string, options: PipelineAnalyzerOptions) {
     const quality = options.quality?.(device);
-    const settings = options.settings?.forDevice(device);
+    const settings = options.settings.forDevice(device);
     this.pipeline = new DevicePipeline({
       device,
-      fps: deviceFps(device, quality, settings?.current.fps ?? options.fps),
+      fps: deviceFps(device, quality, settings.current.fps),
       settings,
       vnc: isVncDevice(device, quality),
       chunksDir: path.join(deviceDir, 'metadata'),
       schedule: LIVE_SCHEDULE,
-      ...sharedPipelineOptions(options),
+      checkAudio: options.checkAudio === true,
+      zaps: options.zaps,
+      logger: options.logger,
+      onWarning: options.onWarning,
+      onInfo: options.onInfo,
     });
   }
 

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { DeviceAudio } from '../audio/device-audio.js';
 import type { ZapConfirmer } from '../audio/zap-confirmer.js';
 import type { SettingsRef } from '../config/device-settings.js';
-import type { DetectorThresholds } from '../detectors/types.js';
 import { EventTracker, type FrameStamp, type OpenSequence, type TrackerRecord } from '../events/event-tracker.js';
 import { captureFileName, isChunkFrame, metadataFileName, thumbnailFileName } from '../layout/frame-names.js';
 import type { Logger } from '../logger.js';
@@ -55,11 +54,8 @@ export interface DevicePipelineOptions {
   schedule: Schedule;
   /** Where the frame JSON is written (default: in this thread; --replay: its writer thread). */
   frameJson?: FrameJsonWriter;
-  thresholds?: Partial<DetectorThresholds>;
-  macroblocks?: boolean;
-  minEventMs?: number;
-  /** This device's settings (config file + flags, swapped on SIGHUP): they win over thresholds, macroblocks, minEventMs and checkAudio. */
-  settings?: SettingsRef;
+  /** This device's settings (config file + flags, swapped on SIGHUP): the one input of detection, timing and the audio switch. */
+  settings: SettingsRef;
   /** false: --no-audio or no ffmpeg (audio unknown, never loss). */
   checkAudio: boolean;
   /** The process's zap confirmation pool. */
@@ -69,24 +65,6 @@ export interface DevicePipelineOptions {
   onInfo?: (message: string) => void;
   /** Every record of the event tracker (the replay summary lists zaps and zap candidates too). */
   onRecord?: (record: TrackerRecord) => void;
-}
-
-/** What live and --replay hand the pipeline alike, from their own options of the same names. */
-type SharedInputs = Pick<DevicePipelineOptions, 'thresholds' | 'macroblocks' | 'minEventMs' | 'zaps' | 'logger' | 'onWarning' | 'onInfo'> & {
-  checkAudio?: boolean;
-};
-
-export function sharedPipelineOptions(o: SharedInputs): SharedInputs & { checkAudio: boolean } {
-  return {
-    thresholds: o.thresholds,
-    macroblocks: o.macroblocks,
-    minEventMs: o.minEventMs,
-    checkAudio: o.checkAudio === true,
-    zaps: o.zaps,
-    logger: o.logger,
-    onWarning: o.onWarning,
-    onInfo: o.onInfo,
-  };
 }
 
 /** One frame as its source hands it over. */
@@ -137,13 +115,9 @@ export class DevicePipeline {
 
   constructor(private readonly options: DevicePipelineOptions) {
     const warn = (message: string) => options.onWarning?.(message);
-    const settings = options.settings?.current;
-    this.analyzer = new FrameAnalyzer({
-      thresholds: options.thresholds,
-      macroblocks: settings?.macroblocks ?? options.macroblocks,
-      settings: options.settings,
-    });
-    this.tracker = new EventTracker(options.device, settings?.minEventMs ?? options.minEventMs, settings?.clearTimeMs);
+    const settings = options.settings.current;
+    this.analyzer = new FrameAnalyzer(options.settings);
+    this.tracker = new EventTracker(options.device, settings.minEventMs, settings.clearTimeMs);
     this.writes = new WriteFailures(options.device, warn, options.logger);
     this.problems = new FrameProblems(options.device, warn, (message) => (options.onInfo ?? warn)(message));
     this.chunks = new ChunkWriter(options.chunksDir, {
@@ -184,8 +158,8 @@ export class DevicePipeline {
       this.last = analysis;
       this.lastStamp = stamp;
       // A reload (SIGHUP) may have changed the timing: the tracker follows from this frame.
-      const settings = this.options.settings?.current;
-      if (settings) this.tracker.retime(settings.minEventMs, settings.clearTimeMs);
+      const settings = this.options.settings.current;
+      this.tracker.retime(settings.minEventMs, settings.clearTimeMs);
       const heard = this.options.schedule.waitForAudio
         ? await audio.frameAndWait(frame.sequence, stamp.timeMs, analysis.suppressesAudioLoss)
         : audio.frame(frame.sequence, stamp.timeMs, analysis.suppressesAudioLoss);
@@ -271,7 +245,7 @@ export class DevicePipeline {
       liveDir,
       fps: this.options.fps,
       vnc: this.options.vnc,
-      checkAudio: this.options.checkAudio && this.options.settings?.current.audio !== false,
+      checkAudio: this.options.checkAudio && this.options.settings.current.audio,
       zaps: this.options.zaps,
       logger: this.options.logger,
     });

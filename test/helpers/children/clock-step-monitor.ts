@@ -6,6 +6,10 @@
  */
 import { runLive } from '../../../src/commands/monitor/live.js';
 import { settingDefaults } from '../../../src/core/config/monitor-settings.js';
+import { monitorConfigWithoutFile } from '../../../src/core/config/monitor-config.js';
+import { runOptionsFrom, type MonitorOptions } from '../../../src/commands/monitor/options.js';
+
+const withSettings = (options: MonitorOptions) => runOptionsFrom(monitorConfigWithoutFile(options as unknown as Record<string, unknown>));
 import { createUi } from '../../../src/ui.js';
 import { scriptedAnalyzer } from '../scripted-analyzer.js';
 
@@ -19,7 +23,7 @@ process.on('SIGUSR2', () => {
 const ui = createUi({ json: true });
 process.stdout.write('ready\n');
 process.exitCode = await runLive(
-  {
+  withSettings({
     ...settingDefaults(),
     streamRoot: streamRoot!,
     stateDir: stateDir!,
@@ -31,7 +35,7 @@ process.exitCode = await runLive(
     memoryLogInterval: 3_600_000,
     memoryAlert: 1024 ** 3,
     audio: false,
-  },
+  }),
   ui,
   { createAnalyzer: () => scriptedAnalyzer(), clock: { now: () => Date.now() + offsetMs, monotonic: () => performance.now() } },
 );

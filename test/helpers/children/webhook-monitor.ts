@@ -5,6 +5,10 @@
  */
 import { runLive } from '../../../src/commands/monitor/live.js';
 import { settingDefaults } from '../../../src/core/config/monitor-settings.js';
+import { monitorConfigWithoutFile } from '../../../src/core/config/monitor-config.js';
+import { runOptionsFrom, type MonitorOptions } from '../../../src/commands/monitor/options.js';
+
+const withSettings = (options: MonitorOptions) => runOptionsFrom(monitorConfigWithoutFile(options as unknown as Record<string, unknown>));
 import { createUi } from '../../../src/ui.js';
 import { scriptedAnalyzer } from '../scripted-analyzer.js';
 
@@ -14,7 +18,7 @@ const [streamRoot, stateDir, webhook] = process.argv.slice(2);
 const ui = createUi({ json: true, verbose: true });
 process.stdout.write('ready\n');
 const code = await runLive(
-  {
+  withSettings({
     ...settingDefaults(),
     streamRoot: streamRoot!,
     stateDir: stateDir!,
@@ -25,7 +29,7 @@ const code = await runLive(
     sweepInterval: 3_600_000,
     memoryLogInterval: 3_600_000,
     memoryAlert: 1024 ** 3,
-  },
+  }),
   ui,
   { createAnalyzer: () => scriptedAnalyzer() },
 );
