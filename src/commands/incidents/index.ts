@@ -39,7 +39,7 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
   // Flags are checked before the database is opened: a typo answers with its own line.
   const filter = action === 'list' ? listFilter(options, now) : undefined;
   const id = action === 'show' ? showId(options.id) : undefined;
-  const { IncidentReader } = await import('../../core/incidents/incident-queries.js');
+  const { IncidentReader } = await import('../../core/incidents/incident-reader.js');
   const reader = await IncidentReader.openInDir(stateDir);
   try {
     if (filter) {
@@ -88,7 +88,7 @@ async function prune(options: IncidentsOptions, ui: Ui): Promise<number> {
   const stateDir = await findStateDir({ flag: options.stateDir });
   const [{ IncidentStore, INCIDENTS_DB_FILE }, { PRUNE_BATCH, NoIncidentDatabaseError }] = await Promise.all([
     import('../../core/incidents/incident-store.js'),
-    import('../../core/incidents/incident-queries.js'),
+    import('../../core/incidents/incident-reader.js'),
   ]);
   const file = path.join(stateDir, INCIDENTS_DB_FILE);
   if (

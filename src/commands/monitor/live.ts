@@ -7,7 +7,7 @@ import type { AnalyzerFactory } from '../../core/live/device-analyzer.js';
 import { LiveMonitor } from '../../core/live/live-monitor.js';
 import { describeEvent, type MonitorEvent } from '../../core/live/monitor-events.js';
 import { openMonitorResources, type MonitorResources } from '../../core/live/monitor-resources.js';
-import { PRUNE_BATCH } from '../../core/incidents/incident-queries.js';
+import { PRUNE_BATCH } from '../../core/incidents/incident-reader.js';
 import { resolveStateDir } from '../../core/lifecycle/state-dir.js';
 import { formatDuration } from '../../core/units.js';
 import { parseWebhookUrl } from '../../core/webhook/webhook-url.js';

@@ -1,6 +1,7 @@
 import type { ZapEvent } from '../../core/audio/zap-confirmer.js';
 import { EXIT } from '../../core/errors.js';
-import type { Incident, IncidentStore } from '../../core/incidents/incident-store.js';
+import type { IncidentStore } from '../../core/incidents/incident-store.js';
+import type { Incident } from '../../core/incidents/incident.js';
 import type { Ui } from '../../ui.js';
 import type { MonitorOptions, MonitorRunOptions } from './options.js';
 import { printReplaySummary } from './replay-report.js';

@@ -46,7 +46,7 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
 }
 
 async function openIncidents(stateDir: string): Promise<OpenIncidentBrief[]> {
-  const { IncidentReader, NoIncidentDatabaseError } = await import('../../core/incidents/incident-queries.js');
+  const { IncidentReader, NoIncidentDatabaseError } = await import('../../core/incidents/incident-reader.js');
   let reader;
   try {
     reader = await IncidentReader.openInDir(stateDir);

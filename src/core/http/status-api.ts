@@ -1,4 +1,5 @@
-import type { Incident } from '../incidents/incident-store.js';
+import type { Incident } from '../incidents/incident.js';
+import type { IncidentReader } from '../incidents/incident-reader.js';
 import { evidenceThumbnails } from './image-files.js';
 import type { DeviceStatus, StatusSnapshot } from '../status/status-snapshot.js';
 
@@ -6,7 +7,7 @@ import type { DeviceStatus, StatusSnapshot } from '../status/status-snapshot.js'
 export interface StatusSources {
   /** The live monitor's snapshot now (the same shape as status.json). */
   snapshot: () => StatusSnapshot;
-  incidents: { open(): Incident[]; recentResolved(limit?: number): Incident[] };
+  incidents: Pick<IncidentReader, 'openIncidents' | 'recentResolved'>;
 }
 
 interface DeviceJson extends DeviceStatus {
@@ -46,7 +47,7 @@ export function statusJson(s: StatusSources): StatusJson {
       ...d,
       thumbnail_url: d.last_sequence === null ? null : `/img/device/${enc(d.device)}/latest?s=${d.last_sequence}`,
     })),
-    open_incidents: s.incidents.open().map((i) => incidentJson(i)),
+    open_incidents: s.incidents.openIncidents().map((i) => incidentJson(i)),
   };
 }
 
@@ -68,5 +69,5 @@ function incidentJson(i: Incident, nowMs = Date.now()): IncidentJson {
 
 export function incidentsJson(s: StatusSources): { open: IncidentJson[]; resolved: IncidentJson[] } {
   const now = Date.now();
-  return { open: s.incidents.open().map((i) => incidentJson(i, now)), resolved: s.incidents.recentResolved().map((i) => incidentJson(i, now)) };
+  return { open: s.incidents.openIncidents().map((i) => incidentJson(i, now)), resolved: s.incidents.recentResolved().map((i) => incidentJson(i, now)) };
 }

@@ -1,6 +1,6 @@
 import type { AnyIncidentType, StallType } from '../events/types.js';
 import type { CacheSweepReport } from '../cache/sweeper-registry.js';
-import type { ResolveReason } from '../incidents/incident-store.js';
+import type { ResolveReason } from '../incidents/incident.js';
 import { formatDuration } from '../units.js';
 import type { ZapEvent } from '../audio/zap-confirmer.js';
 import type { DeviceStatus } from '../status/status-snapshot.js';

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { Incident } from '../incidents/incident-store.js';
+import type { Incident } from '../incidents/incident.js';
 import { IncidentStore, LIVE_BUSY_TIMEOUT_MS } from '../incidents/incident-store.js';
 import { moveIncidentDbAside } from '../incidents/incident-db-aside.js';
 import { acquireInstanceLock, type InstanceLock } from '../lifecycle/instance-lock.js';
