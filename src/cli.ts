@@ -5,7 +5,7 @@ import { monitorSettingOptions } from './monitor-flags.js';
 import { fdWriter, mayBeTerminal } from './fd-output.js';
 import { formatSizeExact, parseDuration, parseInteger, parseSize } from './core/units.js';
 import { DEFAULT_STREAM_ROOT } from './core/layout/stream-root.js';
-import { vptVersion } from './core/status/vpt-version.js';
+import { vptVersion } from './core/lifecycle/vpt-version.js';
 import { DEFAULT_TRACKED_MEMORY_ALERT_BYTES } from './core/probes/types.js';
 import type { CompletionSpec } from './commands/completion/index.js';
 import type { GlobalFlags, Ui } from './ui.js';

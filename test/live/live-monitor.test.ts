@@ -6,7 +6,7 @@ import { IncidentStore } from '../../src/core/incidents/incident-store.js';
 import type { CapturedFrame } from '../../src/core/live/capture-watcher.js';
 import { RECENT_SEQUENCES_CAP } from '../../src/core/live/capture-watcher.js';
 import { LiveMonitor } from '../../src/core/live/live-monitor.js';
-import type { MonitorEvent } from '../../src/core/live/monitor-events.js';
+import type { MonitorEvent } from '../../src/core/events/monitor-event.js';
 import { createLogger } from '../../src/core/logger.js';
 import { FRAME_INTERVAL_MS, waitFor, writeFrameLikeFfmpeg } from '../helpers/frame-writer.js';
 import { makeTempDir } from '../helpers/run-vpt.js';

@@ -4,7 +4,7 @@ import { EXIT, UsageError } from '../../core/errors.js';
 import { ALL_INCIDENT_TYPES } from '../../core/events/types.js';
 import { validateDeviceName } from '../../core/layout/device-name.js';
 import { parseTimeBound } from '../../core/incidents/time-bound.js';
-import { findStateDir } from '../../core/status/find-state-dir.js';
+import { findStateDir } from '../../core/lifecycle/find-state-dir.js';
 import { parseInteger, printable } from '../../core/units.js';
 import type { Ui } from '../../ui.js';
 import { printIncidentList, printIncidentTimeline } from './print.js';

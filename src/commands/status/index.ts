@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { EXIT } from '../../core/errors.js';
 import { isPidAlive } from '../../core/process/pid-alive.js';
-import { findStateDir } from '../../core/status/find-state-dir.js';
+import { findStateDir } from '../../core/lifecycle/find-state-dir.js';
 import { judgeStatus, type OpenIncidentBrief, type StatusVerdict } from '../../core/status/status-check.js';
 import { readStatusSnapshot, statusFilePath, type StatusSnapshot } from '../../core/status/status-snapshot.js';
 import { formatDuration, formatMB, printable } from '../../core/units.js';

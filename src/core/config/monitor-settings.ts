@@ -419,10 +419,6 @@ export type MonitorSettingValues = { [R in Rows as R extends { default: unknown 
   [R in Rows as R extends { default: unknown } ? never : R['key']]?: ValueOf<R>;
 };
 
-export function rowOf<K extends Rows['key']>(key: K): Extract<Rows, { key: K }> {
-  return MONITOR_SETTINGS.find((r) => r.key === key) as Extract<Rows, { key: K }>;
-}
-
 /** Rows vpt.toml may set, by TOML key. */
 export const TOML_ROWS: readonly SettingRow[] = MONITOR_SETTINGS.filter((r: SettingRow) => r.toml !== undefined);
 

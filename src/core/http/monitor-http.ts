@@ -1,8 +1,8 @@
 import type { Logger } from '../logger.js';
-import type { MonitorEvent } from '../live/monitor-events.js';
+import type { MonitorEvent } from '../events/monitor-event.js';
 import { MonitorMetrics } from '../metrics/monitor-metrics.js';
 import type { StatusSnapshot } from '../status/status-snapshot.js';
-import { vptVersion } from '../status/vpt-version.js';
+import { vptVersion } from '../lifecycle/vpt-version.js';
 import { IncidentReader } from '../incidents/incident-reader.js';
 import { hostname } from 'node:os';
 import { urlHost, type ListenAddress } from './listen-address.js';

@@ -9,7 +9,7 @@ import { CaptureWatcher, type CapturedFrame, type WatcherRecord } from './captur
 import type { AnalyzerFactory, LiveDeviceAnalyzer } from './device-analyzer.js';
 import { DeviceIncidents, incidentEvent, storeFailureLines } from '../pipeline/incident-step.js';
 import { FrameQueue, type QueueRecord } from './frame-queue.js';
-import type { MonitorEvent } from './monitor-events.js';
+import type { MonitorEvent } from '../events/monitor-event.js';
 import { iso } from '../units.js';
 import { repeatEvery, type RepeatTimer } from '../lifecycle/repeat-timer.js';
 import { MonitorStatus } from '../status/monitor-status.js';

@@ -6,7 +6,7 @@ import { acquireInstanceLock, type InstanceLock } from '../lifecycle/instance-lo
 import { createProcessTempDir, removeDeadProcessTempDirs, removeProcessTempDirSync } from '../lifecycle/process-temp-dir.js';
 import { removeStaleZapMarker } from '../lifecycle/zap-marker-cleanup.js';
 import { removeDeadWritersTempFiles } from '../lifecycle/stale-temp-files.js';
-import { liveFolders } from './capture-files.js';
+import { liveFolders } from '../layout/live-folders.js';
 import path from 'node:path';
 
 export interface MonitorResourcesOptions {

@@ -105,7 +105,7 @@ export class DevicePipeline {
   private readonly problems: FrameProblems;
   /** Per-frame JSON writes not yet settled: at most schedule.writesInFlight. */
   private readonly inFlight: Promise<Settled>[] = [];
-  /** The newest in-order analysis: a late frame reuses it (DESIGN.md backlog rule) instead of disturbing the freeze ring. */
+  /** The newest in-order analysis: a late frame reuses it (docs/design.md backlog rule) instead of disturbing the freeze ring. */
   private last: FrameAnalysis | undefined;
   private lastStamp: FrameStamp | undefined;
   /** The live metadata folder known to exist (it moves if hot/ appears). */

@@ -6,7 +6,7 @@ import { IncidentTracker, type IncidentRecord, type IncidentWriter } from '../in
 import { deviceFps, isVncDevice } from '../layout/device-fps.js';
 import { listFrames } from '../layout/frame-listing.js';
 import { checkStreamRoot, devicePaths, resolveDevices, type DeviceSpec } from '../layout/stream-layout.js';
-import type { MonitorEvent } from '../live/monitor-events.js';
+import type { MonitorEvent } from '../events/monitor-event.js';
 import type { Logger } from '../logger.js';
 import { DevicePipeline, REPLAY_SCHEDULE } from '../pipeline/device-pipeline.js';
 import { DeviceIncidents, incidentEvent, storeFailureLines } from '../pipeline/incident-step.js';

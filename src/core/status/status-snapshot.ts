@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { EXIT, VptError, errnoCode } from '../errors.js';
+import type { DeviceStates } from '../events/monitor-event.js';
 
 /**
  * What the live monitor knows, written to `<state-dir>/status.json` every
@@ -15,7 +16,7 @@ export const STATUS_INTERVAL_MS = 5_000;
 export const STATUS_FORMAT = 1;
 
 /** What the monitor can say about a device's sound right now. */
-export type AudioState = 'ok' | 'lost' | 'stalled' | 'unknown';
+export type { DeviceAudioState as AudioState } from '../events/monitor-event.js';
 
 export interface OpenEventStatus {
   type: string;
@@ -40,7 +41,7 @@ export interface DeviceStatus {
   /** Frames waiting for analysis now, and whether the queue is in backlog (sampling) mode. */
   queued: number;
   behind: boolean;
-  states: { black: boolean; frozen: boolean; audio: AudioState; stalled: boolean };
+  states: DeviceStates;
   open_events: OpenEventStatus[];
 }
 
