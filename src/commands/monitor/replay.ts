@@ -28,7 +28,7 @@ export async function runReplay(options: MonitorRunOptions, ui: Ui): Promise<num
     import('../../core/replay/replay.js'),
     import('../../core/audio/zap-confirmer.js'),
     import('../../core/live/monitor-events.js'),
-    import('./audio-setup.js'),
+    import('../../core/audio/ffmpeg-check.js'),
     openReplayStorage(options),
   ]);
   if (storage.stateDir) ui.logger.info(`incidents go to ${storage.stateDir}/incidents.db`);

@@ -6,7 +6,7 @@ import { IncidentTracker, type IncidentWriter } from '../incidents/incident-trac
 import type { Logger } from '../logger.js';
 import { exceedsAlert, formatMemoryAlert, formatMemoryLine, readSelfMemory } from '../memory/self-memory.js';
 import { CaptureWatcher, type CapturedFrame, type WatcherRecord } from './capture-watcher.js';
-import type { AnalyzerFactory, LiveDeviceAnalyzer } from './device-analyzer.js';
+import type { LivePipeline, LivePipelineFactory } from './live-pipeline.js';
 import { DeviceIncidents, incidentEvent, storeFailureLines } from '../pipeline/incident-step.js';
 import { FrameQueue, type QueueRecord } from './frame-queue.js';
 import type { MonitorEvent } from '../events/monitor-event.js';
@@ -24,7 +24,7 @@ export interface LiveMonitorOptions {
   streamRoot: string;
   devices: readonly string[];
   store: IncidentWriter;
-  createAnalyzer: AnalyzerFactory;
+  createPipeline: LivePipelineFactory;
   onEvent: (event: MonitorEvent) => void;
   logger: Logger;
   incidentDelayMs: number;
@@ -55,7 +55,7 @@ interface DeviceState {
   dir: string;
   watcher: CaptureWatcher;
   queue: FrameQueue<CapturedFrame>;
-  analyzer: LiveDeviceAnalyzer;
+  pipeline: LivePipeline;
   running: Promise<void> | undefined;
   /** Events and stalls -> evidence and incidents (the same step as --replay's). */
   incidents: DeviceIncidents;
@@ -129,7 +129,7 @@ export class LiveMonitor {
       const state: DeviceState = {
         device,
         dir,
-        analyzer: this.options.createAnalyzer(device, dir),
+        pipeline: this.options.createPipeline(device, dir),
         queue: new FrameQueue<CapturedFrame>({ device, limit: this.options.queueLimit, onRecord: (r) => this.onQueueRecord(r) }),
         watcher: new CaptureWatcher({
           device,
@@ -176,7 +176,7 @@ export class LiveMonitor {
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), deadlineMs))),
     ]);
     clearTimeout(timer);
-    for (const state of this.devices.values()) await state.analyzer.close?.();
+    for (const state of this.devices.values()) await state.pipeline.close?.();
     // One last try for incident changes held while the database refused writes; what is left is said, not silently lost.
     this.incidents.retryPending(true);
     if (this.incidents.pendingCount > 0) {
@@ -265,7 +265,7 @@ export class LiveMonitor {
       const late = frame.sequence < state.newest;
       if (!late) state.newest = frame.sequence;
       try {
-        const outcome = await state.analyzer.analyze(frame, { sample, late });
+        const outcome = await state.pipeline.frame(frame, { sample, late });
         this.status.device(state.device).frameAnalysed(outcome.bad === true);
         this.options.onEvent({
           event: 'frame',

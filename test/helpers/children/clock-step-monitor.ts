@@ -11,7 +11,7 @@ import { runOptionsFrom, type MonitorOptions } from '../../../src/commands/monit
 
 const withSettings = (options: MonitorOptions) => runOptionsFrom(monitorConfigWithoutFile(options as unknown as Record<string, unknown>));
 import { createUi } from '../../../src/ui.js';
-import { scriptedAnalyzer } from '../scripted-analyzer.js';
+import { scriptedPipeline } from '../scripted-pipeline.js';
 
 process.removeAllListeners('SIGTERM');
 const [streamRoot, stateDir] = process.argv.slice(2);
@@ -37,5 +37,5 @@ process.exitCode = await runLive(
     audio: false,
   }),
   ui,
-  { createAnalyzer: () => scriptedAnalyzer(), clock: { now: () => Date.now() + offsetMs, monotonic: () => performance.now() } },
+  { createPipeline: () => scriptedPipeline(), clock: { now: () => Date.now() + offsetMs, monotonic: () => performance.now() } },
 );

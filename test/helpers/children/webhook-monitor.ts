@@ -10,7 +10,7 @@ import { runOptionsFrom, type MonitorOptions } from '../../../src/commands/monit
 
 const withSettings = (options: MonitorOptions) => runOptionsFrom(monitorConfigWithoutFile(options as unknown as Record<string, unknown>));
 import { createUi } from '../../../src/ui.js';
-import { scriptedAnalyzer } from '../scripted-analyzer.js';
+import { scriptedPipeline } from '../scripted-pipeline.js';
 
 // vite-node's own server listens for SIGTERM and exits 143 at once; the monitor's handling is what is under test.
 process.removeAllListeners('SIGTERM');
@@ -31,6 +31,6 @@ const code = await runLive(
     memoryAlert: 1024 ** 3,
   }),
   ui,
-  { createAnalyzer: () => scriptedAnalyzer() },
+  { createPipeline: () => scriptedPipeline() },
 );
 process.exitCode = code;

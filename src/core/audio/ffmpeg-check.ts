@@ -1,6 +1,6 @@
-import { probeFfmpeg } from '../../core/audio/analyze-segment.js';
-import type { ZapAudioResult } from '../../core/audio/zap-audio.js';
-import type { Logger } from '../../core/logger.js';
+import { probeFfmpeg } from './analyze-segment.js';
+import type { ZapAudioResult } from './zap-audio.js';
+import type { Logger } from '../logger.js';
 
 /**
  * The zap check when audio is off (--no-audio, no ffmpeg): audio unknown,
