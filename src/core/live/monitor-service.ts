@@ -18,7 +18,7 @@ import { DEFAULT_RESCAN_INTERVAL_MS } from './capture-watcher.js';
 import type { LivePipelineFactory } from './live-pipeline.js';
 import { EventStream } from './event-stream.js';
 import { LiveMonitor } from './live-monitor.js';
-import { openMonitorResources, type MonitorResources } from './monitor-resources.js';
+import { logResources, openMonitorResources, resolvedAtStartEvents, type MonitorResources } from './monitor-resources.js';
 import { startAlertmanager, startWebhookSender, startWebSide } from './monitor-outputs.js';
 
 /** SIGTERM to exit: the frame in flight gets this long; with cli.ts's 2 s exit grace the whole stop stays under the 5 s the design promises. */
@@ -116,13 +116,7 @@ export class MonitorService {
     });
     try {
       logger.info(`devices (${specs[0]!.source}): ${devices.join(', ')}; state in ${stateDir}; temp in ${resources.tempDir}`);
-      if (resources.incidentsMovedAside)
-        logger.warn(`--reset-incidents: the old incident database is kept as ${resources.incidentsMovedAside}; starting a new one`);
-      for (const i of resources.resolvedAtStart)
-        logger.info(`[${i.device}] incident #${i.id} (${i.type}) left open by a previous run: resolved (${i.resolveReason})`);
-      for (const d of resources.removedTempDirs) logger.info(`removed ${d} (its process is gone)`);
-      for (const m of resources.removedZapMarkers) logger.info(`removed stale zap marker ${m}`);
-      for (const t of resources.removedTempFiles) logger.info(`removed ${t.count} temp files of processes that are gone from ${t.dir}`);
+      logResources(resources, logger);
       // Delivery reads the outbox through its own connection: the monitor's writes never wait on HTTP.
       const webhook = webhookUrl ? await startWebhookSender(resources.store.file, webhookUrl.href, logger) : undefined;
       const events = new EventStream<MonitorEvent>();
@@ -157,18 +151,7 @@ export class MonitorService {
 
   /** The incidents a previous run left open (resolved at open) go out first, then the page, Alertmanager and the watchers start. */
   async start(): Promise<void> {
-    for (const i of this.resources.resolvedAtStart) {
-      this.events.emit({
-        event: 'incident_resolved',
-        ts: new Date(i.resolvedAt!).toISOString(),
-        device: i.device,
-        type: i.type,
-        incident_id: i.id,
-        duration_ms: i.durationMs!,
-        resolve_reason: i.resolveReason!,
-        evidence: i.evidence,
-      });
-    }
+    for (const event of resolvedAtStartEvents(this.resources)) this.events.emit(event);
     const listen = parseListenAddress(this.input.listen ?? DEFAULT_LISTEN);
     if (listen) {
       this.web = await startWebSide({
