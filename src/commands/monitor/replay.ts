@@ -1,11 +1,11 @@
 import type { ZapEvent } from '../../core/audio/zap-confirmer.js';
-import type { DetectorThresholds } from '../../core/detectors/types.js';
 import { EXIT } from '../../core/errors.js';
-import type { Incident, IncidentStore } from '../../core/incidents/incident-store.js';
+import type { IncidentStore } from '../../core/incidents/incident-store.js';
+import type { Incident } from '../../core/incidents/incident.js';
 import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
 import { snakeCaseKeys } from '../../core/output/snake-case-keys.js';
 import type { Ui } from '../../ui.js';
-import type { MonitorOptions } from './options.js';
+import type { MonitorOptions, MonitorRunOptions } from './options.js';
 import { printReplaySummary } from './replay-report.js';
 
 /** Zap results kept for the --replay --json summary; beyond this they are only counted (a long capture zaps often). */
@@ -24,13 +24,13 @@ const EXIT_INTERRUPTED = 130;
  * the summary, stored nowhere), so a post-mortem on a farm host never mixes
  * past incidents into the running service's database.
  */
-export async function runReplay(options: MonitorOptions, ui: Ui, thresholds: Partial<DetectorThresholds>): Promise<number> {
+export async function runReplay(options: MonitorRunOptions, ui: Ui): Promise<number> {
   // sharp and SQLite are heavy: loaded only when frames are analysed.
   const [{ replay }, { ZapConfirmer }, { describeEvent }, { ffmpegPresent }, storage] = await Promise.all([
     import('../../core/replay/replay.js'),
     import('../../core/audio/zap-confirmer.js'),
     import('../../core/live/monitor-events.js'),
-    import('./audio-setup.js'),
+    import('../../core/audio/ffmpeg-check.js'),
     openReplayStorage(options),
   ]);
   if (storage.stateDir) ui.logger.info(`incidents go to ${storage.stateDir}/incidents.db`);
@@ -76,10 +76,6 @@ export async function runReplay(options: MonitorOptions, ui: Ui, thresholds: Par
       logger: ui.logger,
       streamRoot: options.streamRoot,
       devices: options.devices,
-      fps: options.fps,
-      thresholds,
-      macroblocks: options.macroblocks === true,
-      minEventMs: options.minEvent,
       settings: options.settings,
       store: storage.store,
       incidentDelayMs: options.incidentDelay,

@@ -1,4 +1,4 @@
-import type { Incident } from '../incidents/incident-store.js';
+import type { Incident } from '../incidents/incident.js';
 import { UsageError } from '../errors.js';
 import { formatDuration } from '../units.js';
 import { SCHEMA_VERSION } from '../output/schema-versions.js';

@@ -1,4 +1,4 @@
-import { captureName } from '../live/capture-files.js';
+import { captureFileName } from '../layout/frame-names.js';
 import type { ZapJob } from './zap-confirmer.js';
 
 /** A run of frames: first and last detecting sequence. */
@@ -62,8 +62,8 @@ export function zapJobFor(candidate: ZapCandidateSpan, context: ZapJobContext): 
     device: candidate.device,
     metadataDir: context.metadataDir,
     eventType: candidate.type,
-    startFrame: captureName(candidate.startSequence),
-    endFrame: captureName(candidate.endSequence),
+    startFrame: captureFileName(candidate.startSequence),
+    endFrame: captureFileName(candidate.endSequence),
     firstSequence: candidate.startSequence,
     lastSequence: candidate.lastSequence,
     endMs: candidate.endMs,

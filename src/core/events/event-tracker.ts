@@ -31,7 +31,7 @@ export const CLEAR_TIME_MS = 1_000;
 /** Blackscreen/freeze sequences shorter than this that end are zap candidates. */
 export const ZAP_CANDIDATE_MAX_MS = 10_000;
 
-/** Whether an ended sequence gets a zap check (DESIGN.md): the one place this rule lives. */
+/** Whether an ended sequence gets a zap check (docs/design.md): the one place this rule lives. */
 export function isZapCandidate(type: string, durationMs: number): type is 'blackscreen' | 'freeze' {
   return (type === 'blackscreen' || type === 'freeze') && durationMs < ZAP_CANDIDATE_MAX_MS;
 }

@@ -146,7 +146,7 @@ function folderSet(root: string): FolderSet {
   };
 }
 
-/** RAM mode (DESIGN.md layout): ffmpeg writes under `<device>/hot/` (tmpfs); the device folder is cold storage. */
+/** RAM mode (docs/design.md layout): ffmpeg writes under `<device>/hot/` (tmpfs); the device folder is cold storage. */
 export const HOT_FOLDER = 'hot';
 
 /**

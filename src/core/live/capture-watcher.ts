@@ -1,6 +1,7 @@
 import { watch, promises as fs, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { captureName, liveFolders, parseCaptureName } from './capture-files.js';
+import { captureFileName, parseFrameSequence } from '../layout/frame-names.js';
+import { liveFolders } from '../layout/live-folders.js';
 import { FrameDedupe } from './frame-dedupe.js';
 
 export { RECENT_SEQUENCES_CAP } from './frame-dedupe.js';
@@ -133,7 +134,7 @@ export class CaptureWatcher {
     }
     const names = await fs.readdir(folders.captures).catch(() => [] as string[]);
     const sequences = names
-      .map(parseCaptureName)
+      .map(parseFrameSequence)
       .filter((s): s is number => s !== undefined)
       .sort((a, b) => a - b);
     if (!this.started) {
@@ -141,7 +142,7 @@ export class CaptureWatcher {
       if (baselineOnly && sequences.length > 0) {
         // Frames already there at start are stale for a live monitor: start after them.
         const last = sequences.at(-1)!;
-        this.dedupe.startAfter(last, (await mtimeOf(path.join(folders.captures, captureName(last)))) ?? 0);
+        this.dedupe.startAfter(last, (await mtimeOf(path.join(folders.captures, captureFileName(last)))) ?? 0);
         return;
       }
     }
@@ -162,7 +163,7 @@ export class CaptureWatcher {
     try {
       const watcher = watch(dir, { persistent: false }, (event, filename) => {
         // A frame appears by a rename (or create); a 'change' is a write to a name already there.
-        const sequence = event === 'rename' && filename ? parseCaptureName(filename.toString()) : undefined;
+        const sequence = event === 'rename' && filename ? parseFrameSequence(filename.toString()) : undefined;
         // No pre-filter on `recent`: a known name with a newer mtime is a numbering restart.
         if (sequence === undefined) return;
         // Before the first listing has set the baseline (the watcher opens just before it, inside the
@@ -212,7 +213,7 @@ export class CaptureWatcher {
 
   /** Stat (the event may be a deletion, or the frame already rotated away), decide, report once. */
   private async claim(dir: string, sequence: number, hot: boolean): Promise<boolean> {
-    const file = path.join(dir, captureName(sequence));
+    const file = path.join(dir, captureFileName(sequence));
     const mtimeMs = await mtimeOf(file);
     if (mtimeMs === undefined || this.stopped || !this.dedupe.accept(sequence, mtimeMs)) return false;
     this.options.onFrame({ device: this.device, sequence, path: file, mtimeMs, hot });

@@ -6,11 +6,12 @@ import { IncidentTracker, type IncidentWriter } from '../incidents/incident-trac
 import type { Logger } from '../logger.js';
 import { exceedsAlert, formatMemoryAlert, formatMemoryLine, readSelfMemory } from '../memory/self-memory.js';
 import { CaptureWatcher, type CapturedFrame, type WatcherRecord } from './capture-watcher.js';
-import type { AnalyzerFactory, LiveDeviceAnalyzer } from './device-analyzer.js';
+import type { LivePipeline, LivePipelineFactory } from './live-pipeline.js';
 import { DeviceIncidents, incidentEvent, storeFailureLines } from '../pipeline/incident-step.js';
 import { FrameQueue, type QueueRecord } from './frame-queue.js';
-import type { MonitorEvent } from './monitor-events.js';
+import type { MonitorEvent } from '../events/monitor-event.js';
 import { iso } from '../units.js';
+import { repeatEvery, type RepeatTimer } from '../lifecycle/repeat-timer.js';
 import { MonitorStatus } from '../status/monitor-status.js';
 import type { OpenEventStatus, StatusSnapshot } from '../status/status-snapshot.js';
 import { StatusWriter } from '../status/status-writer.js';
@@ -23,7 +24,7 @@ export interface LiveMonitorOptions {
   streamRoot: string;
   devices: readonly string[];
   store: IncidentWriter;
-  createAnalyzer: AnalyzerFactory;
+  createPipeline: LivePipelineFactory;
   onEvent: (event: MonitorEvent) => void;
   logger: Logger;
   incidentDelayMs: number;
@@ -54,7 +55,7 @@ interface DeviceState {
   dir: string;
   watcher: CaptureWatcher;
   queue: FrameQueue<CapturedFrame>;
-  analyzer: LiveDeviceAnalyzer;
+  pipeline: LivePipeline;
   running: Promise<void> | undefined;
   /** Events and stalls -> evidence and incidents (the same step as --replay's). */
   incidents: DeviceIncidents;
@@ -74,7 +75,7 @@ export class LiveMonitor {
   private readonly sweepers = new SweeperRegistry();
   private readonly incidents: IncidentTracker;
   private readonly copier: EvidenceCopier;
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly timers: RepeatTimer[] = [];
   private readonly now: () => number;
   private readonly status: MonitorStatus;
   private readonly statusWriter: StatusWriter | undefined;
@@ -128,7 +129,7 @@ export class LiveMonitor {
       const state: DeviceState = {
         device,
         dir,
-        analyzer: this.options.createAnalyzer(device, dir),
+        pipeline: this.options.createPipeline(device, dir),
         queue: new FrameQueue<CapturedFrame>({ device, limit: this.options.queueLimit, onRecord: (r) => this.onQueueRecord(r) }),
         watcher: new CaptureWatcher({
           device,
@@ -161,7 +162,7 @@ export class LiveMonitor {
   /** Finish the frames being analysed (not the waiting ones), stop watching; resolves when drained or at the deadline. */
   async stop(deadlineMs: number): Promise<{ drained: boolean; abandoned: number }> {
     this.stopping = true;
-    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    for (const timer of this.timers.splice(0)) timer.clear();
     let abandoned = 0;
     for (const state of this.devices.values()) {
       state.watcher.stop();
@@ -175,7 +176,7 @@ export class LiveMonitor {
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), deadlineMs))),
     ]);
     clearTimeout(timer);
-    for (const state of this.devices.values()) await state.analyzer.close?.();
+    for (const state of this.devices.values()) await state.pipeline.close?.();
     // One last try for incident changes held while the database refused writes; what is left is said, not silently lost.
     this.incidents.retryPending(true);
     if (this.incidents.pendingCount > 0) {
@@ -244,7 +245,7 @@ export class LiveMonitor {
   }
 
   private every(intervalMs: number, fn: () => void): void {
-    this.timers.push(setInterval(fn, intervalMs));
+    this.timers.push(repeatEvery(intervalMs, fn));
   }
 
   private enqueue(state: DeviceState, frame: CapturedFrame): void {
@@ -264,7 +265,7 @@ export class LiveMonitor {
       const late = frame.sequence < state.newest;
       if (!late) state.newest = frame.sequence;
       try {
-        const outcome = await state.analyzer.analyze(frame, { sample, late });
+        const outcome = await state.pipeline.frame(frame, { sample, late });
         this.status.device(state.device).frameAnalysed(outcome.bad === true, outcome.picture && { sequence: frame.sequence, ...outcome.picture });
         this.options.onEvent({
           event: 'frame',

@@ -1,12 +1,14 @@
 import os from 'node:os';
-import type { Incident } from '../incidents/incident-store.js';
+import type { Logger } from '../logger.js';
+import type { MonitorEvent } from '../events/monitor-event.js';
+import type { Incident } from '../incidents/incident.js';
 import { IncidentStore, LIVE_BUSY_TIMEOUT_MS } from '../incidents/incident-store.js';
 import { moveIncidentDbAside } from '../incidents/incident-db-aside.js';
 import { acquireInstanceLock, type InstanceLock } from '../lifecycle/instance-lock.js';
 import { removeDeadProcessTempDirs } from '../lifecycle/process-temp-dir.js';
 import { removeStaleZapMarker } from '../lifecycle/zap-marker-cleanup.js';
 import { removeDeadWritersTempFiles } from '../lifecycle/stale-temp-files.js';
-import { liveFolders } from './capture-files.js';
+import { liveFolders } from '../layout/live-folders.js';
 import path from 'node:path';
 
 export interface MonitorResourcesOptions {
@@ -76,4 +78,29 @@ export async function openMonitorResources(options: MonitorResourcesOptions): Pr
     close();
     throw err;
   }
+}
+
+/** What opening the resources found and did, one line each. */
+export function logResources(resources: MonitorResources, logger: Logger): void {
+  if (resources.incidentsMovedAside)
+    logger.warn(`--reset-incidents: the old incident database is kept as ${resources.incidentsMovedAside}; starting a new one`);
+  for (const i of resources.resolvedAtStart)
+    logger.info(`[${i.device}] incident #${i.id} (${i.type}) left open by a previous run: resolved (${i.resolveReason})`);
+  for (const d of resources.removedTempDirs) logger.info(`removed ${d} (its process is gone)`);
+  for (const m of resources.removedZapMarkers) logger.info(`removed stale zap marker ${m}`);
+  for (const t of resources.removedTempFiles) logger.info(`removed ${t.count} temp files of processes that are gone from ${t.dir}`);
+}
+
+/** The incidents a previous run left open, resolved at open, as the events a live resolution would be. */
+export function resolvedAtStartEvents(resources: MonitorResources): MonitorEvent[] {
+  return resources.resolvedAtStart.map((i) => ({
+    event: 'incident_resolved',
+    ts: new Date(i.resolvedAt!).toISOString(),
+    device: i.device,
+    type: i.type,
+    incident_id: i.id,
+    duration_ms: i.durationMs!,
+    resolve_reason: i.resolveReason!,
+    evidence: i.evidence,
+  }));
 }

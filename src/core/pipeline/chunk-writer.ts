@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../fs/atomic-write.js';
 import { errnoCode } from '../errors.js';
 import { withFileLock } from './file-lock.js';
 import { SCHEMA_VERSION } from '../output/schema-versions.js';
+import { compactTime } from '../units.js';
 
 /**
  * The 10-minute chunk files of cold storage (docs/design.md "Outputs"): once per
@@ -166,11 +167,6 @@ export function parseChunkFrames(text: string): ChunkEntry[] | undefined {
   return frames.filter(
     (f): f is ChunkEntry => !!f && typeof f === 'object' && Number.isInteger((f as ChunkEntry).sequence) && typeof (f as ChunkEntry).timestamp === 'string',
   );
-}
-
-export function compactTime(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}T${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
 }
 
 /** The per-second archive entry of a frame: the verdicts, not the evidence numbers of every detector. */

@@ -4,7 +4,6 @@ import { DeviceAudio } from '../audio/device-audio.js';
 import { MIN_SILENCE_MS } from '../audio/silence-runs.js';
 import type { ZapConfirmer } from '../audio/zap-confirmer.js';
 import type { SettingsRef } from '../config/device-settings.js';
-import type { DetectorThresholds } from '../detectors/types.js';
 import { EventTracker, type FrameStamp, type OpenSequence, type TrackerRecord } from '../events/event-tracker.js';
 import { captureFileName, isChunkFrame, metadataFileName, thumbnailFileName } from '../layout/frame-names.js';
 import type { Logger } from '../logger.js';
@@ -56,11 +55,8 @@ export interface DevicePipelineOptions {
   schedule: Schedule;
   /** Where the frame JSON is written (default: in this thread; --replay: its writer thread). */
   frameJson?: FrameJsonWriter;
-  thresholds?: Partial<DetectorThresholds>;
-  macroblocks?: boolean;
-  minEventMs?: number;
-  /** This device's settings (config file + flags, swapped on SIGHUP): they win over thresholds, macroblocks, minEventMs and checkAudio. */
-  settings?: SettingsRef;
+  /** This device's settings (config file + flags, swapped on SIGHUP): the one input of detection, timing and the audio switch. */
+  settings: SettingsRef;
   /** false: --no-audio or no ffmpeg (audio unknown, never loss). */
   checkAudio: boolean;
   /** The process's zap confirmation pool. */
@@ -70,24 +66,6 @@ export interface DevicePipelineOptions {
   onInfo?: (message: string) => void;
   /** Every record of the event tracker (the replay summary lists zaps and zap candidates too). */
   onRecord?: (record: TrackerRecord) => void;
-}
-
-/** What live and --replay hand the pipeline alike, from their own options of the same names. */
-type SharedInputs = Pick<DevicePipelineOptions, 'thresholds' | 'macroblocks' | 'minEventMs' | 'zaps' | 'logger' | 'onWarning' | 'onInfo'> & {
-  checkAudio?: boolean;
-};
-
-export function sharedPipelineOptions(o: SharedInputs): SharedInputs & { checkAudio: boolean } {
-  return {
-    thresholds: o.thresholds,
-    macroblocks: o.macroblocks,
-    minEventMs: o.minEventMs,
-    checkAudio: o.checkAudio === true,
-    zaps: o.zaps,
-    logger: o.logger,
-    onWarning: o.onWarning,
-    onInfo: o.onInfo,
-  };
 }
 
 /** One frame as its source hands it over. */
@@ -128,7 +106,7 @@ export class DevicePipeline {
   private readonly problems: FrameProblems;
   /** Per-frame JSON writes not yet settled: at most schedule.writesInFlight. */
   private readonly inFlight: Promise<Settled>[] = [];
-  /** The newest in-order analysis: a late frame reuses it (DESIGN.md backlog rule) instead of disturbing the freeze ring. */
+  /** The newest in-order analysis: a late frame reuses it (docs/design.md backlog rule) instead of disturbing the freeze ring. */
   private last: FrameAnalysis | undefined;
   private lastStamp: FrameStamp | undefined;
   /** The live metadata folder known to exist (it moves if hot/ appears). */
@@ -138,14 +116,9 @@ export class DevicePipeline {
 
   constructor(private readonly options: DevicePipelineOptions) {
     const warn = (message: string) => options.onWarning?.(message);
-    const settings = options.settings?.current;
-    this.analyzer = new FrameAnalyzer({
-      thresholds: options.thresholds,
-      macroblocks: settings?.macroblocks ?? options.macroblocks,
-      settings: options.settings,
-      onNotice: (message) => warn(`[${options.device}] ${message}`),
-    });
-    this.tracker = new EventTracker(options.device, settings?.minEventMs ?? options.minEventMs, settings?.clearTimeMs);
+    const settings = options.settings.current;
+    this.analyzer = new FrameAnalyzer(options.settings, (message) => warn(`[${options.device}] ${message}`));
+    this.tracker = new EventTracker(options.device, settings.minEventMs, settings.clearTimeMs);
     this.tracker.setMinEvent('audio_loss', MIN_SILENCE_MS);
     this.writes = new WriteFailures(options.device, warn, options.logger);
     this.problems = new FrameProblems(options.device, warn, (message) => (options.onInfo ?? warn)(message));
@@ -187,8 +160,8 @@ export class DevicePipeline {
       this.last = analysis;
       this.lastStamp = stamp;
       // A reload (SIGHUP) may have changed the timing: the tracker follows from this frame.
-      const settings = this.options.settings?.current;
-      if (settings) this.tracker.retime(settings.minEventMs, settings.clearTimeMs);
+      const settings = this.options.settings.current;
+      this.tracker.retime(settings.minEventMs, settings.clearTimeMs);
       const heard = this.options.schedule.waitForAudio
         ? await audio.frameAndWait(frame.sequence, stamp.timeMs, analysis.suppressesAudioLoss)
         : audio.frame(frame.sequence, stamp.timeMs, analysis.suppressesAudioLoss);
@@ -276,7 +249,7 @@ export class DevicePipeline {
       liveDir,
       fps: this.options.fps,
       vnc: this.options.vnc,
-      checkAudio: this.options.checkAudio && this.options.settings?.current.audio !== false,
+      checkAudio: this.options.checkAudio && this.options.settings.current.audio,
       mode: this.options.schedule.waitForAudio ? 'replay' : 'live',
       zaps: this.options.zaps,
       logger: this.options.logger,

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { DeviceCounters, type DeviceStatusExtras } from './device-counters.js';
 import { STATUS_FORMAT, type StatusSnapshot } from './status-snapshot.js';
-import { vptVersion } from './vpt-version.js';
+import { vptVersion } from '../lifecycle/vpt-version.js';
 
 export interface MonitorStatusOptions {
   devices: readonly string[];

@@ -4,7 +4,7 @@ import path from 'node:path';
 let cached: string | undefined;
 
 /**
- * Where package.json is from this module's file: dist/core/status/ (tsc's output) or dist/ (the
+ * Where package.json is from this module's file: dist/core/lifecycle/ (tsc's output) or dist/ (the
  * bundle, scripts/bundle.mjs). The first of these that is vpt's own package.json wins.
  */
 const CANDIDATES = ['../../../package.json', '../package.json'];

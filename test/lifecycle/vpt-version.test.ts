@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { vptVersion } from '../../src/core/status/vpt-version.js';
+import { vptVersion } from '../../src/core/lifecycle/vpt-version.js';
 import { REPO_ROOT, runVpt } from '../helpers/run-vpt.js';
 
 const version = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SYSTEM_STATE_DIR } from '../lifecycle/state-dir.js';
+import { SYSTEM_STATE_DIR } from './state-dir.js';
 
 export interface FindStateDirSources {
   flag?: string;

@@ -1,20 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import type { IncidentType } from '../../src/core/events/types.js';
 import type { CapturedFrame } from '../../src/core/live/capture-watcher.js';
-import type { AnalyzeMode, LiveDeviceAnalyzer } from '../../src/core/live/device-analyzer.js';
+import type { AnalyzeMode, LivePipeline } from '../../src/core/live/live-pipeline.js';
 import type { EventTransition, FrameOutcome } from '../../src/core/pipeline/frame-outcome.js';
 
 /**
- * Stand-in for the frame pipeline in orchestration tests only (the real
- * analyzer lives on the pipeline branch): the frame file's text says what it
+ * Stand-in for the live pipeline (core/live/live-pipeline.ts) in
+ * orchestration tests: the frame file's text says what it
  * shows ("ok", "blackscreen", "freeze"), so a test can script episodes and
  * check what the monitor does with them. Events start on the first detecting
  * frame and end on the first clear one, as docs/design.md says.
  */
-export function scriptedAnalyzer(options: { delayMs?: number; analysed?: CapturedFrame[] } = {}): LiveDeviceAnalyzer {
+export function scriptedPipeline(options: { delayMs?: number; analysed?: CapturedFrame[] } = {}): LivePipeline {
   const open = new Map<IncidentType, { startMs: number; firstSequence: number; lastSequence: number; lastMs: number }>();
   return {
-    async analyze(frame: CapturedFrame, mode: AnalyzeMode): Promise<FrameOutcome> {
+    async frame(frame: CapturedFrame, mode: AnalyzeMode): Promise<FrameOutcome> {
       if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
       options.analysed?.push(frame);
       const shows = (await readFile(frame.path, 'utf8')).trim();

@@ -1,5 +1,5 @@
-import { probeFfmpeg } from '../../core/audio/ffmpeg-probe.js';
-import type { Logger } from '../../core/logger.js';
+import { probeFfmpeg } from './ffmpeg-probe.js';
+import type { Logger } from '../logger.js';
 
 /** ffmpeg present? If not, one warning: audio is then unknown, never loss (docs/design.md "audio"). */
 export async function ffmpegPresent(log: Logger): Promise<boolean> {

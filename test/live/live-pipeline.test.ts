@@ -3,7 +3,8 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CapturedFrame } from '../../src/core/live/capture-watcher.js';
-import { pipelineAnalyzerFactory } from '../../src/core/live/pipeline-analyzer.js';
+import { fixedSettings } from '../../src/core/config/device-settings.js';
+import { livePipelineFactory } from '../../src/core/live/live-pipeline.js';
 import { buildFixtureDevice, FIXTURE } from '../helpers/fixture-tree.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 
@@ -37,18 +38,19 @@ function frameOf(sequence: number): CapturedFrame {
     hot: false,
   };
 }
-const newAnalyzer = () => pipelineAnalyzerFactory({ checkAudio: false, onWarning: (m) => warnings.push(m) })('capture1', device);
+const newPipeline = () =>
+  livePipelineFactory({ settings: { forDevice: () => fixedSettings() }, checkAudio: false, onWarning: (m) => warnings.push(m) })('capture1', device);
 const jsonPath = (sequence: number) => path.join(device, 'metadata', `${stem(sequence)}.json`);
 const removeFrame = (sequence: number) => Promise.all([rm(frameOf(sequence).path), rm(path.join(device, 'thumbnails', `${stem(sequence)}_thumbnail.jpg`))]);
 
-describe('live pipeline analyzer: frames gone before their analysis', () => {
+describe('live pipeline: frames gone before their analysis', () => {
   it('an in-order frame whose capture and thumbnail are gone: one warning naming it, no per-frame JSON', async () => {
-    const analyzer = newAnalyzer();
-    await analyzer.analyze(frameOf(10), { sample: false, late: false });
+    const pipeline = newPipeline();
+    await pipeline.frame(frameOf(10), { sample: false, late: false });
     await removeFrame(11);
-    await analyzer.analyze(frameOf(11), { sample: false, late: false });
-    await analyzer.analyze(frameOf(12), { sample: false, late: false });
-    await analyzer.close?.();
+    await pipeline.frame(frameOf(11), { sample: false, late: false });
+    await pipeline.frame(frameOf(12), { sample: false, late: false });
+    await pipeline.close?.();
     expect(existsSync(jsonPath(10))).toBe(true);
     expect(existsSync(jsonPath(11))).toBe(false);
     expect(JSON.parse(await readFile(jsonPath(12), 'utf8'))).toMatchObject({ analyzed: true, filename: `${stem(12)}.jpg` });
@@ -56,20 +58,20 @@ describe('live pipeline analyzer: frames gone before their analysis', () => {
   });
 
   it('a frame with only its thumbnail gone is still analysed from the capture, with its JSON', async () => {
-    const analyzer = newAnalyzer();
+    const pipeline = newPipeline();
     await rm(path.join(device, 'thumbnails', `${stem(11)}_thumbnail.jpg`));
-    await analyzer.analyze(frameOf(11), { sample: false, late: false });
-    await analyzer.close?.();
+    await pipeline.frame(frameOf(11), { sample: false, late: false });
+    await pipeline.close?.();
     expect(JSON.parse(await readFile(jsonPath(11), 'utf8'))).toMatchObject({ analyzed: true, source: 'capture' });
   });
 
   it('a late frame (reusing the last result under backlog) gets its JSON only while its capture exists', async () => {
-    const analyzer = newAnalyzer();
-    await analyzer.analyze(frameOf(15), { sample: true, late: false });
+    const pipeline = newPipeline();
+    await pipeline.frame(frameOf(15), { sample: true, late: false });
     await removeFrame(12);
-    await analyzer.analyze(frameOf(13), { sample: true, late: true });
-    await analyzer.analyze(frameOf(12), { sample: true, late: true });
-    await analyzer.close?.();
+    await pipeline.frame(frameOf(13), { sample: true, late: true });
+    await pipeline.frame(frameOf(12), { sample: true, late: true });
+    await pipeline.close?.();
     expect(JSON.parse(await readFile(jsonPath(13), 'utf8'))).toMatchObject({ filename: `${stem(13)}.jpg` });
     expect(existsSync(jsonPath(12))).toBe(false);
     expect(warnings).toEqual([]);

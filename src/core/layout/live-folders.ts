@@ -1,11 +1,5 @@
 import path from 'node:path';
-import { captureFileName, parseFrameSequence, thumbnailFileName } from '../layout/frame-names.js';
-import { HOT_FOLDER, hasHotFolder } from '../layout/stream-layout.js';
-
-/** The frame's sequence number, or undefined when the name is not a frame (thumbnails, `.tmp`, dotfiles). */
-export const parseCaptureName = parseFrameSequence;
-export const captureName = captureFileName;
-export const thumbnailName = thumbnailFileName;
+import { HOT_FOLDER, hasHotFolder } from './stream-layout.js';
 
 export interface LiveFolders {
   /** Where ffmpeg writes frames now: `<device>/hot/captures`, or `<device>/captures`. */

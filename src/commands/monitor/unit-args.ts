@@ -1,0 +1,35 @@
+import { MONITOR_SETTINGS, type SettingRow } from '../../core/config/monitor-settings.js';
+import { formatSizeExact, formatTimeSpan } from '../../core/units.js';
+import { urlHasSecret } from '../../core/webhook/redact-url.js';
+
+/** How a row's value is written in ExecStart=, the way its flag's parser reads it back. */
+function unitValue(row: SettingRow, value: unknown): string {
+  if (row.kind === 'span') return formatTimeSpan(Number(value));
+  if (row.kind === 'size') return formatSizeExact(Number(value));
+  if (row.kind === 'devices') return (value as string[]).join(',');
+  return String(value);
+}
+
+/** The monitor's arguments for the unit: every non-default setting with `unit: true`, explicitly (the unit has no shell environment). */
+export function unitArgs(options: Record<string, unknown>): string[] {
+  const args = ['monitor'];
+  for (const row of MONITOR_SETTINGS as readonly SettingRow[]) {
+    if (!row.unit || row.flag === undefined) continue;
+    const flag = row.flag.split(' ')[0]!;
+    const value = options[row.key];
+    if (row.kind === 'on-switch') {
+      if (value === false) args.push(flag);
+      continue;
+    }
+    // A URL with a secret stays out of ExecStart= (and so out of `ps`): the unit reads it from its EnvironmentFile.
+    if (row.key === 'webhook' && typeof value === 'string' && urlHasSecret(value)) continue;
+    if (value === undefined || value === false || ('default' in row && value === row.default)) continue;
+    if (row.kind === 'switch') args.push(flag);
+    else args.push(flag, unitValue(row, value));
+  }
+  // The global output flags change what the service writes to the journal: keep them too.
+  if (options.json === true) args.push('--json');
+  if (options.quiet === true) args.push('--quiet');
+  if (options.verbose === true) args.push('--verbose');
+  return args;
+}
