@@ -56,45 +56,68 @@ describe('vpt monitor --replay: frame JSON and chunk files that never end', () =
   afterAll(() => root.cleanup());
   afterEach(async () => execa('rm', ['-rf', device()]));
 
-  it.each([['dev-zero'], ['fifo']] as const)('frame JSON and chunk as %s: replaced and set aside, memory bounded, SIGINT honoured', async (kind) => {
-    await generateCapture(device(), [{ kind: 'moving', seconds: 2 }], { firstMtimeMs: T0 });
-    await plant(jsonPath(2), kind);
-    await plant(chunkPath(), kind);
-    const child = execa(VPT_BIN, ['monitor', '--replay', '--no-audio', '--stream-root', root.dir], { reject: false, env: { NO_COLOR: '1' }, stdin: 'ignore' });
-    const rss = watchRss(child.pid!, KILL_ABOVE);
-    // SIGINT once frame 2's JSON has been rewritten (or the replay ended): it must end the run at once.
-    const deadline = Date.now() + 60_000;
-    while (child.exitCode === null && Date.now() < deadline && !(await lstat(jsonPath(2))).isFile()) await new Promise((r) => setTimeout(r, 50));
-    const signalled = Date.now();
-    child.kill('SIGINT');
-    const result = await child;
-    const stopMs = Date.now() - signalled;
-    const peak = rss.peakBytes();
-    rss.stop();
-    expect(rss.killed(), `peak ${peak} bytes`).toBe(false);
-    expect(peak).toBeLessThan(RSS_BOUND);
-    expect(stopMs).toBeLessThan(STOP_MS);
-    expect(result.stderr).not.toMatch(/^\s+at \S/m);
-    expect((await lstat(jsonPath(2))).isFile()).toBe(true);
-  }, 120_000);
+  it.each([['dev-zero'], ['fifo']] as const)(
+    'frame JSON and chunk as %s: replaced and set aside, memory bounded, SIGINT honoured',
+    async (kind) => {
+      await generateCapture(device(), [{ kind: 'moving', seconds: 2 }], { firstMtimeMs: T0 });
+      await plant(jsonPath(2), kind);
+      await plant(chunkPath(), kind);
+      const child = execa(VPT_BIN, ['monitor', '--replay', '--no-audio', '--stream-root', root.dir], {
+        reject: false,
+        env: { NO_COLOR: '1' },
+        stdin: 'ignore',
+      });
+      const rss = watchRss(child.pid!, KILL_ABOVE);
+      // SIGINT once frame 2's JSON has been rewritten (or the replay ended): it must end the run at once.
+      const deadline = Date.now() + 60_000;
+      while (child.exitCode === null && Date.now() < deadline && !(await lstat(jsonPath(2))).isFile()) await new Promise((r) => setTimeout(r, 50));
+      const signalled = Date.now();
+      child.kill('SIGINT');
+      const result = await child;
+      const stopMs = Date.now() - signalled;
+      const peak = rss.peakBytes();
+      rss.stop();
+      expect(rss.killed(), `peak ${peak} bytes`).toBe(false);
+      expect(peak).toBeLessThan(RSS_BOUND);
+      expect(stopMs).toBeLessThan(STOP_MS);
+      expect(result.stderr).not.toMatch(/^\s+at \S/m);
+      expect((await lstat(jsonPath(2))).isFile()).toBe(true);
+    },
+    120_000,
+  );
 
-  it.each([['dev-zero'], ['fifo'], ['huge']] as const)('a chunk file that is %s: set aside with one warning, the replay ends normally', async (kind) => {
-    await generateCapture(device(), [{ kind: 'moving', seconds: 2 }], { firstMtimeMs: T0 });
-    await plant(chunkPath(), kind);
-    const child = execa(VPT_BIN, ['monitor', '--replay', '--no-audio', '--stream-root', root.dir], { reject: false, env: { NO_COLOR: '1' }, stdin: 'ignore', timeout: 60_000 });
-    const rss = watchRss(child.pid!, KILL_ABOVE);
-    const result = await child;
-    const peak = rss.peakBytes();
-    rss.stop();
-    expect(rss.killed(), `peak ${peak} bytes`).toBe(false);
-    expect(peak).toBeLessThan(RSS_BOUND);
-    expect(result.exitCode, result.stderr).toBe(0);
-    const reason = { 'dev-zero': 'not a regular file \\(a character device\\)', fifo: 'not a regular file \\(a FIFO\\)', huge: `${HUGE_CHUNK_BYTES} bytes, more than ${MAX_CHUNK_BYTES}` }[kind];
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`corrupt chunk file \\S+chunk_10min_\\d\\.json \\(${reason}\\) set aside as chunk_10min_\\d\\.json\\.corrupt-`))]);
-    const chunk = JSON.parse(await readFile(chunkPath(), 'utf8')) as { frames: unknown[] };
-    expect(chunk.frames).toHaveLength(2);
-    expect((await readdir(path.dirname(chunkPath()))).filter((n) => n.includes('.corrupt-'))).toHaveLength(1);
-  }, 120_000);
+  it.each([['dev-zero'], ['fifo'], ['huge']] as const)(
+    'a chunk file that is %s: set aside with one warning, the replay ends normally',
+    async (kind) => {
+      await generateCapture(device(), [{ kind: 'moving', seconds: 2 }], { firstMtimeMs: T0 });
+      await plant(chunkPath(), kind);
+      const child = execa(VPT_BIN, ['monitor', '--replay', '--no-audio', '--stream-root', root.dir], {
+        reject: false,
+        env: { NO_COLOR: '1' },
+        stdin: 'ignore',
+        timeout: 60_000,
+      });
+      const rss = watchRss(child.pid!, KILL_ABOVE);
+      const result = await child;
+      const peak = rss.peakBytes();
+      rss.stop();
+      expect(rss.killed(), `peak ${peak} bytes`).toBe(false);
+      expect(peak).toBeLessThan(RSS_BOUND);
+      expect(result.exitCode, result.stderr).toBe(0);
+      const reason = {
+        'dev-zero': 'not a regular file \\(a character device\\)',
+        fifo: 'not a regular file \\(a FIFO\\)',
+        huge: `${HUGE_CHUNK_BYTES} bytes, more than ${MAX_CHUNK_BYTES}`,
+      }[kind];
+      expect(result.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(new RegExp(`corrupt chunk file \\S+chunk_10min_\\d\\.json \\(${reason}\\) set aside as chunk_10min_\\d\\.json\\.corrupt-`)),
+      ]);
+      const chunk = JSON.parse(await readFile(chunkPath(), 'utf8')) as { frames: unknown[] };
+      expect(chunk.frames).toHaveLength(2);
+      expect((await readdir(path.dirname(chunkPath()))).filter((n) => n.includes('.corrupt-'))).toHaveLength(1);
+    },
+    120_000,
+  );
 });
 
 describe('vpt monitor (live): frame JSON and chunk files that never end', () => {
@@ -104,25 +127,29 @@ describe('vpt monitor (live): frame JSON and chunk files that never end', () => 
     for (const rig of rigs.splice(0)) await rig.cleanup();
   });
 
-  it.each([['dev-zero'], ['fifo'], ['huge']] as const)('frame JSON and chunk as %s: the device goes on, memory bounded, SIGTERM honoured', async (kind) => {
-    const rig = await FaultRig.create('vpt-endless-live-', good);
-    rigs.push(rig);
-    if (kind !== 'huge') await plant(rig.jsonPath(2), kind);
-    await plant(chunkFilePath(rig.metadata, chunkLocation(T0)), kind);
-    const monitor = await rig.start();
-    const rss = watchRss(monitor.pid, KILL_ABOVE);
-    await rig.writeGood(0, 10);
-    for (let s = 0; s < 10; s++) await rig.waitForFrame(s);
-    expect((await lstat(rig.jsonPath(2))).isFile()).toBe(true);
-    rig.expectAlive();
-    rig.expectNoStackTrace();
-    const stopped = await rig.stop();
-    const peak = rss.peakBytes();
-    rss.stop();
-    expect(rss.killed(), `peak ${peak} bytes`).toBe(false);
-    expect(peak).toBeLessThan(RSS_BOUND);
-    expect(stopped.ms).toBeLessThan(STOP_MS);
-    expect(stopped.exitCode).toBe(0);
-    expect(rig.linesNaming('chunk_10min_').filter((l) => l.includes('set aside'))).toHaveLength(1);
-  }, 120_000);
+  it.each([['dev-zero'], ['fifo'], ['huge']] as const)(
+    'frame JSON and chunk as %s: the device goes on, memory bounded, SIGTERM honoured',
+    async (kind) => {
+      const rig = await FaultRig.create('vpt-endless-live-', good);
+      rigs.push(rig);
+      if (kind !== 'huge') await plant(rig.jsonPath(2), kind);
+      await plant(chunkFilePath(rig.metadata, chunkLocation(T0)), kind);
+      const monitor = await rig.start();
+      const rss = watchRss(monitor.pid, KILL_ABOVE);
+      await rig.writeGood(0, 10);
+      for (let s = 0; s < 10; s++) await rig.waitForFrame(s);
+      expect((await lstat(rig.jsonPath(2))).isFile()).toBe(true);
+      rig.expectAlive();
+      rig.expectNoStackTrace();
+      const stopped = await rig.stop();
+      const peak = rss.peakBytes();
+      rss.stop();
+      expect(rss.killed(), `peak ${peak} bytes`).toBe(false);
+      expect(peak).toBeLessThan(RSS_BOUND);
+      expect(stopped.ms).toBeLessThan(STOP_MS);
+      expect(stopped.exitCode).toBe(0);
+      expect(rig.linesNaming('chunk_10min_').filter((l) => l.includes('set aside'))).toHaveLength(1);
+    },
+    120_000,
+  );
 });
