@@ -16,8 +16,21 @@ import { redactUrl, urlHasSecret } from '../../core/webhook/redact-url.js';
 import type { Ui } from '../../ui.js';
 import { DEFAULT_HEARTBEAT_MS, thresholdsFrom, type MonitorOptions } from './options.js';
 
-/** Where the printed unit reads a --webhook URL that carries a secret (VPT_WEBHOOK=...). */
-const WEBHOOK_ENV_FILE = '/etc/vpt/monitor.env';
+/** Where the printed unit reads a URL that carries a secret (VPT_WEBHOOK=..., VPT_ALERTMANAGER=...). */
+const SECRETS_ENV_FILE = '/etc/vpt/monitor.env';
+/** Every flag whose value is a URL that can carry a secret, and the variable the monitor also reads it from (src/cli.ts). */
+const SECRET_URL_FLAGS = [
+  { key: 'webhook', flag: '--webhook', env: 'VPT_WEBHOOK' },
+  { key: 'alertmanager', flag: '--alertmanager', env: 'VPT_ALERTMANAGER' },
+] as const;
+
+/** The secret-carrying URLs of these options, by flag. */
+function secretUrls(options: Record<string, unknown>): { flag: string; env: string; url: string }[] {
+  return SECRET_URL_FLAGS.flatMap(({ key, flag, env }) => {
+    const value = options[key];
+    return typeof value === 'string' && urlHasSecret(value) ? [{ flag, env, url: value }] : [];
+  });
+}
 
 const timeSpan = (value: unknown): string => formatTimeSpan(Number(value));
 
@@ -65,8 +78,8 @@ export function unitArgs(options: Record<string, unknown>): string[] {
   const args = ['monitor'];
   for (const { key, flag, format, boolean, default: dflt } of UNIT_FLAGS) {
     const value = options[key];
-    // A URL with a secret stays out of ExecStart= (and so out of `ps`): the unit reads it from WEBHOOK_ENV_FILE.
-    if (key === 'webhook' && typeof value === 'string' && urlHasSecret(value)) continue;
+    // A URL with a secret stays out of ExecStart= (and so out of `ps`): the unit reads it from SECRETS_ENV_FILE.
+    if (SECRET_URL_FLAGS.some((f) => f.key === key) && typeof value === 'string' && urlHasSecret(value)) continue;
     if (value === undefined || value === false || value === dflt) continue;
     if (boolean) args.push(flag);
     else args.push(flag, format ? format(value) : String(value));
@@ -98,12 +111,12 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
   if (options.printUnit) {
     // node plus the launcher's real path: systemd needs absolute paths and no PATH lookup.
     const launcher = realpathSync(process.argv[1] ?? 'vpt');
-    const webhook = typeof raw.webhook === 'string' && urlHasSecret(raw.webhook) ? raw.webhook : undefined;
-    const environmentFile = webhook && {
-      path: WEBHOOK_ENV_FILE,
+    const secrets = secretUrls(raw);
+    const environmentFile = secrets.length > 0 && {
+      path: SECRETS_ENV_FILE,
       comment: [
-        `--webhook ${redactUrl(webhook)} carries a secret, so it is not written here: put`,
-        `VPT_WEBHOOK=<the full URL> in ${WEBHOOK_ENV_FILE} (chmod 600).`,
+        ...secrets.map((s) => `${s.flag} ${redactUrl(s.url)} carries a secret, so it is not written here:`),
+        `put ${secrets.map((s) => `${s.env}=<the full URL>`).join(' and ')} in ${SECRETS_ENV_FILE} (chmod 600).`,
       ],
     };
     const unit = renderMonitorUnit({ execPath: process.execPath, args: [launcher, ...unitArgs(raw)], ...(environmentFile ? { environmentFile } : {}) });
