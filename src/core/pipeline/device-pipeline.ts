@@ -215,7 +215,7 @@ export class DevicePipeline {
   /** Settle the writes in flight, write the pending chunk entries, stop the audio checker. */
   async close(): Promise<void> {
     while (this.inFlight.length > 0) await this.settleOldest();
-    await this.writes.attempt(this.chunks.pendingPath ?? this.options.chunksDir, () => this.chunks.flush());
+    await this.writes.attempt(this.options.chunksDir, this.chunks.pendingPath ?? this.options.chunksDir, () => this.chunks.flush());
     this.problems.flush();
     await this.audio?.close();
   }
@@ -232,7 +232,7 @@ export class DevicePipeline {
 
   private async writeFrameJson(metadataDir: string, record: Record<string, unknown>, sequence: number): Promise<void> {
     const write = this.writes
-      .attempt(path.join(metadataDir, metadataFileName(sequence)), async () => {
+      .attempt(metadataDir, path.join(metadataDir, metadataFileName(sequence)), async () => {
         if (this.metadataReady !== metadataDir) {
           await fs.mkdir(metadataDir, { recursive: true });
           this.metadataReady = metadataDir;
@@ -256,7 +256,7 @@ export class DevicePipeline {
 
   private async writeChunkEntry(record: Record<string, unknown>, timeMs: number): Promise<void> {
     const location = chunkFilePath(this.options.chunksDir, chunkLocation(timeMs));
-    await this.writes.attempt(location, async () => {
+    await this.writes.attempt(this.options.chunksDir, location, async () => {
       const wrote = await this.chunks.add(chunkEntryFromFrameRecord(record), timeMs);
       return this.options.schedule.flushChunksEachFrame ? await this.chunks.flush() : wrote;
     });
