@@ -55,7 +55,7 @@ export function chunkFilePath(coldMetadataDir: string, loc: ChunkLocation): stri
 export interface ChunkWriterOptions {
   maxPending?: number;
   /** A corrupt chunk was set aside (renamed) and a new one started. */
-  onCorrupt?: (chunkPath: string, asidePath: string, reason: string) => void;
+  onCorrupt?: (chunkPath: string, asidePath: string, reason?: string) => void;
 }
 
 /**
@@ -112,7 +112,7 @@ export async function mergeIntoChunk(
   chunkPath: string,
   loc: ChunkLocation,
   entries: readonly ChunkEntry[],
-  onCorrupt?: (chunkPath: string, asidePath: string, reason: string) => void,
+  onCorrupt?: (chunkPath: string, asidePath: string, reason?: string) => void,
 ): Promise<void> {
   await fs.mkdir(path.dirname(chunkPath), { recursive: true });
   await withFileLock(`${chunkPath}.lock`, async () => {
@@ -142,9 +142,9 @@ export async function mergeIntoChunk(
   });
 }
 
-async function readChunkFrames(chunkPath: string, onCorrupt?: (chunkPath: string, asidePath: string, reason: string) => void): Promise<ChunkEntry[]> {
+async function readChunkFrames(chunkPath: string, onCorrupt?: (chunkPath: string, asidePath: string, reason?: string) => void): Promise<ChunkEntry[]> {
   let text: string;
-  let reason = 'not a chunk file';
+  let reason: string | undefined;
   try {
     text = await readBoundedFile(chunkPath, MAX_CHUNK_BYTES);
   } catch (err) {

@@ -147,7 +147,7 @@ export class DevicePipeline {
     this.writes = new WriteFailures(options.device, warn, options.logger);
     this.problems = new FrameProblems(options.device, warn, (message) => (options.onInfo ?? warn)(message));
     this.chunks = new ChunkWriter(options.chunksDir, {
-      onCorrupt: (file, aside, reason) => warn(`[${options.device}] corrupt chunk file ${file} (${reason}) set aside as ${path.basename(aside)}`),
+      onCorrupt: (file, aside, reason) => warn(`[${options.device}] corrupt chunk file ${file}${reason === undefined ? '' : ` (${reason})`} set aside as ${path.basename(aside)}`),
     });
   }
 
