@@ -1,6 +1,7 @@
 import { watch, promises as fs, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { captureName, liveFolders, parseCaptureName } from './capture-files.js';
+import { listCaptures } from './capture-listing.js';
 import { FrameDedupe } from './frame-dedupe.js';
 
 export { RECENT_SEQUENCES_CAP } from './frame-dedupe.js';
@@ -131,25 +132,24 @@ export class CaptureWatcher {
     if (!this.watched || this.watched.dir !== folders.captures || this.watched.ino !== stat.ino) {
       this.openWatcher(folders.captures, stat.ino, folders.hot);
     }
-    const names = await fs.readdir(folders.captures).catch(() => [] as string[]);
-    const sequences = names
-      .map(parseCaptureName)
-      .filter((s): s is number => s !== undefined)
-      .sort((a, b) => a - b);
+    // Streamed, keeping the newest sequence and the few frames worth a stat: bounded whatever the
+    // folder holds. The start baseline needs the newest sequence alone.
+    const baseline = !this.started && baselineOnly;
+    const listing = await listCaptures(folders.captures, (sequence) => !baseline && this.worthChecking(sequence));
     if (!this.started) {
       this.started = true;
-      if (baselineOnly && sequences.length > 0) {
+      if (baseline && listing.newest !== undefined) {
         // Frames already there at start are stale for a live monitor: start after them.
-        const last = sequences.at(-1)!;
+        const last = listing.newest;
         this.dedupe.startAfter(last, (await mtimeOf(path.join(folders.captures, captureName(last)))) ?? 0);
         return;
       }
     }
     let found = 0;
     // Everything on disk is below what we handed out: ffmpeg may have restarted its numbering.
-    const newest = sequences.at(-1);
+    const newest = listing.newest;
     if (newest !== undefined && newest < this.dedupe.highest && (await this.queueClaim(folders.captures, newest, folders.hot, true))) found++;
-    for (const sequence of sequences) {
+    for (const sequence of listing.found) {
       if (this.stopped) return;
       if (!this.worthChecking(sequence)) continue;
       if (await this.queueClaim(folders.captures, sequence, folders.hot, true)) found++;
