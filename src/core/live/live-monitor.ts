@@ -107,6 +107,7 @@ export class LiveMonitor {
     this.status = new MonitorStatus({
       devices: options.devices,
       startedMs: this.now(),
+      monotonic: options.monotonic ?? (() => performance.now()),
       stallAfterMs: Math.max(0, ...options.devices.map((d) => this.stallAfterOf(d))),
       cpuPercent: () => this.cpu.lastPercent,
     });
