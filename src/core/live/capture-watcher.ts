@@ -34,6 +34,12 @@ export interface CaptureWatcherOptions {
   device: string;
   deviceDir: string;
   onFrame: (frame: CapturedFrame) => void;
+  /**
+   * A frame newer than any reported appeared on disk (its inotify event, or a rescan's listing), before
+   * its stat: what the stall watch needs. A starved monitor's stats queue behind frame decodes on the
+   * thread pool for seconds; a stall is no new frame on disk, not no frame claimed yet.
+   */
+  onSeen?: () => void;
   onRecord?: (record: WatcherRecord) => void;
   rescanIntervalMs?: number;
   /** Report frames already on disk at start (default: only new ones; old frames are stale live). */
@@ -148,6 +154,7 @@ export class CaptureWatcher {
     let found = 0;
     // Everything on disk is below what we handed out: ffmpeg may have restarted its numbering.
     const newest = listing.newest;
+    if (newest !== undefined && newest > this.dedupe.highest) this.options.onSeen?.();
     if (newest !== undefined && newest < this.dedupe.highest && (await this.queueClaim(folders.captures, newest, folders.hot, true))) found++;
     for (const sequence of listing.found) {
       if (this.stopped) return;
@@ -165,6 +172,8 @@ export class CaptureWatcher {
         const sequence = event === 'rename' && filename ? parseCaptureName(filename.toString()) : undefined;
         // No pre-filter on `recent`: a known name with a newer mtime is a numbering restart.
         if (sequence === undefined) return;
+        // Deletions (hot rotation) are events too: only a name above every frame handed out is news.
+        if (this.started && sequence > this.dedupe.highest) this.options.onSeen?.();
         // Before the first listing has set the baseline (the watcher opens just before it, inside the
         // rescan), an event is held like any during a rescan, not dropped: a frame renamed between the
         // listing's readdir and its result would otherwise wait for the next rescan and come out late.

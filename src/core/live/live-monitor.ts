@@ -136,6 +136,7 @@ export class LiveMonitor {
           deviceDir: dir,
           rescanIntervalMs: this.options.rescanIntervalMs,
           onFrame: (frame) => this.enqueue(state, frame),
+          onSeen: () => void this.applyStalls(this.stalls.frameSeen(device)),
           onRecord: (r) => this.onWatcherRecord(r),
         }),
         running: undefined,
