@@ -58,7 +58,14 @@ describe('vpt completion', () => {
     expect(await complete(['vpt', 'incidents', '--device', 'capture1', ''])).toEqual(['list', 'prune', 'show']);
     expect(await complete(['vpt', 'incidents', 'prune', '--o'])).toEqual(['--older-than', '--open']);
     expect(await complete(['vpt', 'incidents', 'list', '--op'])).toEqual(['--open']);
-    expect(await complete(['vpt', 'incidents', '--type', ''])).toEqual(['audio_loss', 'blackscreen', 'capture_stalled', 'freeze', 'macroblocks', 'segments_stalled']);
+    expect(await complete(['vpt', 'incidents', '--type', ''])).toEqual([
+      'audio_loss',
+      'blackscreen',
+      'capture_stalled',
+      'freeze',
+      'macroblocks',
+      'segments_stalled',
+    ]);
     expect(await complete(['vpt', 'incidents', '--type', 'capture'])).toEqual(['capture_stalled']);
   });
 

@@ -43,7 +43,9 @@ describe.skipIf(!isRoot)('vpt monitor, live: cold metadata full, hot fine', () =
     await rig.expectAnalysed(await rig.writeGood(1, 40));
     // (--verbose adds a debug line per later failure: the journal at its default level has the warning alone)
     const lines = () => rig.monitor.stderr.filter((l) => (l.startsWith('warning:') && l.includes('cannot write')) || l.includes('succeed again'));
-    expect(lines()).toEqual([expect.stringMatching(/^warning: \[capture1\] cannot write \S+\/metadata\/\d+\/chunk_10min_\d\.json: no space left on device \(ENOSPC\)/)]);
+    expect(lines()).toEqual([
+      expect.stringMatching(/^warning: \[capture1\] cannot write \S+\/metadata\/\d+\/chunk_10min_\d\.json: no space left on device \(ENOSPC\)/),
+    ]);
 
     await rm(filler);
     await rig.expectAnalysed(await rig.writeGood(41, 10));

@@ -7,7 +7,9 @@ import { COMPLETION_SHELLS, type CompletionSpec, PATH_FLAGS } from './completion
  * every reply is read line by line into COMPREPLY (no unquoted `$(...)`, which would glob).
  */
 export function bashScript(spec: CompletionSpec): string {
-  const cases = spec.commands.map((c) => `    ${c.name}) flags=${shellWord(c.flags.join(' '))}; actions=${shellWord((c.actions ?? []).join(' '))} ;;`).join('\n');
+  const cases = spec.commands
+    .map((c) => `    ${c.name}) flags=${shellWord(c.flags.join(' '))}; actions=${shellWord((c.actions ?? []).join(' '))} ;;`)
+    .join('\n');
   const valueCases = Object.entries(spec.flagValues)
     .map(([flag, words]) => `    ${flag}) _vpt_words ${shellWord(words.join(' '))} "$cur"; return ;;`)
     .join('\n');

@@ -31,7 +31,9 @@ export function fishScript(spec: CompletionSpec): string {
     ...spec.commands.flatMap((c) => [
       ...(c.actions === undefined
         ? []
-        : [`complete -c vpt -f -n "__fish_seen_subcommand_from ${c.name}; and not __fish_seen_subcommand_from ${c.actions.join(' ')}" -a "${c.actions.join(' ')}"`]),
+        : [
+            `complete -c vpt -f -n "__fish_seen_subcommand_from ${c.name}; and not __fish_seen_subcommand_from ${c.actions.join(' ')}" -a "${c.actions.join(' ')}"`,
+          ]),
       ...c.flags.map((f) => `complete -c vpt -n "__fish_seen_subcommand_from ${c.name}" ${flag(f)}${valueOf(f)}`),
     ]),
     `complete -c vpt -f -n "__fish_seen_subcommand_from completion" -a "${COMPLETION_SHELLS.join(' ')}"`,

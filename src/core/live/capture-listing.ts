@@ -8,23 +8,22 @@ import { parseCaptureName } from './capture-files.js';
  * monitor's start peaked at 155 MB (69 MB with 1,000 frames; docs/monitor-service.md "Faults").
  */
 const LISTING_BATCH = 1024;
-/**
- * Frames a rescan hands on at most: the newest ones. As many as the watcher remembers (frame-dedupe's
- * RECENT_SEQUENCES_CAP): anything older would be stale by the time it was claimed.
- */
-export const MAX_RESCAN_FINDS = 1024;
 
 export interface CaptureListing {
   /** The highest sequence in the folder, undefined when it holds no frame. */
   newest: number | undefined;
-  /** Sequences that `wanted` accepted, the newest MAX_RESCAN_FINDS of them, ascending. */
+  /**
+   * Sequences that `wanted` accepted, ascending: numbers only (8 bytes each), and only the frames not yet
+   * handed out. Every one is handed on, so the queue counts those it drops: frames never analysed are
+   * counted, not lost from the figures.
+   */
   found: number[];
 }
 
 /** One pass over the folder's names, keeping only what the watcher needs. A folder that cannot be read lists as empty. */
 export async function listCaptures(dir: string, wanted: (sequence: number) => boolean): Promise<CaptureListing> {
   let newest: number | undefined;
-  let found: number[] = [];
+  const found: number[] = [];
   try {
     const folder = await fs.opendir(dir, { bufferSize: LISTING_BATCH });
     for await (const entry of folder) {
@@ -33,15 +32,9 @@ export async function listCaptures(dir: string, wanted: (sequence: number) => bo
       if (newest === undefined || sequence > newest) newest = sequence;
       if (!wanted(sequence)) continue;
       found.push(sequence);
-      if (found.length >= 2 * MAX_RESCAN_FINDS) found = newestOf(found);
     }
   } catch {
     return { newest: undefined, found: [] };
   }
-  return { newest, found: newestOf(found).reverse() };
-}
-
-/** The newest MAX_RESCAN_FINDS, newest first. */
-function newestOf(sequences: number[]): number[] {
-  return sequences.sort((a, b) => b - a).slice(0, MAX_RESCAN_FINDS);
+  return { newest, found: found.sort((a, b) => a - b) };
 }

@@ -20,6 +20,8 @@ export interface CapturedFrame {
   path: string;
   /** The frame's time: ffmpeg writes the file as it captures. */
   mtimeMs: number;
+  /** Its time without wall-clock steps, for durations (frame-clock.ts); set by the live monitor when it takes the frame. */
+  steplessMs?: number;
   /** The live folder is `hot/` (tmpfs): evidence must be copied to cold storage. */
   hot: boolean;
 }

@@ -61,6 +61,7 @@ class PipelineDeviceAnalyzer implements LiveDeviceAnalyzer {
     const { outcome, bad } = await this.pipeline.frame({
       sequence: frame.sequence,
       timeMs: frame.mtimeMs,
+      ...(frame.steplessMs !== undefined ? { steplessMs: frame.steplessMs } : {}),
       liveDir,
       capturePath: frame.path,
       thumbnailPath: path.join(liveDir, 'thumbnails', thumbnailFileName(frame.sequence)),

@@ -94,6 +94,8 @@ export interface PipelineFrame {
   sequence: number;
   /** On the frame clock: the file's mtime live, the replay clock in --replay. */
   timeMs: number;
+  /** Live: the frame clock without wall-clock steps, for durations (events/event-tracker.ts FrameStamp). */
+  steplessMs?: number;
   /** Where ffmpeg writes now (`<device>/hot` or the device folder): captures, segments and the per-frame JSON are under it. */
   liveDir: string;
   capturePath: string;
@@ -147,7 +149,8 @@ export class DevicePipeline {
     this.writes = new WriteFailures(options.device, warn, options.logger);
     this.problems = new FrameProblems(options.device, warn, (message) => (options.onInfo ?? warn)(message));
     this.chunks = new ChunkWriter(options.chunksDir, {
-      onCorrupt: (file, aside, reason) => warn(`[${options.device}] corrupt chunk file ${file}${reason === undefined ? '' : ` (${reason})`} set aside as ${path.basename(aside)}`),
+      onCorrupt: (file, aside, reason) =>
+        warn(`[${options.device}] corrupt chunk file ${file}${reason === undefined ? '' : ` (${reason})`} set aside as ${path.basename(aside)}`),
     });
   }
 
@@ -172,7 +175,7 @@ export class DevicePipeline {
 
   async frame(frame: PipelineFrame): Promise<PipelineResult> {
     const late = frame.late === true;
-    const stamp: FrameStamp = { sequence: frame.sequence, timeMs: frame.timeMs };
+    const stamp: FrameStamp = { sequence: frame.sequence, timeMs: frame.timeMs, ...(frame.steplessMs !== undefined ? { steplessMs: frame.steplessMs } : {}) };
     // Step 1-2: load and analyse (a late frame reuses the last analysis).
     const analysis = await this.analyse(frame, late);
     const bad = this.problems.observe(analysis);
