@@ -9,7 +9,7 @@ import { vptVersion } from './core/lifecycle/vpt-version.js';
 import { DEFAULT_TRACKED_MEMORY_ALERT_BYTES } from './core/probes/types.js';
 import { MAX_HISTORY_SAMPLES } from './core/investigate/health-history.js';
 import { DEFAULT_TREND_RULES, MIN_TREND_SAMPLES } from './core/investigate/trend-rules.js';
-import type { CompletionSpec } from './commands/completion/index.js';
+import type { CompletionSpec } from './commands/completion/completion-spec.js';
 import type { GlobalFlags, Ui } from './ui.js';
 
 /**
@@ -334,7 +334,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
   program
     .command('completion')
     .summary('print a shell completion script: commands, flags, device names (bash, zsh, fish)')
-    .argument('<shell>', 'bash, zsh or fish')
+    .argument('[shell]', 'bash, zsh or fish')
     .addHelpText(
       'after',
       examples([
@@ -343,21 +343,24 @@ export function buildProgram(hooks: ProgramHooks): Command {
         'vpt completion fish > ~/.config/fish/completions/vpt.fish',
       ]),
     )
-    .action(async (shell: string, _opts: unknown, cmd: Command) => {
+    .action(async (shell: string | undefined, _opts: unknown, cmd: Command) => {
       const ui = await makeUi(cmd.optsWithGlobals() as GlobalFlags);
       const { run } = await import('./commands/completion/index.js');
-      hooks.onExit(await run(shell, completionSpec(program), ui));
+      const { withCommandWords } = await import('./commands/completion/completion-spec.js');
+      hooks.onExit(await run(shell, withCommandWords(completionSpec(program)), ui));
     });
 
   return program;
 }
 
 /** The words a completion script offers, read from the program itself so they never drift from the flags. */
-function completionSpec(program: Command): CompletionSpec {
-  const flags = (cmd: Command) => cmd.options.flatMap((o) => [o.long, o.short]).filter((f): f is string => f !== undefined);
+function completionSpec(program: Command): Omit<CompletionSpec, 'flagValues'> {
+  const names = (options: readonly Option[]) => options.flatMap((o) => [o.long, o.short]).filter((f): f is string => f !== undefined);
+  const flags = (cmd: Command) => names(cmd.options);
   return {
     commands: program.commands.map((c) => ({ name: c.name(), flags: flags(c) })),
     globalFlags: [...flags(program), '--help', '-h'],
+    valueFlags: [...new Set(program.commands.flatMap((c) => names(c.options.filter((o) => o.required || o.optional))))],
     streamRootDefault: DEFAULT_STREAM_ROOT,
   };
 }

@@ -6,10 +6,17 @@ import { formatTimeSpan } from '../../core/units.js';
 import { redactUrl, urlHasSecret } from '../../core/webhook/redact-url.js';
 import type { Ui } from '../../ui.js';
 import type { MonitorOptions } from './options.js';
-import { unitArgs } from './unit-args.js';
+import { SECRET_URL_FLAGS, unitArgs } from './unit-args.js';
 
-/** Where the printed unit reads a --webhook URL that carries a secret (VPT_WEBHOOK=...). */
-const WEBHOOK_ENV_FILE = '/etc/vpt/monitor.env';
+/** Where the printed unit reads a URL that carries a secret (VPT_WEBHOOK=..., VPT_ALERTMANAGER=...). */
+const SECRETS_ENV_FILE = '/etc/vpt/monitor.env';
+/** The secret-carrying URLs of these options, by flag. */
+function secretUrls(options: Record<string, unknown>): { flag: string; env: string; url: string }[] {
+  return SECRET_URL_FLAGS.flatMap(({ key, flag, env }) => {
+    const value = options[key];
+    return typeof value === 'string' && urlHasSecret(value) ? [{ flag, env, url: value }] : [];
+  });
+}
 
 const timeSpan = (value: unknown): string => formatTimeSpan(Number(value));
 
@@ -32,12 +39,12 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
   if (options.printUnit) {
     // node plus the launcher's real path: systemd needs absolute paths and no PATH lookup.
     const launcher = realpathSync(process.argv[1] ?? 'vpt');
-    const webhook = typeof raw.webhook === 'string' && urlHasSecret(raw.webhook) ? raw.webhook : undefined;
-    const environmentFile = webhook && {
-      path: WEBHOOK_ENV_FILE,
+    const secrets = secretUrls(raw);
+    const environmentFile = secrets.length > 0 && {
+      path: SECRETS_ENV_FILE,
       comment: [
-        `--webhook ${redactUrl(webhook)} carries a secret, so it is not written here: put`,
-        `VPT_WEBHOOK=<the full URL> in ${WEBHOOK_ENV_FILE} (chmod 600).`,
+        ...secrets.map((s) => `${s.flag} ${redactUrl(s.url)} carries a secret, so it is not written here:`),
+        `put ${secrets.map((s) => `${s.env}=<the full URL>`).join(' and ')} in ${SECRETS_ENV_FILE} (chmod 600).`,
       ],
     };
     const unit = renderMonitorUnit({ execPath: process.execPath, args: [launcher, ...unitArgs(raw)], ...(environmentFile ? { environmentFile } : {}) });

@@ -19,12 +19,29 @@ export async function runLive(options: MonitorRunOptions, ui: Ui, seams: Monitor
   // Last resort if something below throws past us: never leave the lock or the temp folder behind.
   const onExit = (): void => service.closeNow();
   process.once('exit', onExit);
-  // SIGHUP: read the config file again; a bad file is one line and the old settings stay.
+  // SIGHUP: read the config file again; a bad file is one line and the old settings stay. One reload
+  // at a time, and SIGHUPs that come during it make one more: a signal every 20 ms is not 50 reads a second.
+  const hangup = { running: false, again: false };
   const onHangup = (): void => {
-    options.reloadConfig?.().then(
-      (line) => log.info(`SIGHUP: ${line}`),
-      (err: unknown) => log.warn(`SIGHUP: ${(err instanceof Error ? err.message : String(err)).split('\n').join('; ')}; the old settings stay`),
-    );
+    const reload = options.reloadConfig;
+    if (reload === undefined) return;
+    if (hangup.running) {
+      hangup.again = true;
+      return;
+    }
+    hangup.running = true;
+    void reload()
+      .then(
+        (line) => log.info(`SIGHUP: ${line}`),
+        (err: unknown) => log.warn(`SIGHUP: ${(err instanceof Error ? err.message : String(err)).split('\n').join('; ')}; the old settings stay`),
+      )
+      .finally(() => {
+        hangup.running = false;
+        if (hangup.again) {
+          hangup.again = false;
+          onHangup();
+        }
+      });
   };
   process.on('SIGHUP', onHangup);
   // `on`, not `once`, and never removed: timeout(1) sends SIGTERM to the monitor and then to its whole

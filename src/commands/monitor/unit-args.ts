@@ -2,6 +2,12 @@ import { MONITOR_SETTINGS, type SettingRow } from '../../core/config/monitor-set
 import { formatSizeExact, formatTimeSpan } from '../../core/units.js';
 import { urlHasSecret } from '../../core/webhook/redact-url.js';
 
+/** Every flag whose value is a URL that can carry a secret, and the variable the monitor also reads it from (the settings table's `env`). */
+export const SECRET_URL_FLAGS = [
+  { key: 'webhook', flag: '--webhook', env: 'VPT_WEBHOOK' },
+  { key: 'alertmanager', flag: '--alertmanager', env: 'VPT_ALERTMANAGER' },
+] as const;
+
 /** How a row's value is written in ExecStart=, the way its flag's parser reads it back. */
 function unitValue(row: SettingRow, value: unknown): string {
   if (row.kind === 'span') return formatTimeSpan(Number(value));
@@ -22,7 +28,7 @@ export function unitArgs(options: Record<string, unknown>): string[] {
       continue;
     }
     // A URL with a secret stays out of ExecStart= (and so out of `ps`): the unit reads it from its EnvironmentFile.
-    if (row.key === 'webhook' && typeof value === 'string' && urlHasSecret(value)) continue;
+    if (SECRET_URL_FLAGS.some((f) => f.key === row.key) && typeof value === 'string' && urlHasSecret(value)) continue;
     if (value === undefined || value === false || ('default' in row && value === row.default)) continue;
     if (row.kind === 'switch') args.push(flag);
     else args.push(flag, unitValue(row, value));

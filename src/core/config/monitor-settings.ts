@@ -291,6 +291,7 @@ export const MONITOR_SETTINGS = [
     help: 'post open incidents as alerts to this Alertmanager (its base URL), resolved when they end',
     scope: 'process',
     unit: true,
+    env: 'VPT_ALERTMANAGER',
   },
   {
     key: 'blackThreshold',

@@ -191,7 +191,10 @@ export class IncidentStore {
     // The event's duration, not the incident's: a 40 s blackscreen is 40 s, whatever --incident-delay was.
     const eventStart = Date.parse(current.event_start);
     const merged = [...new Set([...(JSON.parse(current.evidence) as string[]), ...evidence])];
-    const row = this.sql.resolve.get(iso(resolvedAt), Math.round(Math.max(0, resolvedAt - eventStart)), JSON.stringify(merged), reason, id)!;
+    // A wall clock stepped back between the open and the resolution (NTP on a Pi without RTC) must not
+    // store an incident resolved before it opened: it resolves no earlier than it opened.
+    const at = Math.max(resolvedAt, Date.parse(current.opened_at));
+    const row = this.sql.resolve.get(iso(at), Math.round(Math.max(0, at - eventStart)), JSON.stringify(merged), reason, id)!;
     const incident = toIncident(row);
     this.enqueue('incident_resolved', incident);
     return incident;

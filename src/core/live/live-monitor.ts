@@ -18,6 +18,7 @@ import { StatusWriter } from '../status/status-writer.js';
 import { STATUS_INTERVAL_MS } from '../status/status-snapshot.js';
 import { SelfCpu } from '../memory/self-cpu.js';
 import { SegmentActivity } from './segment-activity.js';
+import { SteplessFrameClock } from './frame-clock.js';
 import { DEFAULT_STALL_AFTER_MS, STALL_CHECK_INTERVAL_MS, StallWatch, type StallRecord } from './stall-watch.js';
 
 export interface LiveMonitorOptions {
@@ -62,6 +63,8 @@ interface DeviceState {
   segments: SegmentActivity;
   /** Newest sequence analysed: an older frame is late (see AnalyzeMode.late). */
   newest: number;
+  /** Durations across wall-clock steps (frame-clock.ts). */
+  frameClock: SteplessFrameClock;
 }
 
 /**
@@ -77,6 +80,7 @@ export class LiveMonitor {
   private readonly copier: EvidenceCopier;
   private readonly timers: RepeatTimer[] = [];
   private readonly now: () => number;
+  private readonly monotonic: () => number;
   private readonly status: MonitorStatus;
   private readonly statusWriter: StatusWriter | undefined;
   private readonly cpu: SelfCpu;
@@ -86,6 +90,7 @@ export class LiveMonitor {
   constructor(options: LiveMonitorOptions) {
     this.options = options;
     this.now = options.now ?? Date.now;
+    this.monotonic = options.monotonic ?? (() => performance.now());
     this.copier = new EvidenceCopier(
       (m) => options.logger.warn(m),
       (m) => options.logger.info(m),
@@ -103,11 +108,12 @@ export class LiveMonitor {
     this.stalls = new StallWatch({
       devices: options.devices.map((name) => ({ name, stallAfterMs: this.stallAfterOf(name) })),
       now: this.now,
-      monotonic: options.monotonic ?? (() => performance.now()),
+      monotonic: this.monotonic,
     });
     this.status = new MonitorStatus({
       devices: options.devices,
       startedMs: this.now(),
+      monotonic: this.monotonic,
       stallAfterMs: Math.max(0, ...options.devices.map((d) => this.stallAfterOf(d))),
       cpuPercent: () => this.cpu.lastPercent,
     });
@@ -136,12 +142,14 @@ export class LiveMonitor {
           deviceDir: dir,
           rescanIntervalMs: this.options.rescanIntervalMs,
           onFrame: (frame) => this.enqueue(state, frame),
+          onSeen: () => void this.applyStalls(this.stalls.frameSeen(device)),
           onRecord: (r) => this.onWatcherRecord(r),
         }),
         running: undefined,
         incidents: new DeviceIncidents(device, dir, this.incidents, this.copier, (event) => this.options.onEvent(event)),
         segments: new SegmentActivity(dir),
         newest: -1,
+        frameClock: new SteplessFrameClock(),
       };
       this.devices.set(device, state);
       this.sweepers.register({ name: 'event-evidence', device, sweep: () => ({ freedEntries: this.sweepEvidence(state) }) });
@@ -252,7 +260,7 @@ export class LiveMonitor {
     if (this.stopping) return;
     this.status.device(state.device).frameReceived(frame.sequence, this.now());
     void this.applyStalls(this.stalls.frameSeen(state.device));
-    state.queue.push(frame);
+    state.queue.push({ ...frame, steplessMs: state.frameClock.steplessOf(frame.mtimeMs, this.monotonic()) });
     state.running ??= this.work(state).finally(() => (state.running = undefined));
   }
 

@@ -73,6 +73,8 @@ export interface PipelineFrame {
   sequence: number;
   /** On the frame clock: the file's mtime live, the replay clock in --replay. */
   timeMs: number;
+  /** Live: the frame clock without wall-clock steps, for durations (events/event-tracker.ts FrameStamp). */
+  steplessMs?: number;
   /** Where ffmpeg writes now (`<device>/hot` or the device folder): captures, segments and the per-frame JSON are under it. */
   liveDir: string;
   capturePath: string;
@@ -123,7 +125,8 @@ export class DevicePipeline {
     this.writes = new WriteFailures(options.device, warn, options.logger);
     this.problems = new FrameProblems(options.device, warn, (message) => (options.onInfo ?? warn)(message));
     this.chunks = new ChunkWriter(options.chunksDir, {
-      onCorrupt: (file, aside) => warn(`[${options.device}] corrupt chunk file ${file} set aside as ${path.basename(aside)}`),
+      onCorrupt: (file, aside, reason) =>
+        warn(`[${options.device}] corrupt chunk file ${file}${reason === undefined ? '' : ` (${reason})`} set aside as ${path.basename(aside)}`),
     });
   }
 
@@ -148,7 +151,7 @@ export class DevicePipeline {
 
   async frame(frame: PipelineFrame): Promise<PipelineResult> {
     const late = frame.late === true;
-    const stamp: FrameStamp = { sequence: frame.sequence, timeMs: frame.timeMs };
+    const stamp: FrameStamp = { sequence: frame.sequence, timeMs: frame.timeMs, ...(frame.steplessMs !== undefined ? { steplessMs: frame.steplessMs } : {}) };
     // Step 1-2: load and analyse (a late frame reuses the last analysis).
     const analysis = await this.analyse(frame, late);
     const bad = this.problems.observe(analysis);
@@ -193,7 +196,7 @@ export class DevicePipeline {
   /** Settle the writes in flight, write the pending chunk entries, stop the audio checker. */
   async close(): Promise<void> {
     while (this.inFlight.length > 0) await this.settleOldest();
-    await this.writes.attempt(this.chunks.pendingPath ?? this.options.chunksDir, () => this.chunks.flush());
+    await this.writes.attempt(this.options.chunksDir, this.chunks.pendingPath ?? this.options.chunksDir, () => this.chunks.flush());
     this.problems.flush();
     await this.audio?.close();
   }
@@ -210,7 +213,7 @@ export class DevicePipeline {
 
   private async writeFrameJson(metadataDir: string, record: Record<string, unknown>, sequence: number): Promise<void> {
     const write = this.writes
-      .attempt(path.join(metadataDir, metadataFileName(sequence)), async () => {
+      .attempt(metadataDir, path.join(metadataDir, metadataFileName(sequence)), async () => {
         if (this.metadataReady !== metadataDir) {
           await fs.mkdir(metadataDir, { recursive: true });
           this.metadataReady = metadataDir;
@@ -234,7 +237,7 @@ export class DevicePipeline {
 
   private async writeChunkEntry(record: Record<string, unknown>, timeMs: number): Promise<void> {
     const location = chunkFilePath(this.options.chunksDir, chunkLocation(timeMs));
-    await this.writes.attempt(location, async () => {
+    await this.writes.attempt(this.options.chunksDir, location, async () => {
       const wrote = await this.chunks.add(chunkEntryFromFrameRecord(record), timeMs);
       return this.options.schedule.flushChunksEachFrame ? await this.chunks.flush() : wrote;
     });
