@@ -32,9 +32,12 @@ export async function writeFrameLikeFfmpeg(
   return target;
 }
 
+/** A placeholder (string) gets the JPEG end marker: the watcher judges a frame only once its files end with it. */
+const JPEG_END = Buffer.from([0xff, 0xd9]);
+
 async function writeRenamed(target: string, content: Uint8Array | string, timeMs: number): Promise<void> {
   const tmp = `${target}.tmp`;
-  await writeFile(tmp, content);
+  await writeFile(tmp, typeof content === 'string' ? Buffer.concat([Buffer.from(content), JPEG_END]) : content);
   await utimes(tmp, timeMs / 1000, timeMs / 1000);
   await rename(tmp, target);
 }

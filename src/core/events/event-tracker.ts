@@ -153,6 +153,33 @@ export class EventTracker {
     return out;
   }
 
+  /**
+   * The capture stopped after `last` (a stall; ffmpeg may be restarted): every open sequence ends
+   * there, or at the first frame of its clear run if one was in progress. Confirmed events get their
+   * `event_ended`; blips and zap runs are dropped (no audio can confirm a zap across a stall). The
+   * frames after the stall start afresh, so a freeze in progress never spans the stall.
+   */
+  interrupt(last: FrameStamp): TrackerRecord[] {
+    const out: TrackerRecord[] = [];
+    for (const [type, state] of this.open) {
+      if (type === 'zap' || !state.confirmed) continue;
+      const end = state.clearFrom ?? last;
+      out.push({
+        kind: 'event_ended',
+        type,
+        device: this.device,
+        startSequence: state.startSequence,
+        startMs: state.startMs,
+        lastSequence: state.lastSequence,
+        endSequence: end.sequence,
+        endMs: end.timeMs,
+        durationMs: end.timeMs - state.startMs,
+      });
+    }
+    this.open.clear();
+    return out;
+  }
+
   /** The open sequence of a type at this frame (for `<type>_event_start` / `_duration_ms`). */
   ongoing(type: SequenceType, now: FrameStamp): OpenSequence | undefined {
     const state = this.open.get(type);

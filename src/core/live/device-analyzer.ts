@@ -21,6 +21,8 @@ export interface AnalyzeMode {
 
 export interface LiveDeviceAnalyzer {
   analyze(frame: CapturedFrame, mode: AnalyzeMode): Promise<FrameOutcome>;
+  /** The capture stalled: end the episodes open on the last frame (their transitions), start afresh after. */
+  interrupt?(): FrameOutcome | undefined;
   close?(): Promise<void> | void;
 }
 

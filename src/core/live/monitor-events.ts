@@ -31,6 +31,8 @@ export type MonitorEvent =
   | { event: 'stall_started'; ts: string; device: string; type: StallType; start: string; last_sequence: number | null; stall_after_ms: number }
   | { event: 'stall_ended'; ts: string; device: string; type: StallType; start: string; duration_ms: number }
   | { event: 'clock_jump'; ts: string; jump_ms: number }
+  /** ffmpeg restarted and rewound its frame counter: frames from `sequence` on are a new run, analysed in order. */
+  | { event: 'capture_restarted'; ts: string; device: string; sequence: number; run: number }
   | {
       event: 'heartbeat';
       ts: string;
@@ -85,6 +87,8 @@ export function describeEvent(e: MonitorEvent): string | undefined {
         `last frame ${e.last_frame_age_ms === null ? 'never' : `${formatDuration(e.last_frame_age_ms)} ago`}; ${states.length === 0 ? 'ok' : states.join(', ')}`
       );
     }
+    case 'capture_restarted':
+      return `[${e.device}] capture restarted: frame numbers start again at ${e.sequence} (run ${e.run})`;
     case 'clock_jump':
       return `the wall clock jumped ${e.jump_ms > 0 ? 'forward' : 'back'} ${formatDuration(Math.abs(e.jump_ms))} (suspend, NTP step): stall timers restarted`;
     case 'dropped':

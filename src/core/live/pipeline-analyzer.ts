@@ -70,6 +70,10 @@ class PipelineDeviceAnalyzer implements LiveDeviceAnalyzer {
     return { ...outcome, bad };
   }
 
+  interrupt(): FrameOutcome | undefined {
+    return this.pipeline.interrupt();
+  }
+
   async close(): Promise<void> {
     await this.pipeline.close();
   }
