@@ -15,6 +15,7 @@ import { DEFAULT_LISTEN, parseListenAddress } from '../../core/http/listen-addre
 import { alertmanagerEndpoint } from '../../core/alertmanager/alerts.js';
 import type { MonitorHttp } from '../../core/http/monitor-http.js';
 import { startAlertmanager, startWebSide } from './web-side.js';
+import { ServiceNotifier, serviceStatusLine } from '../../core/systemd/notify.js';
 import type { Ui } from '../../ui.js';
 import { AUDIO_NOT_CHECKED, ffmpegPresent } from './audio-setup.js';
 import { thresholdsFrom, type MonitorOptions } from './options.js';
@@ -190,7 +191,10 @@ export async function runLive(
     // After the resolutions at start are recorded: they are posted as resolved in the first round.
     if (alertmanagerUrl) alertmanager = await startAlertmanager(resources.store.file, alertmanagerUrl, web?.linkUrl, log);
     await monitor.start();
+    // Under systemd (Type=notify): READY=1 now, then the watchdog pings; nothing without NOTIFY_SOCKET.
+    const notifier = await ServiceNotifier.start({ env: process.env, logger: log, status: () => serviceStatusLine(monitor.statusSnapshot()) });
     const signal = await signalled;
+    await notifier?.stopping();
     const started = Date.now();
     log.info(`${signal}: finishing the frames in flight`);
     const { drained, abandoned } = await monitor.stop(DRAIN_DEADLINE_MS);
