@@ -1,4 +1,4 @@
-import type { Delivery, IncidentRow } from '../../core/incidents/incident-queries.js';
+import type { ActionRow, Delivery, IncidentRow } from '../../core/incidents/incident-queries.js';
 import { formatDuration, printable } from '../../core/units.js';
 import type { Ui } from '../../ui.js';
 
@@ -69,12 +69,13 @@ export interface IncidentDetail {
   incident: IncidentRow;
   evidence: { path: string; exists: boolean }[];
   deliveries: Delivery[];
+  actions: ActionRow[];
 }
 
 export function printIncidentTimeline(detail: IncidentDetail, ui: Ui): void {
-  const { incident: i, evidence, deliveries } = detail;
+  const { incident: i, evidence, deliveries, actions } = detail;
   if (ui.json) {
-    ui.out(JSON.stringify({ ...i, evidence, webhook: deliveries }, null, 2));
+    ui.out(JSON.stringify({ ...i, evidence, webhook: deliveries, actions }, null, 2));
     return;
   }
   const since = (iso: string) => formatDuration(Math.max(0, Date.parse(iso) - Date.parse(i.event_start)));
@@ -91,5 +92,16 @@ export function printIncidentTimeline(detail: IncidentDetail, ui: Ui): void {
   for (const d of deliveries) {
     const state = d.sent_at !== null ? `sent ${local(d.sent_at)}` : `pending, next try ${local(d.next_attempt_at)}`;
     ui.out(`  webhook      ${d.event}: ${state} (${d.attempts} failed attempts)`);
+  }
+  if (actions.length === 0) ui.out('  actions      none');
+  for (const a of actions) {
+    const how =
+      a.result === 'suppressed' || a.result === 'dry_run' || a.result === 'error'
+        ? a.output
+        : `${a.result}${a.exit_code === null ? '' : `, exit ${a.exit_code}`} in ${formatDuration(a.duration_ms ?? 0)}`;
+    ui.out(`  action       ${local(a.started_at)}  ${printable(a.command.join(' '))}: ${printable(how)}`);
+    if (a.result !== 'suppressed' && a.result !== 'dry_run' && a.output !== '') {
+      for (const line of a.output.split('\n')) ui.out(`    | ${printable(line)}`);
+    }
   }
 }

@@ -117,16 +117,18 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
     return EXIT.ok;
   }
   const { SettingsRegistry } = await import('../../core/config/settings-registry.js');
+  const { actionSettingsFrom } = await import('../../core/actions/action-settings.js');
   let current = config;
   const settings = new SettingsRegistry(current.settingsFor);
   const merged: MonitorOptions = {
     ...(current.options as unknown as MonitorOptions),
     settings,
+    actions: () => actionSettingsFrom(current.config.actions),
     reloadConfig: async () => {
       const next = await loadConfig(options);
       settings.replace(next.settingsFor);
       current = next;
-      return `reloaded ${next.file ?? 'the settings (no config file)'}: detection settings of ${settings.size} device${settings.size === 1 ? '' : 's'} updated (fps, audio, devices and paths need a restart)`;
+      return `reloaded ${next.file ?? 'the settings (no config file)'}: detection settings of ${settings.size} device${settings.size === 1 ? '' : 's'} and actions updated (fps, audio, devices and paths need a restart)`;
     },
   };
   if (options.replay) {

@@ -16,6 +16,7 @@ import { alertmanagerEndpoint } from '../../core/alertmanager/alerts.js';
 import type { MonitorHttp } from '../../core/http/monitor-http.js';
 import { startAlertmanager, startWebSide } from './web-side.js';
 import { ServiceNotifier, serviceStatusLine } from '../../core/systemd/notify.js';
+import type { ActionSettings } from '../../core/actions/action-settings.js';
 import type { Ui } from '../../ui.js';
 import { AUDIO_NOT_CHECKED, ffmpegPresent } from './audio-setup.js';
 import { thresholdsFrom, type MonitorOptions } from './options.js';
@@ -90,7 +91,11 @@ export async function runLive(
   let alertmanager: Awaited<ReturnType<typeof startAlertmanager>> | undefined;
 
   const counted = { opened: 0, resolved: 0 };
+  // [actions] of vpt.toml: a command when an incident opens (none configured: nothing runs).
+  const actions = options.actions ? await startActions(resources.store.file, options.actions, (e) => print(e), log) : undefined;
   const print = (event: MonitorEvent): void => {
+    if (event.event === 'incident_opened') void actions?.runner.incidentOpened(event.device, event.type, event.incident_id);
+    if (event.event === 'memory' && event.alert) void actions?.runner.memoryAlert();
     web?.observe(event);
     if (event.event === 'incident_opened' || event.event === 'incident_resolved') alertmanager?.notify();
     if (event.event === 'incident_opened' || event.event === 'incident_resolved') webhook?.sender.notify();
@@ -214,6 +219,8 @@ export async function runLive(
   } finally {
     // Before resources.close(): a running merge's temp files live in the folder that removes.
     await zaps.close();
+    await actions?.runner.drain();
+    actions?.log.close();
     await webhook?.sender.stop();
     await web?.close();
     await alertmanager?.stop();
@@ -223,6 +230,16 @@ export async function runLive(
     process.removeListener('SIGHUP', onHangup);
   }
   return 0;
+}
+
+/** The actions' runner, recording into incidents.db through its own connection. */
+async function startActions(dbFile: string, settings: () => ActionSettings, onEvent: (event: MonitorEvent) => void, logger: Ui['logger']) {
+  const [{ ActionLog }, { ActionRunner }] = await Promise.all([import('../../core/actions/action-log.js'), import('../../core/actions/action-runner.js')]);
+  const log = new ActionLog(dbFile);
+  const runner = new ActionRunner({ settings, record: (r) => log.record(r), onEvent, logger });
+  const configured = Object.keys(settings().actions);
+  if (configured.length > 0) logger.info(`actions for ${configured.join(', ')}${settings().dryRun ? ' (dry run: logged, not run)' : ''}`);
+  return { runner, log };
 }
 
 /** The outbox's own connection and the sender; rows left by an earlier run go out first. */

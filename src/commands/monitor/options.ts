@@ -1,4 +1,5 @@
 import type { SettingsRegistry } from '../../core/config/settings-registry.js';
+import type { ActionSettings } from '../../core/actions/action-settings.js';
 import type { DetectorThresholds } from '../../core/detectors/types.js';
 
 /** `--heartbeat` default: one line per device every 5 minutes. */
@@ -31,6 +32,8 @@ export interface MonitorOptions {
   settings?: SettingsRegistry;
   /** Read the config file again (SIGHUP); resolves to a line to log, rejects with a ConfigError (set by run()). */
   reloadConfig?: () => Promise<string>;
+  /** `[actions]` of the config file as loaded now (swapped by reloadConfig). */
+  actions?: () => ActionSettings;
   stateDir?: string;
   replace?: boolean;
   /** Move incidents.db aside (kept) and start a new one: the way out of a damaged database. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { deviceNameProblem } from '../layout/device-name.js';
 import { CAPTURE_SIZE } from '../frames/frame-size.js';
 import { parseDuration, parseSize } from '../units.js';
+import { actionsSection } from '../actions/action-schema.js';
 
 /**
  * The schema of vpt.toml. Keys are the monitor's flags in snake_case
@@ -84,6 +85,8 @@ const monitorSection = z
 
 export const configSchema = z.strictObject({
   monitor: monitorSection.optional(),
+  /** Commands run when incidents open (actions/action-schema.ts). */
+  actions: actionsSection.optional(),
   devices: z
     .record(z.string(), deviceSection)
     .superRefine((devices, ctx) => {

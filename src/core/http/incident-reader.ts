@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import type { Incident } from '../incidents/incident-store.js';
 import { toIncident, type IncidentRow as Row } from '../incidents/incident-row.js';
+import { ACTIONS_SHOWN, type ActionRow as ActionJson } from '../incidents/incident-queries.js';
 
 /** The page lists the open incidents and this many of the last resolved ones. */
 const RESOLVED_LISTED = 50;
@@ -33,6 +34,9 @@ export class IncidentReader {
       open: this.db.prepare<[number], Row>(`SELECT * FROM incidents WHERE status = 'open' ORDER BY id LIMIT ?`),
       resolved: this.db.prepare<[number], Row>(`SELECT * FROM incidents WHERE status = 'resolved' ORDER BY id DESC LIMIT ?`),
       byId: this.db.prepare<[number], Row>('SELECT * FROM incidents WHERE id = ?'),
+      actions: this.db.prepare<[number, number], Omit<ActionJson, 'command'> & { command: string }>(
+        'SELECT trigger, command, result, exit_code, duration_ms, output, started_at FROM incident_actions WHERE incident_id = ? ORDER BY id LIMIT ?',
+      ),
       outbox: this.db.prepare<[], { pending: number; failed: number }>(
         'SELECT count(*) AS pending, coalesce(sum(attempts > 0), 0) AS failed FROM outbox WHERE sent_at IS NULL',
       ),
@@ -52,11 +56,25 @@ export class IncidentReader {
     return row ? toIncident(row) : undefined;
   }
 
+  /** What `[actions]` did for an incident (the same rows `vpt incidents show` lists). */
+  actions(id: number): ActionJson[] {
+    return this.sql.actions.all(id, ACTIONS_SHOWN).map((r) => ({ ...r, command: safeJson(r.command) }));
+  }
+
   outbox(): OutboxCounts {
     return this.sql.outbox.get() ?? { pending: 0, failed: 0 };
   }
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+}
+
+function safeJson(text: string): string[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.map(String) : [];
+  } catch {
+    return [];
   }
 }

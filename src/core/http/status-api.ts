@@ -1,4 +1,5 @@
 import type { Incident } from '../incidents/incident-store.js';
+import type { ActionRow } from '../incidents/incident-queries.js';
 import { evidenceThumbnails } from './image-files.js';
 import type { DeviceStatus, StatusSnapshot } from '../status/status-snapshot.js';
 
@@ -6,7 +7,7 @@ import type { DeviceStatus, StatusSnapshot } from '../status/status-snapshot.js'
 export interface StatusSources {
   /** The live monitor's snapshot now (the same shape as status.json). */
   snapshot: () => StatusSnapshot;
-  incidents: { open(): Incident[]; recentResolved(limit?: number): Incident[] };
+  incidents: { open(): Incident[]; recentResolved(limit?: number): Incident[]; actions?(id: number): ActionRow[] };
 }
 
 interface DeviceJson extends DeviceStatus {
@@ -33,6 +34,8 @@ export interface IncidentJson {
   resolve_reason: string | null;
   evidence: string[];
   thumbnails: { sequence: number; url: string }[];
+  /** What `[actions]` did for it (in /api/incidents; `vpt incidents show` lists the same). */
+  actions?: ActionRow[];
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -68,5 +71,6 @@ function incidentJson(i: Incident, nowMs = Date.now()): IncidentJson {
 
 export function incidentsJson(s: StatusSources): { open: IncidentJson[]; resolved: IncidentJson[] } {
   const now = Date.now();
-  return { open: s.incidents.open().map((i) => incidentJson(i, now)), resolved: s.incidents.recentResolved().map((i) => incidentJson(i, now)) };
+  const withActions = (i: Incident): IncidentJson => ({ ...incidentJson(i, now), actions: s.incidents.actions?.(i.id) ?? [] });
+  return { open: s.incidents.open().map(withActions), resolved: s.incidents.recentResolved().map(withActions) };
 }

@@ -44,6 +44,19 @@ export type MonitorEvent =
       last_frame_age_ms: number | null;
       states: DeviceStatus['states'];
     }
+  /** An `[actions]` command for an incident (or the memory alert): run, dry run, or suppressed by the rate limit. */
+  | {
+      event: 'action';
+      ts: string;
+      device: string;
+      type: string;
+      incident_id: number | null;
+      command: string[];
+      result: string;
+      exit_code: number | null;
+      duration_ms: number | null;
+      output: string;
+    }
   | { event: 'dropped'; ts: string; device: string; count: number; first_sequence: number; last_sequence: number; total: number }
   | ZapEvent;
 
@@ -91,6 +104,13 @@ export function describeEvent(e: MonitorEvent): string | undefined {
       return `[${e.device}] capture restarted: frame numbers start again at ${e.sequence} (run ${e.run})`;
     case 'clock_jump':
       return `the wall clock jumped ${e.jump_ms > 0 ? 'forward' : 'back'} ${formatDuration(Math.abs(e.jump_ms))} (suspend, NTP step): stall timers restarted`;
+    case 'action':
+      return (
+        `[${e.device}] action for ${e.type}${e.incident_id === null ? '' : ` (incident #${e.incident_id})`}: ${e.command.join(' ')}: ` +
+        (e.result === 'suppressed' || e.result === 'dry_run' || e.result === 'error'
+          ? e.output
+          : `${e.result}${e.exit_code === null ? '' : `, exit ${e.exit_code}`} after ${formatDuration(e.duration_ms ?? 0)}`)
+      );
     case 'dropped':
       return `[${e.device}] dropped ${e.count} frames (${e.first_sequence}..${e.last_sequence}) the analysis could not keep up with; ${e.total} in total`;
   }
