@@ -19,7 +19,10 @@ export function scriptedAnalyzer(options: { delayMs?: number; analysed?: Capture
       options.analysed?.push(frame);
       // frame-writer.ts ends each placeholder with the JPEG end marker (FF D9): it is not part of the script.
       const bytes = await readFile(frame.path);
-      const shows = bytes.subarray(0, bytes.at(-2) === 0xff && bytes.at(-1) === 0xd9 ? -2 : undefined).toString('utf8').trim();
+      const shows = bytes
+        .subarray(0, bytes.at(-2) === 0xff && bytes.at(-1) === 0xd9 ? -2 : undefined)
+        .toString('utf8')
+        .trim();
       const transitions: EventTransition[] = [];
       if (mode.late) return { sequence: frame.sequence, timeMs: frame.mtimeMs, ongoing: [], transitions };
       for (const type of ['blackscreen', 'freeze'] as const) {

@@ -61,12 +61,28 @@ describe('waitUntilComplete', () => {
     const capture = path.join(root, 'c.jpg');
     await writeFile(capture, jpeg);
     const thumb = path.join(root, 't.jpg');
-    expect(await waitUntilComplete([{ path: capture, waitIfMissing: false }, { path: thumb, waitIfMissing: false }], 60_000)).toMatchObject({
+    expect(
+      await waitUntilComplete(
+        [
+          { path: capture, waitIfMissing: false },
+          { path: thumb, waitIfMissing: false },
+        ],
+        60_000,
+      ),
+    ).toMatchObject({
       complete: true,
       states: ['complete', 'missing'],
     });
     setTimeout(() => void writeFile(thumb, jpeg), 30);
-    expect(await waitUntilComplete([{ path: capture, waitIfMissing: false }, { path: thumb, waitIfMissing: true }], 5_000)).toMatchObject({
+    expect(
+      await waitUntilComplete(
+        [
+          { path: capture, waitIfMissing: false },
+          { path: thumb, waitIfMissing: true },
+        ],
+        5_000,
+      ),
+    ).toMatchObject({
       complete: true,
       states: ['complete', 'complete'],
     });

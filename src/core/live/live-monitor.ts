@@ -437,7 +437,8 @@ export class LiveMonitor {
     else if (r.kind === 'watching') logger.info(`[${r.device}] watching ${r.dir}${r.hot ? ' (hot, RAM mode)' : ''}`);
     else if (r.kind === 'watch_error') logger.warn(`[${r.device}] watcher error on ${r.dir}: ${r.message}; the rescan takes over`);
     else if (r.kind === 'incomplete') logger.warn(`[${r.device}] frame ${r.sequence} still incomplete after ${r.waitedMs} ms: judged as it is`);
-    else if (r.kind === 'numbering_restart') this.options.onEvent({ event: 'capture_restarted', ts: iso(this.now()), device: r.device, sequence: r.sequence, run: r.run });
+    else if (r.kind === 'numbering_restart')
+      this.options.onEvent({ event: 'capture_restarted', ts: iso(this.now()), device: r.device, sequence: r.sequence, run: r.run });
     else logger.debug(`[${r.device}] rescan found ${r.count} frames the watcher missed`);
   }
 }
