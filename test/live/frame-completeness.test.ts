@@ -24,15 +24,15 @@ afterEach(async () => {
 describe('jpegFileState', () => {
   it('complete only with the end marker; empty and cut files are incomplete; no file is missing', async () => {
     const file = path.join(root, 'f.jpg');
-    expect(await jpegFileState(file)).toBe('missing');
+    expect(jpegFileState(file)).toBe('missing');
     await writeFile(file, '');
-    expect(await jpegFileState(file)).toBe('incomplete');
+    expect(jpegFileState(file)).toBe('incomplete');
     await writeFile(file, jpeg.subarray(0, jpeg.length - 1));
-    expect(await jpegFileState(file)).toBe('incomplete');
+    expect(jpegFileState(file)).toBe('incomplete');
     await writeFile(file, jpeg.subarray(0, 32_768));
-    expect(await jpegFileState(file)).toBe('incomplete');
+    expect(jpegFileState(file)).toBe('incomplete');
     await writeFile(file, jpeg);
-    expect(await jpegFileState(file)).toBe('complete');
+    expect(jpegFileState(file)).toBe('complete');
   });
 });
 

@@ -40,5 +40,3 @@ export const actionsSection = z.strictObject({
   timeout: duration.optional(),
   ...actionShape,
 });
-
-export type ActionsSection = z.output<typeof actionsSection>;
