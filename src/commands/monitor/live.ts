@@ -179,6 +179,7 @@ export async function runLive(
     process.on('SIGTERM', () => resolve('SIGTERM'));
     process.on('SIGINT', () => resolve('SIGINT'));
   });
+  let notifier: ServiceNotifier | undefined;
   try {
     // After the signal handlers: a SIGTERM while prom-client loads is a clean stop, not a kill.
     if (listen) {
@@ -197,9 +198,10 @@ export async function runLive(
     if (alertmanagerUrl) alertmanager = await startAlertmanager(resources.store.file, alertmanagerUrl, web?.linkUrl, log);
     await monitor.start();
     // Under systemd (Type=notify): READY=1 now, then the watchdog pings; nothing without NOTIFY_SOCKET.
-    const notifier = await ServiceNotifier.start({ env: process.env, logger: log, status: () => serviceStatusLine(monitor.statusSnapshot()) });
+    notifier = await ServiceNotifier.start({ env: takeNotifyEnv(), logger: log, status: () => serviceStatusLine(monitor.statusSnapshot()) });
     const signal = await signalled;
     await notifier?.stopping();
+    notifier = undefined;
     const started = Date.now();
     log.info(`${signal}: finishing the frames in flight`);
     const { drained, abandoned } = await monitor.stop(DRAIN_DEADLINE_MS);
@@ -217,6 +219,7 @@ export async function runLive(
         `${abandoned > 0 ? `; ${abandoned} waiting frames not analysed` : ''}`,
     );
   } finally {
+    await notifier?.stopping();
     // Before resources.close(): a running merge's temp files live in the folder that removes.
     await zaps.close();
     await actions?.runner.drain();
@@ -230,6 +233,18 @@ export async function runLive(
     process.removeListener('SIGHUP', onHangup);
   }
   return 0;
+}
+
+/**
+ * systemd's notify variables, taken out of the environment: the commands the monitor runs (ffmpeg,
+ * [actions]) must not inherit a socket that, under NotifyAccess=all, speaks for the monitor.
+ */
+function takeNotifyEnv(): { NOTIFY_SOCKET?: string; WATCHDOG_USEC?: string; WATCHDOG_PID?: string } {
+  const { NOTIFY_SOCKET, WATCHDOG_USEC, WATCHDOG_PID } = process.env;
+  delete process.env.NOTIFY_SOCKET;
+  delete process.env.WATCHDOG_USEC;
+  delete process.env.WATCHDOG_PID;
+  return { NOTIFY_SOCKET, WATCHDOG_USEC, WATCHDOG_PID };
 }
 
 /** The actions' runner, recording into incidents.db through its own connection. */
