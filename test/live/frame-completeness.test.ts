@@ -1,3 +1,4 @@
+import { execa } from 'execa';
 import { appendFile, mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -33,6 +34,12 @@ describe('jpegFileState', () => {
     expect(jpegFileState(file)).toBe('incomplete');
     await writeFile(file, jpeg);
     expect(jpegFileState(file)).toBe('complete');
+  });
+
+  it('a FIFO named like a frame does not block: not a regular file, nothing to wait for', async () => {
+    const fifo = path.join(root, 'capture_000000001.jpg');
+    await execa('mkfifo', [fifo]);
+    expect(jpegFileState(fifo)).toBe('complete');
   });
 });
 

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
 /**
  * Whether a frame's files are whole before they are judged. ffmpeg's image2
@@ -45,12 +45,16 @@ export type FileState = 'complete' | 'incomplete' | 'missing';
 export function jpegFileState(file: string): FileState {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    // O_NONBLOCK: a FIFO named like a frame must not block the open (and the event loop) for a writer.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return 'missing';
   }
   try {
-    const { size } = fstatSync(fd);
+    const stat = fstatSync(fd);
+    // Not a regular file (a FIFO, a device): nothing will complete it; the loader says what it is.
+    if (!stat.isFile()) return 'complete';
+    const { size } = stat;
     if (size < EOI.length) return 'incomplete';
     const tail = Buffer.alloc(EOI.length);
     readSync(fd, tail, 0, EOI.length, size - EOI.length);
