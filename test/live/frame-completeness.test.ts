@@ -54,14 +54,18 @@ describe('waitUntilComplete', () => {
     expect(result.waitedMs).toBeGreaterThanOrEqual(30);
   });
 
-  it('a file that never completes is given up on after the bound; moveOn ends the wait at once', async () => {
+  it('a file that never completes is given up on after the bound; its writer moving on, or a stop, ends the wait at once', async () => {
     const file = path.join(root, 'f.jpg');
     await writeFile(file, jpeg.subarray(0, 10_000));
     const bounded = await waitUntilComplete([{ path: file, waitIfMissing: false }], 150);
     expect(bounded.complete).toBe(false);
     expect(bounded.waitedMs).toBeGreaterThanOrEqual(150);
-    const movedOn = await waitUntilComplete([{ path: file, waitIfMissing: false }], 60_000, undefined, () => true);
+    const next = path.join(root, 'next.jpg');
+    await writeFile(next, '');
+    const movedOn = await waitUntilComplete([{ path: file, waitIfMissing: false, next }], 60_000);
     expect(movedOn).toMatchObject({ complete: false, states: ['incomplete'] });
+    const stopped = await waitUntilComplete([{ path: file, waitIfMissing: false }], 60_000, undefined, () => true);
+    expect(stopped).toMatchObject({ complete: false, states: ['incomplete'] });
   });
 
   it('a missing file is waited for only when asked', async () => {

@@ -1,4 +1,4 @@
-import { existsSync, watch, promises as fs, type FSWatcher } from 'node:fs';
+import { watch, promises as fs, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { captureName, liveFolders, parseCaptureName, thumbnailName } from './capture-files.js';
 import { FrameDedupe } from './frame-dedupe.js';
@@ -237,16 +237,19 @@ export class CaptureWatcher {
     const file = path.join(dir, captureName(sequence));
     const firstMtimeMs = await mtimeOf(file);
     if (firstMtimeMs === undefined || this.stopped || !this.dedupe.wouldAccept(sequence, firstMtimeMs)) return false;
-    const thumbnail = path.join(path.dirname(dir), 'thumbnails', thumbnailName(sequence));
+    const thumbnails = path.join(path.dirname(dir), 'thumbnails');
     const whole = await waitUntilComplete(
       [
-        { path: file, waitIfMissing: false },
-        { path: thumbnail, waitIfMissing: this.thumbnailsFlowing },
+        { path: file, waitIfMissing: false, next: path.join(dir, captureName(sequence + 1)) },
+        {
+          path: path.join(thumbnails, thumbnailName(sequence)),
+          waitIfMissing: this.thumbnailsFlowing,
+          next: path.join(thumbnails, thumbnailName(sequence + 1)),
+        },
       ],
       this.options.incompleteMaxWaitMs ?? INCOMPLETE_FRAME_MAX_WAIT_MS,
       this.options.completenessClock,
-      // The writer moved on to the next frame: what it left of this one is final.
-      () => this.stopped || existsSync(path.join(dir, captureName(sequence + 1))),
+      () => this.stopped,
     );
     this.thumbnailsFlowing = whole.states[1] !== 'missing';
     // Written in place, the mtime moved while we waited: the frame's time is its last write.

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 
 /**
  * Whether a frame's files are whole before they are judged. ffmpeg's image2
@@ -70,6 +70,11 @@ export interface CompletenessFile {
   path: string;
   /** A missing file is waited for too (a thumbnail ffmpeg writes just after the capture); else missing is final. */
   waitIfMissing: boolean;
+  /**
+   * The same output's next file (frame N+1): once it exists, the writer has moved on (ffmpeg
+   * writes one file per output at a time), so what it left of this one is final.
+   */
+  next?: string;
 }
 
 export interface CompletenessResult {
@@ -92,26 +97,26 @@ const realClock: CompletenessClock = {
 
 /**
  * Re-read the files until each is complete (or missing and not waited for),
- * backing off from COMPLETE_FIRST_RETRY_MS, for at most `maxWaitMs`, or
- * until `moveOn` says waiting is pointless: the writer has started the next
- * frame (ffmpeg writes one file per output at a time, so an incomplete file
- * it left behind gets no more bytes), or the watcher stops. That keeps a
- * writer that leaves every file truncated from putting the watcher further
- * behind with each frame.
+ * backing off from COMPLETE_FIRST_RETRY_MS, for at most `maxWaitMs`; a file
+ * whose `next` exists is waited for no longer (its writer moved on), nor is
+ * anything once `stopped`. That keeps a writer that leaves every file
+ * truncated from putting the watcher further behind with each frame.
  */
 export async function waitUntilComplete(
   files: readonly CompletenessFile[],
   maxWaitMs = INCOMPLETE_FRAME_MAX_WAIT_MS,
   clock: CompletenessClock = realClock,
-  moveOn: () => boolean = () => false,
+  stopped: () => boolean = () => false,
 ): Promise<CompletenessResult> {
   const started = clock.now();
   let retryMs = COMPLETE_FIRST_RETRY_MS;
   for (;;) {
     const states = files.map((f) => jpegFileState(f.path));
-    const settled = states.every((s, i) => s === 'complete' || (s === 'missing' && !files[i]!.waitIfMissing));
+    const whole = (s: FileState, f: CompletenessFile) => s === 'complete' || (s === 'missing' && !f.waitIfMissing);
+    const settled = states.every((s, i) => whole(s, files[i]!));
+    const movedOn = states.every((s, i) => whole(s, files[i]!) || (files[i]!.next !== undefined && existsSync(files[i]!.next!)));
     const waitedMs = clock.now() - started;
-    if (settled || waitedMs >= maxWaitMs || moveOn()) {
+    if (settled || movedOn || waitedMs >= maxWaitMs || stopped()) {
       return { complete: settled, states, waitedMs };
     }
     await clock.sleep(Math.min(retryMs, maxWaitMs - waitedMs));
