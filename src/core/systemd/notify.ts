@@ -40,6 +40,8 @@ export interface ServiceNotifierOptions {
   /** The STATUS= text sent with each ping (frames/s, open incidents). */
   status: () => string;
   pid?: number;
+  /** The native socket module (tests: one that fails to load, to take the systemd-notify way). */
+  loadDgram?: () => Promise<typeof import('node-unix-socket')>;
 }
 
 /** The watchdog interval systemd asked for, in ms, or undefined when it is off or meant for another process. */
@@ -72,7 +74,7 @@ export class ServiceNotifier {
   static async start(options: ServiceNotifierOptions): Promise<ServiceNotifier | undefined> {
     const socket = options.env.NOTIFY_SOCKET;
     if (!socket) return undefined;
-    const { send, close } = await openTransport(socket, options.logger);
+    const { send, close } = await openTransport(socket, options.logger, options.loadDgram ?? (() => import('node-unix-socket')));
     const notifier = new ServiceNotifier(send, close, options);
     await notifier.notify(`READY=1\nSTATUS=${notifier.statusLine()}`);
     const interval = watchdogIntervalMs(options.env, options.pid ?? process.pid);
@@ -107,11 +109,15 @@ export class ServiceNotifier {
   }
 }
 
-async function openTransport(socket: string, logger: Logger): Promise<{ send: Send; close: () => void }> {
+async function openTransport(
+  socket: string,
+  logger: Logger,
+  loadDgram: () => Promise<typeof import('node-unix-socket')>,
+): Promise<{ send: Send; close: () => void }> {
   // An abstract socket is written "@name" in NOTIFY_SOCKET.
   const target = socket.startsWith('@') ? `\0${socket.slice(1)}` : socket;
   try {
-    const { DgramSocket } = await import('node-unix-socket');
+    const { DgramSocket } = await loadDgram();
     const dgram = new DgramSocket();
     dgram.on('error', () => undefined);
     const send: Send = (message) =>
