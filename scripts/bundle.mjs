@@ -25,24 +25,12 @@ const { CACHE_MARK, IMPORT_PARAM } = createRequire(import.meta.url)('../bin/load
 /** Modules the health bundle must never contain (test/cli/health-bundle.test.ts checks the run too). */
 const NEVER_IN_HEALTH = ['sharp', 'better-sqlite3', 'commander', 'prom-client', 'execa', 'ora', 'playwright-core'];
 /**
- * Packages left out of the full CLI's bundle: native addons (sharp, better-sqlite3, node-unix-socket), and what only
+ * Packages left out of the full CLI's bundle: native addons (sharp, better-sqlite3), and what only
  * some paths load (zod and smol-toml: a vpt.toml; prom-client: --listen; execa: a report; ora: a
  * terminal; fast-glob: a glob; pidusage: the live monitor). ES-only ones (execa, ora) are reached
  * through import(), which the build points at bin/load-bundle.cjs.
  */
-const OUTSIDE_CLI = [
-  'sharp',
-  'better-sqlite3',
-  'node-unix-socket',
-  'prom-client',
-  'zod',
-  'smol-toml',
-  'execa',
-  'ora',
-  'fast-glob',
-  'pidusage',
-  'playwright-core',
-];
+const OUTSIDE_CLI = ['sharp', 'better-sqlite3', 'prom-client', 'zod', 'smol-toml', 'execa', 'ora', 'fast-glob', 'pidusage', 'playwright-core'];
 
 const common = {
   bundle: true,

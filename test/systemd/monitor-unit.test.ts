@@ -48,7 +48,7 @@ describe('renderMonitorUnit', () => {
   });
 
   it('runs the monitor as a restartable, memory-capped service that stops cleanly', () => {
-    // systemd/notify.ts: READY=1 once watching, WATCHDOG=1 at half of WatchdogSec; systemd-notify as fallback needs all.
+    // systemd/notify.ts: READY=1 once watching, WATCHDOG=1 at half of WatchdogSec, through systemd-notify, a child: all.
     expect(one('Type')).toBe('notify');
     expect(one('NotifyAccess')).toBe('all');
     expect(one('WatchdogSec')).toBe('30');

@@ -51,7 +51,7 @@ export function renderMonitorUnit(options: MonitorUnitOptions): string {
     '[Service]',
     // READY=1 once the captures are watched; WATCHDOG=1 from the event loop; STATUS= in `systemctl status`.
     'Type=notify',
-    // all, not main: where the native socket module cannot load, the pings come from a systemd-notify child.
+    // all, not main: the messages come from a systemd-notify child (systemd/notify.ts).
     'NotifyAccess=all',
     `WatchdogSec=${DEFAULT_WATCHDOG_SEC}`,
     ...(options.environmentFile ? [...options.environmentFile.comment.map((c) => `# ${c}`), `EnvironmentFile=${options.environmentFile.path}`] : []),

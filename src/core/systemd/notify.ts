@@ -8,15 +8,16 @@ import { runProgram } from '../process/process-runner.js';
  * the unit's WatchdogSec (so a hung loop misses two pings and systemd
  * restarts it), STOPPING=1 on shutdown. Without NOTIFY_SOCKET nothing runs.
  *
- * Node has no unix datagram socket. The way is node-unix-socket (N-API,
- * prebuilt for linux x64/arm64/armhf in the npm registry, no build step, one
- * binary for Node 20, 22 and 24), chosen by cost: 14 µs of CPU and 0.03 ms
- * per message, against 6.7 ms of our CPU and 38 ms of wall time for each
- * `systemd-notify` run through execa (200 and 50 sends to a python3
- * receiver; systemd-notify also waits on a barrier per call). Where the
- * native module cannot load (a platform without a prebuilt binary),
- * `systemd-notify` is the fallback, which is why the unit says
- * NotifyAccess=all: its messages come from a child, not the main pid.
+ * Node has no unix datagram socket: the messages go through `systemd-notify`
+ * (execa, argument array, timeout), which is why the unit says
+ * NotifyAccess=all (they come from a child); systemd-notify since 246 waits
+ * on a barrier until systemd has read each message, so the child is still
+ * there to be attributed. Measured against node-unix-socket (N-API, x64
+ * only): 6.7 ms of our CPU and 38 ms of wall time per systemd-notify run
+ * against 14 µs per datagram (50 and 200 sends to a python3 receiver). At one
+ * ping per 15 s that is 0.04% of a core; and the package's arm64 and armhf
+ * binaries, the farm's hosts, are not in the npm registry (404), so on a Pi
+ * it could not load at all.
  */
 
 /** A notification that has not gone out in this long is abandoned (the next ping tries again). */
@@ -40,8 +41,6 @@ export interface ServiceNotifierOptions {
   /** The STATUS= text sent with each ping (frames/s, open incidents). */
   status: () => string;
   pid?: number;
-  /** The native socket module (tests: one that fails to load, to take the systemd-notify way). */
-  loadDgram?: () => Promise<typeof import('node-unix-socket')>;
 }
 
 /** The watchdog interval systemd asked for, in ms, or undefined when it is off or meant for another process. */
@@ -64,9 +63,11 @@ export class ServiceNotifier {
   private timer: NodeJS.Timeout | undefined;
   private failedOnce = false;
 
+  /** A ping still on its way: the next is skipped rather than queued (systemd-notify has its timeout). */
+  private pinging = false;
+
   private constructor(
     private readonly send: Send,
-    private readonly close: () => void,
     private readonly options: ServiceNotifierOptions,
   ) {}
 
@@ -74,12 +75,11 @@ export class ServiceNotifier {
   static async start(options: ServiceNotifierOptions): Promise<ServiceNotifier | undefined> {
     const socket = options.env.NOTIFY_SOCKET;
     if (!socket) return undefined;
-    const { send, close } = await openTransport(socket, options.logger, options.loadDgram ?? (() => import('node-unix-socket')));
-    const notifier = new ServiceNotifier(send, close, options);
+    const notifier = new ServiceNotifier(systemdNotify(socket), options);
     await notifier.notify(`READY=1\nSTATUS=${notifier.statusLine()}`);
     const interval = watchdogIntervalMs(options.env, options.pid ?? process.pid);
     if (interval !== undefined) {
-      notifier.timer = setInterval(() => void notifier.notify(`WATCHDOG=1\nSTATUS=${notifier.statusLine()}`), interval);
+      notifier.timer = setInterval(() => void notifier.ping(), interval);
       notifier.timer.unref();
       options.logger.info(`systemd watchdog: pinging every ${interval} ms`);
     }
@@ -91,7 +91,16 @@ export class ServiceNotifier {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.notify('STOPPING=1');
-    this.close();
+  }
+
+  private async ping(): Promise<void> {
+    if (this.pinging) return;
+    this.pinging = true;
+    try {
+      await this.notify(`WATCHDOG=1\nSTATUS=${this.statusLine()}`);
+    } finally {
+      this.pinging = false;
+    }
   }
 
   private statusLine(): string {
@@ -109,34 +118,10 @@ export class ServiceNotifier {
   }
 }
 
-async function openTransport(
-  socket: string,
-  logger: Logger,
-  loadDgram: () => Promise<typeof import('node-unix-socket')>,
-): Promise<{ send: Send; close: () => void }> {
-  // An abstract socket is written "@name" in NOTIFY_SOCKET.
-  const target = socket.startsWith('@') ? `\0${socket.slice(1)}` : socket;
-  try {
-    const { DgramSocket } = await loadDgram();
-    const dgram = new DgramSocket();
-    dgram.on('error', () => undefined);
-    const send: Send = (message) =>
-      new Promise((resolve, reject) => {
-        const bytes = Buffer.from(message);
-        const timer = setTimeout(() => reject(new Error(`no answer from ${socket} in ${NOTIFY_TIMEOUT_MS} ms`)), NOTIFY_TIMEOUT_MS);
-        dgram.sendTo(bytes, 0, bytes.length, target, (err) => {
-          clearTimeout(timer);
-          if (err) reject(err);
-          else resolve();
-        });
-      });
-    return { send, close: () => dgram.close() };
-  } catch (err) {
-    logger.warn(`systemd notify: node-unix-socket cannot load (${err instanceof Error ? err.message : String(err)}); using systemd-notify`);
-    const send: Send = async (message) => {
-      const result = await runProgram('systemd-notify', message.split('\n'), { timeoutMs: NOTIFY_TIMEOUT_MS, env: { NOTIFY_SOCKET: socket } });
-      if (result.exitCode !== 0) throw new Error(`systemd-notify exited ${result.exitCode ?? result.signal}: ${result.stderr.trim()}`);
-    };
-    return { send, close: () => undefined };
-  }
+/** One systemd-notify run per message; its assignments are sent as one datagram. */
+function systemdNotify(socket: string): Send {
+  return async (message) => {
+    const result = await runProgram('systemd-notify', message.split('\n'), { timeoutMs: NOTIFY_TIMEOUT_MS, env: { NOTIFY_SOCKET: socket } });
+    if (result.exitCode !== 0) throw new Error(`systemd-notify exited ${result.exitCode ?? result.signal}: ${result.stderr.trim()}`);
+  };
 }
