@@ -12,12 +12,11 @@ import { runProgram } from '../process/process-runner.js';
  * (execa, argument array, timeout), which is why the unit says
  * NotifyAccess=all (they come from a child); systemd-notify since 246 waits
  * on a barrier until systemd has read each message, so the child is still
- * there to be attributed. Measured against node-unix-socket (N-API, x64
- * only): 6.7 ms of our CPU and 38 ms of wall time per systemd-notify run
- * against 14 µs per datagram (50 and 200 sends to a python3 receiver). At one
- * ping per 15 s that is 0.04% of a core; and the package's arm64 and armhf
- * binaries, the farm's hosts, are not in the npm registry (404), so on a Pi
- * it could not load at all.
+ * there to be attributed. Cost: 2.6 ms of our CPU and 6 ms of wall time per
+ * message (`node bench/notify.bench.mjs`), 0.02% of a core at one ping per
+ * 15 s. The alternative, node-unix-socket (N-API), sent a datagram for
+ * 14 µs when tried, but its arm64 and armhf binaries, the farm's hosts, are
+ * not in the npm registry (404): on a Pi it could not load at all.
  */
 
 /** A notification that has not gone out in this long is abandoned (the next ping tries again). */
