@@ -35,7 +35,7 @@ const WEBHOOK_EXIT_DEADLINE_MS = 4_500;
 export async function runLive(
   options: MonitorOptions,
   ui: Ui,
-  seams: { createAnalyzer?: AnalyzerFactory; clock?: { now: () => number; monotonic: () => number } } = {},
+  seams: { createAnalyzer?: AnalyzerFactory; clock?: { now: () => number; monotonic: () => number }; onListening?: (url: string) => void } = {},
 ): Promise<number> {
   const webhookUrl = options.webhook !== undefined ? parseWebhookUrl(options.webhook) : undefined;
   const listen = parseListenAddress(options.listen ?? DEFAULT_LISTEN);
@@ -186,6 +186,7 @@ export async function runLive(
         logger: log,
       });
       if (web.url) log.info(`http: status page ${web.url}, metrics ${web.url}metrics`);
+      if (web.url) seams.onListening?.(web.url);
     }
     // After the resolutions at start are recorded: they are posted as resolved in the first round.
     if (alertmanagerUrl) alertmanager = await startAlertmanager(resources.store.file, alertmanagerUrl, web?.linkUrl, log);
