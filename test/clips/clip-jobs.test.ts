@@ -189,7 +189,7 @@ describe('ClipJobs', () => {
   });
 
   it('an end clip centres on the last evidence frame; with too few frames left there is one line and no clip', async () => {
-    const resolved = incident(10, 30, { status: 'resolved', resolvedAt: Date.now() - 60_000, evidence: [thumb(29), thumb(30), thumb(55)] });
+    const resolved = incident(10, 30, { status: 'resolved', resolveReason: 'cleared', resolvedAt: Date.now() - 60_000, evidence: [thumb(29), thumb(30), thumb(55)] });
     const gone = incident(11, 30, { evidence: [path.join(stream, 'capture1', 'thumbnails', 'capture_000005000_thumbnail.jpg')] });
     const { clips, recorded, lines } = jobs(
       new Map([

@@ -49,6 +49,7 @@ const UNIT_FLAGS: UnitFlag[] = [
   { key: 'webhook', flag: '--webhook' },
   { key: 'listen', flag: '--listen' },
   { key: 'alertmanager', flag: '--alertmanager' },
+  { key: 'publicUrl', flag: '--public-url' },
   { key: 'blackThreshold', flag: '--black-threshold', default: DEFAULT_THRESHOLDS.blackPercent },
   { key: 'darkLuma', flag: '--dark-luma', default: DEFAULT_THRESHOLDS.darkLuma },
   { key: 'freezeThreshold', flag: '--freeze-threshold', default: DEFAULT_THRESHOLDS.freezeSamePercent },

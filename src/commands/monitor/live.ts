@@ -13,6 +13,9 @@ import { formatDuration } from '../../core/units.js';
 import { parseWebhookUrl } from '../../core/webhook/webhook-url.js';
 import { DEFAULT_LISTEN, parseListenAddress } from '../../core/http/listen-address.js';
 import { alertmanagerEndpoint } from '../../core/alertmanager/alerts.js';
+import { ClipJobs } from '../../core/clips/clip-jobs.js';
+import { parsePublicUrl } from '../../core/http/public-url.js';
+import { deviceFps } from '../../core/layout/device-fps.js';
 import type { MonitorHttp } from '../../core/http/monitor-http.js';
 import { startAlertmanager, startWebSide } from './web-side.js';
 import type { Ui } from '../../ui.js';
@@ -40,6 +43,7 @@ export async function runLive(
   const webhookUrl = options.webhook !== undefined ? parseWebhookUrl(options.webhook) : undefined;
   const listen = parseListenAddress(options.listen ?? DEFAULT_LISTEN);
   const alertmanagerUrl = options.alertmanager !== undefined ? alertmanagerEndpoint(options.alertmanager) : undefined;
+  const publicUrl = options.publicUrl !== undefined ? parsePublicUrl(options.publicUrl) : undefined;
   // Names first (a flag typo answers before any disk access); named devices need
   // not exist yet (they are waited for), the stream root must.
   options.devices?.forEach(validateDeviceName);
@@ -83,14 +87,23 @@ export async function runLive(
   for (const m of resources.removedZapMarkers) log.info(`removed stale zap marker ${m}`);
   for (const t of resources.removedTempFiles) log.info(`removed ${t.count} temp files of processes that are gone from ${t.dir}`);
   // Delivery reads the outbox through its own connection: the monitor's writes never wait on HTTP.
-  const webhook = webhookUrl ? await startWebhookSender(resources.store.file, webhookUrl.href, log) : undefined;
+  const webhook = webhookUrl ? await startWebhookSender(resources.store.file, webhookUrl.href, publicUrl, log) : undefined;
   // --listen: started once the monitor exists (the page reads its snapshot).
   let web: MonitorHttp | undefined;
   let alertmanager: Awaited<ReturnType<typeof startAlertmanager>> | undefined;
 
+  // Each incident's clip, kept with its evidence; one ffmpeg at a time, at the lowest priority.
+  const clips = new ClipJobs({
+    streamRoot: options.streamRoot,
+    incident: (id) => resources.store.get(id),
+    deviceFps: (device) => deviceFps(device, specs.find((s) => s.name === device)?.quality, options.fps),
+    record: (id, file) => void resources.store.addEvidence(id, [file]),
+    logger: log,
+  });
   const counted = { opened: 0, resolved: 0 };
   const print = (event: MonitorEvent): void => {
     web?.observe(event);
+    if (event.event === 'incident_opened' || event.event === 'incident_resolved') clips.incidentChanged(event.event, event.incident_id);
     if (event.event === 'incident_opened' || event.event === 'incident_resolved') alertmanager?.notify();
     if (event.event === 'incident_opened' || event.event === 'incident_resolved') webhook?.sender.notify();
     if (event.event === 'incident_opened') counted.opened++;
@@ -189,7 +202,7 @@ export async function runLive(
       if (web.url) seams.onListening?.(web.url);
     }
     // After the resolutions at start are recorded: they are posted as resolved in the first round.
-    if (alertmanagerUrl) alertmanager = await startAlertmanager(resources.store.file, alertmanagerUrl, web?.linkUrl, log);
+    if (alertmanagerUrl) alertmanager = await startAlertmanager(resources.store.file, alertmanagerUrl, { pageUrl: web?.linkUrl, publicUrl }, log);
     await monitor.start();
     const signal = await signalled;
     const started = Date.now();
@@ -211,6 +224,7 @@ export async function runLive(
   } finally {
     // Before resources.close(): a running merge's temp files live in the folder that removes.
     await zaps.close();
+    await clips.stop();
     await webhook?.sender.stop();
     await web?.close();
     await alertmanager?.stop();
@@ -223,7 +237,7 @@ export async function runLive(
 }
 
 /** The outbox's own connection and the sender; rows left by an earlier run go out first. */
-async function startWebhookSender(dbFile: string, url: string, logger: Ui['logger']) {
+async function startWebhookSender(dbFile: string, url: string, publicUrl: string | undefined, logger: Ui['logger']) {
   const [{ SqliteOutbox, SENT_RETENTION_MS }, { WebhookSender }] = await Promise.all([
     import('../../core/webhook/sqlite-outbox.js'),
     import('../../core/webhook/webhook-sender.js'),
@@ -233,7 +247,7 @@ async function startWebhookSender(dbFile: string, url: string, logger: Ui['logge
   if (pruned > 0) logger.debug(`webhook: pruned ${pruned} delivered notifications older than 7 days`);
   const pending = outbox.pendingCount();
   if (pending > 0) logger.info(`webhook: ${pending} notifications from an earlier run are being delivered`);
-  const sender = new WebhookSender({ url, outbox, logger });
+  const sender = new WebhookSender({ url, outbox, logger, ...(publicUrl ? { publicUrl } : {}) });
   sender.start();
   return { sender, outbox };
 }

@@ -38,6 +38,8 @@ export interface MonitorOptions {
   webhook?: string;
   listen?: string;
   alertmanager?: string;
+  /** The page as people reach it: notifications link to incidents and clips there. */
+  publicUrl?: string;
   incidentDelay: number;
   stallAfter?: number;
   heartbeat?: number;

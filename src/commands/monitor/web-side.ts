@@ -9,13 +9,13 @@ import type { Ui } from '../../ui.js';
  */
 
 /** Incidents to Alertmanager, from incidents.db through a connection of its own. */
-export async function startAlertmanager(dbFile: string, url: URL, pageUrl: string | undefined, logger: Ui['logger']) {
+export async function startAlertmanager(dbFile: string, url: URL, links: { pageUrl: string | undefined; publicUrl: string | undefined }, logger: Ui['logger']) {
   const [{ AlertmanagerDeliveries }, { AlertmanagerSender }] = await Promise.all([
     import('../../core/alertmanager/delivery-table.js'),
     import('../../core/alertmanager/alertmanager-sender.js'),
   ]);
   const deliveries = new AlertmanagerDeliveries(dbFile);
-  const sender = new AlertmanagerSender({ url: url.href, deliveries, pageUrl, logger });
+  const sender = new AlertmanagerSender({ url: url.href, deliveries, ...links, logger });
   sender.start();
   logger.info(`alertmanager: open incidents go to ${redactUrl(url)} (re-posted every minute while open)`);
   return {

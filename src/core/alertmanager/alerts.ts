@@ -1,6 +1,7 @@
 import type { Incident } from '../incidents/incident-store.js';
 import { UsageError } from '../errors.js';
 import { formatDuration } from '../units.js';
+import { incidentAnchor, incidentLinks } from '../http/public-url.js';
 
 /** Every incident is posted under this alertname; `type` says which kind. */
 export const ALERT_NAME = 'VptIncident';
@@ -38,7 +39,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  * and routes by (one open incident per device and type, so they identify it
  * while it is open); the rest goes into annotations.
  */
-export function toAlert(incident: Incident, host: string, nowMs: number, pageUrl: string | undefined): PostableAlert {
+export function toAlert(incident: Incident, host: string, nowMs: number, pageUrl: string | undefined, publicUrl?: string): PostableAlert {
   const started = iso(incident.eventStartAt);
   const resolved = incident.resolvedAt !== undefined;
   const lasted = (resolved ? incident.resolvedAt! : nowMs) - Date.parse(started);
@@ -49,9 +50,11 @@ export function toAlert(incident: Incident, host: string, nowMs: number, pageUrl
       started,
       evidence: incident.evidence.join('\n'),
       incident: String(incident.id),
+      // --public-url: the clips a person opens from the alert (the link works once the clip is made).
+      ...(publicUrl ? { clip: incidentLinks(publicUrl, incident.id, resolved).clip_urls.join('\n') } : {}),
     },
     startsAt: started,
     endsAt: resolved ? iso(incident.resolvedAt!) : iso(nowMs + FIRING_VALID_MS),
-    ...(pageUrl ? { generatorURL: `${pageUrl}#incident-${incident.id}` } : {}),
+    ...(publicUrl || pageUrl ? { generatorURL: `${publicUrl ?? pageUrl}${incidentAnchor(incident.id)}` } : {}),
   };
 }

@@ -69,6 +69,8 @@ export class ClipJobs {
   incidentChanged(kind: 'incident_opened' | 'incident_resolved', incidentId: number): void {
     if (this.stopped || this.ffmpegMissing) return;
     const incident = this.o.incident(incidentId);
+    // Resolved at a restart or for a device no longer watched: its end was never seen, its frames are long gone.
+    if (kind === 'incident_resolved' && incident?.resolveReason !== 'cleared') return;
     const thumbs = incident ? evidenceThumbnails(incident.evidence) : [];
     if (!incident || thumbs.length === 0) {
       this.o.logger.debug(`clips: incident #${incidentId} has no evidence frame to centre a clip on`);

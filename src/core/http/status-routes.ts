@@ -1,8 +1,11 @@
 import type { IncidentReader } from './incident-reader.js';
-import { evidenceThumbnails, liveThumbnailPath, readServedImage } from './image-files.js';
+import { evidenceClips } from '../clips/clip-files.js';
+import { CLIP_MAX_BYTES } from '../clips/clip-encoder.js';
+import { evidenceThumbnails, liveThumbnailPath, MAX_IMAGE_BYTES, readServedFile } from './image-files.js';
 import type { MonitorMetrics } from '../metrics/monitor-metrics.js';
-import { incidentsJson, statusJson, type StatusSources } from './status-api.js';
+import { incidentsJson, pictured, statusJson, type StatusSources } from './status-api.js';
 import { renderStatusPage } from './status-page.js';
+import { faviconSvg } from './status-page-favicon.js';
 
 export interface Reply {
   status: number;
@@ -25,6 +28,9 @@ const json = (value: unknown): Reply => ({ status: 200, type: JSON_TYPE, body: `
 const notFound = (): Reply => ({ status: 404, type: 'text/plain; charset=utf-8', body: 'not found\n' });
 const image = (body: Buffer | undefined): Reply =>
   body ? { status: 200, type: 'image/jpeg', body, headers: { 'cache-control': 'private, max-age=60' } } : notFound();
+// A clip is a few hundred KB, sent whole (no ranges): browsers play a faststart MP4 from a plain 200.
+const video = (body: Buffer | undefined): Reply =>
+  body ? { status: 200, type: 'video/mp4', body, headers: { 'cache-control': 'private, max-age=60', 'accept-ranges': 'none' } } : notFound();
 
 /**
  * The read-only routes. A URL only ever selects among things the monitor
@@ -39,6 +45,9 @@ export async function route(pathname: string, ctx: RouteContext): Promise<Reply>
       return json(statusJson(ctx.sources));
     case '/api/incidents':
       return json(incidentsJson(ctx.sources));
+    case '/favicon.svg':
+      // The count of open incidents, so a background tab shows trouble; the page asks again when it changes.
+      return { status: 200, type: 'image/svg+xml', body: faviconSvg(ctx.sources.incidents.open().length) };
     case '/metrics': {
       const { contentType, body } = await ctx.metrics.render();
       return { status: 200, type: contentType, body };
@@ -46,19 +55,28 @@ export async function route(pathname: string, ctx: RouteContext): Promise<Reply>
     default:
       break;
   }
-  const frame = /^\/img\/device\/([^/]{1,128})\/latest$/.exec(pathname);
+  // `latest`: the frame the device's states describe; a number: that frame, one the monitor has seen (never beyond).
+  const frame = /^\/img\/device\/([^/]{1,128})\/(latest|\d{1,9})$/.exec(pathname);
   if (frame) {
     const device = frame[1]!;
     if (!ctx.devices.has(device)) return notFound();
-    const sequence = ctx.sources.snapshot().devices.find((d) => d.device === device)?.last_sequence;
-    if (sequence === null || sequence === undefined) return notFound();
-    return image(await readServedImage(ctx.streamRoot, await liveThumbnailPath(ctx.streamRoot, device, sequence)));
+    const status = ctx.sources.snapshot().devices.find((d) => d.device === device);
+    const newest = status?.last_sequence ?? null;
+    const sequence = frame[2] === 'latest' ? (status ? pictured(status) : null) : Number(frame[2]);
+    if (sequence === null || newest === null || sequence > newest) return notFound();
+    return image(await readServedFile(ctx.streamRoot, await liveThumbnailPath(ctx.streamRoot, device, sequence), MAX_IMAGE_BYTES));
   }
   const evidence = /^\/img\/incident\/(\d{1,12})\/(\d{1,3})$/.exec(pathname);
   if (evidence) {
     const incident = ctx.reader.get(Number(evidence[1]));
     const file = incident ? evidenceThumbnails(incident.evidence)[Number(evidence[2])] : undefined;
-    return file ? image(await readServedImage(ctx.streamRoot, file.path)) : notFound();
+    return file ? image(await readServedFile(ctx.streamRoot, file.path, MAX_IMAGE_BYTES)) : notFound();
+  }
+  const clip = /^\/clips\/incident\/(\d{1,12})\/(start|end)\.mp4$/.exec(pathname);
+  if (clip) {
+    const incident = ctx.reader.get(Number(clip[1]));
+    const file = incident ? evidenceClips(incident.evidence).find((c) => c.phase === clip[2]) : undefined;
+    return file ? video(await readServedFile(ctx.streamRoot, file.path, CLIP_MAX_BYTES)) : notFound();
   }
   return notFound();
 }

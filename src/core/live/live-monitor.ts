@@ -276,7 +276,10 @@ export class LiveMonitor {
           ...(outcome.performanceMs !== undefined ? { performance_ms: outcome.performanceMs } : {}),
         });
         // No segments, no audio analysis: whatever the checker last said is not a loss (segments_stalled says it).
-        if (!late) await state.incidents.apply(outcome, (type) => type === 'audio_loss' && this.stalls.isStalled(state.device, 'segments_stalled'));
+        if (!late) {
+          await state.incidents.apply(outcome, (type) => type === 'audio_loss' && this.stalls.isStalled(state.device, 'segments_stalled'));
+          this.status.device(state.device).statesFrom(frame.sequence);
+        }
       } catch (err) {
         // One bad frame (truncated JPEG, vanished file) must not stop the device.
         this.status.device(state.device).frameFailed();

@@ -22,6 +22,7 @@ export class DeviceCounters {
   private readonly fps: FpsWindow;
   private lastSequence: number | null = null;
   private lastFrameAt: number | null = null;
+  private analysedSequence: number | null = null;
   private analysed = 0;
   private bad = 0;
 
@@ -40,6 +41,11 @@ export class DeviceCounters {
   frameAnalysed(bad: boolean): void {
     this.analysed++;
     if (bad) this.bad++;
+  }
+
+  /** The device's states now come from this frame's analysis. */
+  statesFrom(sequence: number): void {
+    this.analysedSequence = sequence;
   }
 
   /** A frame that failed outside the analysis (the analyzer threw). */
@@ -68,6 +74,7 @@ export class DeviceCounters {
     return {
       device: this.device,
       last_sequence: this.lastSequence,
+      analysed_sequence: this.analysedSequence,
       last_frame_at: this.lastFrameAt === null ? null : iso(this.lastFrameAt),
       last_frame_age_ms: this.lastFrameAt === null ? null : Math.max(0, Math.round(nowMs - this.lastFrameAt)),
       fps: this.fps.rate(nowMs),

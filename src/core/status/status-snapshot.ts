@@ -29,6 +29,8 @@ export interface DeviceStatus {
   device: string;
   /** Newest capture sequence seen, null before the first frame. */
   last_sequence: number | null;
+  /** The frame whose analysis `states` (black, frozen) describe: the newest analysed in order, null before the first. The page shows this frame's picture beside them. */
+  analysed_sequence: number | null;
   /** Wall-clock time that frame arrived, and its age when the snapshot was taken. */
   last_frame_at: string | null;
   last_frame_age_ms: number | null;
