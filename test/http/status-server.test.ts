@@ -51,9 +51,15 @@ beforeAll(async () => {
     {},
     Date.parse('2026-11-30T10:00:00.000Z'),
   );
+  // Incident 1's start clip, made after it opened; incident 2's "clip" is a symlink out of the stream root.
+  await mkdir(path.join(stream, 'capture1', 'clips'));
+  await writeFile(path.join(stream, 'capture1', 'clips', 'incident_1_start.mp4'), 'MP4-BYTES');
+  await symlink(path.join(dir, 'secret.txt'), path.join(stream, 'capture1', 'clips', 'incident_2_start.mp4'));
+  store.addEvidence(1, [path.join(stream, 'capture1', 'clips', 'incident_1_start.mp4')]);
   const bad = store.open('capture1', 'blackscreen', Date.parse('2026-11-30T10:01:00Z'), [
     path.join(dir, 'outside', 'thumbnails', thumb(1)),
     path.join(thumbs, thumb(41)),
+    path.join(stream, 'capture1', 'clips', 'incident_2_start.mp4'),
   ]);
   store.resolve(bad.id, Date.parse('2026-11-30T10:02:00Z'), 'cleared');
   reader = new IncidentReader(path.join(dir, 'state'));
@@ -111,20 +117,31 @@ describe('status server', () => {
     expect(page).not.toMatch(/<(script|link|img)[^>]+(src|href)="https?:/); // no outside assets
     const api = JSON.parse((await get('/api/status')).split('\r\n\r\n')[1]!) as { pid: number; devices: unknown[]; open_incidents: unknown[] };
     expect(api.pid).toBe(process.pid);
-    expect(api.devices[0]).toMatchObject({ device: 'capture1', last_sequence: 40, frames_analysed: 1, thumbnail_url: '/img/device/capture1/latest?s=40' });
+    expect(api.devices[0]).toMatchObject({ device: 'capture1', last_sequence: 40, frames_analysed: 1, thumbnail_url: '/img/device/capture1/40' });
     expect(api.open_incidents).toMatchObject([{ id: 1, device: 'capture1', type: 'freeze', event_start: '2026-11-30T10:00:00.000Z' }]);
-    const incidents = JSON.parse((await get('/api/incidents')).split('\r\n\r\n')[1]!) as { open: { id: number; thumbnails: unknown[] }[]; resolved: unknown[] };
+    const incidents = JSON.parse((await get('/api/incidents')).split('\r\n\r\n')[1]!) as {
+      open: { id: number; thumbnails: unknown[]; clips: unknown[] }[];
+      resolved: unknown[];
+    };
+    expect(incidents.open[0]!.clips).toEqual([{ phase: 'start', url: '/clips/incident/1/start.mp4' }]);
     expect(incidents.open).toHaveLength(1);
     expect(incidents.open[0]!.thumbnails).toEqual([
       { sequence: 4, url: '/img/incident/1/0' },
       { sequence: 5, url: '/img/incident/1/1' },
     ]);
     expect(incidents.resolved).toHaveLength(1);
-    for (const url of ['/img/device/capture1/latest?s=40', '/img/incident/1/0', '/img/incident/1/1']) {
+    for (const url of ['/img/device/capture1/latest', '/img/device/capture1/40', '/img/device/capture1/5', '/img/incident/1/0', '/img/incident/1/1']) {
       const r = await get(url);
       expect(status(r), url).toBe(200);
       expect(r).toMatch(/content-type: image\/jpeg/i);
     }
+    const clip = await get('/clips/incident/1/start.mp4');
+    expect(status(clip)).toBe(200);
+    expect(clip).toMatch(/content-type: video\/mp4/i);
+    expect(clip.endsWith('MP4-BYTES')).toBe(true);
+    const icon = await get('/favicon.svg');
+    expect(icon).toMatch(/content-type: image\/svg\+xml/i);
+    expect(icon).toMatch(/<text [^>]*>1<\/text><\/svg>/);
     const metrics = await get('/metrics');
     expect(metrics).toContain('vpt_frames_analysed_total{device="capture1"} 1');
     expect(metrics).toContain('process_resident_memory_bytes');
@@ -155,6 +172,13 @@ describe('status server', () => {
       '/img/incident/999/0',
       '/img/incident/-1/0',
       '/img/incident/1/0/..',
+      // A frame the monitor has not seen yet (41 is also a symlink out), and clips it did not record or that lead out.
+      '/img/device/capture1/41',
+      '/img/device/capture1/0000000041',
+      '/clips/incident/1/end.mp4',
+      '/clips/incident/2/start.mp4',
+      '/clips/incident/1/../start.mp4',
+      '/clips/incident/1/start.mp4/..',
       '/stream/capture1/thumbnails/capture_000000004_thumbnail.jpg',
       '/api/status/../../secret.txt',
       '/metrics/..',

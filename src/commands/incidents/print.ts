@@ -1,3 +1,4 @@
+import { evidenceClips } from '../../core/clips/clip-files.js';
 import type { Delivery, IncidentRow } from '../../core/incidents/incident-queries.js';
 import { formatDuration, printable } from '../../core/units.js';
 import type { Ui } from '../../ui.js';
@@ -73,8 +74,10 @@ export interface IncidentDetail {
 
 export function printIncidentTimeline(detail: IncidentDetail, ui: Ui): void {
   const { incident: i, evidence, deliveries } = detail;
+  // The clips are evidence files too (listed there, pruned with them); named on their own so they are found.
+  const clips = evidenceClips(evidence.map((e) => e.path)).map((c) => ({ ...c, exists: evidence.find((e) => e.path === c.path)?.exists ?? false }));
   if (ui.json) {
-    ui.out(JSON.stringify({ ...i, evidence, webhook: deliveries }, null, 2));
+    ui.out(JSON.stringify({ ...i, evidence, clips, webhook: deliveries }, null, 2));
     return;
   }
   const since = (iso: string) => formatDuration(Math.max(0, Date.parse(iso) - Date.parse(i.event_start)));
@@ -86,6 +89,8 @@ export function printIncidentTimeline(detail: IncidentDetail, ui: Ui): void {
   ui.out(`  duration     ${formatDuration(i.duration_ms)}${i.status === 'open' ? ' so far' : ''}`);
   ui.out(`  evidence     ${evidence.length === 0 ? 'none' : ''}`.trimEnd());
   for (const e of evidence) ui.out(`    ${e.exists ? 'exists ' : 'MISSING'}  ${printable(e.path)}`);
+  if (clips.length === 0) ui.out(`  clip         none${i.status === 'open' ? ' yet' : ''}`);
+  for (const c of clips) ui.out(`  clip         ${c.phase.padEnd(5)} ${c.exists ? '' : '(MISSING) '}${printable(c.path)}`);
   ui.out(`  metadata     ${JSON.stringify(i.metadata)}`);
   if (deliveries.length === 0) ui.out('  webhook      no notifications (no --webhook when it opened)');
   for (const d of deliveries) {
