@@ -213,7 +213,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .addOption(new Option('--webhook <url>', 'POST each opened/resolved incident as JSON to this URL (user:password@ becomes Basic auth)').env('VPT_WEBHOOK'))
     .option('--listen <address:port>', 'serve the status page, /api and /metrics here; "off" for none (default 127.0.0.1:9842; --demo: a free port)')
     .option('--alertmanager <url>', 'post open incidents as alerts to this Alertmanager (its base URL), resolved when they end')
-    .option('--public-url <url>', "the status page as people open it: webhook and Alertmanager payloads link to each incident and its clip there")
+    .option('--public-url <url>', 'the status page as people open it: webhook and Alertmanager payloads link to each incident and its clip there')
     .option('--replace', 'stop a monitor already running on this state dir first')
     .option('--reset-incidents', 'move incidents.db aside (kept as incidents.db.aside-<time>) and start a new one')
     .option('--print-unit', 'print a systemd unit for the monitor and exit')

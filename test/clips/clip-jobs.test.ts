@@ -109,7 +109,10 @@ describe('ClipJobs', () => {
       const { clips, recorded, lines } = jobs(incidents);
       for (const id of [1, 2, 3]) clips.incidentChanged('incident_opened', id);
       await clips.idle();
-      expect(recorded.map(([id]) => id), lines.join('\n')).toEqual([1, 2, 3]);
+      expect(
+        recorded.map(([id]) => id),
+        lines.join('\n'),
+      ).toEqual([1, 2, 3]);
       const file = recorded[0]![1];
       expect(file).toBe(path.join(stream, 'capture1', 'clips', 'incident_1_start.mp4'));
       expect(evidenceClips([file])).toEqual([{ path: file, phase: 'start' }]);
@@ -189,7 +192,12 @@ describe('ClipJobs', () => {
   });
 
   it('an end clip centres on the last evidence frame; with too few frames left there is one line and no clip', async () => {
-    const resolved = incident(10, 30, { status: 'resolved', resolveReason: 'cleared', resolvedAt: Date.now() - 60_000, evidence: [thumb(29), thumb(30), thumb(55)] });
+    const resolved = incident(10, 30, {
+      status: 'resolved',
+      resolveReason: 'cleared',
+      resolvedAt: Date.now() - 60_000,
+      evidence: [thumb(29), thumb(30), thumb(55)],
+    });
     const gone = incident(11, 30, { evidence: [path.join(stream, 'capture1', 'thumbnails', 'capture_000005000_thumbnail.jpg')] });
     const { clips, recorded, lines } = jobs(
       new Map([

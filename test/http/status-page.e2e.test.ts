@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
@@ -200,7 +201,9 @@ describe('the status page an operator keeps open all day', () => {
 
     // `vpt incidents show` names both clips; the webhook's payloads link to the incident and its clips on the public URL.
     const show = await runVpt(['incidents', 'show', String(id), '--state-dir', state]);
-    expect(show.stdout).toMatch(new RegExp(`^  clip {9}start ${stream.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/capture1/clips/incident_${id}_start\\.mp4$`, 'm'));
+    expect(show.stdout).toMatch(
+      new RegExp(`^  clip {9}start ${stream.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/capture1/clips/incident_${id}_start\\.mp4$`, 'm'),
+    );
     expect(show.stdout).toMatch(/^ {2}clip {9}end {3}\S+incident_\d+_end\.mp4$/m);
     const payloads = hook.received.map((r) => r.body).filter((b) => b.id === id);
     expect(payloads.find((b) => b.event === 'incident_opened')).toMatchObject({

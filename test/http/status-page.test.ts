@@ -77,7 +77,9 @@ describe('renderStatusPage', () => {
     expect(order).toEqual(['capture2 trouble', 'capture1', 'capture3']);
     expect(html).toContain('alt="Frame 9 of capture2: frozen"');
     const waiting = html.slice(html.indexOf('data-device="capture3"'));
-    expect(waiting).toMatch(/<img data-f="thumb" width="320" height="180" alt="" hidden><div class="waiting" data-f="waiting">waiting for the first frame<\/div>/);
+    expect(waiting).toMatch(
+      /<img data-f="thumb" width="320" height="180" alt="" hidden><div class="waiting" data-f="waiting">waiting for the first frame<\/div>/,
+    );
     expect(waiting).toContain('<span class="badge wait">no frame yet</span>');
     expect(html).toContain('<title>(1) vpt monitor on host&#60;1&#62;</title>');
     expect(html).toContain('<p id="summary" role="status" class="bad">1 open incident; 1 of 3 devices need attention</p>');

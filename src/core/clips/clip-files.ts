@@ -10,7 +10,6 @@ export const CLIPS_FOLDER = 'clips';
 
 /** `start`: around the event's first frame (made when the incident opens); `end`: around its last (when it resolves). */
 export type ClipPhase = 'start' | 'end';
-export const CLIP_PHASES: readonly ClipPhase[] = ['start', 'end'];
 
 const CLIP_NAME = /^incident_(\d+)_(start|end)\.mp4$/;
 

@@ -168,7 +168,13 @@ export class ClipJobs {
 async function findThumbnail(deviceDir: string, sequence: number): Promise<string | undefined> {
   for (const dir of [path.join(deviceDir, HOT_FOLDER, 'thumbnails'), path.join(deviceDir, 'thumbnails')]) {
     const file = path.join(dir, thumbnailName(sequence));
-    if (await fs.stat(file).then((s) => s.isFile(), () => false)) return file;
+    if (
+      await fs.stat(file).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      return file;
   }
   return undefined;
 }
