@@ -7,9 +7,11 @@ import { errnoCode } from '../errors.js';
 import { runProgram } from '../process/process-runner.js';
 
 /**
- * One ffmpeg run makes one clip. Measured on this project's CI machine (a
- * 100-frame 320x180 clip, `node bench/clip.bench.mjs`): about 0.3 s of CPU
- * and 60-120 KB; a Raspberry Pi takes several times that, hence the limits.
+ * One ffmpeg run makes one clip. Measured with `node bench/clip.bench.mjs`
+ * on a 2-core x86 VM (100 frames of 320x180): 260 ms of CPU and 430 KB for a
+ * moving, noisy picture (the costly case), 100 ms and 10 KB for a black
+ * one. A Raspberry Pi takes several times the CPU: the time limit leaves it
+ * ten times the room, the size limit ten times the largest clip seen.
  */
 export const CLIP_TIMEOUT_MS = 30_000;
 /** A clip larger than this is not kept (ffmpeg stops writing at it: -fs). */
