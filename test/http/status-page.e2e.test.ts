@@ -161,8 +161,10 @@ describe('the status page an operator keeps open all day', () => {
       // The clip plays inline.
       const video = `#incident-${id} video`;
       await page.waitForSelector(video, { timeout: 15_000 });
-      await page.waitForFunction((sel) => (document.querySelector(sel) as HTMLVideoElement).readyState >= 2, video, { timeout: 15_000 });
+      // Nothing of it is fetched until it is played (preload none); then it plays.
+      expect(await page.$eval(video, (v) => (v as HTMLVideoElement).readyState)).toBe(0);
       await page.$eval(video, (v) => (v as HTMLVideoElement).play());
+      await page.waitForFunction((sel) => (document.querySelector(sel) as HTMLVideoElement).readyState >= 2, video, { timeout: 15_000 });
       await page.waitForFunction((sel) => (document.querySelector(sel) as HTMLVideoElement).currentTime > 0.5, video, { timeout: 15_000 });
       expect(await page.$eval(video, (v) => (v as HTMLVideoElement).videoWidth)).toBe(320);
       // Local times with their age; the ISO form in the tooltip.

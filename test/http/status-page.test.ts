@@ -83,7 +83,9 @@ describe('renderStatusPage', () => {
     expect(waiting).toContain('<span class="badge wait">no frame yet</span>');
     expect(html).toContain('<title>(1) vpt monitor on host&#60;1&#62;</title>');
     expect(html).toContain('<p id="summary" role="status" class="bad">1 open incident; 1 of 3 devices need attention</p>');
-    expect(html).toContain('<video src="/clips/incident/3/start.mp4" controls muted playsinline preload="metadata" aria-label="Clip of incident #3');
+    expect(html).toContain(
+      '<video src="/clips/incident/3/start.mp4" poster="/img/incident/3/0" controls muted playsinline preload="none" aria-label="Clip of incident #3',
+    );
     expect(html).toContain('<time data-f="started" datetime="2026-12-01T09:59:00.000Z" title="2026-12-01T09:59:00.000Z">');
   });
 

@@ -9,6 +9,7 @@ import { IncidentReader } from '../../src/core/http/incident-reader.js';
 import { MonitorStatus } from '../../src/core/status/monitor-status.js';
 import { MAX_CONNECTIONS, MAX_HEADER_BYTES, MAX_URL_BYTES, startStatusServer, type StatusServer } from '../../src/core/http/status-server.js';
 import { MonitorMetrics } from '../../src/core/metrics/monitor-metrics.js';
+import { MAX_CLIPS_IN_FLIGHT, route, type RouteContext } from '../../src/core/http/status-routes.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 
 /**
@@ -23,6 +24,7 @@ let server: StatusServer;
 let reader: IncidentReader;
 let store: IncidentStore;
 let errors: string[];
+let ctx: RouteContext;
 const SECRET = 'TOP-SECRET-CONTENT';
 
 const thumb = (n: number) => `capture_${String(n).padStart(9, '0')}_thumbnail.jpg`;
@@ -71,17 +73,8 @@ beforeAll(async () => {
   const metrics = await MonitorMetrics.create({ snapshot, openIncidents: () => reader.open(), version: 'test' }, ['capture1']);
   metrics.observe({ event: 'frame', ts: '2026-11-30T10:03:00.000Z', device: 'capture1', sequence: 40, sampled: false, late: false, performance_ms: 3 });
   errors = [];
-  const started = await startStatusServer(
-    { host: '127.0.0.1', port: 0, loopback: true },
-    {
-      sources: { snapshot, incidents: reader },
-      reader,
-      metrics,
-      streamRoot: stream,
-      devices: new Set(['capture1']),
-    },
-    (m) => errors.push(m),
-  );
+  ctx = { sources: { snapshot, incidents: reader }, reader, metrics, streamRoot: stream, devices: new Set(['capture1']) };
+  const started = await startStatusServer({ host: '127.0.0.1', port: 0, loopback: true }, ctx, (m) => errors.push(m));
   if (!started.ok) throw new Error(started.reason);
   server = started.server;
 });
@@ -192,6 +185,21 @@ describe('status server', () => {
     const nul = await raw('GET /img/device/capture1\u0000/latest HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(nul === '' || status(nul) === 400, nul).toBe(true);
     expect(errors).toEqual([]);
+  });
+
+  it(`at most ${MAX_CLIPS_IN_FLIGHT} clips are held in memory for sending at once; beyond, 503 until one is sent`, async () => {
+    const held = await Promise.all(Array.from({ length: MAX_CLIPS_IN_FLIGHT }, () => route('/clips/incident/1/start.mp4', ctx)));
+    expect(held.map((r) => r.status)).toEqual(Array(MAX_CLIPS_IN_FLIGHT).fill(200));
+    const busy = await route('/clips/incident/1/start.mp4', ctx);
+    expect(busy).toMatchObject({ status: 503, headers: { 'retry-after': '2' } });
+    held[0]!.release!();
+    held[0]!.release!(); // twice (finish and close): counted once
+    const next = await route('/clips/incident/1/start.mp4', ctx);
+    expect(next.status).toBe(200);
+    expect((await route('/clips/incident/1/start.mp4', ctx)).status).toBe(503);
+    for (const r of [...held.slice(1), next]) r.release!();
+    // Over a real socket, each response frees its place once sent.
+    for (let i = 0; i < MAX_CLIPS_IN_FLIGHT * 3; i++) expect(status(await get('/clips/incident/1/start.mp4'))).toBe(200);
   });
 
   it('only GET and HEAD; long URLs and huge headers are refused', async () => {

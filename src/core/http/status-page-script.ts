@@ -102,7 +102,9 @@ function media(i) {
   return i.clips.map((c) => {
     const f = document.createElement('figure');
     const v = document.createElement('video');
-    v.src = c.url; v.controls = true; v.muted = true; v.playsInline = true; v.preload = 'metadata';
+    const poster = i.thumbnails[c.phase === 'start' ? 1 : 2] || i.thumbnails[0];
+    v.src = c.url; v.controls = true; v.muted = true; v.playsInline = true; v.preload = 'none';
+    if (poster) v.poster = poster.url;
     v.setAttribute('aria-label', 'Clip of incident #' + i.id + ' (' + i.device + ' ' + i.type + '), 10 s either side of its ' + c.phase);
     const cap = document.createElement('figcaption');
     cap.textContent = c.phase + ' clip';

@@ -79,7 +79,9 @@ function row(i: IncidentJson | undefined): string {
 
 function clipFigure(i: IncidentJson, c: IncidentJson['clips'][number]): string {
   const label = `Clip of incident #${i.id} (${i.device} ${i.type}), ${c.phase === 'start' ? '10 s either side of its start' : '10 s either side of its end'}`;
-  return `<figure><video src="${esc(c.url)}" controls muted playsinline preload="metadata" aria-label="${esc(label)}"></video><figcaption>${c.phase} clip</figcaption></figure>`;
+  // preload none: a clip's bytes are fetched when it is played, not for every row of every refresh.
+  const poster = i.thumbnails[c.phase === 'start' ? 1 : 2] ?? i.thumbnails[0];
+  return `<figure><video src="${esc(c.url)}"${poster ? ` poster="${esc(poster.url)}"` : ''} controls muted playsinline preload="none" aria-label="${esc(label)}"></video><figcaption>${c.phase} clip</figcaption></figure>`;
 }
 
 function table(id: string, title: string, empty: string, rows: IncidentJson[]): string {

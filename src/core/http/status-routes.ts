@@ -12,6 +12,8 @@ export interface Reply {
   type: string;
   body: string | Buffer;
   headers?: Record<string, string>;
+  /** Called once the response is sent or its connection closed: the body's memory is free then. */
+  release?: () => void;
 }
 
 export interface RouteContext {
@@ -28,9 +30,35 @@ const json = (value: unknown): Reply => ({ status: 200, type: JSON_TYPE, body: `
 const notFound = (): Reply => ({ status: 404, type: 'text/plain; charset=utf-8', body: 'not found\n' });
 const image = (body: Buffer | undefined): Reply =>
   body ? { status: 200, type: 'image/jpeg', body, headers: { 'cache-control': 'private, max-age=60' } } : notFound();
-// A clip is a few hundred KB, sent whole (no ranges): browsers play a faststart MP4 from a plain 200.
-const video = (body: Buffer | undefined): Reply =>
-  body ? { status: 200, type: 'video/mp4', body, headers: { 'cache-control': 'private, max-age=60', 'accept-ranges': 'none' } } : notFound();
+/**
+ * Clips being sent at once, each held whole in memory until sent (a few
+ * hundred KB, CLIP_MAX_BYTES at most): beyond, 503 and a retry. The page
+ * loads a clip only when it is played, so one viewer rarely has two.
+ */
+export const MAX_CLIPS_IN_FLIGHT = 4;
+let clipsInFlight = 0;
+
+/** A clip, sent whole (no ranges): browsers play a faststart MP4 from a plain 200. */
+async function clipReply(streamRoot: string, file: string): Promise<Reply> {
+  if (clipsInFlight >= MAX_CLIPS_IN_FLIGHT) return { status: 503, type: 'text/plain; charset=utf-8', body: 'busy, retry\n', headers: { 'retry-after': '2' } };
+  clipsInFlight++;
+  let released = false;
+  const release = () => {
+    if (!released) clipsInFlight--;
+    released = true;
+  };
+  try {
+    const body = await readServedFile(streamRoot, file, CLIP_MAX_BYTES);
+    if (!body) {
+      release();
+      return notFound();
+    }
+    return { status: 200, type: 'video/mp4', body, headers: { 'cache-control': 'private, max-age=60', 'accept-ranges': 'none' }, release };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
 
 /**
  * The read-only routes. A URL only ever selects among things the monitor
@@ -76,7 +104,7 @@ export async function route(pathname: string, ctx: RouteContext): Promise<Reply>
   if (clip) {
     const incident = ctx.reader.get(Number(clip[1]));
     const file = incident ? evidenceClips(incident.evidence).find((c) => c.phase === clip[2]) : undefined;
-    return file ? video(await readServedFile(ctx.streamRoot, file.path, CLIP_MAX_BYTES)) : notFound();
+    return file ? clipReply(ctx.streamRoot, file.path) : notFound();
   }
   return notFound();
 }

@@ -118,5 +118,6 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, ctx: 
     ...reply.headers,
     ...close,
   });
+  if (reply.release) res.once('close', reply.release);
   res.end(head ? undefined : reply.body);
 }
