@@ -64,10 +64,11 @@ function jobs(incidents: Map<number, Incident>, options: Partial<ClipJobsOptions
   return { clips, lines, recorded };
 }
 
-/** A wrapper ffmpeg first on PATH: logs its start (with its niceness) and end, then runs the real one. */
+/** A wrapper ffmpeg first on PATH: logs its start (with its niceness) and end, then runs the real one; a version probe passes straight through. */
 async function wrapperFfmpeg(dir: string, log: string, before = ''): Promise<void> {
   await mkdir(dir, { recursive: true });
   const script = `#!/bin/sh
+case "$*" in *-version*) exec /usr/bin/ffmpeg "$@";; esac
 ${before}
 sleep 0.3
 echo "start $$ $(ps -o ni= -p $$ | tr -d ' ')" >> '${log}'

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { MissingProgramError } from '../errors.js';
+import { runProgram } from '../process/process-runner.js';
 import { evidenceThumbnails } from '../http/image-files.js';
 import type { Incident } from '../incidents/incident-store.js';
 import { HOT_FOLDER } from '../layout/stream-layout.js';
@@ -54,6 +55,8 @@ export class ClipJobs {
   private readonly now: () => number;
   private stopped = false;
   private ffmpegMissing = false;
+  /** Whether ffmpeg runs at all, asked once before the first clip (so a host without it gets no empty clips folder). */
+  private ffmpegChecked: Promise<void> | undefined;
   private dropping = false;
   made = 0;
 
@@ -139,6 +142,8 @@ export class ClipJobs {
     const output = clipPath(deviceDir, job.incidentId, job.phase);
     let result;
     try {
+      this.ffmpegChecked ??= runProgram('ffmpeg', ['-hide_banner', '-version']).then(() => undefined);
+      await this.ffmpegChecked;
       result = await encodeClip(frames, window.fps, output, this.o.limits ?? { timeoutMs: CLIP_TIMEOUT_MS, maxBytes: CLIP_MAX_BYTES }, this.abort.signal);
     } catch (err) {
       if (!(err instanceof MissingProgramError)) throw err;
