@@ -192,6 +192,19 @@ describe('ClipJobs', () => {
     }
   });
 
+  it('a database that cannot be read: one line, no throw into the incident path; a restart resolution gets no end clip', async () => {
+    const { clips, lines } = jobs(new Map(), {
+      incident: () => {
+        throw new Error('database disk image is malformed');
+      },
+    });
+    expect(() => clips.incidentChanged('incident_opened', 4)).not.toThrow();
+    expect(lines).toEqual(['warning: clips: incident #4 gets no clip: database disk image is malformed\n']);
+    const restart = jobs(new Map([[5, incident(5, 30, { status: 'resolved', resolveReason: 'restart', resolvedAt: Date.now() })]]));
+    restart.clips.incidentChanged('incident_resolved', 5);
+    expect(restart.clips.waiting).toBe(0);
+  });
+
   it('an end clip centres on the last evidence frame; with too few frames left there is one line and no clip', async () => {
     const resolved = incident(10, 30, {
       status: 'resolved',

@@ -68,10 +68,16 @@ export class ClipJobs {
     return this.queue.length;
   }
 
-  /** An incident opened or resolved: queue its clip. */
+  /** An incident opened or resolved: queue its clip (never throws: a clip must not disturb the incident's own path). */
   incidentChanged(kind: 'incident_opened' | 'incident_resolved', incidentId: number): void {
     if (this.stopped || this.ffmpegMissing) return;
-    const incident = this.o.incident(incidentId);
+    let incident: Incident | undefined;
+    try {
+      incident = this.o.incident(incidentId);
+    } catch (err) {
+      this.o.logger.warn(`clips: incident #${incidentId} gets no clip: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
     // Resolved at a restart or for a device no longer watched: its end was never seen, its frames are long gone.
     if (kind === 'incident_resolved' && incident?.resolveReason !== 'cleared') return;
     const thumbs = incident ? evidenceThumbnails(incident.evidence) : [];
