@@ -57,7 +57,7 @@ function jobs(incidents: Map<number, Incident>, options: Partial<ClipJobsOptions
     streamRoot: stream,
     incident: (id) => incidents.get(id),
     deviceFps: () => 5,
-    record: (id, file) => void recorded.push([id, file]),
+    record: (id, file) => recorded.push([id, file]) > 0,
     logger: createLogger({ level: 'debug', write: (l) => void lines.push(l) }),
     ...options,
   });
@@ -191,6 +191,14 @@ describe('ClipJobs', () => {
       process.env.PATH = ORIGINAL_PATH;
     }
   });
+
+  it('an incident pruned meanwhile: its clip is not kept (no incident would list it for pruning)', async () => {
+    const { clips, lines } = jobs(new Map([[12, incident(12, 30)]]), { record: () => false });
+    clips.incidentChanged('incident_opened', 12);
+    await clips.idle();
+    expect(await readdir(path.join(stream, 'capture1', 'clips'))).not.toContain('incident_12_start.mp4');
+    expect(lines.filter((l) => l.includes('start clip of'))).toEqual([]);
+  }, 60_000);
 
   it('a database that cannot be read: one line, no throw into the incident path; a restart resolution gets no end clip', async () => {
     const { clips, lines } = jobs(new Map(), {

@@ -97,7 +97,7 @@ export async function runLive(
     streamRoot: options.streamRoot,
     incident: (id) => resources.store.get(id),
     deviceFps: (device) => deviceFps(device, specs.find((s) => s.name === device)?.quality, options.fps),
-    record: (id, file) => void resources.store.addEvidence(id, [file]),
+    record: (id, file) => resources.store.addEvidence(id, [file]),
     logger: log,
   });
   const counted = { opened: 0, resolved: 0 };

@@ -33,8 +33,8 @@ export interface ClipJobsOptions {
   /** The incident as recorded now (its event start, its evidence). */
   incident: (id: number) => Incident | undefined;
   deviceFps: (device: string) => number;
-  /** Add the clip to the incident's evidence; throws when the database refuses (the clip is then removed). */
-  record: (id: number, file: string) => void;
+  /** Add the clip to the incident's evidence: false when the incident is gone (pruned), throws when the database refuses; the clip is removed then. */
+  record: (id: number, file: string) => boolean;
   logger: Logger;
   now?: () => number;
   /** Tests shrink them; the service uses CLIP_TIMEOUT_MS and CLIP_MAX_BYTES. */
@@ -163,12 +163,14 @@ export class ClipJobs {
       this.o.logger.warn(`${what}: no ${job.phase} clip: ${result.reason}`);
       return;
     }
+    let recorded = false;
     try {
-      this.o.record(job.incidentId, output);
-    } catch (err) {
-      await fs.rm(output, { force: true });
-      throw err;
+      recorded = this.o.record(job.incidentId, output);
+    } finally {
+      // A clip no incident lists would never be pruned with its evidence.
+      if (!recorded) await fs.rm(output, { force: true });
     }
+    if (!recorded) return;
     this.made++;
     this.dropping = false;
     this.o.logger.info(`${what}: ${job.phase} clip of ${result.frames} frames (${Math.round(result.bytes / 1024)} KB, ${result.ms} ms): ${output}`);
