@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { MissingProgramError } from '../errors.js';
+import { MissingProgramError, VptError } from '../errors.js';
 import { runProgram } from '../process/process-runner.js';
 import { evidenceThumbnails } from '../http/image-files.js';
 import type { Incident } from '../incidents/incident-store.js';
@@ -82,7 +82,7 @@ export class ClipJobs {
     if (kind === 'incident_resolved' && incident?.resolveReason !== 'cleared') return;
     const thumbs = incident ? evidenceThumbnails(incident.evidence) : [];
     if (!incident || thumbs.length === 0) {
-      this.o.logger.debug(`clips: incident #${incidentId} has no evidence frame to centre a clip on`);
+      this.o.logger.debug(`clips: incident #${incidentId} has no thumbnail kept to centre a clip on`);
       return;
     }
     const now = this.now();
@@ -166,6 +166,10 @@ export class ClipJobs {
     let recorded = false;
     try {
       recorded = this.o.record(job.incidentId, output);
+    } catch (err) {
+      // The store's failures (disk full, locked) are said once by the incident tracker; a clip does not repeat them.
+      if (!(err instanceof VptError)) throw err;
+      this.o.logger.debug(`${what}: ${job.phase} clip not kept: cannot record it (${'code' in err ? String(err.code) : err.name})`);
     } finally {
       // A clip no incident lists would never be pruned with its evidence.
       if (!recorded) await fs.rm(output, { force: true });
