@@ -124,33 +124,33 @@ describe('the status page an operator keeps open all day', () => {
       { TMPDIR: root },
     );
     await m.waitForStderr(/^monitoring capture1, capture2, capture3 under /);
-    const analysed = () => m!.events.filter((e) => e.event === 'frame' && e.device === 'capture1').length;
+    const analysed = () => m!.events.filter((e) => e.event === 'frame' && e.device === 'capture2').length;
     const feed = (range: { from?: number; to?: number }) =>
       Promise.all([
-        feedFrames(path.join(root, 'src1'), path.join(stream, 'capture1', 'hot'), { rate: 10, ...range, ahead: { analysed, max: 20 } }),
-        feedFrames(path.join(root, 'src2'), path.join(stream, 'capture2', 'hot'), { rate: 10, ...range }),
+        feedFrames(path.join(root, 'src1'), path.join(stream, 'capture2', 'hot'), { rate: 10, ...range, ahead: { analysed, max: 20 } }),
+        feedFrames(path.join(root, 'src2'), path.join(stream, 'capture1', 'hot'), { rate: 10, ...range }),
       ]);
-    // Into the black episode (frames 20-69), past the incident delay.
+    // capture2 goes black (frames 20-69) while capture1 moves; fed past the incident delay.
     await feed({ to: 62 });
-    const opened = await m.waitForEvent((e) => e.event === 'incident_opened' && e.device === 'capture1', 'the blackscreen incident');
+    const opened = await m.waitForEvent((e) => e.event === 'incident_opened' && e.device === 'capture2', 'the blackscreen incident');
     const id = opened.incident_id as number;
-    await m.waitForStderr(new RegExp(`^\\[capture1\\] incident #${id}: start clip of \\d+ frames \\(\\d+ KB, \\d+ ms\\): `), 60_000);
+    await m.waitForStderr(new RegExp(`^\\[capture2\\] incident #${id}: start clip of \\d+ frames \\(\\d+ KB, \\d+ ms\\): `), 60_000);
 
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(`http://127.0.0.1:${port}/`);
-      // The device in trouble comes first and says so (not by colour alone).
-      await page.waitForFunction(() => document.querySelector('#devices .card')?.getAttribute('data-device') === 'capture1');
+      // The device in trouble (capture2) comes before capture1 and says so (not by colour alone).
+      await page.waitForFunction(() => document.querySelector('#devices .card')?.getAttribute('data-device') === 'capture2');
       expect(await page.$eval('#devices .card', (c) => c.classList.contains('trouble'))).toBe(true);
-      expect(await page.isVisible('.card[data-device="capture1"] .attention')).toBe(true);
-      expect(await page.isVisible('.card[data-device="capture2"] .attention')).toBe(false);
+      expect(await page.isVisible('.card[data-device="capture2"] .attention')).toBe(true);
+      expect(await page.isVisible('.card[data-device="capture1"] .attention')).toBe(false);
       // Its picture and its badge are one frame: the picture's number is the frame the states come from.
       const status = (await (await fetch(`http://127.0.0.1:${port}/api/status`)).json()) as {
         devices: { device: string; analysed_sequence: number | null; thumbnail_url: string | null }[];
       };
-      const c1 = status.devices.find((d) => d.device === 'capture1')!;
-      expect(c1.thumbnail_url).toBe(`/img/device/capture1/${c1.analysed_sequence}`);
+      const black = status.devices.find((d) => d.device === 'capture2')!;
+      expect(black.thumbnail_url).toBe(`/img/device/capture2/${black.analysed_sequence}`);
       // A device with no frame yet: words, no broken image.
       expect(await page.textContent('.card[data-device="capture3"] .waiting')).toBe('waiting for the first frame');
       expect(await page.isVisible('.card[data-device="capture3"] img')).toBe(false);
@@ -183,13 +183,15 @@ describe('the status page an operator keeps open all day', () => {
       // The episode ends: the incident resolves, its row goes to the resolved table with an end clip.
       await feed({ from: 62 });
       await m.waitForEvent((e) => e.event === 'incident_resolved' && e.incident_id === id, 'the resolution');
-      await m.waitForStderr(new RegExp(`^\\[capture1\\] incident #${id}: end clip of `), 60_000);
+      await m.waitForStderr(new RegExp(`^\\[capture2\\] incident #${id}: end clip of `), 60_000);
       await page.waitForSelector(`#resolved #incident-${id} figure:nth-child(2) video`, { timeout: 15_000 });
       await page.waitForFunction(() => document.title.startsWith('vpt monitor on '));
       expect(await page.getAttribute('link[rel="icon"]', 'href')).toBe('/favicon.svg?n=0');
       expect(await page.isVisible('[data-empty="open"]')).toBe(true);
       expect(await page.textContent('[data-empty="open"]')).toBe('No open incidents.');
-      await page.waitForFunction(() => document.querySelector('#devices .card')?.classList.contains('trouble') === false);
+      // Back in the snapshot's order once nothing is wrong.
+      await page.waitForFunction(() => document.querySelector('#devices .card')?.getAttribute('data-device') === 'capture1');
+      expect(await page.$$eval('#devices .card.trouble', (cards) => cards.length)).toBe(0);
       await page.waitForFunction(() => Array.from(document.images).every((i) => i.hidden || (i.complete && i.naturalWidth > 0)));
       for (const width of [390, 360]) {
         await page.setViewportSize({ width, height: 844 });
@@ -204,7 +206,7 @@ describe('the status page an operator keeps open all day', () => {
     // `vpt incidents show` names both clips; the webhook's payloads link to the incident and its clips on the public URL.
     const show = await runVpt(['incidents', 'show', String(id), '--state-dir', state]);
     expect(show.stdout).toMatch(
-      new RegExp(`^  clip {9}start ${stream.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/capture1/clips/incident_${id}_start\\.mp4$`, 'm'),
+      new RegExp(`^  clip {9}start ${stream.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/capture2/clips/incident_${id}_start\\.mp4$`, 'm'),
     );
     expect(show.stdout).toMatch(/^ {2}clip {9}end {3}\S+incident_\d+_end\.mp4$/m);
     const payloads = hook.received.map((r) => r.body).filter((b) => b.id === id);
