@@ -16,12 +16,10 @@ import { makeTempDir, REPO_ROOT } from '../helpers/run-vpt.js';
  * running `vpt monitor` and its API returns the device series; Debian's
  * chromium loads the status page during incidents (a device card, an
  * incident row, thumbnails that really decoded); 1,000 requests in a burst
- * while frames arrive leave the analysis on time. The screenshot goes to the
- * test's temp folder, or to docs/status-page.png with VPT_UPDATE_SCREENSHOT=1
- * (a test run does not rewrite the repository's files).
+ * while frames arrive leave the analysis on time. (The page's screenshots in
+ * docs/ come from status-page.e2e.test.ts.)
  */
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const DOCS_SCREENSHOT = path.join(REPO_ROOT, 'docs', 'status-page.png');
 let root: string;
 let cleanup: () => Promise<void>;
 const sources: Record<string, string> = {};
@@ -148,7 +146,6 @@ describe('vpt monitor --listen, on the real binary', () => {
       expect(await page.textContent('.card[data-device="capture2"] .badges')).toContain('black');
       const rows = await page.$$eval('#open tr.incident', (trs) => trs.map((tr) => tr.textContent ?? ''));
       expect(rows.some((r) => r.includes('capture1') && r.includes('freeze'))).toBe(true);
-      await page.screenshot({ path: process.env.VPT_UPDATE_SCREENSHOT === '1' ? DOCS_SCREENSHOT : path.join(root, 'status-page.png'), fullPage: true });
       // The refresh updates in place: the card element survives a refresh, its frame counter moves on.
       const before = await page.textContent('.card[data-device="capture1"] [data-f="analysed"]');
       await page.evaluate(() => ((window as unknown as { keep: Element | null }).keep = document.querySelector('.card[data-device="capture1"]')));

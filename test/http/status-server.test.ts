@@ -9,6 +9,7 @@ import { IncidentReader } from '../../src/core/incidents/incident-reader.js';
 import { MonitorStatus } from '../../src/core/status/monitor-status.js';
 import { MAX_CONNECTIONS, MAX_HEADER_BYTES, MAX_URL_BYTES, startStatusServer, type StatusServer } from '../../src/core/http/status-server.js';
 import { MonitorMetrics } from '../../src/core/metrics/monitor-metrics.js';
+import { MAX_CLIPS_IN_FLIGHT, route, type RouteContext } from '../../src/core/http/status-routes.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 
 /**
@@ -25,6 +26,7 @@ let store: IncidentStore;
 let errors: string[];
 let monitorStatus: MonitorStatus;
 let thumbsDir: string;
+let ctx: RouteContext;
 const SECRET = 'TOP-SECRET-CONTENT';
 
 const thumb = (n: number) => `capture_${String(n).padStart(9, '0')}_thumbnail.jpg`;
@@ -53,9 +55,15 @@ beforeAll(async () => {
     {},
     Date.parse('2026-11-30T10:00:00.000Z'),
   );
+  // Incident 1's start clip, made after it opened; incident 2's "clip" is a symlink out of the stream root.
+  await mkdir(path.join(stream, 'capture1', 'clips'));
+  await writeFile(path.join(stream, 'capture1', 'clips', 'incident_1_start.mp4'), 'MP4-BYTES');
+  await symlink(path.join(dir, 'secret.txt'), path.join(stream, 'capture1', 'clips', 'incident_2_start.mp4'));
+  store.addEvidence(1, [path.join(stream, 'capture1', 'clips', 'incident_1_start.mp4')]);
   const bad = store.open('capture1', 'blackscreen', Date.parse('2026-11-30T10:01:00Z'), [
     path.join(dir, 'outside', 'thumbnails', thumb(1)),
     path.join(thumbs, thumb(41)),
+    path.join(stream, 'capture1', 'clips', 'incident_2_start.mp4'),
   ]);
   store.resolve(bad.id, Date.parse('2026-11-30T10:02:00Z'), 'cleared');
   reader = IncidentReader.openLive(path.join(dir, 'state'), 100);
@@ -69,17 +77,8 @@ beforeAll(async () => {
   const metrics = await MonitorMetrics.create({ snapshot, openIncidents: () => reader.openIncidents(), version: 'test' }, ['capture1']);
   metrics.observe({ event: 'frame', ts: '2026-11-30T10:03:00.000Z', device: 'capture1', sequence: 40, sampled: false, late: false, performance_ms: 3 });
   errors = [];
-  const started = await startStatusServer(
-    { host: '127.0.0.1', port: 0, loopback: true },
-    {
-      sources: { snapshot, incidents: reader },
-      reader,
-      metrics,
-      streamRoot: stream,
-      devices: new Set(['capture1']),
-    },
-    (m) => errors.push(m),
-  );
+  ctx = { sources: { snapshot, incidents: reader }, reader, metrics, streamRoot: stream, devices: new Set(['capture1']) };
+  const started = await startStatusServer({ host: '127.0.0.1', port: 0, loopback: true }, ctx, (m) => errors.push(m));
   if (!started.ok) throw new Error(started.reason);
   server = started.server;
 });
@@ -115,20 +114,31 @@ describe('status server', () => {
     expect(page).not.toMatch(/<(script|link|img)[^>]+(src|href)="https?:/); // no outside assets
     const api = JSON.parse((await get('/api/status')).split('\r\n\r\n')[1]!) as { pid: number; devices: unknown[]; open_incidents: unknown[] };
     expect(api.pid).toBe(process.pid);
-    expect(api.devices[0]).toMatchObject({ device: 'capture1', last_sequence: 40, frames_analysed: 1, thumbnail_url: '/img/device/capture1/latest?s=40' });
+    expect(api.devices[0]).toMatchObject({ device: 'capture1', last_sequence: 40, frames_analysed: 1, thumbnail_url: '/img/device/capture1/40' });
     expect(api.open_incidents).toMatchObject([{ id: 1, device: 'capture1', type: 'freeze', event_start: '2026-11-30T10:00:00.000Z' }]);
-    const incidents = JSON.parse((await get('/api/incidents')).split('\r\n\r\n')[1]!) as { open: { id: number; thumbnails: unknown[] }[]; resolved: unknown[] };
+    const incidents = JSON.parse((await get('/api/incidents')).split('\r\n\r\n')[1]!) as {
+      open: { id: number; thumbnails: unknown[]; clips: unknown[] }[];
+      resolved: unknown[];
+    };
+    expect(incidents.open[0]!.clips).toEqual([{ phase: 'start', url: '/clips/incident/1/start.mp4' }]);
     expect(incidents.open).toHaveLength(1);
     expect(incidents.open[0]!.thumbnails).toEqual([
       { sequence: 4, url: '/img/incident/1/0' },
       { sequence: 5, url: '/img/incident/1/1' },
     ]);
     expect(incidents.resolved).toHaveLength(1);
-    for (const url of ['/img/device/capture1/latest?s=40', '/img/incident/1/0', '/img/incident/1/1']) {
+    for (const url of ['/img/device/capture1/latest', '/img/device/capture1/40', '/img/device/capture1/5', '/img/incident/1/0', '/img/incident/1/1']) {
       const r = await get(url);
       expect(status(r), url).toBe(200);
       expect(r).toMatch(/content-type: image\/jpeg/i);
     }
+    const clip = await get('/clips/incident/1/start.mp4');
+    expect(status(clip)).toBe(200);
+    expect(clip).toMatch(/content-type: video\/mp4/i);
+    expect(clip.endsWith('MP4-BYTES')).toBe(true);
+    const icon = await get('/favicon.svg');
+    expect(icon).toMatch(/content-type: image\/svg\+xml/i);
+    expect(icon).toMatch(/<text [^>]*>1<\/text><\/svg>/);
     const metrics = await get('/metrics');
     expect(metrics).toContain('vpt_frames_analysed_total{device="capture1"} 1');
     expect(metrics).toContain('process_resident_memory_bytes');
@@ -159,6 +169,13 @@ describe('status server', () => {
       '/img/incident/999/0',
       '/img/incident/-1/0',
       '/img/incident/1/0/..',
+      // A frame the monitor has not seen yet (41 is also a symlink out), and clips it did not record or that lead out.
+      '/img/device/capture1/41',
+      '/img/device/capture1/0000000041',
+      '/clips/incident/1/end.mp4',
+      '/clips/incident/2/start.mp4',
+      '/clips/incident/1/../start.mp4',
+      '/clips/incident/1/start.mp4/..',
       '/stream/capture1/thumbnails/capture_000000004_thumbnail.jpg',
       '/api/status/../../secret.txt',
       '/metrics/..',
@@ -172,6 +189,21 @@ describe('status server', () => {
     const nul = await raw('GET /img/device/capture1\u0000/latest HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(nul === '' || status(nul) === 400, nul).toBe(true);
     expect(errors).toEqual([]);
+  });
+
+  it(`at most ${MAX_CLIPS_IN_FLIGHT} clips are held in memory for sending at once; beyond, 503 until one is sent`, async () => {
+    const held = await Promise.all(Array.from({ length: MAX_CLIPS_IN_FLIGHT }, () => route('/clips/incident/1/start.mp4', ctx)));
+    expect(held.map((r) => r.status)).toEqual(Array(MAX_CLIPS_IN_FLIGHT).fill(200));
+    const busy = await route('/clips/incident/1/start.mp4', ctx);
+    expect(busy).toMatchObject({ status: 503, headers: { 'retry-after': '2' } });
+    held[0]!.release!();
+    held[0]!.release!(); // twice (finish and close): counted once
+    const next = await route('/clips/incident/1/start.mp4', ctx);
+    expect(next.status).toBe(200);
+    expect((await route('/clips/incident/1/start.mp4', ctx)).status).toBe(503);
+    for (const r of [...held.slice(1), next]) r.release!();
+    // Over a real socket, each response frees its place once sent.
+    for (let i = 0; i < MAX_CLIPS_IN_FLIGHT * 3; i++) expect(status(await get('/clips/incident/1/start.mp4'))).toBe(200);
   });
 
   it('only GET and HEAD; long URLs and huge headers are refused', async () => {
@@ -244,9 +276,9 @@ describe('status server', () => {
       last_sequence: 43,
       analysed_sequence: 42,
       states: { black: true, frozen: false },
-      thumbnail_url: '/img/device/capture1/latest?s=42',
+      thumbnail_url: '/img/device/capture1/42',
     });
-    for (const url of ['/img/device/capture1/latest?s=42', '/img/device/capture1/latest', '/img/device/capture1/latest?s=4x']) {
+    for (const url of ['/img/device/capture1/42', '/img/device/capture1/latest']) {
       expect(Buffer.from((await get(url)).split('\r\n\r\n')[1]!, 'latin1').equals(analysed), url).toBe(true);
     }
     // An older verdict arriving late (a reused analysis) never replaces the newer one.

@@ -175,11 +175,14 @@ describe('vpt monitor, live, on the real binary', () => {
     }
     const ended = m.events.filter((e) => e.event === 'event_ended');
     for (const e of ended) expect(Number(e.duration_ms)).toBeGreaterThanOrEqual(6_000);
-    // Evidence of the hot device was copied to cold storage (same names, without hot/).
+    // Evidence of the hot device was copied to cold storage (same names, without hot/); its clips are made there too.
     const evidence = JSON.parse(String(rows.find((r) => r.device === 'capture1')!.evidence)) as string[];
     expect(evidence.length).toBeGreaterThanOrEqual(4);
     for (const file of evidence) {
-      expect(file.startsWith(path.join(stream, 'capture1', 'captures')) || file.startsWith(path.join(stream, 'capture1', 'thumbnails'))).toBe(true);
+      expect(
+        ['captures', 'thumbnails', 'clips'].some((folder) => file.startsWith(path.join(stream, 'capture1', folder) + path.sep)),
+        file,
+      ).toBe(true);
       await access(file);
     }
 

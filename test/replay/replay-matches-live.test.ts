@@ -61,8 +61,11 @@ const incidentRows = (stateDir: string) => {
         resolved_at: iso10(r.resolved_at),
         duration_ms: ms10(Number(r.duration_ms)),
         metadata: { ...metadata, event_start: String(iso10(metadata.event_start)) },
-        // Each run's own stream root: compare where under the device folder the evidence went.
-        evidence: (JSON.parse(String(r.evidence)) as string[]).map((f) => f.split(`${path.sep}capture1${path.sep}`)[1]),
+        // Each run's own stream root: compare where under the device folder the evidence went. Clips are the
+        // live monitor's alone (docs/design.md: a replay makes none), so the frames kept are what must match.
+        evidence: (JSON.parse(String(r.evidence)) as string[])
+          .map((f) => f.split(`${path.sep}capture1${path.sep}`)[1])
+          .filter((f) => !f?.startsWith(`clips${path.sep}`)),
       };
     });
   } finally {

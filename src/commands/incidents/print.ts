@@ -1,3 +1,4 @@
+import { evidenceClips } from '../../core/clips/clip-files.js';
 import type { ActionRow, Delivery, IncidentView } from '../../core/incidents/incident-reader.js';
 import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
 import { formatDuration } from '../../core/units.js';
@@ -84,8 +85,10 @@ export interface IncidentDetail {
 
 export function printIncidentTimeline(detail: IncidentDetail, ui: Ui): void {
   const { incident: i, evidence, deliveries, actions } = detail;
+  // The clips are evidence files too (listed there, pruned with them); named on their own so they are found.
+  const clips = evidenceClips(evidence.map((e) => e.path)).map((c) => ({ ...c, exists: evidence.find((e) => e.path === c.path)?.exists ?? false }));
   if (ui.json) {
-    ui.out(JSON.stringify({ schema_version: SCHEMA_VERSION.incidentsShow, ...i, evidence, webhook: deliveries, actions }, null, 2));
+    ui.out(JSON.stringify({ schema_version: SCHEMA_VERSION.incidentsShow, ...i, evidence, clips, webhook: deliveries, actions }, null, 2));
     return;
   }
   const since = (iso: string) => formatDuration(Math.max(0, Date.parse(iso) - Date.parse(i.event_start)));
@@ -97,6 +100,8 @@ export function printIncidentTimeline(detail: IncidentDetail, ui: Ui): void {
   ui.out(`  duration     ${formatDuration(i.duration_ms)}${i.status === 'open' ? ' so far' : ''}`);
   ui.out(`  evidence     ${evidence.length === 0 ? 'none' : ''}`.trimEnd());
   for (const e of evidence) ui.out(`    ${e.exists ? 'exists ' : 'MISSING'}  ${escapeOutside(e.path)}`);
+  if (clips.length === 0) ui.out(`  clip         none${i.status === 'open' ? ' yet' : ''}`);
+  for (const c of clips) ui.out(`  clip         ${c.phase.padEnd(5)} ${c.exists ? '' : '(MISSING) '}${escapeOutside(c.path)}`);
   ui.out(`  metadata     ${JSON.stringify(i.metadata)}`);
   if (deliveries.length === 0) ui.out('  webhook      no notifications (no --webhook when it opened)');
   for (const d of deliveries) {

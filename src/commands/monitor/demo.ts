@@ -13,7 +13,8 @@ const DEMO_HEARTBEAT_MS = 10_000;
  * `vpt monitor --demo`: a synthetic device in a temporary stream root,
  * monitored live with a short incident delay, until Ctrl-C. Its state (lock,
  * incidents.db) lives in the same temp folder, so a demo never touches the
- * service's database or lock; all of it is removed on exit.
+ * service's database or lock, and is removed on exit with the stream; a
+ * `--state-dir` the user named is used instead and kept.
  */
 export async function runDemo(options: MonitorOptions, ui: Ui): Promise<number> {
   const [{ runLive }, { DemoDevice }, { monitorConfigWithoutFile }] = await Promise.all([
@@ -22,9 +23,7 @@ export async function runDemo(options: MonitorOptions, ui: Ui): Promise<number> 
     import('../../core/config/monitor-config.js'),
   ]);
   const log = ui.logger;
-  // The page first: a newcomer opens it and watches the incidents happen.
   const listen = options.listen ?? `127.0.0.1:${await (await import('../../core/http/free-port.js')).freePort()}`;
-  if (listen !== 'off') log.info(`demo: watch it in a browser: http://${listen}/`);
   const demo = await DemoDevice.create({ logger: log });
   const root = path.dirname(demo.streamRoot);
   // Last resort (an exception past the finally below): the temp root must not outlive us.
@@ -49,7 +48,7 @@ export async function runDemo(options: MonitorOptions, ui: Ui): Promise<number> 
       ...options,
       streamRoot: demo.streamRoot,
       devices: [demo.device],
-      stateDir: path.join(root, 'state'),
+      stateDir: options.stateDir ?? path.join(root, 'state'),
       replace: false,
       listen,
       incidentDelay: DEMO_INCIDENT_DELAY_MS,
@@ -58,8 +57,11 @@ export async function runDemo(options: MonitorOptions, ui: Ui): Promise<number> 
       // A demo lasts minutes: its heartbeat comes every 10 s unless --heartbeat says otherwise.
       heartbeat: options.heartbeat === DEFAULT_HEARTBEAT_MS ? DEMO_HEARTBEAT_MS : options.heartbeat,
     };
-    // Built as live and --replay build theirs, from the demo's options (no file).
-    return await runLive(runOptionsFrom(monitorConfigWithoutFile(demoOptions as unknown as Record<string, unknown>)), ui);
+    // Built as live and --replay build theirs, from the demo's options (no file). The URL once the page
+    // answers: printed before, a newcomer's browser met refused connections for seconds under load.
+    return await runLive(runOptionsFrom(monitorConfigWithoutFile(demoOptions as unknown as Record<string, unknown>)), ui, {
+      onListening: (url) => log.info(`demo: watch it in a browser: ${url}`),
+    });
   } finally {
     await demo.stop();
     process.removeListener('exit', onExit);

@@ -23,6 +23,8 @@ interface AlertmanagerSenderOptions {
   deliveries: Pick<AlertmanagerDeliveries, 'open' | 'resolvedOwed' | 'markResolvedSent'>;
   /** The status page, for generatorURL (undefined: --listen off). */
   pageUrl?: string;
+  /** --public-url: generatorURL and the clip links point there (beats pageUrl). */
+  publicUrl?: string;
   /** Default postAlerts; tests may count or fail requests. */
   post?: PostAlerts;
   logger?: Logger;
@@ -108,7 +110,7 @@ export class AlertmanagerSender {
     const now = this.now();
     const host = this.o.host ?? hostname();
     const resolved = this.o.deliveries.resolvedOwed(now);
-    const alerts = [...resolved, ...this.o.deliveries.open()].map((i) => toAlert(i, host, now, this.o.pageUrl));
+    const alerts = [...resolved, ...this.o.deliveries.open()].map((i) => toAlert(i, host, now, this.o.pageUrl, this.o.publicUrl));
     const sentResolved: number[] = [];
     for (let at = 0; at < alerts.length; at += ALERTS_PER_POST) {
       const batch = alerts.slice(at, at + ALERTS_PER_POST);

@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { formatDuration } from '../units.js';
 import { SCHEMA_VERSION } from '../output/schema-versions.js';
 import { redactUrl } from '../webhook/redact-url.js';
+import { incidentAnchor, incidentLinks } from '../http/public-url.js';
 
 /** Every incident is posted under this alertname; `type` says which kind. */
 export const ALERT_NAME = 'VptIncident';
@@ -40,7 +41,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  * and routes by (one open incident per device and type, so they identify it
  * while it is open); the rest goes into annotations.
  */
-export function toAlert(incident: Incident, host: string, nowMs: number, pageUrl: string | undefined): PostableAlert {
+export function toAlert(incident: Incident, host: string, nowMs: number, pageUrl: string | undefined, publicUrl?: string): PostableAlert {
   const started = iso(incident.eventStartAt);
   const resolved = incident.resolvedAt !== undefined;
   const lasted = (resolved ? incident.resolvedAt! : nowMs) - Date.parse(started);
@@ -53,9 +54,11 @@ export function toAlert(incident: Incident, host: string, nowMs: number, pageUrl
       incident: String(incident.id),
       // Alertmanager's own fields are its API's (camelCase); ours ride in an annotation, a string like all of them.
       schema_version: String(SCHEMA_VERSION.alertmanagerAlert),
+      // --public-url: the clips a person opens from the alert (the link works once the clip is made).
+      ...(publicUrl ? { clip: incidentLinks(publicUrl, incident.id, resolved).clip_urls.join('\n') } : {}),
     },
     startsAt: started,
     endsAt: resolved ? iso(incident.resolvedAt!) : iso(nowMs + FIRING_VALID_MS),
-    ...(pageUrl ? { generatorURL: `${pageUrl}#incident-${incident.id}` } : {}),
+    ...(publicUrl || pageUrl ? { generatorURL: `${publicUrl ?? pageUrl}${incidentAnchor(incident.id)}` } : {}),
   };
 }

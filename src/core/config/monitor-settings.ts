@@ -294,6 +294,15 @@ export const MONITOR_SETTINGS = [
     env: 'VPT_ALERTMANAGER',
   },
   {
+    key: 'publicUrl',
+    flag: '--public-url <url>',
+    toml: 'public_url',
+    kind: 'text',
+    help: 'the status page as people open it: webhook and Alertmanager payloads link to each incident and its clip there',
+    scope: 'process',
+    unit: true,
+  },
+  {
     key: 'blackThreshold',
     flag: '--black-threshold <percent>',
     toml: 'black_threshold',

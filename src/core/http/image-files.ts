@@ -4,7 +4,7 @@ import { thumbnailFileName } from '../layout/frame-names.js';
 import { liveFolders } from '../layout/live-folders.js';
 
 /** An image the page serves is a 320x180 thumbnail (tens of KB); anything bigger is not one of ours. */
-const MAX_IMAGE_BYTES = 1024 * 1024;
+export const MAX_IMAGE_BYTES = 1024 * 1024;
 
 const THUMBNAIL = /^capture_(\d{9})_thumbnail\.jpg$/;
 
@@ -27,10 +27,11 @@ export async function liveThumbnailPath(streamRoot: string, device: string, sequ
 /**
  * Read a file the monitor itself named, defensively: it must lie under the
  * stream root once symlinks are resolved, be a regular file no larger than
- * MAX_IMAGE_BYTES, and is read through one descriptor (no swap between the
- * check and the read). Undefined when any of that fails or it is gone.
+ * `maxBytes` (MAX_IMAGE_BYTES, or a clip's limit), and is read through one
+ * descriptor (no swap between the check and the read). Undefined when any of
+ * that fails or it is gone.
  */
-export async function readServedImage(streamRoot: string, file: string): Promise<Buffer | undefined> {
+export async function readServedFile(streamRoot: string, file: string, maxBytes: number): Promise<Buffer | undefined> {
   let real: string;
   let root: string;
   try {
@@ -43,7 +44,7 @@ export async function readServedImage(streamRoot: string, file: string): Promise
   try {
     handle = await fs.open(real, fsc.O_RDONLY | fsc.O_NOFOLLOW | fsc.O_NONBLOCK);
     const stat = await handle.stat();
-    if (!stat.isFile() || stat.size > MAX_IMAGE_BYTES) return undefined;
+    if (!stat.isFile() || stat.size > maxBytes) return undefined;
     const buffer = Buffer.alloc(stat.size);
     const { bytesRead } = await handle.read(buffer, 0, stat.size, 0);
     return buffer.subarray(0, bytesRead);

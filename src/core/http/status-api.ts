@@ -2,6 +2,8 @@ import type { Incident } from '../incidents/incident.js';
 import type { ActionRow, IncidentReader } from '../incidents/incident-reader.js';
 import { evidenceThumbnails } from './image-files.js';
 import { SCHEMA_VERSION } from '../output/schema-versions.js';
+import { evidenceClips, type ClipPhase } from '../clips/clip-files.js';
+import { clipRoute } from './public-url.js';
 import type { DeviceStatus, StatusSnapshot } from '../status/status-snapshot.js';
 
 /** What /api/status, /api/incidents and the page read: the monitor's status snapshot (issue 11) and incidents.db. */
@@ -12,7 +14,7 @@ export interface StatusSources {
 }
 
 interface DeviceJson extends DeviceStatus {
-  /** The latest thumbnail; its query changes with the sequence, so a browser reloads it only then. */
+  /** The thumbnail of the frame the states describe (analysed_sequence), by its number: the picture and the badges are one moment. */
   thumbnail_url: string | null;
 }
 
@@ -38,6 +40,8 @@ export interface IncidentJson {
   thumbnails: { sequence: number; url: string }[];
   /** What `[actions]` did for it (in /api/incidents; `vpt incidents show` lists the same). */
   actions?: ActionRow[];
+  /** The incident's clips made so far (start when it opened, end when it resolved), as the page serves them. */
+  clips: { phase: ClipPhase; url: string }[];
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -50,11 +54,15 @@ export function statusJson(s: StatusSources): StatusJson {
     schema_version: SCHEMA_VERSION.apiStatus,
     devices: snapshot.devices.map((d) => ({
       ...d,
-      // The analysed frame's picture, the one its badges describe (the route serves the sequence the URL names).
-      thumbnail_url: d.analysed_sequence === null ? null : `/img/device/${enc(d.device)}/latest?s=${d.analysed_sequence}`,
+      thumbnail_url: pictured(d) === null ? null : `/img/device/${enc(d.device)}/${pictured(d)}`,
     })),
     open_incidents: s.incidents.openIncidents().map((i) => incidentJson(i)),
   };
+}
+
+/** The frame a device's card shows: the one its states come from (older snapshots lack it: the newest frame then). */
+export function pictured(d: DeviceStatus): number | null {
+  return d.analysed_sequence ?? d.last_sequence ?? null;
 }
 
 function incidentJson(i: Incident, nowMs = Date.now()): IncidentJson {
@@ -70,6 +78,7 @@ function incidentJson(i: Incident, nowMs = Date.now()): IncidentJson {
     resolve_reason: i.resolveReason ?? null,
     evidence: i.evidence,
     thumbnails: evidenceThumbnails(i.evidence).map((t, index) => ({ sequence: t.sequence, url: `/img/incident/${i.id}/${index}` })),
+    clips: evidenceClips(i.evidence).map((c) => ({ phase: c.phase, url: `/${clipRoute(i.id, c.phase)}` })),
   };
 }
 

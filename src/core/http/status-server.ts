@@ -29,7 +29,7 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
-  'content-security-policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'",
+  'content-security-policy': "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'",
 };
 
 export interface StatusServer {
@@ -107,9 +107,9 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, ctx: 
   else if (!raw.startsWith('/')) reply = { status: 400, type: 'text/plain; charset=utf-8', body: 'bad request\n' };
   else {
     // The path as sent, never percent-decoded: "%2e%2e" stays literal and matches no route.
-    const [pathname = '', query = ''] = raw.split('?', 2);
+    const pathname = raw.split('?', 1)[0]!;
     try {
-      reply = await route(pathname, ctx, new URLSearchParams(query));
+      reply = await route(pathname, ctx);
     } catch (err) {
       onError(`http: ${req.method} ${pathname.slice(0, 80)}: ${err instanceof Error ? err.message : String(err)}`);
       reply = { status: 500, type: 'text/plain; charset=utf-8', body: 'internal error\n' };
@@ -125,5 +125,6 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, ctx: 
     ...reply.headers,
     ...close,
   });
+  if (reply.release) res.once('close', reply.release);
   res.end(head ? undefined : reply.body);
 }

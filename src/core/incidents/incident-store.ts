@@ -56,6 +56,7 @@ function prepareStatements(db: Database.Database) {
       `UPDATE incidents SET status = 'resolved', resolved_at = ?, duration_ms = ?, evidence = ?, resolve_reason = ?
        WHERE id = ? RETURNING *`,
     ),
+    setEvidence: db.prepare<[string, number]>('UPDATE incidents SET evidence = ? WHERE id = ?'),
     enqueue: db.prepare<[number, string, string, string, string]>(
       'INSERT INTO outbox (incident_id, event, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?)',
     ),
@@ -140,6 +141,22 @@ export class IncidentStore {
    */
   resolve(id: number, resolvedAt: number, reason: ResolveReason, evidence: readonly string[] = []): Incident | undefined {
     return this.write(() => this.resolveRow(id, resolvedAt, reason, evidence));
+  }
+
+  /**
+   * Add files to an incident's evidence, open or resolved (a clip made after
+   * it opened): listed with the stills, they go wherever its evidence goes.
+   * No notification: the webhook's links name the clip from the start.
+   * False when there is no such incident (pruned meanwhile).
+   */
+  addEvidence(id: number, files: readonly string[]): boolean {
+    return this.write(() => {
+      const row = this.sql.byId.get(id);
+      if (!row) return false;
+      const merged = [...new Set([...(JSON.parse(row.evidence) as string[]), ...files])];
+      this.sql.setEvidence.run(JSON.stringify(merged), id);
+      return true;
+    });
   }
 
   openIncidents(): Incident[] {

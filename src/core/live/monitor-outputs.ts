@@ -12,7 +12,7 @@ import { redactUrl } from '../webhook/redact-url.js';
  */
 
 /** The outbox's own connection and the sender; rows left by an earlier run go out first. */
-export async function startWebhookSender(dbFile: string, url: string, logger: Logger) {
+export async function startWebhookSender(dbFile: string, url: string, publicUrl: string | undefined, logger: Logger) {
   const [{ SqliteOutbox, SENT_RETENTION_MS }, { WebhookSender }] = await Promise.all([
     import('../webhook/sqlite-outbox.js'),
     import('../webhook/webhook-sender.js'),
@@ -22,19 +22,19 @@ export async function startWebhookSender(dbFile: string, url: string, logger: Lo
   if (pruned > 0) logger.debug(`webhook: pruned ${pruned} delivered notifications older than 7 days`);
   const pending = outbox.pendingCount();
   if (pending > 0) logger.info(`webhook: ${pending} notifications from an earlier run are being delivered`);
-  const sender = new WebhookSender({ url, outbox, logger });
+  const sender = new WebhookSender({ url, outbox, logger, ...(publicUrl ? { publicUrl } : {}) });
   sender.start();
   return { sender, outbox };
 }
 
 /** Incidents to Alertmanager, from incidents.db through a connection of its own. */
-export async function startAlertmanager(dbFile: string, url: URL, pageUrl: string | undefined, logger: Logger) {
+export async function startAlertmanager(dbFile: string, url: URL, links: { pageUrl: string | undefined; publicUrl: string | undefined }, logger: Logger) {
   const [{ AlertmanagerDeliveries }, { AlertmanagerSender }] = await Promise.all([
     import('../alertmanager/delivery-table.js'),
     import('../alertmanager/alertmanager-sender.js'),
   ]);
   const deliveries = new AlertmanagerDeliveries(dbFile);
-  const sender = new AlertmanagerSender({ url: url.href, deliveries, pageUrl, logger });
+  const sender = new AlertmanagerSender({ url: url.href, deliveries, ...links, logger });
   sender.start();
   logger.info(`alertmanager: open incidents go to ${redactUrl(url)} (re-posted every minute while open)`);
   return {

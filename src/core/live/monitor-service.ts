@@ -19,6 +19,9 @@ import type { LivePipelineFactory } from './live-pipeline.js';
 import { EventStream } from './event-stream.js';
 import { LiveMonitor } from './live-monitor.js';
 import { logResources, openMonitorResources, resolvedAtStartEvents, type MonitorResources } from './monitor-resources.js';
+import { ClipJobs } from '../clips/clip-jobs.js';
+import { parsePublicUrl } from '../http/public-url.js';
+import { deviceFps } from '../layout/device-fps.js';
 import { startActions, startAlertmanager, startWebhookSender, startWebSide, takeNotifyEnv } from './monitor-outputs.js';
 import { ServiceNotifier, serviceStatusLine } from '../systemd/notify.js';
 import type { ActionSettings } from '../actions/action-settings.js';
@@ -45,6 +48,8 @@ export type MonitorServiceInput = MonitorSettingValues & {
 export interface MonitorServiceSeams {
   createPipeline?: LivePipelineFactory;
   clock?: { now: () => number; monotonic: () => number };
+  /** The page listens at this URL (the demo prints it only then). */
+  onListening?: (url: string) => void;
 }
 
 export interface StopReport {
@@ -87,8 +92,12 @@ export class MonitorService {
     private readonly webhook: WebhookOutput | undefined,
     private readonly zaps: ZapConfirmer,
     private readonly actions: ActionsOutput | undefined,
+    private readonly clips: ClipJobs,
+    private readonly publicUrl: string | undefined,
+    private readonly onListening: ((url: string) => void) | undefined,
   ) {
     this.events.subscribe((e) => {
+      if (e.event === 'incident_opened' || e.event === 'incident_resolved') this.clips.incidentChanged(e.event, e.incident_id);
       if (e.event === 'incident_opened') void this.actions?.runner.incidentOpened(e.device, e.type, e.incident_id);
       if (e.event === 'memory' && e.alert) void this.actions?.runner.memoryAlert();
       if (e.event === 'incident_opened') this.counted.opened++;
@@ -106,6 +115,7 @@ export class MonitorService {
     const webhookUrl = input.webhook !== undefined ? parseWebhookUrl(input.webhook) : undefined;
     parseListenAddress(input.listen ?? DEFAULT_LISTEN);
     if (input.alertmanager !== undefined) alertmanagerEndpoint(input.alertmanager);
+    const publicUrl = input.publicUrl !== undefined ? parsePublicUrl(input.publicUrl) : undefined;
     // Named devices need not exist yet (they are waited for), the stream root must.
     input.devices?.forEach(validateDeviceName);
     await checkStreamRoot(input.streamRoot);
@@ -133,13 +143,21 @@ export class MonitorService {
       logger.info(`devices (${specs[0]!.source}): ${devices.join(', ')}; state in ${stateDir}`);
       logResources(resources, logger);
       // Delivery reads the outbox through its own connection: the monitor's writes never wait on HTTP.
-      const webhook = webhookUrl ? await startWebhookSender(resources.store.file, webhookUrl.href, logger) : undefined;
+      const webhook = webhookUrl ? await startWebhookSender(resources.store.file, webhookUrl.href, publicUrl, logger) : undefined;
       const events = new EventStream<MonitorEvent>();
       // One pool per process: zap checks run off the frame queue, judged from each device's level stream.
       const zaps = new ZapConfirmer({ onZap: (event) => events.emit(event), logger });
       // [actions] of vpt.toml: a command when an incident opens (none configured: nothing runs).
       const actions = input.actions ? await startActions(resources.store.file, input.actions, (e) => events.emit(e), logger) : undefined;
-      const service = new MonitorService(events, input, logger, stateDir, devices, resources, webhook, zaps, actions);
+      // Each incident's clip, kept with its evidence; one ffmpeg at a time, at the lowest priority.
+      const clips = new ClipJobs({
+        streamRoot: input.streamRoot,
+        incident: (id) => resources.store.get(id),
+        deviceFps: (device) => deviceFps(device, specs.find((s) => s.name === device)?.quality, input.settings.forDevice(device).current.fps),
+        record: (id, file) => resources.store.addEvidence(id, [file]),
+        logger,
+      });
+      const service = new MonitorService(events, input, logger, stateDir, devices, resources, webhook, zaps, actions, clips, publicUrl, seams.onListening);
       const createPipeline =
         seams.createPipeline ??
         livePipelineFactory({
@@ -175,10 +193,16 @@ export class MonitorService {
         logger: this.logger,
       });
       if (this.web.url) this.logger.info(`http: status page ${this.web.url}, metrics ${this.web.url}metrics`);
+      if (this.web.url) this.onListening?.(this.web.url);
     }
     // After the resolutions at start are recorded: they are posted as resolved in the first round.
     if (this.input.alertmanager !== undefined) {
-      this.alertmanager = await startAlertmanager(this.resources.store.file, alertmanagerEndpoint(this.input.alertmanager), this.web?.linkUrl, this.logger);
+      this.alertmanager = await startAlertmanager(
+        this.resources.store.file,
+        alertmanagerEndpoint(this.input.alertmanager),
+        { pageUrl: this.web?.linkUrl, publicUrl: this.publicUrl },
+        this.logger,
+      );
     }
     await this.monitor.start();
     // Under systemd (Type=notify): READY=1 now, then the watchdog pings; nothing without NOTIFY_SOCKET.
@@ -203,6 +227,7 @@ export class MonitorService {
   async close(): Promise<void> {
     await this.notifier?.stopping();
     await this.zaps.close();
+    await this.clips.stop();
     await this.actions?.runner.drain();
     this.actions?.log.close();
     await this.webhook?.sender.stop();

@@ -17,12 +17,14 @@ const EVIDENCE_FOLDERS = [
  * thumbnail from `<device>/hot/...` to `<device>/...` (cold storage, same
  * names). Without `hot/` the live files already are the cold ones, and
  * nothing is copied. A source that has already rotated away is skipped, not
- * an error. Returns the cold paths that now exist.
+ * an error. Returns the cold paths that now exist, absolute.
  */
 /** How a failed copy is reported (evidence.ts never throws: a full cold disk must not stop event and incident bookkeeping). */
 type EvidenceCopyFailure = (file: string, err: unknown) => void;
 
-export async function preserveEvidence(deviceDir: string, sequences: readonly number[], onCopyFailed?: EvidenceCopyFailure): Promise<string[]> {
+export async function preserveEvidence(device: string, sequences: readonly number[], onCopyFailed?: EvidenceCopyFailure): Promise<string[]> {
+  // Stored paths are read later from any folder (`vpt incidents show`, the page, prune): never relative to our cwd.
+  const deviceDir = path.resolve(device);
   const hotDir = path.join(deviceDir, HOT_FOLDER);
   const hot = await hasHotFolder(deviceDir);
   const kept: string[] = [];

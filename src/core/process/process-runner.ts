@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { MissingProgramError, errnoCode } from '../errors.js';
 
 /** Default cap on any external command: a hung `dmesg` or `ffmpeg` must not hang vpt. */
@@ -7,7 +8,8 @@ export const MAX_OUTPUT_BYTES = 8 * 1024 * 1024;
 
 export interface RunOptions {
   timeoutMs?: number;
-  input?: string;
+  /** stdin: a string, or a stream for input too large to hold (an incident clip's frames, one at a time). */
+  input?: string | Readable;
   cwd?: string;
   env?: Record<string, string | undefined>;
   maxBuffer?: number;

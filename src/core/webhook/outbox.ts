@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { Incident, OutboxEvent } from '../incidents/incident.js';
 import { SCHEMA_VERSION } from '../output/schema-versions.js';
+import { incidentLinks } from '../http/public-url.js';
 
 /** One notification waiting to be delivered (an `outbox` row). */
 export interface OutboxRow {
@@ -51,9 +52,12 @@ export interface WebhookPayload {
   metadata: Record<string, unknown>;
   /** The outbox row: unique per notification; a retry after a lost response repeats it. */
   delivery_id: number;
+  /** With --public-url: the incident on the status page, and its clips there (start; end once resolved). */
+  incident_url?: string;
+  clip_urls?: string[];
 }
 
-export function toWebhookPayload(row: OutboxRow, host: string = hostname()): WebhookPayload {
+export function toWebhookPayload(row: OutboxRow, host: string = hostname(), publicUrl?: string): WebhookPayload {
   const i = row.incident;
   return {
     schema_version: SCHEMA_VERSION.webhook,
@@ -71,5 +75,6 @@ export function toWebhookPayload(row: OutboxRow, host: string = hostname()): Web
     evidence: i.evidence,
     metadata: i.metadata,
     delivery_id: row.id,
+    ...(publicUrl ? incidentLinks(publicUrl, row.incidentId, row.event === 'incident_resolved') : {}),
   };
 }

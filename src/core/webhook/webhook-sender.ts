@@ -19,6 +19,8 @@ export const WEBHOOK_IDLE_POLL_MS = 1_000;
 
 export interface WebhookSenderOptions {
   url: string;
+  /** --public-url: payloads link to the incident and its clips there. */
+  publicUrl?: string;
   outbox: Outbox;
   logger?: Logger;
   /** Wall clock (ms). */
@@ -198,7 +200,7 @@ export class WebhookSender {
     const result = await httpPost({
       url: this.options.url,
       headers: { 'content-type': 'application/json', 'x-vpt-delivery': String(row.id) },
-      body: JSON.stringify(toWebhookPayload(row)),
+      body: JSON.stringify(toWebhookPayload(row, undefined, this.options.publicUrl)),
       timeoutMs,
       ...(signal ? { signal } : {}),
     });
