@@ -81,6 +81,7 @@ export class AudioTimeline {
   private readonly logger: Logger;
   private readonly history = new LevelHistory();
   private readonly runs: SilenceRuns;
+  private level: number;
   private readonly pending: Change[] = [];
   private ref: FrameStamp | undefined;
   private stream: LevelStream | undefined;
@@ -115,16 +116,18 @@ export class AudioTimeline {
 
   constructor(private readonly options: AudioTimelineOptions) {
     this.logger = options.logger ?? silentLogger;
-    this.runs = new SilenceRuns(options.silenceDb ?? SILENCE_DB);
+    this.level = options.silenceDb ?? SILENCE_DB;
+    this.runs = new SilenceRuns(this.level);
   }
 
   /** A settings reload. */
   setSilenceDb(db: number): void {
+    this.level = db;
     this.runs.setThreshold(db);
   }
 
   get silenceDb(): number {
-    return this.options.silenceDb ?? SILENCE_DB;
+    return this.level;
   }
 
   /** End of the audio analysed so far (frame clock). */
