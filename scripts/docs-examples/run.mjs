@@ -43,7 +43,7 @@ export async function vpt(ctx, args, { all = true, env = {}, ...options } = {}) 
 
 /** `$ <command line>` then what it printed, the way the docs show a session. */
 export async function session(ctx, args, options) {
-  return `$ vpt ${args.join(' ')}\n${await vpt(ctx, args, options)}`;
+  return `$ vpt ${shown(ctx, args.join(' '))}\n${await vpt(ctx, args, options)}`;
 }
 
 /** Resolve once `done()` holds, checking every 50 ms; fail naming `what` after `ms`. */
