@@ -6,7 +6,7 @@ import { ENV, VPT, shown, until, webhookReceiver } from './run.mjs';
 
 /** The generated capture's first frame: 2025-10-17 14:30:00 UTC. */
 const FIRST_FRAME_MS = Date.UTC(2025, 9, 17, 14, 30, 0);
-const FPS = 5;
+export const FPS = 5;
 /** Episodes of the capture the examples replay: 3 s moving, a 40 s held picture, a 2 s channel change. */
 const EPISODES = [
   ['testsrc2', 3],
@@ -34,6 +34,24 @@ async function generateCapture(liveDir) {
   const out = (dir, name) => ['-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2', '-start_number', '0', path.join(dir, name)];
   const maps = [...['-map', '[full]', ...out(captures, 'capture_%09d.jpg')], ...['-map', '[thumb]', ...out(thumbnails, 'capture_%09d_thumbnail.jpg')]];
   await execa('ffmpeg', ['-v', 'error', '-y', ...inputs, '-filter_complex', concat, ...maps], { timeout: 120_000 });
+  const names = (await readdir(captures)).sort();
+  for (const [seq, name] of names.entries()) {
+    const when = (FIRST_FRAME_MS + (seq * 1000) / FPS) / 1000;
+    await utimes(path.join(captures, name), when, when);
+    await utimes(path.join(thumbnails, name.replace('.jpg', '_thumbnail.jpg')), when, when);
+  }
+}
+
+/** `<liveDir>/captures` and `thumbnails` from one lavfi source at FPS, mtimes on the capture clock. */
+export async function renderFrames(liveDir, lavfi) {
+  const captures = path.join(liveDir, 'captures');
+  const thumbnails = path.join(liveDir, 'thumbnails');
+  await mkdir(captures, { recursive: true });
+  await mkdir(thumbnails, { recursive: true });
+  const out = (dir, name) => ['-c:v', 'mjpeg', '-q:v', '4', '-f', 'image2', '-start_number', '0', path.join(dir, name)];
+  const graph = `${lavfi},format=yuv420p,split=2[full][s];[s]scale=320:180:flags=neighbor[thumb]`;
+  const maps = [...['-map', '[full]', ...out(captures, 'capture_%09d.jpg')], ...['-map', '[thumb]', ...out(thumbnails, 'capture_%09d_thumbnail.jpg')]];
+  await execa('ffmpeg', ['-v', 'error', '-y', '-filter_complex', graph, ...maps], { timeout: 120_000 });
   const names = (await readdir(captures)).sort();
   for (const [seq, name] of names.entries()) {
     const when = (FIRST_FRAME_MS + (seq * 1000) / FPS) / 1000;

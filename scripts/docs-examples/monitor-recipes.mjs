@@ -1,6 +1,8 @@
 // Recipes over the generated capture: the replay, the live monitor's log and JSON lines, its webhook.
 import { execa } from 'execa';
-import { bareCapture, capture, liveSession } from './capture.mjs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { FPS, bareCapture, capture, liveSession, renderFrames } from './capture.mjs';
 import { ENV, VPT, session, shown, until, vpt } from './run.mjs';
 
 const replayArgs = ['monitor', '--replay', '--stream-root', './copy', '--no-audio'];
@@ -10,6 +12,38 @@ const postmortemArgs = [...replayArgs, '--state-dir', './postmortem'];
 function postmortem(ctx) {
   ctx.postmortem ??= capture(ctx).then(() => session(ctx, postmortemArgs));
   return ctx.postmortem;
+}
+
+/** The freeze evidence keys of the per-frame JSON. */
+const FREEZE_KEYS = ['freeze', 'freeze_diffs', 'freeze_rule', 'freeze_changed_area', 'freeze_noise_floor', 'freeze_pixel_threshold', 'masked_percentage'];
+/** Two seconds of each picture, so the last frame has its full set of comparisons. */
+const EVIDENCE_SECONDS = 2;
+
+/**
+ * The freeze evidence of the last frame of two generated captures, replayed: a 20-pixel ball moving
+ * on a device whose clock (a box moving in the top right corner) is masked, and a still picture
+ * under ffmpeg's temporal noise (strength 10).
+ */
+async function freezeEvidence(ctx) {
+  const d = EVIDENCE_SECONDS;
+  const pictures = {
+    ball: `color=c=0x404040:s=1280x720:r=${FPS}:d=${d}[bg];color=c=white:s=20x20:r=${FPS}:d=${d}[ball];color=c=white:s=20x20:r=${FPS}:d=${d}[clock];[bg][ball]overlay=x='200+t*100':y=300[b];[b][clock]overlay=x='1110+mod(t*60,120)':y=40`,
+    noisy: `testsrc=s=1280x720:r=${FPS}:d=${1 / FPS},tpad=stop_mode=clone:stop_duration=${d - 1 / FPS},noise=alls=10:allf=t`,
+  };
+  const config = path.join(ctx.dir, 'evidence', 'clock-mask.toml');
+  await mkdir(path.dirname(config), { recursive: true });
+  await writeFile(config, '[devices.capture1]\nignore = [{ x = 1100, y = 20, w = 160, h = 60 }]\n');
+  const lines = [];
+  for (const [name, lavfi] of Object.entries(pictures)) {
+    const root = path.join(ctx.dir, 'evidence', name);
+    await renderFrames(path.join(root, 'capture1', 'hot'), lavfi);
+    const mask = name === 'ball' ? ['--config', config] : [];
+    await vpt(ctx, ['monitor', '--replay', '--stream-root', root, '--no-audio', '-q', ...mask]);
+    const last = `capture_${String(d * FPS - 1).padStart(9, '0')}.json`;
+    const frame = JSON.parse(await readFile(path.join(root, 'capture1', 'hot', 'metadata', last), 'utf8'));
+    lines.push(JSON.stringify(Object.fromEntries(FREEZE_KEYS.map((k) => [k, frame[k]]))));
+  }
+  return lines.join('\n');
 }
 
 const LIVE_VOLATILE = [
@@ -53,6 +87,7 @@ export const monitorRecipes = {
     },
     volatile: [/\d+\/255 frames analysed, \d+ events? started/g],
   },
+  'freeze-evidence': { run: freezeEvidence, volatile: [] },
   'incidents-show': {
     run: async (ctx) => (await postmortem(ctx), session(ctx, ['incidents', 'show', '1', '--state-dir', './postmortem', '--json'])),
     volatile: [],
