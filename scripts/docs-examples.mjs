@@ -23,17 +23,21 @@ const MARKER = /^<!-- example: ([a-z0-9-]+) -->$/;
 
 /**
  * Each recipe prints a block's content; `volatile` masks what differs from run to run, `unordered`
- * compares lines as a set. Recipes run one after another in this order (a later one may read what an
+ * compares lines as a set, `aligned` lets table columns change width. Recipes run one after another in this order (a later one may read what an
  * earlier one left, as incidents-prune after incidents-show).
  */
 const RECIPES = { ...monitorRecipes, ...statusRecipes, ...investigateRecipes, ...hostRecipes };
 
-/** Where the figures a run cannot repeat stand, so a check compares the rest. */
-function masked(text, { volatile, unordered }) {
-  const lines = volatile
-    .reduce((t, re) => t.replace(re, (m, keep) => `${typeof keep === 'string' ? keep : ''}<varies>`), text)
-    .trimEnd()
-    .split('\n');
+/** Every recipe's id: each must be used by a block (a lost marker otherwise goes unnoticed). */
+export const recipeIds = () => Object.keys(RECIPES);
+
+/**
+ * Where the figures a run cannot repeat stand, so a check compares the rest. `aligned`: runs of
+ * spaces count as one (a table's columns are as wide as the figures in them).
+ */
+function masked(text, { volatile, unordered, aligned }) {
+  const marked = volatile.reduce((t, re) => t.replace(re, (m, keep) => `${typeof keep === 'string' ? keep : ''}<varies>`), text);
+  const lines = (aligned ? marked.replace(/ {2,}/g, ' ') : marked).trimEnd().split('\n');
   return (unordered ? lines.sort() : lines).join('\n');
 }
 

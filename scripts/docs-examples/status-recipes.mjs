@@ -132,13 +132,14 @@ const STATUS_VOLATILE = [
   /^(capture1 +)\d+ +\S+ +[\d.]+ +\d+/gm,
   /(last )\d+( at)/g,
   /\d+ frames analysed/g,
+  /\b[\d.]+ fps\b/g,
   /(duration_ms=)\d+/g,
   /,\d+,(?=cleared|,)/g,
   /("(pid|uptime_ms|rss_bytes|last_frame_age_ms|cpu_percent|fps|last_sequence|analysed_sequence|frames_analysed)": )[\d.]+/g,
   /("host": )"[^"]*"/g,
 ];
 
-const pick = (key, volatile = STATUS_VOLATILE) => ({ run: async (ctx) => (await statusScenario(ctx))[key], volatile });
+const pick = (key, volatile = STATUS_VOLATILE) => ({ run: async (ctx) => (await statusScenario(ctx))[key], volatile, aligned: true });
 
 export const statusRecipes = {
   'status-text': pick('status'),
