@@ -43,7 +43,13 @@ function masked(text, { volatile, unordered, aligned }) {
 
 /** The files whose examples are generated: README.md and docs/*.md, as paths from the repository. */
 async function documents() {
-  return ['README.md', ...(await readdir(path.join(REPO, 'docs'))).filter((n) => n.endsWith('.md')).sort().map((n) => `docs/${n}`)];
+  return [
+    'README.md',
+    ...(await readdir(path.join(REPO, 'docs')))
+      .filter((n) => n.endsWith('.md'))
+      .sort()
+      .map((n) => `docs/${n}`),
+  ];
 }
 
 /** Every `<!-- example: ID -->` block (of the ids in `only`, when given): file, id, the line range of its body. */

@@ -30,11 +30,31 @@ function serviceSession(ctx) {
   ctx.service ??= (async () => {
     const config = await exampleConfig(ctx);
     await mkdir(path.join(ctx.dir, 'svc', 'stream'), { recursive: true });
-    const args = ['monitor', '--config', config, '--stream-root', './svc/stream', '--state-dir', './svc/state', '--listen', 'off', '--no-audio', '--memory-alert', '20M', '--sweep-interval', '2s'];
+    const args = [
+      'monitor',
+      '--config',
+      config,
+      '--stream-root',
+      './svc/stream',
+      '--state-dir',
+      './svc/state',
+      '--listen',
+      'off',
+      '--no-audio',
+      '--memory-alert',
+      '20M',
+      '--sweep-interval',
+      '2s',
+    ];
     const child = execa(VPT, args, { cwd: ctx.dir, env: { ...ENV, TMPDIR: ctx.dir }, extendEnv: false, reject: false, timeout: 120_000 });
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
-    const wait = (what, re) => until(`${what} from the reloaded monitor`, () => re.test(stderr), () => `stderr:\n${stderr}`);
+    const wait = (what, re) =>
+      until(
+        `${what} from the reloaded monitor`,
+        () => re.test(stderr),
+        () => `stderr:\n${stderr}`,
+      );
     try {
       await wait('start', /^monitoring /m);
       child.kill('SIGHUP');
@@ -140,11 +160,17 @@ export const hostRecipes = {
     volatile: [],
   },
   'health-unit-execstart': {
-    run: async (ctx) => linesOf(await vpt(ctx, ['investigate', '--install', '--dry-run']), /^\s+ExecStart=/).map((l) => l.trim()).join('\n'),
+    run: async (ctx) =>
+      linesOf(await vpt(ctx, ['investigate', '--install', '--dry-run']), /^\s+ExecStart=/)
+        .map((l) => l.trim())
+        .join('\n'),
     volatile: [],
   },
   'health-cron-lines': {
-    run: async (ctx) => linesOf(await vpt(ctx, ['investigate', '--install', '--cron', '--dry-run']), /^\s+\* \* \* \* \*/).map((l) => l.trim()).join('\n'),
+    run: async (ctx) =>
+      linesOf(await vpt(ctx, ['investigate', '--install', '--cron', '--dry-run']), /^\s+\* \* \* \* \*/)
+        .map((l) => l.trim())
+        .join('\n'),
     volatile: [],
   },
 };

@@ -20,7 +20,14 @@ function healthSample(ctx) {
       env: { TMPDIR: path.join(dir, 'tmp') },
       all: false,
     });
-    const log = await readFile(path.join(dir, 'log', (await readdir(path.join(dir, 'log'))).find((n) => n.endsWith('.log'))), 'utf8');
+    const log = await readFile(
+      path.join(
+        dir,
+        'log',
+        (await readdir(path.join(dir, 'log'))).find((n) => n.endsWith('.log')),
+      ),
+      'utf8',
+    );
     const prom = (await readFile(path.join(dir, 'vpt.prom'), 'utf8'))
       .split('\n')
       .filter((l) => !l.startsWith('# TYPE'))
@@ -59,11 +66,25 @@ function trendReport(ctx) {
     const leak = (t) => 100 + (400 * (t - (now - 120 * MIN))) / (60 * MIN) + jitter();
     const sawtooth = (t) => 300 + ((((t - now) / MIN) % 7) + 7) * (20 / 7);
     const processes = [
-      { name: 'capture_monitor.py', pid: 1234, argv: ['python3', '/opt/farm/capture_monitor.py'], startMs: now - 240 * MIN, mbAt: () => 450 + flat(), rssMB: 450 },
+      {
+        name: 'capture_monitor.py',
+        pid: 1234,
+        argv: ['python3', '/opt/farm/capture_monitor.py'],
+        startMs: now - 240 * MIN,
+        mbAt: () => 450 + flat(),
+        rssMB: 450,
+      },
       { name: 'vpt monitor', pid: 2345, argv: ['node', '/usr/local/bin/vpt', 'monitor'], startMs: now - 125 * MIN, mbAt: leak, rssMB: 900 },
       { name: 'app.py', pid: 3001, argv: ['python3', '/opt/farm/app.py'], startMs: now - 240 * MIN, mbAt: sawtooth, rssMB: 310 },
       { name: 'hot_cold_archiver', pid: 4000, startMs: now - 240 * MIN, mbAt: (t) => (t <= now - 5 * MIN ? leak(t) : undefined) },
-      { name: 'transcript_accumulator', pid: 5000, argv: ['python3', '/opt/farm/transcript_accumulator.py'], startMs: now - 15 * MIN, mbAt: () => 50, rssMB: 50 },
+      {
+        name: 'transcript_accumulator',
+        pid: 5000,
+        argv: ['python3', '/opt/farm/transcript_accumulator.py'],
+        startMs: now - 15 * MIN,
+        mbAt: () => 50,
+        rssMB: 50,
+      },
     ];
     const busy = { pid: 7024, argv: ['node', '/usr/lib/node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], startMs: now - 2 * MIN, rssMB: 187 };
     await writeHealthLog(path.join(dir, 'log'), processes, { fromMs: now - 120 * MIN, toMs: now - 10_000, everyMs: 30_000, bootMs: boot });
@@ -131,7 +152,10 @@ export const investigateRecipes = {
     volatile: [],
   },
   'investigate-cpu': {
-    run: async (ctx) => cause(await trendReport(ctx), 'CPU overload').slice(2).join('\n'),
+    run: async (ctx) =>
+      cause(await trendReport(ctx), 'CPU overload')
+        .slice(2)
+        .join('\n'),
     volatile: [/(uses )\d+(% CPU)/g],
   },
   'investigate-trends-ended': {

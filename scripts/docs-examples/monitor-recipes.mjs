@@ -79,11 +79,18 @@ export const monitorRecipes = {
       const child = execa(VPT, args, { cwd: ctx.dir, env: { ...ENV, TMPDIR: ctx.dir }, extendEnv: false, all: true, reject: false, timeout: 120_000 });
       let all = '';
       child.all.on('data', (c) => (all += c));
-      await until('first warning of the replay', () => all.includes('warning:'), () => all);
+      await until(
+        'first warning of the replay',
+        () => all.includes('warning:'),
+        () => all,
+      );
       child.kill('SIGINT');
       const run = await child;
       if (run.exitCode !== 130) throw new Error(`docs example: the interrupted replay exited ${run.exitCode}, not 130:\n${run.all}`);
-      return shown(ctx, run.all).split('\n').filter((l) => !l.startsWith('warning:')).join('\n');
+      return shown(ctx, run.all)
+        .split('\n')
+        .filter((l) => !l.startsWith('warning:'))
+        .join('\n');
     },
     volatile: [/\d+\/255 frames analysed, \d+ events? started/g],
   },

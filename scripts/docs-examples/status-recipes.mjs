@@ -63,10 +63,21 @@ export function statusScenario(ctx) {
     const { stream, state } = paths(ctx);
     const captures = path.join(stream, 'capture1', 'captures');
     for (const d of [captures, path.join(stream, 'capture1', 'thumbnails'), path.join(stream, 'capture2'), state]) await mkdir(d, { recursive: true });
-    const child = execa(VPT, MONITOR_ARGS, { cwd: ctx.dir, env: { ...ENV, ...envOf(ctx), TMPDIR: ctx.dir }, extendEnv: false, reject: false, timeout: 180_000 });
+    const child = execa(VPT, MONITOR_ARGS, {
+      cwd: ctx.dir,
+      env: { ...ENV, ...envOf(ctx), TMPDIR: ctx.dir },
+      extendEnv: false,
+      reject: false,
+      timeout: 180_000,
+    });
     let stderr = '';
     child.stderr.on('data', (c) => (stderr += c));
-    const wait = (what, re) => until(`${what} from the status scenario's monitor`, () => re.test(stderr), () => `stderr:\n${stderr}`);
+    const wait = (what, re) =>
+      until(
+        `${what} from the status scenario's monitor`,
+        () => re.test(stderr),
+        () => `stderr:\n${stderr}`,
+      );
     const out = {};
     let stop = () => {};
     try {
@@ -82,7 +93,11 @@ export function statusScenario(ctx) {
       await wait("capture1's incident resolved", /INCIDENT #2 resolved/);
       const beats = () => stderr.split('\n').filter((l) => / frames analysed, .* fps/.test(l));
       const seen = beats().length;
-      await until('a heartbeat after the frames came back', () => beats().length >= seen + 2, () => stderr);
+      await until(
+        'a heartbeat after the frames came back',
+        () => beats().length >= seen + 2,
+        () => stderr,
+      );
       out.heartbeat = shown(ctx, beats().slice(-2).join('\n'));
       out.status = `${await cmd(ctx, ['status'])}\n$ echo $?\n${(await execa(VPT, ['status'], { env: { ...ENV, ...envOf(ctx) }, extendEnv: false, reject: false })).exitCode}`;
       out.table = await onTerminal(ctx, ['incidents']);
@@ -152,7 +167,11 @@ export const statusRecipes = {
   'incidents-csv': pick('csv'),
   'incidents-show-text': pick('show'),
   'stall-log': {
-    run: async (ctx) => (await statusScenario(ctx)).log.split('\n').filter((l) => /stalled|INCIDENT|arriving again/.test(l)).join('\n'),
+    run: async (ctx) =>
+      (await statusScenario(ctx)).log
+        .split('\n')
+        .filter((l) => /stalled|INCIDENT|arriving again/.test(l))
+        .join('\n'),
     volatile: STATUS_VOLATILE,
   },
   'heartbeat-log': pick('heartbeat'),
