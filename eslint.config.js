@@ -1,11 +1,13 @@
 // Lint habits checked by CI (.ci/run, `npm run lint`): typescript-eslint's
 // recommended rules, no import cycles (a lazy import counts: a command module
-// must not import from the module that lazily imports it), and no import from
-// src/core into src/commands (core has no UI; commands sit on top of it).
+// must not import from the module that lazily imports it), and the house's
+// zones (eslint-zones.js): no import from src/core into the commands, none
+// from the frame path into its drivers, ground never reaching up.
 // Layout is prettier's job (`npm run format:check`), not ESLint's.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { importX, createNodeResolver } from 'eslint-plugin-import-x';
+import { ZONES } from './eslint-zones.js';
 
 const NODE_GLOBALS = Object.fromEntries(
   [
@@ -50,18 +52,7 @@ export default tseslint.config(
     },
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
-      'import-x/no-restricted-paths': [
-        'error',
-        {
-          zones: [
-            {
-              target: './src/core',
-              from: './src/commands',
-              message: 'src/core must not import src/commands: move the shared piece into core.',
-            },
-          ],
-        },
-      ],
+      'import-x/no-restricted-paths': ['error', { zones: ZONES }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
       // Unit files, device names, patterns and ANSI stripping reject or match
       // control characters on purpose.

@@ -16,16 +16,11 @@
 # health sample, each through bin/vpt.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-cache=${VPT_CI_NODE_CACHE:-$HOME/.cache/vpt-ci-node}
+# shellcheck source=node-for.sh
+. "$repo/.ci/node-for.sh"
 smoke_root=${VPT_SMOKE_DIR:-/tmp/vpt-smoke}
 majors=("$@")
 [ "${#majors[@]}" -gt 0 ] || majors=(22 24)
-case "$(uname -m)" in
-  x86_64) arch=x64 ;;
-  aarch64 | arm64) arch=arm64 ;;
-  armv7l) arch=armv7l ;;
-  *) echo "smoke-node: no node-linux package for $(uname -m)" >&2; exit 1 ;;
-esac
 SMOKE_TESTS=(
   test/cli
   test/replay/replay-usage-errors.test.ts
@@ -33,20 +28,6 @@ SMOKE_TESTS=(
   test/live/monitor-live.e2e.test.ts
   test/investigate/health-e2e.test.ts
 )
-
-node_for() { # major -> folder holding bin/node, downloaded once
-  local major=$1 dir="$cache/node-$1"
-  if [ ! -x "$dir/bin/node" ]; then
-    mkdir -p "$cache"
-    local tgz
-    tgz=$(cd "$cache" && npm pack "node-linux-$arch@$major" --silent | tail -1)
-    rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
-    tar xzf "$cache/$tgz" --strip-components=1 -C "$dir.tmp"
-    rm -f "$cache/$tgz"
-    mv "$dir.tmp" "$dir"
-  fi
-  echo "$dir"
-}
 
 for major in "${majors[@]}"; do
   started=$SECONDS

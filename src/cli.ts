@@ -1,23 +1,15 @@
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, UsageError } from './core/errors.js';
+import { EXIT } from './core/errors.js';
 import { runToExit } from './exit.js';
+import { deviceList, monitorSettingOptions } from './monitor-flags.js';
 import { fdWriter, mayBeTerminal } from './fd-output.js';
-import { formatSizeExact, formatTimeSpan, parseDuration, parseInteger, parseNumber, parseSize } from './core/units.js';
-import { DEFAULT_SWEEP_INTERVAL_MS } from './core/cache/sweeper-registry.js';
-import { DEFAULT_THRESHOLDS } from './core/detectors/thresholds.js';
-import { CLEAR_TIME_MS, MIN_EVENT_MS } from './core/events/event-tracker.js';
-import { DEFAULT_FREEZE_RULE, MOTION_MIN_AREA } from './core/detectors/freeze-judge.js';
-import { DEFAULT_STALL_AFTER_MS } from './core/live/stall-watch.js';
-import { DEFAULT_HEARTBEAT_MS } from './commands/monitor/options.js';
-import { DEFAULT_INCIDENT_DELAY_MS, DEFAULT_KEEP_INCIDENTS_MS } from './core/incidents/incident-delay.js';
+import { formatSizeExact, formatTimeSpan, parseDuration, parseInteger, parseSize } from './core/units.js';
 import { DEFAULT_STREAM_ROOT } from './core/layout/stream-root.js';
-import { vptVersion } from './core/status/vpt-version.js';
-import { DEFAULT_QUEUE_LIMIT } from './core/live/frame-queue.js';
-import { DEFAULT_MEMORY_ALERT_BYTES, DEFAULT_MEMORY_LOG_INTERVAL_MS } from './core/memory/self-memory.js';
+import { vptVersion } from './core/lifecycle/vpt-version.js';
 import { DEFAULT_TRACKED_MEMORY_ALERT_BYTES } from './core/probes/types.js';
 import { MAX_HISTORY_SAMPLES } from './core/investigate/health-history.js';
 import { DEFAULT_TREND_RULES, MIN_TREND_SAMPLES } from './core/investigate/trend-rules.js';
-import type { CompletionSpec } from './commands/completion/index.js';
+import type { CompletionSpec } from './commands/completion/completion-spec.js';
 import type { GlobalFlags, Ui } from './ui.js';
 
 /**
@@ -26,7 +18,7 @@ import type { GlobalFlags, Ui } from './ui.js';
  * or SQLite and `vpt --help` starts fast. Only main() ends the process.
  */
 
-export type CommandName = 'monitor' | 'investigate' | 'journald-limits' | 'tmp-clean' | 'incidents' | 'status';
+export type CommandName = 'monitor' | 'investigate' | 'journald-limits' | 'tmp-clean' | 'incidents' | 'status' | 'setup';
 
 export interface CommandModule {
   run(options: Record<string, unknown>, ui: Ui): Promise<number>;
@@ -48,6 +40,8 @@ const loadCommand: CommandLoader = async (name) => {
       return (await import('./commands/incidents/index.js')) as CommandModule;
     case 'status':
       return (await import('./commands/status/index.js')) as CommandModule;
+    case 'setup':
+      return (await import('./commands/setup/index.js')) as CommandModule;
   }
 };
 
@@ -57,7 +51,6 @@ const integer =
   (flag: string, min = 0, max?: number) =>
   (value: string) =>
     parseInteger(value, flag, min, max);
-const number = (flag: string, min?: number, max?: number) => (value: string) => parseNumber(value, flag, min, max);
 /** An option whose parsed default is shown in help as the operator would type it. */
 function parsed<T>(flags: string, description: string, parse: (v: string) => T, value: T, shown: string): Option {
   return new Option(flags, description).argParser(parse).default(value, shown);
@@ -70,14 +63,6 @@ const list = (value: string, previous: string[] = []) => [
     .filter(Boolean),
 ];
 const repeat = (value: string, previous: string[] = []) => [...previous, value];
-/** --devices: an empty list (`--devices ''`, `--devices ,`) would mean "every device": refused. */
-const deviceList = (value: string, previous: string[] = []) => {
-  const devices = list(value, previous);
-  if (devices.length === 0)
-    throw new UsageError(`--devices: "${value}" names no device; give folder names, e.g. --devices capture1,capture2 (leave the flag out for every device)`);
-  return devices;
-};
-
 function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
 }
@@ -132,132 +117,21 @@ export function buildProgram(hooks: ProgramHooks): Command {
       hooks.onExit(await module.run(options, ui));
     };
 
-  program
+  const monitor = program
     .command('monitor')
     .summary('watch capture folders: blackscreen, freeze, zapping, audio loss -> incidents')
     .description(
       'Watch the frames ffmpeg writes for each capture device, detect blackscreen, freeze, zapping and ' +
         'audio loss, and open and resolve incidents (SQLite, optional webhook). Memory stays bounded.',
-    )
-    .option('--devices <list>', 'comma-separated device folders (default: active_captures.conf, else every capture*)', deviceList)
-    .addOption(new Option('--stream-root <dir>', 'folder holding the device folders').env('VPT_STREAM_ROOT').default(DEFAULT_STREAM_ROOT))
-    .addOption(new Option('--state-dir <dir>', 'where incidents.db and the lock live (default /var/lib/vpt, else ~/.local/state/vpt)').env('VPT_STATE_DIR'))
-    .option('--fps <n>', 'frames per second of the captures (default 5, VNC devices 2)', integer('--fps', 1, 240))
+    );
+  // The settings: one option per row of the table (core/config/monitor-settings.ts); then the modes.
+  for (const option of monitorSettingOptions()) monitor.addOption(option);
+  monitor
     .option('--replay', 'analyse the frames already on disk, print a summary and exit')
     .option('--demo', 'run a synthetic device in a temp folder and monitor it live (Ctrl-C to stop)')
-    .option('--no-audio', 'do not analyse audio')
-    .option('--macroblocks', 'also detect macroblocking (slower)')
-    .addOption(
-      parsed(
-        '--incident-delay <time>',
-        'an event lasting this long opens an incident',
-        duration('--incident-delay'),
-        DEFAULT_INCIDENT_DELAY_MS,
-        formatTimeSpan(DEFAULT_INCIDENT_DELAY_MS),
-      ),
-    )
-    .addOption(parsed('--min-event <time>', 'events shorter than this are ignored', duration('--min-event'), MIN_EVENT_MS, formatTimeSpan(MIN_EVENT_MS)))
-    .addOption(
-      parsed(
-        '--stall-after <time>',
-        'no new frame (or audio segment) for this long: capture_stalled (segments_stalled)',
-        duration('--stall-after'),
-        DEFAULT_STALL_AFTER_MS,
-        formatTimeSpan(DEFAULT_STALL_AFTER_MS),
-      ),
-    )
-    .addOption(
-      parsed(
-        '--heartbeat <time>',
-        'one status line per device this often (10s under --demo)',
-        duration('--heartbeat'),
-        DEFAULT_HEARTBEAT_MS,
-        formatTimeSpan(DEFAULT_HEARTBEAT_MS),
-      ),
-    )
-    .addOption(
-      parsed(
-        '--keep-incidents <time>',
-        'incidents older than this are pruned by the sweeper',
-        duration('--keep-incidents'),
-        DEFAULT_KEEP_INCIDENTS_MS,
-        formatTimeSpan(DEFAULT_KEEP_INCIDENTS_MS),
-      ),
-    )
-    .option('--queue-limit <n>', 'frames waiting per device before the oldest are dropped', integer('--queue-limit', 1), DEFAULT_QUEUE_LIMIT)
-    .addOption(
-      parsed(
-        '--sweep-interval <time>',
-        'how often cache sweepers run',
-        duration('--sweep-interval'),
-        DEFAULT_SWEEP_INTERVAL_MS,
-        formatTimeSpan(DEFAULT_SWEEP_INTERVAL_MS),
-      ),
-    )
-    .addOption(
-      parsed(
-        '--memory-log-interval <time>',
-        'how often the monitor logs its own RSS',
-        duration('--memory-log-interval'),
-        DEFAULT_MEMORY_LOG_INTERVAL_MS,
-        formatTimeSpan(DEFAULT_MEMORY_LOG_INTERVAL_MS),
-      ),
-    )
-    .addOption(
-      parsed(
-        '--memory-alert <size>',
-        'warn when the monitor RSS exceeds this',
-        size('--memory-alert'),
-        DEFAULT_MEMORY_ALERT_BYTES,
-        formatSizeExact(DEFAULT_MEMORY_ALERT_BYTES),
-      ),
-    )
-    .addOption(new Option('--webhook <url>', 'POST each opened/resolved incident as JSON to this URL (user:password@ becomes Basic auth)').env('VPT_WEBHOOK'))
-    .option('--listen <address:port>', 'serve the status page, /api and /metrics here; "off" for none (default 127.0.0.1:9842; --demo: a free port)')
-    .option('--alertmanager <url>', 'post open incidents as alerts to this Alertmanager (its base URL), resolved when they end')
     .option('--replace', 'stop a monitor already running on this state dir first')
     .option('--reset-incidents', 'move incidents.db aside (kept as incidents.db.aside-<time>) and start a new one')
     .option('--print-unit', 'print a systemd unit for the monitor and exit')
-    .option(
-      '--black-threshold <percent>',
-      'blackscreen when more than this % of the region is dark',
-      number('--black-threshold', 0, 100),
-      DEFAULT_THRESHOLDS.blackPercent,
-    )
-    .option('--dark-luma <n>', 'a pixel is dark at or below this luma (0-255)', integer('--dark-luma', 0, 255), DEFAULT_THRESHOLDS.darkLuma)
-    .option(
-      '--freeze-threshold <percent>',
-      'seed rule: a comparison is "same" when under this % of pixels differ',
-      number('--freeze-threshold', 0, 100),
-      DEFAULT_THRESHOLDS.freezeSamePercent,
-    )
-    .option(
-      '--freeze-pixel-diff <n>',
-      'a pixel differs when |a-b| is above this (the motion rule raises it above the noise floor)',
-      integer('--freeze-pixel-diff', 0, 255),
-      DEFAULT_THRESHOLDS.freezePixelDiff,
-    )
-    .addOption(
-      new Option('--freeze-rule <rule>', 'motion: noise floor + minimum changed area; seed: the old 2% rule')
-        .choices(['motion', 'seed'])
-        .default(DEFAULT_FREEZE_RULE),
-    )
-    .option(
-      '--motion-min-area <px>',
-      'motion rule: two frames differ when this much area changed (capture pixels)',
-      integer('--motion-min-area', 1, 1280 * 720),
-      MOTION_MIN_AREA,
-    )
-    .addOption(
-      parsed(
-        '--clear-time <time>',
-        'an event ends once the picture has been clear this long',
-        duration('--clear-time'),
-        CLEAR_TIME_MS,
-        formatTimeSpan(CLEAR_TIME_MS),
-      ),
-    )
-    .addOption(new Option('--config <file>', 'settings file (default /etc/vpt/vpt.toml when it exists); SIGHUP reloads it').env('VPT_CONFIG'))
     .option('--check-config', 'validate the settings file, print the effective settings per device and exit')
     .addHelpText(
       'after',
@@ -338,7 +212,10 @@ export function buildProgram(hooks: ProgramHooks): Command {
       ),
     )
     .option('--for <n>', 'alert only after N consecutive samples over a threshold', integer('--for', 1, 1000), 1)
-    .option('--prom <file>', 'also write the sample as Prometheus text metrics (node_exporter textfile collector)')
+    .option(
+      '--prom [file]',
+      'also write the sample as Prometheus text metrics (node_exporter textfile collector; no file: vpt.prom in /var/lib/prometheus/node-exporter, else /var/lib/node_exporter/textfile_collector)',
+    )
     .option('--cache-dirs <list>', "cache folders or globs whose growth --health follows (default: the tracked scripts' __pycache__)", list)
     .option('--install', 'install health sampling every 30 s (systemd timer, or --cron)')
     .option('--uninstall', 'remove the installed health sampling')
@@ -365,7 +242,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
       'after',
       examples([
         'vpt investigate                              # full report, saved to ~/crash_monitoring',
-        'vpt investigate --health --prom /var/lib/node_exporter/textfile_collector/vpt.prom',
+        'vpt investigate --health --prom /var/lib/prometheus/node-exporter/vpt.prom',
         'sudo vpt investigate --install               # sample every 30 s with a systemd timer',
         'vpt investigate --install --cron --dry-run   # show the crontab lines',
       ]),
@@ -426,10 +303,38 @@ export function buildProgram(hooks: ProgramHooks): Command {
     )
     .action(action('tmp-clean'));
 
+  // vpt setup: the service, the timers, the journald drop-in and the folders in one run (issue 25).
+  // Its journald limits are journald-limits' own defaults, read from that command's options.
+  const journaldLimits = program.commands.find((c) => c.name() === 'journald-limits')!.opts();
+  program
+    .command('setup')
+    .summary('install the monitor service, the health and tmp-clean timers, the journald limits and the folders')
+    .option('--devices <list>', 'the devices the service watches (default: those found under --stream-root, else found at each start)', deviceList)
+    .option('--stream-root <dir>', `folder holding the capture*/ device folders (default: "${DEFAULT_STREAM_ROOT}")`)
+    .option('--prom <file>', "the health sample's metrics file (default: vpt.prom in node_exporter's textfile folder, when there is one)")
+    .option('--cron', 'timers as /etc/cron.d files, no service (the default where systemd is not running)')
+    .option('--dry-run', 'print every file and command, change nothing')
+    .option('--root <dir>', 'stage into this tree (image building, review); runs no systemctl')
+    .option('--uninstall', 'remove what vpt setup installed (its manifest), and nothing else')
+    .addHelpText(
+      'after',
+      examples([
+        'sudo vpt setup                               # a second run changes nothing and says so',
+        'vpt setup --dry-run --devices capture1,capture2',
+        'vpt setup --root ./image-root                # then: systemctl --root ./image-root enable ...',
+        'sudo vpt setup --uninstall',
+      ]),
+    )
+    .action(async (_opts: unknown, cmd: Command) => {
+      const options = { ...cmd.optsWithGlobals(), journaldLimits };
+      const ui = await makeUi(options as GlobalFlags);
+      hooks.onExit(await (await load('setup')).run(options, ui));
+    });
+
   program
     .command('completion')
     .summary('print a shell completion script: commands, flags, device names (bash, zsh, fish)')
-    .argument('<shell>', 'bash, zsh or fish')
+    .argument('[shell]', 'bash, zsh or fish')
     .addHelpText(
       'after',
       examples([
@@ -438,21 +343,24 @@ export function buildProgram(hooks: ProgramHooks): Command {
         'vpt completion fish > ~/.config/fish/completions/vpt.fish',
       ]),
     )
-    .action(async (shell: string, _opts: unknown, cmd: Command) => {
+    .action(async (shell: string | undefined, _opts: unknown, cmd: Command) => {
       const ui = await makeUi(cmd.optsWithGlobals() as GlobalFlags);
       const { run } = await import('./commands/completion/index.js');
-      hooks.onExit(await run(shell, completionSpec(program), ui));
+      const { withCommandWords } = await import('./commands/completion/completion-spec.js');
+      hooks.onExit(await run(shell, withCommandWords(completionSpec(program)), ui));
     });
 
   return program;
 }
 
 /** The words a completion script offers, read from the program itself so they never drift from the flags. */
-function completionSpec(program: Command): CompletionSpec {
-  const flags = (cmd: Command) => cmd.options.flatMap((o) => [o.long, o.short]).filter((f): f is string => f !== undefined);
+function completionSpec(program: Command): Omit<CompletionSpec, 'flagValues'> {
+  const names = (options: readonly Option[]) => options.flatMap((o) => [o.long, o.short]).filter((f): f is string => f !== undefined);
+  const flags = (cmd: Command) => names(cmd.options);
   return {
     commands: program.commands.map((c) => ({ name: c.name(), flags: flags(c) })),
     globalFlags: [...flags(program), '--help', '-h'],
+    valueFlags: [...new Set(program.commands.flatMap((c) => names(c.options.filter((o) => o.required || o.optional))))],
     streamRootDefault: DEFAULT_STREAM_ROOT,
   };
 }

@@ -1,5 +1,7 @@
 import { EXIT, VptError } from './core/errors.js';
 import { escapeOutside } from './core/text/escape-outside.js';
+import { isJournalStream } from './core/journald/journal-stream.js';
+import { withPriority } from './core/logger.js';
 
 /**
  * How vpt ends, shared by the full CLI (src/cli.ts) and the health fast path (src/health-entry.ts):
@@ -9,14 +11,17 @@ import { escapeOutside } from './core/text/escape-outside.js';
 
 /** Prints a VptError's message (or an unexpected error's) as one line; returns the exit code. */
 export function reportError(err: unknown, verbose: boolean): number {
+  // Under systemd each line carries the error priority (<3>), so `journalctl -p err` shows it.
+  const journal = isJournalStream(process.env, 2);
+  const write = (text: string) => void process.stderr.write(journal ? withPriority('error', text) : text);
   if (err instanceof VptError) {
-    process.stderr.write(`vpt: ${messageLines(err).map(escapeOutside).join('\n')}\n`);
-    if (verbose && err.stack) process.stderr.write(`${err.stack}\n`);
+    write(`vpt: ${messageLines(err).map(escapeOutside).join('\n')}\n`);
+    if (verbose && err.stack) write(`${err.stack}\n`);
     return err.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`vpt: unexpected error: ${escapeOutside(message)}${verbose ? '' : ' (run with --verbose for details)'}\n`);
-  if (verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  write(`vpt: unexpected error: ${escapeOutside(message)}${verbose ? '' : ' (run with --verbose for details)'}\n`);
+  if (verbose && err instanceof Error && err.stack) write(`${err.stack}\n`);
   return EXIT.unknown;
 }
 

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { runHealth, type HealthUi } from './commands/investigate/health.js';
 import { normaliseOptions } from './commands/investigate/options.js';
-import { createLogger } from './core/logger.js';
+import { createLogger, withPriority } from './core/logger.js';
+import { isJournalStream } from './core/journald/journal-stream.js';
 import { runToExit } from './exit.js';
 import { fdWriter } from './fd-output.js';
 import { DEFAULT_STREAM_ROOT } from './core/layout/stream-root.js';
@@ -94,12 +95,13 @@ function healthUi(flags: { json?: unknown; quiet?: unknown; verbose?: unknown })
   const verbose = flags.verbose === true && !quiet;
   const out = fdWriter(1);
   const err = fdWriter(2);
+  const journal = isJournalStream(process.env, 2);
   return {
     json: flags.json === true,
     quiet,
     verbose,
     out: (text) => out(`${text}\n`),
-    err: (text) => err(`${text}\n`),
-    logger: createLogger({ level: quiet ? 'warn' : verbose ? 'debug' : 'info', write: err }),
+    err: (text, level = 'warn') => err(journal ? withPriority(level, `${text}\n`) : `${text}\n`),
+    logger: createLogger({ level: quiet ? 'warn' : verbose ? 'debug' : 'info', write: err, journal }),
   };
 }

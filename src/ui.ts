@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import { createLogger, type Logger } from './core/logger.js';
+import { createLogger, withPriority, type Logger, type LogLevel } from './core/logger.js';
+import { isJournalStream } from './core/journald/journal-stream.js';
 import { quietOnClosedStdout } from './exit.js';
 
 /**
@@ -17,8 +18,8 @@ export interface Ui {
   stderrIsTTY: boolean;
   /** One line (or block) to stdout; a newline is added. */
   out(text: string): void;
-  /** One line to stderr; a newline is added. */
-  err(text: string): void;
+  /** One line to stderr; a newline is added. `level`: its journal priority when stderr is the journal (default warn). */
+  err(text: string, level?: LogLevel): void;
   logger: Logger;
 }
 
@@ -34,6 +35,8 @@ export interface UiStreams {
   stdout: NodeJS.WriteStream | { write(chunk: string): boolean; isTTY?: boolean };
   stderr: NodeJS.WriteStream | { write(chunk: string): boolean; isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** stderr is the systemd journal (default: JOURNAL_STREAM names fd 2, when stderr is process.stderr). */
+  journal?: boolean;
 }
 
 /**
@@ -61,6 +64,7 @@ export function createUi(flags: GlobalFlags, streams: UiStreams = { stdout: proc
   const level = colorLevel(flags, streams.env, stdoutIsTTY);
   const quiet = flags.quiet === true;
   const verbose = flags.verbose === true && !quiet;
+  const journal = streams.journal ?? (streams.stderr === process.stderr && isJournalStream(streams.env, 2));
   return {
     json: flags.json === true,
     quiet,
@@ -70,10 +74,11 @@ export function createUi(flags: GlobalFlags, streams: UiStreams = { stdout: proc
     stdoutIsTTY,
     stderrIsTTY,
     out: (text) => void streams.stdout.write(`${text}\n`),
-    err: (text) => void streams.stderr.write(`${text}\n`),
+    err: (text, level = 'warn') => void streams.stderr.write(journal ? withPriority(level, `${text}\n`) : `${text}\n`),
     logger: createLogger({
       level: quiet ? 'warn' : verbose ? 'debug' : 'info',
       write: (line) => void streams.stderr.write(line),
+      journal,
     }),
   };
 }

@@ -27,6 +27,16 @@ export interface LoggerOptions {
   write?: (line: string) => void;
   /** Clock for JSON timestamps (tests inject one). */
   now?: () => Date;
+  /** Start each line with its sd-daemon priority (`<4>`): stderr is the journal (core/journald/journal-stream.ts). */
+  journal?: boolean;
+}
+
+/** sd-daemon(3) priorities: what journald stores as PRIORITY= and `journalctl -p` filters on. */
+export const JOURNAL_PRIORITY: Record<LogLevel, string> = { error: '<3>', warn: '<4>', info: '<6>', debug: '<7>' };
+
+/** Text with each line prefixed by the level's priority, so a message of two lines keeps it on both. */
+export function withPriority(level: LogLevel, text: string): string {
+  return text.replace(/^(?=.)/gm, JOURNAL_PRIORITY[level]);
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -35,14 +45,16 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const now = options.now ?? (() => new Date());
   const log = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
     if (RANK[level] > threshold) return;
+    let line: string;
     if (options.json) {
-      write(`${JSON.stringify({ ts: now().toISOString(), level, msg: message, ...fields })}\n`);
+      line = `${JSON.stringify({ ts: now().toISOString(), level, msg: message, ...fields })}\n`;
     } else {
       const prefix = level === 'error' ? 'error: ' : level === 'warn' ? 'warning: ' : '';
       // One message is one line: a device or file name carrying a newline, ESC or a bidi control
       // cannot forge a second journal line or repaint the terminal.
-      write(`${prefix}${escapeOutside(message)}\n`);
+      line = `${prefix}${escapeOutside(message)}\n`;
     }
+    write(options.journal ? withPriority(level, line) : line);
   };
   return {
     error: (m, f) => log('error', m, f),

@@ -107,6 +107,12 @@ export function formatTimeSpan(ms: number): string {
   return `${ms}ms`;
 }
 
+/** A local time for a file name (`20261130T101500`): the name of a file set aside. */
+export function compactTime(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}T${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
 /** A moment as stored and sent (SQLite rows, webhook payloads, JSON lines): UTC ISO 8601. */
 export const iso = (ms: number): string => new Date(ms).toISOString();
 

@@ -1,48 +1,56 @@
-import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DeviceAudio } from '../../src/core/audio/device-audio.js';
 import { ZAP_FIELDS_MAX_DEVICES, ZAP_FRAMES_WITH_DATA, ZAP_QUEUE_LIMIT, ZapConfirmer, type ZapEvent, type ZapJob } from '../../src/core/audio/zap-confirmer.js';
-import type { ZapAudioResult } from '../../src/core/audio/zap-audio.js';
-import { runProgram } from '../../src/core/process/process-runner.js';
+import { listenAroundGap, type ZapAudioResult } from '../../src/core/audio/zap-listen.js';
 import { generateSegments } from '../helpers/generate-segments.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 
 const T0 = Date.parse('2025-10-17T14:30:00Z');
+const FPS = 5;
 let root: { dir: string; cleanup: () => Promise<void> };
-let zapSegments: string;
-let toneSegments: string;
+const heard: DeviceAudio[] = [];
 
 beforeAll(async () => {
   root = await makeTempDir('vpt-zap-confirmer-');
-  zapSegments = path.join(root.dir, 'zap', 'segments');
-  toneSegments = path.join(root.dir, 'tone', 'segments');
   await Promise.all([
     generateSegments({
-      dir: zapSegments,
+      dir: path.join(root.dir, 'zap', 'segments'),
       audio: [
         { kind: 'tone', seconds: 4 },
         { kind: 'silence', seconds: 1.5 },
         { kind: 'tone', seconds: 4.5 },
       ],
     }),
-    generateSegments({ dir: toneSegments, audio: [{ kind: 'tone', seconds: 10 }] }),
+    generateSegments({ dir: path.join(root.dir, 'tone', 'segments'), audio: [{ kind: 'tone', seconds: 10 }] }),
   ]);
 }, 120_000);
 
 afterAll(async () => {
+  for (const audio of heard) await audio.close();
   await root?.cleanup();
 });
 
-async function folders(name: string) {
+async function metadataFolder(name: string): Promise<string> {
   const metadataDir = path.join(root.dir, name, 'metadata');
-  const tempDir = path.join(root.dir, name, 'vpt-tmp');
   await mkdir(metadataDir, { recursive: true });
-  await mkdir(tempDir, { recursive: true });
-  return { metadataDir, tempDir };
+  return metadataDir;
 }
 
-/** A black event over frames 20..27 (4.0-5.4 s) that ended at frame 28. */
-function job(over: Partial<ZapJob> & Pick<ZapJob, 'segmentsDir' | 'metadataDir'>): ZapJob {
+/** A device's audio as the replay hears it, frames 0..upTo on the 5 fps clock (real ffmpeg on the generated segments). */
+async function hear(name: 'zap' | 'tone', upTo: number, mode: 'live' | 'replay' = 'replay'): Promise<DeviceAudio> {
+  const audio = new DeviceAudio({ device: name, liveDir: path.join(root.dir, name), fps: FPS, vnc: false, checkAudio: true, mode, zaps: undefined });
+  heard.push(audio);
+  for (let seq = 0; seq <= upTo; seq++) {
+    if (mode === 'replay') await audio.frameAndWait(seq, T0 + seq * 200, false);
+    else audio.frame(seq, T0 + seq * 200, false);
+  }
+  return audio;
+}
+
+/** A black event over frames 20..27 (4.0-5.4 s) that ended at frame 28 (5.6 s). */
+function job(over: Partial<ZapJob> & Pick<ZapJob, 'metadataDir' | 'listen'>): ZapJob {
   return {
     device: 'capture1',
     eventType: 'blackscreen',
@@ -54,19 +62,22 @@ function job(over: Partial<ZapJob> & Pick<ZapJob, 'segmentsDir' | 'metadataDir'>
     durationMs: 1_600,
     bannerSeen: true,
     evidence: ['/s/capture1/captures/capture_000000019.jpg'],
-    fps: 5,
     ...over,
   };
 }
 
+const around =
+  (audio: DeviceAudio, waitMs = 5_000) =>
+  (signal: AbortSignal) =>
+    listenAroundGap(audio.heard!, T0 + 4_000, T0 + 5_600, waitMs, signal);
 const marker = async (dir: string) => JSON.parse(await readFile(path.join(dir, 'last_zapping.json'), 'utf8')) as Record<string, unknown>;
 
-describe('ZapConfirmer with real segments and ffmpeg', () => {
-  it('confirms a zap (banner + audio drop): zap event, result marker, data on the next 5 frames, no temp file', async () => {
-    const { metadataDir, tempDir } = await folders('confirm');
+describe('ZapConfirmer on the level stream (real segments and ffmpeg)', () => {
+  it('confirms a zap (banner + audio drop): zap event, result marker, data on the next 5 frames', async () => {
+    const metadataDir = await metadataFolder('confirm');
     const zaps: ZapEvent[] = [];
-    const confirmer = new ZapConfirmer({ tempDir, onZap: (z) => zaps.push(z) });
-    confirmer.submit(job({ segmentsDir: zapSegments, metadataDir }));
+    const confirmer = new ZapConfirmer({ onZap: (z) => zaps.push(z) });
+    confirmer.submit(job({ metadataDir, listen: around(await hear('zap', 45)) }));
     await confirmer.idle();
     expect(zaps).toHaveLength(1);
     expect(zaps[0]).toMatchObject({
@@ -81,44 +92,45 @@ describe('ZapConfirmer with real segments and ffmpeg', () => {
       audio_check: 'checked',
       evidence: ['/s/capture1/captures/capture_000000019.jpg'],
     });
-    expect(zaps[0]!.silence_duration).toBeGreaterThan(1);
-    expect(zaps[0]!.silence_duration).toBeLessThan(2);
+    // The 1.5 s silence, heard to a window (50 ms).
+    expect(zaps[0]!.silence_duration).toBeGreaterThanOrEqual(1.4);
+    expect(zaps[0]!.silence_duration).toBeLessThanOrEqual(1.6);
     expect(await marker(metadataDir)).toMatchObject({ status: 'done', zapping_detected: true, frame: 'capture_000000028.jpg' });
     const handedOut = Array.from({ length: ZAP_FRAMES_WITH_DATA + 2 }, () => confirmer.takeFrameFields('capture1'));
     expect(handedOut.slice(0, ZAP_FRAMES_WITH_DATA).every((f) => f?.zapping_detected === true)).toBe(true);
     expect(handedOut.slice(ZAP_FRAMES_WITH_DATA)).toEqual([undefined, undefined]);
     expect(confirmer.fieldsHeld).toBe(0);
-    expect(await readdir(tempDir)).toEqual([]);
-  });
+  }, 30_000);
 
   it('says no zap for dark content with continuous sound, and none for plain black without a banner', async () => {
-    const { metadataDir, tempDir } = await folders('dark');
     const zaps: ZapEvent[] = [];
-    const confirmer = new ZapConfirmer({ tempDir, onZap: (z) => zaps.push(z) });
-    confirmer.submit(job({ segmentsDir: toneSegments, metadataDir }));
+    const confirmer = new ZapConfirmer({ onZap: (z) => zaps.push(z) });
+    confirmer.submit(job({ metadataDir: await metadataFolder('dark'), listen: around(await hear('tone', 45)) }));
     await confirmer.idle();
-    confirmer.submit(job({ device: 'capture2', segmentsDir: zapSegments, metadataDir: (await folders('plain')).metadataDir, bannerSeen: false }));
+    confirmer.submit(job({ device: 'capture2', metadataDir: await metadataFolder('plain'), bannerSeen: false, listen: around(await hear('zap', 45)) }));
     await confirmer.idle();
     expect(zaps.map((z) => [z.device, z.zapping_detected, z.continuous_audio])).toEqual([
       ['capture1', false, true],
       ['capture2', false, false],
     ]);
+  }, 30_000);
+
+  it('audio off: the banner alone decides, audio "not_checked"', async () => {
+    const zaps: ZapEvent[] = [];
+    const confirmer = new ZapConfirmer({ onZap: (z) => zaps.push(z) });
+    confirmer.submit(job({ metadataDir: await metadataFolder('off'), listen: undefined }));
+    await confirmer.idle();
+    expect(zaps[0]).toMatchObject({ zapping_detected: true, continuous_audio: null, audio_check: 'not_checked' });
   });
 
-  it('marks a check cut short by shutdown as aborted and leaves no temp file (ffmpeg killed mid-merge)', async () => {
-    const { metadataDir, tempDir } = await folders('abort');
-    // Ten real segments, then a FIFO where segment 10 should be: the merge blocks on it.
-    const stalled = path.join(root.dir, 'stalled', 'segments');
-    await mkdir(stalled, { recursive: true });
-    for (const name of (await readdir(zapSegments)).slice(0, 10)) await copyFile(path.join(zapSegments, name), path.join(stalled, name));
-    expect((await runProgram('mkfifo', [path.join(stalled, 'segment_000000010.ts')])).exitCode).toBe(0);
-    const confirmer = new ZapConfirmer({ tempDir, onZap: () => undefined, segmentWaitMs: 100 });
-    confirmer.submit(job({ segmentsDir: stalled, metadataDir, firstSequence: 0, lastSequence: 49 }));
-    await vi.waitFor(async () => expect(await readdir(tempDir)).toContain('capture1_audio_check.ts'), { timeout: 15_000, interval: 50 });
-    expect(await marker(metadataDir)).toMatchObject({ status: 'in_progress', frame: 'capture_000000028.jpg' });
+  it('marks a check cut short by shutdown as aborted (waiting for audio that has not come yet)', async () => {
+    const metadataDir = await metadataFolder('abort');
+    const confirmer = new ZapConfirmer({ onZap: () => undefined });
+    // Live, with frames only up to 2 s: the check waits for the audio after the gap (6.6 s), which nothing feeds.
+    confirmer.submit(job({ metadataDir, listen: around(await hear('zap', 10, 'live'), 60_000) }));
+    await vi.waitFor(async () => expect(await marker(metadataDir)).toMatchObject({ status: 'in_progress', frame: 'capture_000000028.jpg' }));
     await confirmer.close();
     expect(await marker(metadataDir)).toMatchObject({ status: 'aborted' });
-    expect(await readdir(tempDir)).toEqual([]);
   }, 30_000);
 });
 
@@ -128,25 +140,25 @@ describe('ZapConfirmer bounds', () => {
     const started: string[] = [];
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const check = async (_s: string[], _t: string, device: string): Promise<ZapAudioResult> => {
+    const check = (device: string) => async (): Promise<ZapAudioResult> => {
       started.push(device);
       await gate;
-      return { state: 'checked', continuousAudio: false, silenceDurationMs: 800, segments: [] };
+      return { state: 'checked', continuousAudio: false, silenceDurationMs: 800 };
     };
     return { started, release, check };
   }
 
   it(`keeps at most ${ZAP_QUEUE_LIMIT} checks waiting, dropping the oldest, and runs one check per device at a time`, async () => {
-    const { metadataDir, tempDir } = await folders('bounds');
+    const metadataDir = await metadataFolder('bounds');
     const { started, release, check } = gatedCheck();
-    const confirmer = new ZapConfirmer({ tempDir, onZap: () => undefined, check, segmentWaitMs: 0 });
+    const confirmer = new ZapConfirmer({ onZap: () => undefined, workers: 2 });
     let largest = 0;
     // Two for capture0 first: the second must wait although a worker is free.
-    confirmer.submit(job({ device: 'capture0', segmentsDir: zapSegments, metadataDir }));
-    confirmer.submit(job({ device: 'capture0', segmentsDir: zapSegments, metadataDir }));
+    confirmer.submit(job({ device: 'capture0', metadataDir, listen: check('capture0') }));
+    confirmer.submit(job({ device: 'capture0', metadataDir, listen: check('capture0') }));
     await vi.waitFor(() => expect(started).toEqual(['capture0']));
     for (let n = 1; n <= 40; n++) {
-      confirmer.submit(job({ device: `capture${n}`, segmentsDir: zapSegments, metadataDir }));
+      confirmer.submit(job({ device: `capture${n}`, metadataDir, listen: check(`capture${n}`) }));
       largest = Math.max(largest, confirmer.queued);
     }
     await vi.waitFor(() => expect(started).toHaveLength(2));
@@ -158,12 +170,12 @@ describe('ZapConfirmer bounds', () => {
   });
 
   it(`holds zap data for at most ${ZAP_FIELDS_MAX_DEVICES} devices`, async () => {
-    const { metadataDir, tempDir } = await folders('fields');
+    const metadataDir = await metadataFolder('fields');
     const { release, check } = gatedCheck();
     release();
-    const confirmer = new ZapConfirmer({ tempDir, onZap: () => undefined, check, segmentWaitMs: 0, queueLimit: 1_000, workers: 8 });
+    const confirmer = new ZapConfirmer({ onZap: () => undefined, queueLimit: 1_000, workers: 8 });
     for (let n = 0; n < ZAP_FIELDS_MAX_DEVICES + 40; n++) {
-      confirmer.submit(job({ device: `capture${n}`, segmentsDir: zapSegments, metadataDir: path.join(metadataDir) }));
+      confirmer.submit(job({ device: `capture${n}`, metadataDir, listen: check(`capture${n}`) }));
     }
     await confirmer.idle();
     expect(confirmer.checked).toBe(ZAP_FIELDS_MAX_DEVICES + 40);

@@ -19,11 +19,10 @@ describe('zapJobFor', () => {
   it('names the frames as the farm does and carries the span', () => {
     const job = zapJobFor(
       { type: 'blackscreen', device: 'capture1', startSequence: 20, lastSequence: 27, endSequence: 28, endMs: 5_600, durationMs: 1_600 },
-      { segmentsDir: '/s/capture1/hot/segments', metadataDir: '/s/capture1/hot/metadata', fps: 5, bannerSeen: true },
+      { metadataDir: '/s/capture1/hot/metadata', bannerSeen: true, listen: undefined },
     );
     expect(job).toEqual({
       device: 'capture1',
-      segmentsDir: '/s/capture1/hot/segments',
       metadataDir: '/s/capture1/hot/metadata',
       eventType: 'blackscreen',
       startFrame: 'capture_000000020.jpg',
@@ -34,8 +33,7 @@ describe('zapJobFor', () => {
       durationMs: 1_600,
       bannerSeen: true,
       evidence: [],
-      fps: 5,
-      segmentSeconds: undefined,
+      listen: undefined,
     });
   });
 });

@@ -44,10 +44,29 @@ describe('vpt completion', () => {
 
   it('completes device names under the stream root (VPT_STREAM_ROOT or --stream-root), in comma lists too', async () => {
     expect(await complete(['vpt', 'monitor', '--devices', ''])).toEqual(['capture1', 'capture10', 'capture2']);
-    expect(await complete(['vpt', 'monitor', '--devices', 'capture1,capture'])).toEqual(['capture1,capture1', 'capture1,capture10', 'capture1,capture2']);
+    // Only the name after the last comma is completed, and a name already in the list is not offered again.
+    expect(await complete(['vpt', 'monitor', '--devices', 'capture1,ca'])).toEqual(['capture1,capture10', 'capture1,capture2']);
+    expect(await complete(['vpt', 'monitor', '--devices', 'capture2,capture1,c'])).toEqual(['capture2,capture1,capture10']);
     const other = path.join(tmp.dir, 'other');
     await mkdir(path.join(other, 'capture7'), { recursive: true });
     expect(await complete(['vpt', 'monitor', '--stream-root', other, '--devices', 'c'])).toEqual(['capture7']);
+  });
+
+  it("completes incidents' actions, then its flags, and --type's incident types", async () => {
+    expect(await complete(['vpt', 'incidents', ''])).toEqual(['list', 'prune', 'show']);
+    expect(await complete(['vpt', 'incidents', 'p'])).toEqual(['prune']);
+    expect(await complete(['vpt', 'incidents', '--device', 'capture1', ''])).toEqual(['list', 'prune', 'show']);
+    expect(await complete(['vpt', 'incidents', 'prune', '--o'])).toEqual(['--older-than', '--open']);
+    expect(await complete(['vpt', 'incidents', 'list', '--op'])).toEqual(['--open']);
+    expect(await complete(['vpt', 'incidents', '--type', ''])).toEqual([
+      'audio_loss',
+      'blackscreen',
+      'capture_stalled',
+      'freeze',
+      'macroblocks',
+      'segments_stalled',
+    ]);
+    expect(await complete(['vpt', 'incidents', '--type', 'capture'])).toEqual(['capture_stalled']);
   });
 
   it('completes the shells of completion itself, and refuses an unknown shell in one line', async () => {
@@ -55,6 +74,9 @@ describe('vpt completion', () => {
     const run = await runVpt(['completion', 'tcsh']);
     expect(run.exitCode).toBe(2);
     expect(run.stderr.trim()).toBe('vpt: completion: "tcsh" is not a supported shell; use one of bash, zsh, fish');
+    const bare = await runVpt(['completion']);
+    expect(bare.exitCode).toBe(2);
+    expect(bare.stderr.trim()).toBe('vpt: completion: name a shell: vpt completion bash|zsh|fish');
   });
 
   it('zsh and fish scripts cover the same commands and the device lister', async () => {
@@ -63,6 +85,6 @@ describe('vpt completion', () => {
     expect(zsh.stdout).toContain('complete -o default -F _vpt vpt');
     const fish = await runVpt(['completion', 'fish']);
     expect(fish.stdout).toContain('complete -c vpt -n "__fish_seen_subcommand_from monitor" -l devices -x -a "(__vpt_devices)"');
-    expect(fish.stdout).toMatch(/-a "monitor incidents status investigate journald-limits tmp-clean completion"/);
+    expect(fish.stdout).toMatch(/-a "monitor incidents status investigate journald-limits tmp-clean setup completion"/);
   });
 });

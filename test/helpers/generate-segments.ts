@@ -5,7 +5,8 @@ import { runProgram } from '../../src/core/process/process-runner.js';
 /** One stretch of the generated audio track. */
 export interface AudioSpan {
   seconds: number;
-  kind: 'tone' | 'silence';
+  /** tone: a sine at -24 dBFS RMS; quiet: the same sine at -45 dBFS RMS (quiet, not silent); silence: digital zero; click: a 10 ms tone burst, then zero. */
+  kind: 'tone' | 'silence' | 'quiet' | 'click';
 }
 
 export interface SegmentSpec {
@@ -21,6 +22,7 @@ export interface SegmentSpec {
 }
 
 const SAMPLE_RATE = 48_000;
+const CLICK_SECONDS = 0.01;
 const GENERATE_TIMEOUT_MS = 120_000;
 
 /**
@@ -30,11 +32,14 @@ const GENERATE_TIMEOUT_MS = 120_000;
  */
 export function audioGraph(spans: readonly AudioSpan[], frequency = 440): string {
   const format = `aformat=sample_rates=${SAMPLE_RATE}:channel_layouts=stereo`;
-  const sources = spans.map((span, i) =>
-    span.kind === 'tone'
-      ? `sine=frequency=${frequency}:sample_rate=${SAMPLE_RATE}:duration=${span.seconds},${format}[a${i}]`
-      : `anullsrc=r=${SAMPLE_RATE}:cl=stereo:d=${span.seconds},${format}[a${i}]`,
-  );
+  const sine = (seconds: number) => `sine=frequency=${frequency}:sample_rate=${SAMPLE_RATE}:duration=${seconds}`;
+  const silence = (seconds: number) => `anullsrc=r=${SAMPLE_RATE}:cl=stereo:d=${seconds}`;
+  const sources = spans.map((span, i) => {
+    if (span.kind === 'tone') return `${sine(span.seconds)},${format}[a${i}]`;
+    if (span.kind === 'quiet') return `${sine(span.seconds)},volume=-21dB,${format}[a${i}]`;
+    if (span.kind === 'click') return `${sine(CLICK_SECONDS)},${format},apad=whole_dur=${span.seconds}[a${i}]`;
+    return `${silence(span.seconds)},${format}[a${i}]`;
+  });
   const inputs = spans.map((_, i) => `[a${i}]`).join('');
   return `${sources.join(';')};${inputs}concat=n=${spans.length}:v=0:a=1[out0]`;
 }

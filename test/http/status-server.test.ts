@@ -5,7 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentStore } from '../../src/core/incidents/incident-store.js';
-import { IncidentReader } from '../../src/core/http/incident-reader.js';
+import { IncidentReader } from '../../src/core/incidents/incident-reader.js';
 import { MonitorStatus } from '../../src/core/status/monitor-status.js';
 import { MAX_CONNECTIONS, MAX_HEADER_BYTES, MAX_URL_BYTES, startStatusServer, type StatusServer } from '../../src/core/http/status-server.js';
 import { MonitorMetrics } from '../../src/core/metrics/monitor-metrics.js';
@@ -58,7 +58,7 @@ beforeAll(async () => {
     path.join(thumbs, thumb(41)),
   ]);
   store.resolve(bad.id, Date.parse('2026-11-30T10:02:00Z'), 'cleared');
-  reader = new IncidentReader(path.join(dir, 'state'));
+  reader = IncidentReader.openLive(path.join(dir, 'state'), 100);
   // The live monitor's own status model, fed as the monitor feeds it.
   const status = new MonitorStatus({ devices: ['capture1'], startedMs: Date.now(), stallAfterMs: 10_000 });
   monitorStatus = status;
@@ -66,7 +66,7 @@ beforeAll(async () => {
   status.device('capture1').frameReceived(40, Date.now());
   status.device('capture1').frameAnalysed(false, { sequence: 40, black: false, frozen: false });
   const snapshot = () => status.snapshot(Date.now(), () => ({ dropped: 0, queued: 0, behind: false, audioChecked: false, openEvents: [] }));
-  const metrics = await MonitorMetrics.create({ snapshot, openIncidents: () => reader.open(), version: 'test' }, ['capture1']);
+  const metrics = await MonitorMetrics.create({ snapshot, openIncidents: () => reader.openIncidents(), version: 'test' }, ['capture1']);
   metrics.observe({ event: 'frame', ts: '2026-11-30T10:03:00.000Z', device: 'capture1', sequence: 40, sampled: false, late: false, performance_ms: 3 });
   errors = [];
   const started = await startStatusServer(

@@ -1,8 +1,8 @@
 import { execa } from 'execa';
-import { mkdir, readdir, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createProcessTempDir, processTempDirPath, removeDeadProcessTempDirs, removeProcessTempDirSync } from '../../src/core/lifecycle/process-temp-dir.js';
+import { removeDeadProcessTempDirs } from '../../src/core/lifecycle/process-temp-dir.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 
 let dir: string;
@@ -17,16 +17,6 @@ async function deadPid(): Promise<number> {
 }
 
 describe('process temp dir', () => {
-  it('creates $TMPDIR/vpt-<pid> (0700) and removes it whole', async () => {
-    const mine = await createProcessTempDir(dir);
-    expect(mine).toBe(processTempDirPath(process.pid, dir));
-    expect((await stat(mine)).mode & 0o777).toBe(0o700);
-    await writeFile(path.join(mine, 'merged_audio.ts'), 'x');
-    removeProcessTempDirSync(mine);
-    expect(await readdir(dir)).toEqual([]);
-    removeProcessTempDirSync(mine); // twice is fine
-  });
-
   it('removes folders of dead pids only: not live ones, not ours, not symlinks, not other names', async () => {
     const dead = await deadPid();
     const sleeper = execa('sleep', ['60']);

@@ -111,13 +111,17 @@ describe('CaptureWatcher', () => {
     await mkdir(path.join(device, 'captures'), { recursive: true });
     for (let s = 1; s <= 3; s++) await writeFrameLikeFfmpeg(device, s, at(s));
     // The listing's result arrives after frame 4 was renamed in and its inotify event delivered.
-    const readdir = fs.readdir.bind(fs);
-    const spy = vi.spyOn(fs, 'readdir').mockImplementationOnce((async (...args: Parameters<typeof fs.readdir>) => {
-      const names = await readdir(...args);
-      await writeFrameLikeFfmpeg(device, 4, at(4));
-      await new Promise((r) => setTimeout(r, 100));
-      return names;
-    }) as typeof fs.readdir);
+    const opendir = fs.opendir.bind(fs);
+    const spy = vi.spyOn(fs, 'opendir').mockImplementationOnce((async (...args: Parameters<typeof fs.opendir>) => {
+      const dir = await opendir(...args);
+      return {
+        async *[Symbol.asyncIterator]() {
+          yield* dir;
+          await writeFrameLikeFfmpeg(device, 4, at(4));
+          await new Promise((r) => setTimeout(r, 100));
+        },
+      };
+    }) as unknown as typeof fs.opendir);
     try {
       // A rescan interval far longer than the test: only the held event can bring frame 4.
       const { frames, started } = startWatcher('capture1', 600_000, { includeExisting: true });

@@ -6,11 +6,11 @@ import { IncidentStore } from '../../src/core/incidents/incident-store.js';
 import type { CapturedFrame } from '../../src/core/live/capture-watcher.js';
 import { RECENT_SEQUENCES_CAP } from '../../src/core/live/capture-watcher.js';
 import { LiveMonitor } from '../../src/core/live/live-monitor.js';
-import type { MonitorEvent } from '../../src/core/live/monitor-events.js';
+import type { MonitorEvent } from '../../src/core/events/monitor-event.js';
 import { createLogger } from '../../src/core/logger.js';
 import { FRAME_INTERVAL_MS, waitFor, writeFrameLikeFfmpeg } from '../helpers/frame-writer.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
-import { scriptedAnalyzer } from '../helpers/scripted-analyzer.js';
+import { scriptedPipeline } from '../helpers/scripted-pipeline.js';
 
 const T0 = Date.parse('2025-10-17T14:30:00.000Z');
 const at = (sequence: number) => T0 + sequence * FRAME_INTERVAL_MS;
@@ -41,7 +41,7 @@ function makeMonitor(devices: string[], extra: { delayMs?: number; queueLimit?: 
     streamRoot: path.join(root, 'stream'),
     devices,
     store,
-    createAnalyzer: () => scriptedAnalyzer({ delayMs: extra.delayMs, analysed: extra.analysed }),
+    createPipeline: () => scriptedPipeline({ delayMs: extra.delayMs, analysed: extra.analysed }),
     onEvent: (e) => events.push(e),
     logger: createLogger({ level: 'debug', write: (line) => logLines.push(line.trimEnd()) }),
     incidentDelayMs: 2_000,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { unitArgs } from '../../src/commands/monitor/index.js';
+import { unitArgs } from '../../src/commands/monitor/unit-args.js';
 import { makeTempDir, runVpt, VPT_BIN } from '../helpers/run-vpt.js';
 import { realpathSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeEvent, type MonitorEvent } from '../../src/core/live/monitor-events.js';
+import { describeEvent } from '../../src/core/live/monitor-events.js';
+import type { MonitorEvent } from '../../src/core/events/monitor-event.js';
 
 const ts = '2025-10-17T14:30:00.000Z';
 

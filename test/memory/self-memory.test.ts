@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exceedsAlert, formatMemoryAlert, formatMemoryLine, readSelfMemory } from '../../src/core/memory/self-memory.js';
-import { parseProcStatus } from '../../src/core/probes/proc-pid.js';
+import { parseProcStatus } from '../../src/core/memory/proc-status.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 
 const STATUS = `Name:	node

@@ -70,26 +70,55 @@ describe('/metrics', () => {
 });
 
 describe('contrib/ for the fleet', () => {
+  const RULE_FILES = { 'vpt-monitor-alerts': 8, 'vpt-host-alerts': 13 } as const;
+
   it('the alert rules pass `promtool check rules` and their unit tests', async () => {
-    const rules = path.join(CONTRIB, 'prometheus', 'vpt-monitor-alerts.yml');
-    const check = await execa('promtool', ['check', 'rules', rules], { reject: false, timeout: 30_000 });
-    expect(check.stdout).toContain('SUCCESS: 7 rules found');
-    const test = await execa('promtool', ['test', 'rules', path.join(CONTRIB, 'prometheus', 'vpt-monitor-alerts.test.yml')], {
-      reject: false,
-      timeout: 60_000,
-    });
-    expect(`${test.stdout}${test.stderr}`).toContain('SUCCESS');
-    expect(test.exitCode).toBe(0);
+    for (const [name, count] of Object.entries(RULE_FILES)) {
+      const check = await execa('promtool', ['check', 'rules', path.join(CONTRIB, 'prometheus', `${name}.yml`)], { reject: false, timeout: 30_000 });
+      expect(check.stdout, name).toContain(`SUCCESS: ${count} rules found`);
+      const test = await execa('promtool', ['test', 'rules', path.join(CONTRIB, 'prometheus', `${name}.test.yml`)], { reject: false, timeout: 60_000 });
+      expect(`${test.stdout}${test.stderr}`, name).toContain('SUCCESS');
+      expect(test.exitCode, name).toBe(0);
+    }
   });
 
-  it('a rule that is wrong fails its unit test (the tests can fail)', async () => {
-    const rules = await readFile(path.join(CONTRIB, 'prometheus', 'vpt-monitor-alerts.yml'), 'utf8');
-    await writeFile(path.join(dir, 'vpt-monitor-alerts.yml'), rules.replace('vpt_tmpfs_used_ratio > 0.9', 'vpt_tmpfs_used_ratio > 0.99'));
-    await writeFile(path.join(dir, 't.yml'), await readFile(path.join(CONTRIB, 'prometheus', 'vpt-monitor-alerts.test.yml'), 'utf8'));
-    const test = await execa('promtool', ['test', 'rules', path.join(dir, 't.yml')], { reject: false, timeout: 60_000 });
-    expect(test.exitCode).not.toBe(0);
-    expect(`${test.stdout}${test.stderr}`).toContain('VptHostTmpfsFull');
-  });
+  it("every rule has a unit test that names it, and a rule that is wrong fails its file's tests", async () => {
+    for (const name of Object.keys(RULE_FILES)) {
+      const rules = await readFile(path.join(CONTRIB, 'prometheus', `${name}.yml`), 'utf8');
+      const tests = await readFile(path.join(CONTRIB, 'prometheus', `${name}.test.yml`), 'utf8');
+      const alerts = [...rules.matchAll(/- alert: (\w+)/g)].map((m) => m[1]!);
+      const tested = new Set([...tests.matchAll(/alertname: (\w+)/g)].map((m) => m[1]!));
+      // The health status summaries (WARNING, UNKNOWN) mirror VptHealthCritical, which is tested.
+      expect(
+        alerts.filter((a) => !tested.has(a) && !['VptHealthWarning', 'VptHealthUnknown', 'VptTmpfsFullWithinAnHour', 'VptDeviceFrozen'].includes(a)),
+        name,
+      ).toEqual([]);
+    }
+    // One condition per issue-25 cause, each made wrong in turn: its test must notice.
+    const wrong: [string, string, string, string][] = [
+      ['vpt-host-alerts', 'vpt_tmpfs_used_ratio > 0.9', 'vpt_tmpfs_used_ratio > 0.99', 'VptTmpfsFull'],
+      ['vpt-host-alerts', 'vpt_tmpfs_used_ratio > 0.8', 'vpt_tmpfs_used_ratio > 0.9', 'VptTmpfsAlmostFull'],
+      ['vpt-host-alerts', '> 120', '> 600', 'VptHealthSampleStale'],
+      ['vpt-host-alerts', 'unless on(instance)', 'and on(instance)', 'VptHealthMissing'],
+      ['vpt-host-alerts', '> 1024 * 1024 * 1024', '> 2 * 1024 * 1024 * 1024', 'VptProcessMemoryHigh'],
+      ['vpt-host-alerts', 'increase(vpt_oom_kills_total[10m]) > 0', 'increase(vpt_oom_kills_total[10m]) > 5', 'VptOomKill'],
+      ['vpt-host-alerts', '{storage="runtime"} > 100', '{storage="runtime"} > 300', 'VptJournalRamLarge'],
+      ['vpt-host-alerts', 'vpt_tmp_leftover_files > 0', 'vpt_tmp_leftover_files > 5', 'VptTmpLeftovers'],
+      ['vpt-monitor-alerts', 'state="audio_lost"', 'state="audio_ok"', 'VptAudioLost'],
+      ['vpt-monitor-alerts', 'state="audio_stalled"', 'state="audio_gone"', 'VptSegmentsStalled'],
+      ['vpt-monitor-alerts', 'state="stalled"', 'state="stale"', 'VptCaptureStalled'],
+      ['vpt-monitor-alerts', 'up{job="vpt-monitor"} == 0', 'up{job="vpt-monitor"} == 2', 'VptMonitorDown'],
+    ];
+    for (const [name, from, to, alert] of wrong) {
+      const rules = await readFile(path.join(CONTRIB, 'prometheus', `${name}.yml`), 'utf8');
+      expect(rules, alert).toContain(from);
+      await writeFile(path.join(dir, `${name}.yml`), rules.replace(from, to));
+      await writeFile(path.join(dir, 't.yml'), await readFile(path.join(CONTRIB, 'prometheus', `${name}.test.yml`), 'utf8'));
+      const test = await execa('promtool', ['test', 'rules', path.join(dir, 't.yml')], { reject: false, timeout: 60_000 });
+      expect(test.exitCode, alert).not.toBe(0);
+      expect(`${test.stdout}${test.stderr}`, alert).toContain(alert);
+    }
+  }, 120_000);
 
   it('every vpt_ name in the rules and the Grafana dashboard exists in /metrics or in `vpt investigate --prom`', async () => {
     const health = await readFile(path.join(REPO_ROOT, 'src', 'core', 'investigate', 'prometheus.ts'), 'utf8');
@@ -97,7 +126,10 @@ describe('contrib/ for the fleet', () => {
     const dashboard = JSON.parse(await readFile(path.join(CONTRIB, 'grafana', 'vpt-monitors.json'), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
     const exprs = [
       ...dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr)),
-      ...[...(await readFile(path.join(CONTRIB, 'prometheus', 'vpt-monitor-alerts.yml'), 'utf8')).matchAll(/expr: (.*)/g)].map((m) => m[1]!),
+      ...[
+        ...(await readFile(path.join(CONTRIB, 'prometheus', 'vpt-monitor-alerts.yml'), 'utf8')).matchAll(/expr: (.*)/g),
+        ...(await readFile(path.join(CONTRIB, 'prometheus', 'vpt-host-alerts.yml'), 'utf8')).matchAll(/expr: (.*)/g),
+      ].map((m) => m[1]!),
     ];
     const used = new Set(exprs.flatMap((e) => [...e.matchAll(/\b(vpt_\w+|process_resident_memory_bytes)\b/g)].map((m) => m[1]!.replace(/_bucket$/, ''))));
     expect(used.size).toBeGreaterThan(10);

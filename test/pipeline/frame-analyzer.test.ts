@@ -1,6 +1,7 @@
 import { copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fixedSettings } from '../../src/core/config/device-settings.js';
 import { FREEZE_RING_SIZE } from '../../src/core/detectors/index.js';
 import type { GrayFrame } from '../../src/core/frames/gray-frame.js';
 import { BACKLOG_SAMPLE_EVERY, FrameAnalyzer } from '../../src/core/pipeline/frame-analyzer.js';
@@ -39,7 +40,7 @@ describe('FrameAnalyzer', () => {
   });
 
   it('freezes on the third identical frame (2 comparisons) and lets freeze suppress macroblocks', async () => {
-    const a = new FrameAnalyzer({ macroblocks: true });
+    const a = new FrameAnalyzer(fixedSettings({ macroblocks: true }));
     const still = gray(128, 3);
     const results = [];
     for (let i = 0; i < 4; i++) results.push(await a.analyze(loaded(i, still, path.join(REAL_FIXTURES, 'banner.jpg'))));

@@ -7,7 +7,7 @@ import { createLogger } from '../../src/core/logger.js';
 import { readStatusSnapshot } from '../../src/core/status/status-snapshot.js';
 import { FRAME_INTERVAL_MS, waitFor, writeFrameLikeFfmpeg } from '../helpers/frame-writer.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
-import { scriptedAnalyzer } from '../helpers/scripted-analyzer.js';
+import { scriptedPipeline } from '../helpers/scripted-pipeline.js';
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -33,7 +33,7 @@ it('the live monitor keeps status.json current: frames, open events with their i
     streamRoot: path.join(root, 'stream'),
     devices: ['capture1', 'capture2'],
     store,
-    createAnalyzer: () => scriptedAnalyzer(),
+    createPipeline: () => scriptedPipeline(),
     onEvent: () => undefined,
     logger: createLogger({ level: 'error', write: () => undefined }),
     incidentDelayMs: 1_000,

@@ -4,7 +4,7 @@ import { EXIT, UsageError } from '../../core/errors.js';
 import { ALL_INCIDENT_TYPES } from '../../core/events/types.js';
 import { validateDeviceName } from '../../core/layout/device-name.js';
 import { parseTimeBound } from '../../core/incidents/time-bound.js';
-import { findStateDir } from '../../core/status/find-state-dir.js';
+import { findStateDir } from '../../core/lifecycle/find-state-dir.js';
 import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
 import { formatSize, parseInteger } from '../../core/units.js';
 import { escapeOutside } from '../../core/text/escape-outside.js';
@@ -41,7 +41,7 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
   // Flags are checked before the database is opened: a typo answers with its own line.
   const filter = action === 'list' ? listFilter(options, now) : undefined;
   const id = action === 'show' ? showId(options.id) : undefined;
-  const { IncidentReader } = await import('../../core/incidents/incident-queries.js');
+  const { IncidentReader } = await import('../../core/incidents/incident-reader.js');
   const reader = await IncidentReader.openInDir(stateDir);
   try {
     if (filter) {
@@ -92,7 +92,7 @@ async function prune(options: IncidentsOptions, ui: Ui): Promise<number> {
   const stateDir = await findStateDir({ flag: options.stateDir });
   const [{ IncidentStore, INCIDENTS_DB_FILE }, { PRUNE_BATCH, NoIncidentDatabaseError }, { pruneIncidents }] = await Promise.all([
     import('../../core/incidents/incident-store.js'),
-    import('../../core/incidents/incident-queries.js'),
+    import('../../core/incidents/incident-reader.js'),
     import('../../core/incidents/prune-incidents.js'),
   ]);
   const file = path.join(stateDir, INCIDENTS_DB_FILE);

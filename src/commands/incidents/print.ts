@@ -1,4 +1,4 @@
-import type { Delivery, IncidentRow } from '../../core/incidents/incident-queries.js';
+import type { Delivery, IncidentView } from '../../core/incidents/incident-reader.js';
 import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
 import { formatDuration } from '../../core/units.js';
 import { escapeOutside } from '../../core/text/escape-outside.js';
@@ -28,7 +28,7 @@ function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function printIncidentList(rows: IncidentRow[], ui: Ui, options: { csv: boolean; file: string }): void {
+export function printIncidentList(rows: IncidentView[], ui: Ui, options: { csv: boolean; file: string }): void {
   if (options.csv) {
     const lines = [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => csvField(c === 'evidence' ? r.evidence.join(';') : r[c])).join(','))];
     ui.out(lines.join('\r\n'));
@@ -76,7 +76,7 @@ export function printIncidentList(rows: IncidentRow[], ui: Ui, options: { csv: b
 }
 
 export interface IncidentDetail {
-  incident: IncidentRow;
+  incident: IncidentView;
   evidence: { path: string; exists: boolean }[];
   deliveries: Delivery[];
 }

@@ -7,6 +7,7 @@ import { DEFAULT_TRACKED_MEMORY_ALERT_BYTES, DEFAULT_TRACKED_PATTERNS } from '..
 import { DEFAULT_STREAM_ROOT } from '../../core/layout/stream-root.js';
 import { DEFAULT_TREND_RULES, type TrendRules } from '../../core/investigate/trend-rules.js';
 import { escapeOutside } from '../../core/text/escape-outside.js';
+import { defaultPromFile } from '../../core/metrics/textfile-dir.js';
 import type { Ui } from '../../ui.js';
 
 /**
@@ -86,7 +87,8 @@ export function normaliseOptions(options: Record<string, unknown>): InvestigateO
     patternsGiven: given !== undefined,
     memoryAlertBytes: Number(options.memoryAlert ?? DEFAULT_TRACKED_MEMORY_ALERT_BYTES),
     forSamples: Number(options.for ?? 1),
-    promFile: pathOption(options.prom, '--prom'),
+    // `--prom` alone: node_exporter's folder that exists (in the --root tree when installing there).
+    promFile: options.prom === true ? defaultPromFile(pathOption(options.root, '--root')) : pathOption(options.prom, '--prom'),
     cacheDirs: cacheDirs?.map((dir) => pathOption(dir, '--cache-dirs')!),
     install: options.install === true,
     uninstall: options.uninstall === true,

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { DEMO_FPS, DEMO_INCIDENT_DELAY_MS, DEMO_MIN_EVENT_MS } from '../../core/demo/demo-script.js';
 import { formatDuration } from '../../core/units.js';
 import type { Ui } from '../../ui.js';
-import { DEFAULT_HEARTBEAT_MS, type MonitorOptions } from './options.js';
+import { DEFAULT_HEARTBEAT_MS } from '../../core/config/monitor-settings.js';
+import { runOptionsFrom, type MonitorOptions } from './options.js';
 
 /** `--demo`'s heartbeat: the service's 5 min would never show in a demo. */
 const DEMO_HEARTBEAT_MS = 10_000;
@@ -15,7 +16,11 @@ const DEMO_HEARTBEAT_MS = 10_000;
  * service's database or lock; all of it is removed on exit.
  */
 export async function runDemo(options: MonitorOptions, ui: Ui): Promise<number> {
-  const [{ runLive }, { DemoDevice }] = await Promise.all([import('./live.js'), import('../../core/demo/demo-device.js')]);
+  const [{ runLive }, { DemoDevice }, { monitorConfigWithoutFile }] = await Promise.all([
+    import('./live.js'),
+    import('../../core/demo/demo-device.js'),
+    import('../../core/config/monitor-config.js'),
+  ]);
   const log = ui.logger;
   // The page first: a newcomer opens it and watches the incidents happen.
   const listen = options.listen ?? `127.0.0.1:${await (await import('../../core/http/free-port.js')).freePort()}`;
@@ -51,9 +56,10 @@ export async function runDemo(options: MonitorOptions, ui: Ui): Promise<number> 
       minEvent: DEMO_MIN_EVENT_MS,
       fps: DEMO_FPS,
       // A demo lasts minutes: its heartbeat comes every 10 s unless --heartbeat says otherwise.
-      heartbeat: options.heartbeat === undefined || options.heartbeat === DEFAULT_HEARTBEAT_MS ? DEMO_HEARTBEAT_MS : options.heartbeat,
+      heartbeat: options.heartbeat === DEFAULT_HEARTBEAT_MS ? DEMO_HEARTBEAT_MS : options.heartbeat,
     };
-    return await runLive(demoOptions, ui);
+    // Built as live and --replay build theirs, from the demo's options (no file).
+    return await runLive(runOptionsFrom(monitorConfigWithoutFile(demoOptions as unknown as Record<string, unknown>)), ui);
   } finally {
     await demo.stop();
     process.removeListener('exit', onExit);

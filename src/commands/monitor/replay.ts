@@ -1,11 +1,11 @@
 import type { ZapEvent } from '../../core/audio/zap-confirmer.js';
-import type { DetectorThresholds } from '../../core/detectors/types.js';
 import { EXIT } from '../../core/errors.js';
-import type { Incident, IncidentStore } from '../../core/incidents/incident-store.js';
+import type { IncidentStore } from '../../core/incidents/incident-store.js';
+import type { Incident } from '../../core/incidents/incident.js';
 import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
 import { snakeCaseKeys } from '../../core/output/snake-case-keys.js';
 import type { Ui } from '../../ui.js';
-import type { MonitorOptions } from './options.js';
+import type { MonitorOptions, MonitorRunOptions } from './options.js';
 import { printReplaySummary } from './replay-report.js';
 
 /** Zap results kept for the --replay --json summary; beyond this they are only counted (a long capture zaps often). */
@@ -24,13 +24,13 @@ const EXIT_INTERRUPTED = 130;
  * the summary, stored nowhere), so a post-mortem on a farm host never mixes
  * past incidents into the running service's database.
  */
-export async function runReplay(options: MonitorOptions, ui: Ui, thresholds: Partial<DetectorThresholds>): Promise<number> {
+export async function runReplay(options: MonitorRunOptions, ui: Ui): Promise<number> {
   // sharp and SQLite are heavy: loaded only when frames are analysed.
-  const [{ replay }, { ZapConfirmer }, { describeEvent }, { AUDIO_NOT_CHECKED, ffmpegPresent }, storage] = await Promise.all([
+  const [{ replay }, { ZapConfirmer }, { describeEvent }, { ffmpegPresent }, storage] = await Promise.all([
     import('../../core/replay/replay.js'),
     import('../../core/audio/zap-confirmer.js'),
     import('../../core/live/monitor-events.js'),
-    import('./audio-setup.js'),
+    import('../../core/audio/ffmpeg-check.js'),
     openReplayStorage(options),
   ]);
   if (storage.stateDir) ui.logger.info(`incidents go to ${storage.stateDir}/incidents.db`);
@@ -56,17 +56,13 @@ export async function runReplay(options: MonitorOptions, ui: Ui, thresholds: Par
   const zapEvents: ZapEvent[] = [];
   let zapsNotKept = 0;
   const zaps = new ZapConfirmer({
-    tempDir: storage.tempDir,
     logger: ui.logger,
-    // Replay: the segments are all on disk already, nothing to wait for.
-    segmentWaitMs: 0,
     onZap: (event) => {
       if (zapEvents.length < REPLAY_ZAPS_KEPT) zapEvents.push(event);
       else zapsNotKept++;
       const line = describeEvent(event);
       if (line && !ui.json) info(line);
     },
-    ...(checkAudio ? {} : { check: async () => AUDIO_NOT_CHECKED }),
   });
   // Ctrl-C: the spinner is cleared and what was done so far is printed, marked interrupted.
   const eventsSoFar = new Map<string, number>();
@@ -80,10 +76,6 @@ export async function runReplay(options: MonitorOptions, ui: Ui, thresholds: Par
       logger: ui.logger,
       streamRoot: options.streamRoot,
       devices: options.devices,
-      fps: options.fps,
-      thresholds,
-      macroblocks: options.macroblocks === true,
-      minEventMs: options.minEvent,
       settings: options.settings,
       store: storage.store,
       incidentDelayMs: options.incidentDelay,
@@ -134,12 +126,11 @@ export async function runReplay(options: MonitorOptions, ui: Ui, thresholds: Par
 interface ReplayStorage {
   stateDir: string | undefined;
   store: IncidentStore;
-  tempDir: string;
   resolvedAtStart: Incident[];
   close(): void;
 }
 
-/** The state dir's lock, temp folder and store, taken as the live monitor takes them; or a store in memory. */
+/** The state dir's lock and store, taken as the live monitor takes them; or a store in memory. */
 async function openReplayStorage(options: MonitorOptions): Promise<ReplayStorage> {
   if (options.stateDir !== undefined) {
     const [{ resolveStateDir }, { openMonitorResources }, { checkStreamRoot, resolveDevices }] = await Promise.all([
@@ -152,25 +143,11 @@ async function openReplayStorage(options: MonitorOptions): Promise<ReplayStorage
     const specs = await resolveDevices(options.streamRoot, options.devices);
     const { dir } = await resolveStateDir({ flag: options.stateDir });
     const resources = await openMonitorResources({ stateDir: dir, streamRoot: options.streamRoot, devices: specs.map((s) => s.name) });
-    return { stateDir: dir, store: resources.store, tempDir: resources.tempDir, resolvedAtStart: resources.resolvedAtStart, close: () => resources.close() };
+    return { stateDir: dir, store: resources.store, resolvedAtStart: resources.resolvedAtStart, close: () => resources.close() };
   }
-  const [{ IncidentStore }, { createProcessTempDir, removeProcessTempDirSync }] = await Promise.all([
-    import('../../core/incidents/incident-store.js'),
-    import('../../core/lifecycle/process-temp-dir.js'),
-  ]);
+  const { IncidentStore } = await import('../../core/incidents/incident-store.js');
   const store = IncidentStore.open(':memory:');
-  // Merged zap audio lives in this process's temp folder, removed on close.
-  const tempDir = await createProcessTempDir();
-  return {
-    stateDir: undefined,
-    store,
-    tempDir,
-    resolvedAtStart: [],
-    close: () => {
-      store.close();
-      removeProcessTempDirSync(tempDir);
-    },
-  };
+  return { stateDir: undefined, store, resolvedAtStart: [], close: () => store.close() };
 }
 
 /** The partial summary of a replay stopped by Ctrl-C: frames done per device and the events seen so far. */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { EXIT } from '../../core/errors.js';
 import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
 import { isPidAlive } from '../../core/process/pid-alive.js';
-import { findStateDir } from '../../core/status/find-state-dir.js';
+import { findStateDir } from '../../core/lifecycle/find-state-dir.js';
 import { judgeStatus, type OpenIncidentBrief, type StatusVerdict } from '../../core/status/status-check.js';
 import { StatusSnapshotError, readStatusSnapshot, statusFilePath, type StatusSnapshot } from '../../core/status/status-snapshot.js';
 import { formatDuration, formatMB } from '../../core/units.js';
@@ -57,7 +57,7 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
 }
 
 async function openIncidents(stateDir: string): Promise<OpenIncidentBrief[]> {
-  const { IncidentReader, NoIncidentDatabaseError } = await import('../../core/incidents/incident-queries.js');
+  const { IncidentReader, NoIncidentDatabaseError } = await import('../../core/incidents/incident-reader.js');
   let reader;
   try {
     reader = await IncidentReader.openInDir(stateDir);

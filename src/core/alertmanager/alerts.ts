@@ -1,7 +1,8 @@
-import type { Incident } from '../incidents/incident-store.js';
+import type { Incident } from '../incidents/incident.js';
 import { UsageError } from '../errors.js';
 import { formatDuration } from '../units.js';
 import { SCHEMA_VERSION } from '../output/schema-versions.js';
+import { redactUrl } from '../webhook/redact-url.js';
 
 /** Every incident is posted under this alertname; `type` says which kind. */
 export const ALERT_NAME = 'VptIncident';
@@ -25,9 +26,9 @@ export function alertmanagerEndpoint(value: string): URL {
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`--alertmanager: "${value}" is not a URL; give Alertmanager's address, e.g. http://alertmanager:9093`);
+    throw new UsageError(`--alertmanager: "${redactUrl(value)}" is not a URL; give Alertmanager's address, e.g. http://alertmanager:9093`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--alertmanager: "${value}" is not an http:// or https:// URL`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--alertmanager: "${redactUrl(value)}" is not an http:// or https:// URL`);
   if (!url.pathname.endsWith('/api/v2/alerts')) url.pathname = `${url.pathname.replace(/\/+$/, '')}/api/v2/alerts`;
   return url;
 }

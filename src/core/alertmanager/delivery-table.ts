@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Incident } from '../incidents/incident-store.js';
+import type { Incident } from '../incidents/incident.js';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../incidents/incident-store.js';
 import { toIncident, type IncidentRow as Row } from '../incidents/incident-row.js';
 import { RESOLVED_LOOKBACK_MS } from './resolved-lookback.js';

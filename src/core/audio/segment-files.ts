@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { FRAME_DIGITS } from '../layout/frame-names.js';
 
 /** HLS segment length of a capture device (docs/design.md layout: 1 s). */
@@ -16,7 +15,6 @@ export function segmentIndexForFrame(sequence: number, fps: number, segmentSecon
   return Math.floor(sequence / (fps * segmentSeconds));
 }
 
-/** segments/segment_NNNNNNNNN.ts */
 /** `segment_NNNNNNNNN.ts`, as ffmpeg's HLS muxer names them (no temp files, no playlists). */
 const SEGMENT_NAME = new RegExp(`^segment_(\\d{${FRAME_DIGITS}})\\.ts$`);
 
@@ -28,21 +26,4 @@ export function parseSegmentIndex(name: string): number | undefined {
 
 export function segmentFileName(index: number): string {
   return `segment_${String(index).padStart(FRAME_DIGITS, '0')}.ts`;
-}
-
-export function segmentPath(segmentsDir: string, index: number): string {
-  return path.join(segmentsDir, segmentFileName(index));
-}
-
-/**
- * The segments covering frames first..last (inclusive) plus `after` more:
- * what a zap check merges (the event's audio and one segment past its end,
- * where the new channel's sound should be back).
- */
-export function segmentRangeForFrames(first: number, last: number, fps: number, segmentSeconds = SEGMENT_SECONDS, after = 1): number[] {
-  const from = segmentIndexForFrame(first, fps, segmentSeconds);
-  const to = segmentIndexForFrame(last, fps, segmentSeconds) + after;
-  const range: number[] = [];
-  for (let i = from; i <= to; i++) range.push(i);
-  return range;
 }

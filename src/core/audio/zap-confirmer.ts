@@ -1,31 +1,25 @@
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { ZAP_MARKER_FILE } from '../lifecycle/zap-marker-cleanup.js';
-import { SEGMENT_SECONDS, segmentPath, segmentRangeForFrames } from './segment-files.js';
-import { checkZapAudio, confirmZap, type ZapAudioResult } from './zap-audio.js';
-import { pathExists } from '../fs/path-exists.js';
+import { AUDIO_NOT_CHECKED, confirmZap, type ZapAudioResult } from './zap-listen.js';
 
-/** Zap checks running at once across all devices: each is two short ffmpeg runs; a Pi has 4 cores and frames come first. */
-export const ZAP_WORKERS = 2;
+/**
+ * Zap checks running at once across all devices. A check reads the device's
+ * level history (no program runs); most of its time is waiting for the
+ * audio after the gap to be heard, so one per device at a time, up to this many.
+ */
+export const ZAP_WORKERS = 8;
 /** Checks waiting for a worker; beyond this the oldest is dropped (counted): a zap storm must not queue without end. */
 export const ZAP_QUEUE_LIMIT = 16;
 /** The zap result is added to this many following frames' JSON. */
 export const ZAP_FRAMES_WITH_DATA = 5;
 /** Devices with zap data still to hand out; more means a bug, and the oldest is forgotten. */
 export const ZAP_FIELDS_MAX_DEVICES = 256;
-/**
- * Live: when the event ends, the segment after it is still being written.
- * Wait this long (wall clock) for it, then check with what exists.
- */
-export const ZAP_SEGMENT_WAIT_MS = 3_000;
-const SEGMENT_POLL_MS = 100;
 
 export interface ZapJob {
   device: string;
-  /** The device's live `segments/` and `metadata/` folders. */
-  segmentsDir: string;
+  /** The device's live `metadata/` folder (last_zapping.json). */
   metadataDir: string;
   eventType: 'blackscreen' | 'freeze';
   /** File names: the event's first frame and the frame that ended it. */
@@ -39,8 +33,8 @@ export interface ZapJob {
   /** The zap detector saw the banner on some frame of the event. */
   bannerSeen: boolean;
   evidence: string[];
-  fps: number;
-  segmentSeconds?: number;
+  /** Judges the audio around the gap from the device's level stream; undefined: audio is off. */
+  listen: ((signal: AbortSignal) => Promise<ZapAudioResult>) | undefined;
 }
 
 /** The `zap` event (--json line, log line). */
@@ -54,7 +48,7 @@ export interface ZapEvent {
   event_type: 'blackscreen' | 'freeze';
   duration_ms: number;
   zapping_detected: boolean;
-  /** Seconds of silence in the merged audio, like ffmpeg's silence_duration (and the old monitor's field). */
+  /** Seconds of silence heard around the gap, like ffmpeg's silence_duration (and the old monitor's field). */
   silence_duration: number;
   continuous_audio: boolean | null;
   audio_check: ZapAudioResult['state'];
@@ -65,25 +59,20 @@ export interface ZapEvent {
 /** What the next frames' JSON carries under `zapping`. */
 export type ZapFrameFields = Omit<ZapEvent, 'event' | 'ts' | 'device' | 'evidence'>;
 
-export type ZapCheckFn = (segments: string[], tempDir: string, device: string, signal: AbortSignal) => Promise<ZapAudioResult>;
-
 export interface ZapConfirmerOptions {
-  /** The per-process temp folder (`$TMPDIR/vpt-<pid>`). */
-  tempDir: string;
   onZap: (event: ZapEvent) => void;
   logger?: Logger;
   workers?: number;
   queueLimit?: number;
-  segmentWaitMs?: number;
-  check?: ZapCheckFn;
 }
 
 /**
  * Zap confirmation off the frame queue: the frame path submits a job and
- * moves on; a small worker pool merges the event's audio and decides. One
- * check per device at a time (its temp files carry the device's name), a
- * bounded queue, and `last_zapping.json` written at each step: `in_progress`,
- * then the result or `aborted`.
+ * moves on; a small worker pool waits for the audio around the gap to be
+ * heard and decides. Nothing is written outside the device's metadata
+ * folder (no merged segments, no temp files). One check per device at a
+ * time, a bounded queue, and `last_zapping.json` written at each step:
+ * `in_progress`, then the result or `aborted`.
  */
 export class ZapConfirmer {
   private readonly options: ZapConfirmerOptions;
@@ -163,9 +152,7 @@ export class ZapConfirmer {
     const base = { device: job.device, frame: job.endFrame, start_frame: job.startFrame, event_type: job.eventType, duration_ms: job.durationMs };
     try {
       await writeFileAtomic(marker, `${JSON.stringify({ status: 'in_progress', ...base, started_at: new Date().toISOString() })}\n`);
-      const segments = await this.segmentsFor(job);
-      const check = this.options.check ?? ((s, dir, device, signal) => checkZapAudio(s, dir, { device, signal }));
-      const audio = await check(segments, this.options.tempDir, job.device, this.abort.signal);
+      const audio = job.listen ? await job.listen(this.abort.signal) : AUDIO_NOT_CHECKED;
       if (this.abort.signal.aborted) {
         await writeFileAtomic(marker, `${JSON.stringify({ status: 'aborted', ...base, reason: 'monitor stopping' })}\n`);
         return;
@@ -181,7 +168,6 @@ export class ZapConfirmer {
         audio_check: audio.state,
         banner_seen: job.bannerSeen,
       };
-      if (audio.error) this.logger.warn(`[${job.device}] zap audio check of ${job.endFrame} failed: ${audio.error}`);
       await writeFileAtomic(marker, `${JSON.stringify({ status: 'done', ...base, ...result, checked_at: new Date().toISOString() })}\n`);
       this.checked++;
       this.remember(job.device, result);
@@ -191,15 +177,6 @@ export class ZapConfirmer {
       this.logger.warn(`[${job.device}] zap check of ${job.endFrame} failed: ${err instanceof Error ? err.message : String(err)}`);
       await writeFileAtomic(marker, `${JSON.stringify({ status: 'aborted', ...base, reason: String(err) })}\n`).catch(() => undefined);
     }
-  }
-
-  /** The event's segments plus one after; waits a little for that last one to be written (live). */
-  private async segmentsFor(job: ZapJob): Promise<string[]> {
-    const range = segmentRangeForFrames(job.firstSequence, job.lastSequence, job.fps, job.segmentSeconds ?? SEGMENT_SECONDS);
-    const files = range.map((i) => segmentPath(job.segmentsDir, i));
-    const deadline = Date.now() + (this.options.segmentWaitMs ?? ZAP_SEGMENT_WAIT_MS);
-    while (!(await pathExists(files.at(-1)!)) && Date.now() < deadline && !this.abort.signal.aborted) await sleep(SEGMENT_POLL_MS);
-    return files;
   }
 
   private remember(device: string, fields: ZapFrameFields): void {

@@ -1,4 +1,4 @@
-import { captureName } from '../live/capture-files.js';
+import { captureFileName } from '../layout/frame-names.js';
 import type { ZapJob } from './zap-confirmer.js';
 
 /** A run of frames: first and last detecting sequence. */
@@ -49,30 +49,27 @@ export class BannerMemory {
 }
 
 export interface ZapJobContext {
-  segmentsDir: string;
   metadataDir: string;
-  fps: number;
-  segmentSeconds?: number;
   bannerSeen: boolean;
   evidence?: string[];
+  /** Judges the audio around the gap (undefined: audio is off, the banner alone decides). */
+  listen: ZapJob['listen'];
 }
 
 /** The check the ZapConfirmer runs for one candidate. */
 export function zapJobFor(candidate: ZapCandidateSpan, context: ZapJobContext): ZapJob {
   return {
     device: candidate.device,
-    segmentsDir: context.segmentsDir,
     metadataDir: context.metadataDir,
     eventType: candidate.type,
-    startFrame: captureName(candidate.startSequence),
-    endFrame: captureName(candidate.endSequence),
+    startFrame: captureFileName(candidate.startSequence),
+    endFrame: captureFileName(candidate.endSequence),
     firstSequence: candidate.startSequence,
     lastSequence: candidate.lastSequence,
     endMs: candidate.endMs,
     durationMs: candidate.durationMs,
     bannerSeen: context.bannerSeen,
     evidence: context.evidence ?? [],
-    fps: context.fps,
-    segmentSeconds: context.segmentSeconds,
+    listen: context.listen,
   };
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { deviceNameProblem } from '../layout/device-name.js';
 import { CAPTURE_SIZE } from '../frames/frame-size.js';
 import { parseDuration, parseSize } from '../units.js';
+import { spanProblem, TOML_ROWS, type SettingRow, type SpanRow } from './monitor-settings.js';
 
 /**
  * The schema of vpt.toml. Keys are the monitor's flags in snake_case
@@ -11,15 +12,23 @@ import { parseDuration, parseSize } from '../units.js';
  * units the flags use: milliseconds, bytes, capture pixels.
  */
 
-/** A time span as the flags take it ("30s", "1h 30min"); negative or malformed spans are refused. */
-const duration = z.string().transform((text, ctx) => {
-  try {
-    return parseDuration(text, 'time span');
-  } catch {
-    ctx.addIssue({ code: 'custom', message: `"${text}" is not a time span; use e.g. "500ms", "30s", "10min", "1h"` });
-    return z.NEVER;
-  }
-});
+/** A time span as the flags take it ("30s", "1h 30min"), inside the row's floor and ceiling; malformed spans are refused. */
+const duration = (row: SpanRow) =>
+  z.string().transform((text, ctx) => {
+    let ms: number;
+    try {
+      ms = parseDuration(text, 'time span');
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not a time span; use e.g. "500ms", "30s", "10min", "1h"` });
+      return z.NEVER;
+    }
+    const problem = spanProblem(row, ms);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is ${problem}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 const size = z.union([z.number().int().min(0), z.string()]).transform((value, ctx) => {
   if (typeof value === 'number') return value;
@@ -32,7 +41,6 @@ const size = z.union([z.number().int().min(0), z.string()]).transform((value, ct
 });
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
-const percent = z.number().min(0).max(100);
 
 /** An `ignore` rectangle in capture pixels, inside the 1280x720 capture. */
 const rect = z
@@ -46,43 +54,41 @@ const rect = z
     }
   });
 
-/** What a device section may set: detection and the per-device switches. */
-const deviceShape = {
-  fps: int(1, 240),
-  audio: z.boolean(),
-  macroblocks: z.boolean(),
-  min_event: duration,
-  clear_time: duration,
-  stall_after: duration,
-  black_threshold: percent,
-  dark_luma: int(0, 255),
-  freeze_threshold: percent,
-  freeze_pixel_diff: int(0, 255),
-  freeze_rule: z.enum(['motion', 'seed']),
-  motion_min_area: int(1, CAPTURE_SIZE.width * CAPTURE_SIZE.height),
-  ignore: z.array(rect).max(64),
-  /** First capture row of the zap banner band (default: the bottom 30%, row 504). */
-  zap_banner_top: int(0, CAPTURE_SIZE.height - 1),
-};
+/** Masks per section: far more than any picture has logos. */
+const IGNORE_RECTS_MAX = 64;
 
-const deviceSection = z.strictObject(deviceShape).partial();
+/** The TOML value of one row of the settings table. */
+function valueOf(row: SettingRow): z.ZodType {
+  switch (row.kind) {
+    case 'span':
+      return duration(row);
+    case 'size':
+      return size;
+    case 'integer':
+      return int(row.min, row.max);
+    case 'number':
+      return z.number().min(row.min).max(row.max);
+    case 'choice':
+      return z.enum(row.choices as [string, ...string[]]);
+    case 'switch':
+    case 'on-switch':
+      return z.boolean();
+    case 'text':
+      return z.string().min(1);
+    case 'devices':
+      return z.array(
+        z.string().refine((n) => deviceNameProblem(n) === undefined, { error: (issue) => `invalid device name: ${deviceNameProblem(String(issue.input))}` }),
+      );
+    case 'rects':
+      return z.array(rect).max(IGNORE_RECTS_MAX);
+  }
+}
 
-const monitorSection = z
-  .strictObject({
-    ...deviceShape,
-    devices: z.array(
-      z.string().refine((n) => deviceNameProblem(n) === undefined, { error: (issue) => `invalid device name: ${deviceNameProblem(String(issue.input))}` }),
-    ),
-    stream_root: z.string().min(1),
-    state_dir: z.string().min(1),
-    incident_delay: duration,
-    queue_limit: int(1, 1_000_000),
-    sweep_interval: duration,
-    memory_log_interval: duration,
-    memory_alert: size,
-    webhook: z.string().min(1),
-  })
-  .partial();
+const shapeOf = (rows: readonly SettingRow[]) => Object.fromEntries(rows.map((row) => [row.toml!, valueOf(row)]));
+
+/** `[monitor]`: every row with a TOML key; `[devices.<name>]`: the device-scoped ones. */
+const monitorSection = z.strictObject(shapeOf(TOML_ROWS)).partial();
+const deviceSection = z.strictObject(shapeOf(TOML_ROWS.filter((row) => row.scope === 'device'))).partial();
 
 export const configSchema = z.strictObject({
   monitor: monitorSection.optional(),
@@ -102,4 +108,8 @@ export const configSchema = z.strictObject({
     .optional(),
 });
 
-export type ConfigFile = z.output<typeof configSchema>;
+/** A validated file: values in the flags' units (ms, bytes, capture pixels), keyed by TOML key. */
+export interface ConfigFile {
+  monitor?: Record<string, unknown>;
+  devices?: Record<string, Record<string, unknown>>;
+}

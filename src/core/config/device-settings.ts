@@ -40,6 +40,11 @@ export const DEFAULT_DEVICE_SETTINGS: Readonly<DeviceSettings> = Object.freeze({
   stallAfterMs: undefined,
 });
 
+/** Settings that never change (a test, a tool): the defaults with `overrides`. */
+export function fixedSettings(overrides: Partial<DeviceSettings> = {}): SettingsRef {
+  return { current: { ...DEFAULT_DEVICE_SETTINGS, ...overrides } };
+}
+
 /** Where a pipeline gets each device's settings (the SettingsRegistry). */
 export interface DeviceSettingsSource {
   forDevice(device: string): SettingsRef;

@@ -3,6 +3,7 @@ import type { DetectorThresholds, FreezeRule } from '../detectors/types.js';
 import { CAPTURE_SIZE } from '../frames/frame-size.js';
 import type { ConfigFile } from './config-schema.js';
 import { DEFAULT_DEVICE_SETTINGS, type DeviceSettings } from './device-settings.js';
+import { TOML_ROWS } from './monitor-settings.js';
 
 /**
  * Flags override the file: a value the operator typed (or set through the
@@ -13,16 +14,17 @@ import { DEFAULT_DEVICE_SETTINGS, type DeviceSettings } from './device-settings.
 
 export type FlatOptions = Record<string, unknown>;
 
-const camel = (key: string): string => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+/** TOML key -> options key, from the settings table. */
+const KEY_OF_TOML = new Map(TOML_ROWS.map((row) => [row.toml!, row.key]));
 
-function camelKeys(section: object | undefined): FlatOptions {
-  return Object.fromEntries(Object.entries(section ?? {}).map(([k, v]) => [camel(k), v]));
+function optionKeys(section: object | undefined): FlatOptions {
+  return Object.fromEntries(Object.entries(section ?? {}).map(([k, v]) => [KEY_OF_TOML.get(k) ?? k, v]));
 }
 
 /** The monitor's options with `[monitor]` filled in under the explicit flags. */
 export function mergeMonitorOptions(options: FlatOptions, explicit: ReadonlySet<string>, config: ConfigFile): FlatOptions {
   const merged = { ...options };
-  for (const [key, value] of Object.entries(camelKeys(config.monitor))) {
+  for (const [key, value] of Object.entries(optionKeys(config.monitor))) {
     if (!explicit.has(key)) merged[key] = value;
   }
   return merged;
@@ -36,7 +38,7 @@ export function configuredDevices(config: ConfigFile): string[] {
 /** One device's settings: `merged` (mergeMonitorOptions' result) with the device's section in between. */
 export function deviceSettings(merged: FlatOptions, explicit: ReadonlySet<string>, config: ConfigFile, device: string): DeviceSettings {
   const o = { ...merged };
-  for (const [key, value] of Object.entries(camelKeys(config.devices?.[device]))) {
+  for (const [key, value] of Object.entries(optionKeys(config.devices?.[device]))) {
     if (!explicit.has(key)) o[key] = value;
   }
   const d = DEFAULT_DEVICE_SETTINGS;

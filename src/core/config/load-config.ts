@@ -1,5 +1,5 @@
-import { promises as fs } from 'node:fs';
 import { errnoCode } from '../errors.js';
+import { RefusedFileError, readBoundedFile } from '../fs/bounded-read.js';
 import { ConfigError } from './config-error.js';
 import type { ConfigFile } from './config-schema.js';
 
@@ -22,12 +22,12 @@ export interface LoadedConfig {
 export async function loadConfig(file: string, required: boolean): Promise<LoadedConfig> {
   let text: string;
   try {
-    const stat = await fs.stat(file);
-    if (!stat.isFile()) throw new ConfigError(`${file}: not a regular file`);
-    if (stat.size > CONFIG_MAX_BYTES) throw new ConfigError(`${file}: ${stat.size} bytes, more than a config file can be (${CONFIG_MAX_BYTES})`);
-    text = await fs.readFile(file, 'utf8');
+    // Checked and read on one descriptor opened non-blocking: a stat then an open let a FIFO renamed
+    // in between (SIGHUP while the file flips) block thread-pool threads for good.
+    text = await readBoundedFile(file, CONFIG_MAX_BYTES);
   } catch (err) {
-    if (err instanceof ConfigError) throw err;
+    if (err instanceof RefusedFileError && err.kind === 'not-regular') throw new ConfigError(`${file}: ${err.reason}`);
+    if (err instanceof RefusedFileError) throw new ConfigError(`${file}: ${err.reason}: more than a config file can be`);
     const code = errnoCode(err);
     if (code === 'ENOENT' && !required) return { file: undefined, config: {} };
     throw new ConfigError(`${file}: cannot read the config file (${code ?? String(err)})`);

@@ -1,7 +1,7 @@
 import type { ConfigFile } from './config-schema.js';
 import type { DeviceSettings } from './device-settings.js';
 import { configuredDevices, deviceSettings, mergeMonitorOptions, type FlatOptions } from './effective-settings.js';
-import { DEFAULT_CONFIG_FILE, loadConfig } from './load-config.js';
+import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig } from './load-config.js';
 
 /**
  * The monitor's settings as one value: the file read (if any), the options
@@ -30,7 +30,15 @@ export interface MonitorConfigInput {
 /** Read the config named by --config / VPT_CONFIG, else /etc/vpt/vpt.toml when it exists, and merge it with the flags. */
 export async function loadMonitorConfig(input: MonitorConfigInput): Promise<MonitorConfig> {
   const named = typeof input.options.config === 'string' ? input.options.config : undefined;
-  const { file, config } = await loadConfig(named ?? DEFAULT_CONFIG_FILE, named !== undefined);
+  return monitorConfigOf(input, await loadConfig(named ?? DEFAULT_CONFIG_FILE, named !== undefined));
+}
+
+/** The settings of the flags alone, no file read: --demo (which never reads the service's file) and tests. */
+export function monitorConfigWithoutFile(options: FlatOptions): MonitorConfig {
+  return monitorConfigOf({ options, explicit: [] }, { file: undefined, config: {} });
+}
+
+function monitorConfigOf(input: MonitorConfigInput, { file, config }: LoadedConfig): MonitorConfig {
   const explicit = new Set(input.explicit);
   const options = mergeMonitorOptions(input.options, explicit, config);
   return {

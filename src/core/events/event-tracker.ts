@@ -31,7 +31,7 @@ export const CLEAR_TIME_MS = 1_000;
 /** Blackscreen/freeze sequences shorter than this that end are zap candidates. */
 export const ZAP_CANDIDATE_MAX_MS = 10_000;
 
-/** Whether an ended sequence gets a zap check (DESIGN.md): the one place this rule lives. */
+/** Whether an ended sequence gets a zap check (docs/design.md): the one place this rule lives. */
 export function isZapCandidate(type: string, durationMs: number): type is 'blackscreen' | 'freeze' {
   return (type === 'blackscreen' || type === 'freeze') && durationMs < ZAP_CANDIDATE_MAX_MS;
 }
@@ -42,7 +42,15 @@ export const SEQUENCE_TYPES: readonly SequenceType[] = [...INCIDENT_TYPES, 'zap'
 export interface FrameStamp {
   sequence: number;
   timeMs: number;
+  /**
+   * The frame's time on a clock without wall-clock steps (live: live/frame-clock.ts), for durations;
+   * undefined: timeMs is that clock (a replay's frame clock). Start and end times stay timeMs.
+   */
+  steplessMs?: number;
 }
+
+/** Durations are differences of this, never of timeMs (which steps with the wall clock live). */
+const stepless = (stamp: FrameStamp): number => stamp.steplessMs ?? stamp.timeMs;
 
 interface Span {
   device: string;
@@ -91,6 +99,7 @@ export interface OpenSequence extends Span {
 interface OpenState {
   startSequence: number;
   startMs: number;
+  startStepless: number;
   lastSequence: number;
   lastMs: number;
   confirmed: boolean;
@@ -114,6 +123,8 @@ export class EventTracker {
   private readonly open = new Map<SequenceType, OpenState>();
   /** The last BACKDATE_FRAMES stamps before the current frame, oldest first. */
   private readonly recent: FrameStamp[] = [];
+  /** A type's own minimum (audio_loss: --min-silence); the others use --min-event. At most one entry per type. */
+  private readonly minByType = new Map<SequenceType, number>();
 
   constructor(
     readonly device: string,
@@ -125,6 +136,11 @@ export class EventTracker {
   retime(minEventMs: number, clearTimeMs: number): void {
     this.minEventMs = minEventMs;
     this.clearTimeMs = clearTimeMs;
+  }
+
+  /** A type whose events have a minimum of their own (audio_loss: --min-silence). */
+  setMinEvent(type: SequenceType, minMs: number): void {
+    this.minByType.set(type, minMs);
   }
 
   /** Feed one analysed frame; returns the records it produced, in order. */
@@ -140,6 +156,7 @@ export class EventTracker {
           const fresh = {
             startSequence: start.sequence,
             startMs: start.timeMs,
+            startStepless: stepless(start),
             lastSequence: stamp.sequence,
             lastMs: stamp.timeMs,
             confirmed: false,
@@ -157,7 +174,7 @@ export class EventTracker {
       } else if (state) {
         state.clearFrom ??= stamp;
         // A zap is one channel change, not an incident: it ends on its first clear frame.
-        if (type === 'zap' || stamp.timeMs - state.clearFrom.timeMs >= this.clearTimeMs) {
+        if (type === 'zap' || stepless(stamp) - stepless(state.clearFrom) >= this.clearTimeMs) {
           this.open.delete(type);
           this.end(type, state, state.clearFrom, out);
         }
@@ -183,7 +200,7 @@ export class EventTracker {
       type,
       startSequence: state.startSequence,
       startMs: state.startMs,
-      durationMs: now.timeMs - state.startMs,
+      durationMs: stepless(now) - state.startStepless,
       lastMs: state.lastMs,
       confirmed: state.confirmed,
     };
@@ -200,7 +217,7 @@ export class EventTracker {
   }
 
   private confirmIfLong(type: SequenceType, state: OpenState, stamp: FrameStamp, out: TrackerRecord[]): void {
-    if (type === 'zap' || state.confirmed || stamp.timeMs - state.startMs < this.minEventMs) return;
+    if (type === 'zap' || state.confirmed || stepless(stamp) - state.startStepless < (this.minByType.get(type) ?? this.minEventMs)) return;
     state.confirmed = true;
     out.push({
       kind: 'event_started',
@@ -213,14 +230,17 @@ export class EventTracker {
   }
 
   private end(type: SequenceType, state: OpenState, stamp: FrameStamp, out: TrackerRecord[]): void {
+    const durationMs = stepless(stamp) - state.startStepless;
     const span: EndedSpan = {
       device: this.device,
       startSequence: state.startSequence,
       startMs: state.startMs,
       lastSequence: state.lastSequence,
       endSequence: stamp.sequence,
-      endMs: stamp.timeMs,
-      durationMs: stamp.timeMs - state.startMs,
+      // Its start plus its duration: across a wall-clock step the end's own mtime would put it before
+      // its start (stepped back) or minutes after it (stepped forward).
+      endMs: state.startMs + durationMs,
+      durationMs,
     };
     if (type === 'zap') {
       out.push({ kind: 'zap', ...span });

@@ -1,7 +1,7 @@
 import { constants as fsc, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { liveFolders } from '../live/capture-files.js';
-import { thumbnailName } from '../live/capture-files.js';
+import { thumbnailFileName } from '../layout/frame-names.js';
+import { liveFolders } from '../layout/live-folders.js';
 
 /** An image the page serves is a 320x180 thumbnail (tens of KB); anything bigger is not one of ours. */
 const MAX_IMAGE_BYTES = 1024 * 1024;
@@ -21,7 +21,7 @@ export function evidenceThumbnails(evidence: readonly string[]): { path: string;
 /** Where the live thumbnail of `sequence` is (hot/ in RAM mode). */
 export async function liveThumbnailPath(streamRoot: string, device: string, sequence: number): Promise<string> {
   const folders = await liveFolders(path.join(streamRoot, device));
-  return path.join(folders.thumbnails, thumbnailName(sequence));
+  return path.join(folders.thumbnails, thumbnailFileName(sequence));
 }
 
 /**

@@ -1,12 +1,15 @@
 import type { Logger } from '../logger.js';
-import type { MonitorEvent } from '../live/monitor-events.js';
+import type { MonitorEvent } from '../events/monitor-event.js';
 import { MonitorMetrics } from '../metrics/monitor-metrics.js';
 import type { StatusSnapshot } from '../status/status-snapshot.js';
-import { vptVersion } from '../status/vpt-version.js';
-import { IncidentReader } from './incident-reader.js';
+import { vptVersion } from '../lifecycle/vpt-version.js';
+import { IncidentReader } from '../incidents/incident-reader.js';
 import { hostname } from 'node:os';
 import { urlHost, type ListenAddress } from './listen-address.js';
 import { startStatusServer } from './status-server.js';
+
+/** A page read waits this long for a writer: the page must not stall the event loop the monitor's analysis runs on. */
+const PAGE_READ_BUSY_TIMEOUT_MS = 100;
 
 export interface MonitorHttpOptions {
   listen: ListenAddress;
@@ -35,9 +38,14 @@ export interface MonitorHttp {
  * server. Port in use: one warning, and the monitor goes on without HTTP.
  */
 export async function startMonitorHttp(options: MonitorHttpOptions): Promise<MonitorHttp> {
-  const reader = new IncidentReader(options.stateDir);
+  const reader = IncidentReader.openLive(options.stateDir, PAGE_READ_BUSY_TIMEOUT_MS);
   const metrics = await MonitorMetrics.create(
-    { snapshot: options.snapshot, openIncidents: () => reader.open(), ...(options.webhook ? { outbox: () => reader.outbox() } : {}), version: vptVersion() },
+    {
+      snapshot: options.snapshot,
+      openIncidents: () => reader.openIncidents(),
+      ...(options.webhook ? { outbox: () => reader.outboxCounts() } : {}),
+      version: vptVersion(),
+    },
     options.devices,
   );
   const started = await startStatusServer(

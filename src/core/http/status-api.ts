@@ -1,4 +1,5 @@
-import type { Incident } from '../incidents/incident-store.js';
+import type { Incident } from '../incidents/incident.js';
+import type { IncidentReader } from '../incidents/incident-reader.js';
 import { evidenceThumbnails } from './image-files.js';
 import { SCHEMA_VERSION } from '../output/schema-versions.js';
 import type { DeviceStatus, StatusSnapshot } from '../status/status-snapshot.js';
@@ -7,7 +8,7 @@ import type { DeviceStatus, StatusSnapshot } from '../status/status-snapshot.js'
 export interface StatusSources {
   /** The live monitor's snapshot now (the same shape as status.json). */
   snapshot: () => StatusSnapshot;
-  incidents: { open(): Incident[]; recentResolved(limit?: number): Incident[] };
+  incidents: Pick<IncidentReader, 'openIncidents' | 'recentResolved'>;
 }
 
 interface DeviceJson extends DeviceStatus {
@@ -50,7 +51,7 @@ export function statusJson(s: StatusSources): StatusJson {
       // The analysed frame's picture, the one its badges describe (the route serves the sequence the URL names).
       thumbnail_url: d.analysed_sequence === null ? null : `/img/device/${enc(d.device)}/latest?s=${d.analysed_sequence}`,
     })),
-    open_incidents: s.incidents.open().map((i) => incidentJson(i)),
+    open_incidents: s.incidents.openIncidents().map((i) => incidentJson(i)),
   };
 }
 
@@ -74,7 +75,7 @@ export function incidentsJson(s: StatusSources): { schema_version: typeof SCHEMA
   const now = Date.now();
   return {
     schema_version: SCHEMA_VERSION.apiIncidents,
-    open: s.incidents.open().map((i) => incidentJson(i, now)),
+    open: s.incidents.openIncidents().map((i) => incidentJson(i, now)),
     resolved: s.incidents.recentResolved().map((i) => incidentJson(i, now)),
   };
 }

@@ -1,4 +1,4 @@
-import type { IncidentReader } from './incident-reader.js';
+import type { IncidentReader } from '../incidents/incident-reader.js';
 import { evidenceThumbnails, liveThumbnailPath, readServedImage } from './image-files.js';
 import type { MonitorMetrics } from '../metrics/monitor-metrics.js';
 import { incidentsJson, statusJson, type StatusSources } from './status-api.js';
@@ -13,7 +13,7 @@ export interface Reply {
 
 export interface RouteContext {
   sources: StatusSources;
-  reader: Pick<IncidentReader, 'get'>;
+  reader: Pick<IncidentReader, 'incident'>;
   metrics: Pick<MonitorMetrics, 'render'>;
   streamRoot: string;
   /** The monitored devices: the only names an image URL may carry. */
@@ -60,7 +60,7 @@ export async function route(pathname: string, ctx: RouteContext, query: URLSearc
   }
   const evidence = /^\/img\/incident\/(\d{1,12})\/(\d{1,3})$/.exec(pathname);
   if (evidence) {
-    const incident = ctx.reader.get(Number(evidence[1]));
+    const incident = ctx.reader.incident(Number(evidence[1]));
     const file = incident ? evidenceThumbnails(incident.evidence)[Number(evidence[2])] : undefined;
     return file ? image(await readServedImage(ctx.streamRoot, file.path)) : notFound();
   }

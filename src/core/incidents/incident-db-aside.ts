@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
-import { compactTime } from '../pipeline/chunk-writer.js';
+import { compactTime } from '../units.js';
 import { INCIDENTS_DB_FILE } from './incident-store.js';
 
 /** SQLite's companions of a WAL database: they hold committed data and must travel with it. */

@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
 import { formatSize, iso } from '../units.js';
-import { PRUNE_BATCH } from './incident-queries.js';
+import { PRUNE_BATCH } from './incident-reader.js';
 import type { IncidentStore } from './incident-store.js';
 import { pruneIncidents } from './prune-incidents.js';
 

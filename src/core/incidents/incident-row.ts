@@ -1,5 +1,5 @@
 import type { AnyIncidentType } from '../events/types.js';
-import type { Incident, IncidentStatus, ResolveReason } from './incident-store.js';
+import type { Incident, IncidentStatus, ResolveReason } from './incident.js';
 
 /**
  * An `incidents` row as SQLite returns it, for every reader of the table

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { EXIT, VptError } from '../errors.js';
 import type { AnyIncidentType } from '../events/types.js';
+import type { Incident, OutboxEvent, ResolveReason } from './incident.js';
 import { toIncident, type IncidentRow as Row } from './incident-row.js';
 import { PruneQueries } from './prune-queries.js';
 import { migrate } from './schema.js';
@@ -19,29 +20,6 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
  * (STORE_RETRY_MS). Our own transactions take microseconds.
  */
 export const LIVE_BUSY_TIMEOUT_MS = 250;
-
-export type IncidentStatus = 'open' | 'resolved';
-/** Why an incident was resolved: its event ended, the monitor restarted, or the device is no longer monitored. */
-export type ResolveReason = 'cleared' | 'restart' | 'device_removed';
-export type OutboxEvent = 'incident_opened' | 'incident_resolved';
-
-export interface Incident {
-  id: number;
-  device: string;
-  type: AnyIncidentType;
-  status: IncidentStatus;
-  /** When the event began (epoch ms; frame clock, wall clock for stalls): what a person calls "since". */
-  eventStartAt: number;
-  /** When the incident was opened (the event had lasted --incident-delay). */
-  openedAt: number;
-  resolvedAt?: number;
-  /** The event's real duration: resolvedAt - eventStartAt, whole ms. */
-  durationMs?: number;
-  /** Cold-storage paths of the evidence frames. */
-  evidence: string[];
-  metadata: Record<string, unknown>;
-  resolveReason?: ResolveReason;
-}
 
 export interface IncidentStoreOptions {
   /** Write an outbox row with every change (only when a webhook is configured). */
@@ -213,7 +191,10 @@ export class IncidentStore {
     // The event's duration, not the incident's: a 40 s blackscreen is 40 s, whatever --incident-delay was.
     const eventStart = Date.parse(current.event_start);
     const merged = [...new Set([...(JSON.parse(current.evidence) as string[]), ...evidence])];
-    const row = this.sql.resolve.get(iso(resolvedAt), Math.round(Math.max(0, resolvedAt - eventStart)), JSON.stringify(merged), reason, id)!;
+    // A wall clock stepped back between the open and the resolution (NTP on a Pi without RTC) must not
+    // store an incident resolved before it opened: it resolves no earlier than it opened.
+    const at = Math.max(resolvedAt, Date.parse(current.opened_at));
+    const row = this.sql.resolve.get(iso(at), Math.round(Math.max(0, at - eventStart)), JSON.stringify(merged), reason, id)!;
     const incident = toIncident(row);
     this.enqueue('incident_resolved', incident);
     return incident;

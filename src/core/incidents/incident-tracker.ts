@@ -1,6 +1,7 @@
 import type { AnyIncidentType } from '../events/types.js';
 import { DEFAULT_INCIDENT_DELAY_MS } from './incident-delay.js';
-import { IncidentStoreLockedError, type Incident, type ResolveReason } from './incident-store.js';
+import { IncidentStoreLockedError } from './incident-store.js';
+import type { Incident, ResolveReason } from './incident.js';
 import { IncidentStoreWriteError } from './store-errors.js';
 
 /** After a write failed (locked by another process, disk full, read-only, I/O error), the next try comes this much later (wall clock). */

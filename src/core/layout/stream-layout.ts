@@ -3,9 +3,12 @@ import path from 'node:path';
 import { UsageError, errnoCode } from '../errors.js';
 import { deviceNameProblem, validateDeviceName } from './device-name.js';
 import { naturalCompare } from './natural-compare.js';
+import { readBoundedFile } from '../fs/bounded-read.js';
 
 /** The optional list of running captures at the top of the stream root. */
 export const ACTIVE_CAPTURES_FILE = 'active_captures.conf';
+/** One line per capture device; a file larger than this is not that list. */
+const ACTIVE_CAPTURES_MAX_BYTES = 1024 * 1024;
 /** Discovery fallback: every folder under the stream root whose name starts with this. */
 export const DEVICE_PREFIX = 'capture';
 
@@ -103,7 +106,8 @@ function acceptable(name: string, onRefused: (name: string, problem: string) => 
 async function devicesFromActiveCaptures(streamRoot: string, onRefused: (name: string, problem: string) => void): Promise<DeviceSpec[]> {
   let text: string;
   try {
-    text = await fs.readFile(path.join(streamRoot, ACTIVE_CAPTURES_FILE), 'utf8');
+    // Written by the farm's capture scripts: a FIFO or /dev/zero there must not block or fill memory.
+    text = await readBoundedFile(path.join(streamRoot, ACTIVE_CAPTURES_FILE), ACTIVE_CAPTURES_MAX_BYTES);
   } catch {
     return [];
   }
@@ -146,7 +150,7 @@ function folderSet(root: string): FolderSet {
   };
 }
 
-/** RAM mode (DESIGN.md layout): ffmpeg writes under `<device>/hot/` (tmpfs); the device folder is cold storage. */
+/** RAM mode (docs/design.md layout): ffmpeg writes under `<device>/hot/` (tmpfs); the device folder is cold storage. */
 export const HOT_FOLDER = 'hot';
 
 /**

@@ -1,36 +1,14 @@
-import { rmSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isPidAlive } from '../process/pid-alive.js';
 
-/** `vpt-<pid>`: the pid says whose it is, so leftovers of dead processes can be recognised. */
-const PROCESS_DIR = /^vpt-(\d+)$/;
-
-/** `$TMPDIR/vpt-<pid>/` (os.tmpdir() honours TMPDIR; /tmp otherwise). */
-export function processTempDirPath(pid = process.pid, tmpRoot = os.tmpdir()): string {
-  return path.join(tmpRoot, `vpt-${pid}`);
-}
-
 /**
- * Create this process's temp folder (0700: merged audio and concat lists are
- * nobody else's business). A leftover of an earlier process that had our pid
- * is emptied first.
+ * `vpt-<pid>`: the per-process temp folder of versions before the audio was
+ * heard continuously (merged zap audio lived there). The monitor creates
+ * none now; it removes the ones whose process is gone.
  */
-export async function createProcessTempDir(tmpRoot = os.tmpdir()): Promise<string> {
-  const dir = processTempDirPath(process.pid, tmpRoot);
-  await fs.rm(dir, { recursive: true, force: true });
-  await fs.mkdir(dir, { mode: 0o700 });
-  return dir;
-}
-
-/** Synchronous, for SIGINT/SIGTERM/exit handlers; never throws. */
-export function removeProcessTempDirSync(dir: string): void {
-  try {
-    rmSync(dir, { recursive: true, force: true });
-  } catch {
-    // Exit path: nothing useful to do; the next start removes it as a dead pid's folder.
-  }
-}
+const PROCESS_DIR = /^vpt-(\d+)$/;
 
 /**
  * At start: remove the `vpt-<pid>` folders of processes that are gone. Only

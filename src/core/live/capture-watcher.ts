@@ -1,6 +1,8 @@
 import { watch, promises as fs, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { captureName, liveFolders, parseCaptureName } from './capture-files.js';
+import { captureFileName, parseFrameSequence } from '../layout/frame-names.js';
+import { liveFolders } from '../layout/live-folders.js';
+import { listCaptures } from './capture-listing.js';
 import { FrameDedupe } from './frame-dedupe.js';
 
 export { RECENT_SEQUENCES_CAP } from './frame-dedupe.js';
@@ -19,6 +21,8 @@ export interface CapturedFrame {
   path: string;
   /** The frame's time: ffmpeg writes the file as it captures. */
   mtimeMs: number;
+  /** Its time without wall-clock steps, for durations (frame-clock.ts); set by the live monitor when it takes the frame. */
+  steplessMs?: number;
   /** The live folder is `hot/` (tmpfs): evidence must be copied to cold storage. */
   hot: boolean;
 }
@@ -33,6 +37,12 @@ export interface CaptureWatcherOptions {
   device: string;
   deviceDir: string;
   onFrame: (frame: CapturedFrame) => void;
+  /**
+   * A frame newer than any reported appeared on disk (its inotify event, or a rescan's listing), before
+   * its stat: what the stall watch needs. A starved monitor's stats queue behind frame decodes on the
+   * thread pool for seconds; a stall is no new frame on disk, not no frame claimed yet.
+   */
+  onSeen?: () => void;
   onRecord?: (record: WatcherRecord) => void;
   rescanIntervalMs?: number;
   /** Report frames already on disk at start (default: only new ones; old frames are stale live). */
@@ -131,25 +141,25 @@ export class CaptureWatcher {
     if (!this.watched || this.watched.dir !== folders.captures || this.watched.ino !== stat.ino) {
       this.openWatcher(folders.captures, stat.ino, folders.hot);
     }
-    const names = await fs.readdir(folders.captures).catch(() => [] as string[]);
-    const sequences = names
-      .map(parseCaptureName)
-      .filter((s): s is number => s !== undefined)
-      .sort((a, b) => a - b);
+    // Streamed, keeping the newest sequence and the few frames worth a stat: bounded whatever the
+    // folder holds. The start baseline needs the newest sequence alone.
+    const baseline = !this.started && baselineOnly;
+    const listing = await listCaptures(folders.captures, (sequence) => !baseline && this.worthChecking(sequence));
     if (!this.started) {
       this.started = true;
-      if (baselineOnly && sequences.length > 0) {
+      if (baseline && listing.newest !== undefined) {
         // Frames already there at start are stale for a live monitor: start after them.
-        const last = sequences.at(-1)!;
-        this.dedupe.startAfter(last, (await mtimeOf(path.join(folders.captures, captureName(last)))) ?? 0);
+        const last = listing.newest;
+        this.dedupe.startAfter(last, (await mtimeOf(path.join(folders.captures, captureFileName(last)))) ?? 0);
         return;
       }
     }
     let found = 0;
     // Everything on disk is below what we handed out: ffmpeg may have restarted its numbering.
-    const newest = sequences.at(-1);
+    const newest = listing.newest;
+    if (newest !== undefined && newest > this.dedupe.highest) this.options.onSeen?.();
     if (newest !== undefined && newest < this.dedupe.highest && (await this.queueClaim(folders.captures, newest, folders.hot, true))) found++;
-    for (const sequence of sequences) {
+    for (const sequence of listing.found) {
       if (this.stopped) return;
       if (!this.worthChecking(sequence)) continue;
       if (await this.queueClaim(folders.captures, sequence, folders.hot, true)) found++;
@@ -162,9 +172,11 @@ export class CaptureWatcher {
     try {
       const watcher = watch(dir, { persistent: false }, (event, filename) => {
         // A frame appears by a rename (or create); a 'change' is a write to a name already there.
-        const sequence = event === 'rename' && filename ? parseCaptureName(filename.toString()) : undefined;
+        const sequence = event === 'rename' && filename ? parseFrameSequence(filename.toString()) : undefined;
         // No pre-filter on `recent`: a known name with a newer mtime is a numbering restart.
         if (sequence === undefined) return;
+        // Deletions (hot rotation) are events too: only a name above every frame handed out is news.
+        if (this.started && sequence > this.dedupe.highest) this.options.onSeen?.();
         // Before the first listing has set the baseline (the watcher opens just before it, inside the
         // rescan), an event is held like any during a rescan, not dropped: a frame renamed between the
         // listing's readdir and its result would otherwise wait for the next rescan and come out late.
@@ -212,7 +224,7 @@ export class CaptureWatcher {
 
   /** Stat (the event may be a deletion, or the frame already rotated away), decide, report once. */
   private async claim(dir: string, sequence: number, hot: boolean): Promise<boolean> {
-    const file = path.join(dir, captureName(sequence));
+    const file = path.join(dir, captureFileName(sequence));
     const mtimeMs = await mtimeOf(file);
     if (mtimeMs === undefined || this.stopped || !this.dedupe.accept(sequence, mtimeMs)) return false;
     this.options.onFrame({ device: this.device, sequence, path: file, mtimeMs, hot });

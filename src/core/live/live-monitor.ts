@@ -6,24 +6,26 @@ import { IncidentTracker, type IncidentWriter } from '../incidents/incident-trac
 import type { Logger } from '../logger.js';
 import { exceedsAlert, formatMemoryAlert, formatMemoryLine, readSelfMemory } from '../memory/self-memory.js';
 import { CaptureWatcher, type CapturedFrame, type WatcherRecord } from './capture-watcher.js';
-import type { AnalyzerFactory, LiveDeviceAnalyzer } from './device-analyzer.js';
+import type { LivePipeline, LivePipelineFactory } from './live-pipeline.js';
 import { DeviceIncidents, incidentEvent, storeFailureLines } from '../pipeline/incident-step.js';
 import { FrameQueue, type QueueRecord } from './frame-queue.js';
-import type { MonitorEvent } from './monitor-events.js';
+import type { MonitorEvent } from '../events/monitor-event.js';
 import { iso } from '../units.js';
+import { repeatEvery, type RepeatTimer } from '../lifecycle/repeat-timer.js';
 import { MonitorStatus } from '../status/monitor-status.js';
 import type { OpenEventStatus, StatusSnapshot } from '../status/status-snapshot.js';
 import { StatusWriter } from '../status/status-writer.js';
 import { STATUS_INTERVAL_MS } from '../status/status-snapshot.js';
 import { SelfCpu } from '../memory/self-cpu.js';
 import { SegmentActivity } from './segment-activity.js';
+import { SteplessFrameClock } from './frame-clock.js';
 import { DEFAULT_STALL_AFTER_MS, STALL_CHECK_INTERVAL_MS, StallWatch, type StallRecord } from './stall-watch.js';
 
 export interface LiveMonitorOptions {
   streamRoot: string;
   devices: readonly string[];
   store: IncidentWriter;
-  createAnalyzer: AnalyzerFactory;
+  createPipeline: LivePipelineFactory;
   onEvent: (event: MonitorEvent) => void;
   logger: Logger;
   incidentDelayMs: number;
@@ -54,13 +56,15 @@ interface DeviceState {
   dir: string;
   watcher: CaptureWatcher;
   queue: FrameQueue<CapturedFrame>;
-  analyzer: LiveDeviceAnalyzer;
+  pipeline: LivePipeline;
   running: Promise<void> | undefined;
   /** Events and stalls -> evidence and incidents (the same step as --replay's). */
   incidents: DeviceIncidents;
   segments: SegmentActivity;
   /** Newest sequence analysed: an older frame is late (see AnalyzeMode.late). */
   newest: number;
+  /** Durations across wall-clock steps (frame-clock.ts). */
+  frameClock: SteplessFrameClock;
 }
 
 /**
@@ -74,8 +78,9 @@ export class LiveMonitor {
   private readonly sweepers = new SweeperRegistry();
   private readonly incidents: IncidentTracker;
   private readonly copier: EvidenceCopier;
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly timers: RepeatTimer[] = [];
   private readonly now: () => number;
+  private readonly monotonic: () => number;
   private readonly status: MonitorStatus;
   private readonly statusWriter: StatusWriter | undefined;
   private readonly cpu: SelfCpu;
@@ -85,6 +90,7 @@ export class LiveMonitor {
   constructor(options: LiveMonitorOptions) {
     this.options = options;
     this.now = options.now ?? Date.now;
+    this.monotonic = options.monotonic ?? (() => performance.now());
     this.copier = new EvidenceCopier(
       (m) => options.logger.warn(m),
       (m) => options.logger.info(m),
@@ -102,11 +108,12 @@ export class LiveMonitor {
     this.stalls = new StallWatch({
       devices: options.devices.map((name) => ({ name, stallAfterMs: this.stallAfterOf(name) })),
       now: this.now,
-      monotonic: options.monotonic ?? (() => performance.now()),
+      monotonic: this.monotonic,
     });
     this.status = new MonitorStatus({
       devices: options.devices,
       startedMs: this.now(),
+      monotonic: this.monotonic,
       stallAfterMs: Math.max(0, ...options.devices.map((d) => this.stallAfterOf(d))),
       cpuPercent: () => this.cpu.lastPercent,
     });
@@ -128,19 +135,21 @@ export class LiveMonitor {
       const state: DeviceState = {
         device,
         dir,
-        analyzer: this.options.createAnalyzer(device, dir),
+        pipeline: this.options.createPipeline(device, dir),
         queue: new FrameQueue<CapturedFrame>({ device, limit: this.options.queueLimit, onRecord: (r) => this.onQueueRecord(r) }),
         watcher: new CaptureWatcher({
           device,
           deviceDir: dir,
           rescanIntervalMs: this.options.rescanIntervalMs,
           onFrame: (frame) => this.enqueue(state, frame),
+          onSeen: () => void this.applyStalls(this.stalls.frameSeen(device)),
           onRecord: (r) => this.onWatcherRecord(r),
         }),
         running: undefined,
         incidents: new DeviceIncidents(device, dir, this.incidents, this.copier, (event) => this.options.onEvent(event)),
         segments: new SegmentActivity(dir),
         newest: -1,
+        frameClock: new SteplessFrameClock(),
       };
       this.devices.set(device, state);
       this.sweepers.register({ name: 'event-evidence', device, sweep: () => ({ freedEntries: this.sweepEvidence(state) }) });
@@ -161,7 +170,7 @@ export class LiveMonitor {
   /** Finish the frames being analysed (not the waiting ones), stop watching; resolves when drained or at the deadline. */
   async stop(deadlineMs: number): Promise<{ drained: boolean; abandoned: number }> {
     this.stopping = true;
-    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    for (const timer of this.timers.splice(0)) timer.clear();
     let abandoned = 0;
     for (const state of this.devices.values()) {
       state.watcher.stop();
@@ -175,7 +184,7 @@ export class LiveMonitor {
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), deadlineMs))),
     ]);
     clearTimeout(timer);
-    for (const state of this.devices.values()) await state.analyzer.close?.();
+    for (const state of this.devices.values()) await state.pipeline.close?.();
     // One last try for incident changes held while the database refused writes; what is left is said, not silently lost.
     this.incidents.retryPending(true);
     if (this.incidents.pendingCount > 0) {
@@ -244,14 +253,14 @@ export class LiveMonitor {
   }
 
   private every(intervalMs: number, fn: () => void): void {
-    this.timers.push(setInterval(fn, intervalMs));
+    this.timers.push(repeatEvery(intervalMs, fn));
   }
 
   private enqueue(state: DeviceState, frame: CapturedFrame): void {
     if (this.stopping) return;
     this.status.device(state.device).frameReceived(frame.sequence, this.now());
     void this.applyStalls(this.stalls.frameSeen(state.device));
-    state.queue.push(frame);
+    state.queue.push({ ...frame, steplessMs: state.frameClock.steplessOf(frame.mtimeMs, this.monotonic()) });
     state.running ??= this.work(state).finally(() => (state.running = undefined));
   }
 
@@ -264,7 +273,7 @@ export class LiveMonitor {
       const late = frame.sequence < state.newest;
       if (!late) state.newest = frame.sequence;
       try {
-        const outcome = await state.analyzer.analyze(frame, { sample, late });
+        const outcome = await state.pipeline.frame(frame, { sample, late });
         this.status.device(state.device).frameAnalysed(outcome.bad === true, outcome.picture && { sequence: frame.sequence, ...outcome.picture });
         this.options.onEvent({
           event: 'frame',

@@ -1,56 +1,5 @@
-import type { AnyIncidentType, StallType } from '../events/types.js';
-import type { ResolveReason } from '../incidents/incident-store.js';
+import type { MonitorEvent } from '../events/monitor-event.js';
 import { formatDuration } from '../units.js';
-import type { ZapEvent } from '../audio/zap-confirmer.js';
-import type { DeviceStatus } from '../status/status-snapshot.js';
-
-/** One cache's part of a `cache_sweep` event (CacheSweepReport, snake_case like every machine output). */
-export interface CacheSweepJson {
-  name: string;
-  freed_entries: number;
-  freed_bytes?: number;
-  error?: string;
-}
-
-/**
- * What the live monitor reports, one record per happening. `--json` prints
- * each as one line on stdout; otherwise the command logs describeEvent().
- * `ts` is the frame clock for frame-derived events, the wall clock otherwise.
- */
-export type MonitorEvent =
-  | { event: 'frame'; ts: string; device: string; sequence: number; sampled: boolean; late: boolean; performance_ms?: number }
-  | { event: 'event_started'; ts: string; device: string; type: AnyIncidentType; sequence: number }
-  | { event: 'event_ended'; ts: string; device: string; type: AnyIncidentType; sequence: number; start: string; duration_ms: number }
-  | { event: 'incident_opened'; ts: string; device: string; type: AnyIncidentType; incident_id: number; evidence: string[] }
-  | {
-      event: 'incident_resolved';
-      ts: string;
-      device: string;
-      type: AnyIncidentType;
-      incident_id: number;
-      duration_ms: number;
-      resolve_reason: ResolveReason;
-      evidence: string[];
-    }
-  | { event: 'cache_sweep'; ts: string; device: string | null; freed_entries: number; freed_bytes: number; next_in_ms: number; caches: CacheSweepJson[] }
-  | { event: 'memory'; ts: string; rss_bytes: number; hwm_bytes: number | null; alert_bytes: number; alert: boolean }
-  | { event: 'queue_backlog'; ts: string; device: string; active: boolean; size: number }
-  | { event: 'stall_started'; ts: string; device: string; type: StallType; start: string; last_sequence: number | null; stall_after_ms: number }
-  | { event: 'stall_ended'; ts: string; device: string; type: StallType; start: string; duration_ms: number }
-  | { event: 'clock_jump'; ts: string; jump_ms: number }
-  | {
-      event: 'heartbeat';
-      ts: string;
-      device: string;
-      frames_analysed: number;
-      fps: number;
-      dropped: number;
-      bad: number;
-      last_frame_age_ms: number | null;
-      states: DeviceStatus['states'];
-    }
-  | { event: 'dropped'; ts: string; device: string; count: number; first_sequence: number; last_sequence: number; total: number }
-  | ZapEvent;
 
 /** The human (journald) line for an event, or undefined for per-frame events (verbose only). */
 export function describeEvent(e: MonitorEvent): string | undefined {

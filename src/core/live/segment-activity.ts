@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseSegmentIndex } from '../audio/segment-files.js';
-import { liveFolders } from './capture-files.js';
+import { liveFolders } from '../layout/live-folders.js';
 
 /**
  * Whether a device's audio segments are still arriving: the newest segment

@@ -2,7 +2,7 @@
 // (with readline and the stream modules) at start-up was a tenth of `vpt --help`.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { parseProcStatus } from '../probes/proc-pid.js';
+import { parseProcStatus } from './proc-status.js';
 import { formatMB, formatSizeExact } from '../units.js';
 
 /** docs/design.md: warn above `--memory-alert`, default 1G. */

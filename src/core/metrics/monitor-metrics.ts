@@ -1,7 +1,7 @@
 import type { Counter, Histogram, Registry } from 'prom-client';
 import { ALL_INCIDENT_TYPES } from '../events/types.js';
 import type { StatusSnapshot } from '../status/status-snapshot.js';
-import type { MonitorEvent } from '../live/monitor-events.js';
+import type { MonitorEvent } from '../events/monitor-event.js';
 
 /** Analysis time buckets, seconds: a thumbnail takes ~5 ms on a Pi 4, a backlog of full captures ~0.5 s. */
 const ANALYSIS_BUCKETS_S = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];

@@ -1,9 +1,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { RefusedFileError, readBoundedFile } from '../fs/bounded-read.js';
 import { errnoCode } from '../errors.js';
 import { withFileLock } from './file-lock.js';
 import { SCHEMA_VERSION } from '../output/schema-versions.js';
+import { compactTime } from '../units.js';
 
 /**
  * The 10-minute chunk files of cold storage (docs/design.md "Outputs"): once per
@@ -20,6 +22,12 @@ import { SCHEMA_VERSION } from '../output/schema-versions.js';
 /** Entries buffered before a write: one chunk's worth at one entry per second. */
 export const CHUNK_MAX_PENDING = 600;
 export const CHUNK_MINUTES = 10;
+/**
+ * A chunk file larger than this is not read (it would be held and parsed whole, every second in
+ * live mode): it is set aside as a corrupt one is. A full chunk of vpt's is 600 entries of ~250 bytes
+ * (~150 KB); the bound leaves room for other tools' keys.
+ */
+export const MAX_CHUNK_BYTES = 4 * 1024 * 1024;
 
 export interface ChunkEntry {
   sequence: number;
@@ -49,7 +57,7 @@ export function chunkFilePath(coldMetadataDir: string, loc: ChunkLocation): stri
 export interface ChunkWriterOptions {
   maxPending?: number;
   /** A corrupt chunk was set aside (renamed) and a new one started. */
-  onCorrupt?: (chunkPath: string, asidePath: string) => void;
+  onCorrupt?: (chunkPath: string, asidePath: string, reason?: string) => void;
 }
 
 /**
@@ -106,7 +114,7 @@ export async function mergeIntoChunk(
   chunkPath: string,
   loc: ChunkLocation,
   entries: readonly ChunkEntry[],
-  onCorrupt?: (chunkPath: string, asidePath: string) => void,
+  onCorrupt?: (chunkPath: string, asidePath: string, reason?: string) => void,
 ): Promise<void> {
   await fs.mkdir(path.dirname(chunkPath), { recursive: true });
   await withFileLock(`${chunkPath}.lock`, async () => {
@@ -137,19 +145,23 @@ export async function mergeIntoChunk(
   });
 }
 
-async function readChunkFrames(chunkPath: string, onCorrupt?: (chunkPath: string, asidePath: string) => void): Promise<ChunkEntry[]> {
+async function readChunkFrames(chunkPath: string, onCorrupt?: (chunkPath: string, asidePath: string, reason?: string) => void): Promise<ChunkEntry[]> {
   let text: string;
+  let reason: string | undefined;
   try {
-    text = await fs.readFile(chunkPath, 'utf8');
+    text = await readBoundedFile(chunkPath, MAX_CHUNK_BYTES);
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return [];
-    throw err;
+    // A FIFO, /dev/zero behind a symlink, a 300 MB file: never read (it would block or fill memory), set aside.
+    if (!(err instanceof RefusedFileError)) throw err;
+    text = '';
+    reason = err.reason;
   }
   const frames = parseChunkFrames(text);
   if (frames) return frames;
   const aside = `${chunkPath}.corrupt-${compactTime(new Date())}`;
   await fs.rename(chunkPath, aside);
-  onCorrupt?.(chunkPath, aside);
+  onCorrupt?.(chunkPath, aside, reason);
   return [];
 }
 
@@ -166,11 +178,6 @@ export function parseChunkFrames(text: string): ChunkEntry[] | undefined {
   return frames.filter(
     (f): f is ChunkEntry => !!f && typeof f === 'object' && Number.isInteger((f as ChunkEntry).sequence) && typeof (f as ChunkEntry).timestamp === 'string',
   );
-}
-
-export function compactTime(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}T${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
 }
 
 /** The per-second archive entry of a frame: the verdicts, not the evidence numbers of every detector. */

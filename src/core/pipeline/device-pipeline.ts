@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DeviceAudio } from '../audio/device-audio.js';
+import { MIN_SILENCE_MS } from '../audio/silence-runs.js';
 import type { ZapConfirmer } from '../audio/zap-confirmer.js';
 import type { SettingsRef } from '../config/device-settings.js';
-import type { DetectorThresholds } from '../detectors/types.js';
 import { EventTracker, type FrameStamp, type OpenSequence, type TrackerRecord } from '../events/event-tracker.js';
 import { captureFileName, isChunkFrame, metadataFileName, thumbnailFileName } from '../layout/frame-names.js';
 import type { Logger } from '../logger.js';
@@ -26,7 +26,7 @@ import { WriteFailures } from './write-failures.js';
  * what) and in where frames come from and how they are timed (the caller).
  */
 export interface Schedule {
-  /** Wait for the audio check a frame starts (replay: the samples fall where live's would), or never wait (live). */
+  /** Wait until the sound at each frame's time is heard (replay: all segments are there), or never wait (live: the audio lags a segment or two). */
   waitForAudio: boolean;
   /** Per-frame JSON writes in flight per device (1: each frame waits for its own). */
   writesInFlight: number;
@@ -55,11 +55,8 @@ export interface DevicePipelineOptions {
   schedule: Schedule;
   /** Where the frame JSON is written (default: in this thread; --replay: its writer thread). */
   frameJson?: FrameJsonWriter;
-  thresholds?: Partial<DetectorThresholds>;
-  macroblocks?: boolean;
-  minEventMs?: number;
-  /** This device's settings (config file + flags, swapped on SIGHUP): they win over thresholds, macroblocks, minEventMs and checkAudio. */
-  settings?: SettingsRef;
+  /** This device's settings (config file + flags, swapped on SIGHUP): the one input of detection, timing and the audio switch. */
+  settings: SettingsRef;
   /** false: --no-audio or no ffmpeg (audio unknown, never loss). */
   checkAudio: boolean;
   /** The process's zap confirmation pool. */
@@ -71,29 +68,13 @@ export interface DevicePipelineOptions {
   onRecord?: (record: TrackerRecord) => void;
 }
 
-/** What live and --replay hand the pipeline alike, from their own options of the same names. */
-type SharedInputs = Pick<DevicePipelineOptions, 'thresholds' | 'macroblocks' | 'minEventMs' | 'zaps' | 'logger' | 'onWarning' | 'onInfo'> & {
-  checkAudio?: boolean;
-};
-
-export function sharedPipelineOptions(o: SharedInputs): SharedInputs & { checkAudio: boolean } {
-  return {
-    thresholds: o.thresholds,
-    macroblocks: o.macroblocks,
-    minEventMs: o.minEventMs,
-    checkAudio: o.checkAudio === true,
-    zaps: o.zaps,
-    logger: o.logger,
-    onWarning: o.onWarning,
-    onInfo: o.onInfo,
-  };
-}
-
 /** One frame as its source hands it over. */
 export interface PipelineFrame {
   sequence: number;
   /** On the frame clock: the file's mtime live, the replay clock in --replay. */
   timeMs: number;
+  /** Live: the frame clock without wall-clock steps, for durations (events/event-tracker.ts FrameStamp). */
+  steplessMs?: number;
   /** Where ffmpeg writes now (`<device>/hot` or the device folder): captures, segments and the per-frame JSON are under it. */
   liveDir: string;
   capturePath: string;
@@ -127,7 +108,7 @@ export class DevicePipeline {
   private readonly problems: FrameProblems;
   /** Per-frame JSON writes not yet settled: at most schedule.writesInFlight. */
   private readonly inFlight: Promise<Settled>[] = [];
-  /** The newest in-order analysis: a late frame reuses it (DESIGN.md backlog rule) instead of disturbing the freeze ring. */
+  /** The newest in-order analysis: a late frame reuses it (docs/design.md backlog rule) instead of disturbing the freeze ring. */
   private last: FrameAnalysis | undefined;
   private lastStamp: FrameStamp | undefined;
   /** The live metadata folder known to exist (it moves if hot/ appears). */
@@ -137,18 +118,15 @@ export class DevicePipeline {
 
   constructor(private readonly options: DevicePipelineOptions) {
     const warn = (message: string) => options.onWarning?.(message);
-    const settings = options.settings?.current;
-    this.analyzer = new FrameAnalyzer({
-      thresholds: options.thresholds,
-      macroblocks: settings?.macroblocks ?? options.macroblocks,
-      settings: options.settings,
-      onNotice: (message) => warn(`[${options.device}] ${message}`),
-    });
-    this.tracker = new EventTracker(options.device, settings?.minEventMs ?? options.minEventMs, settings?.clearTimeMs);
+    const settings = options.settings.current;
+    this.analyzer = new FrameAnalyzer(options.settings, (message) => warn(`[${options.device}] ${message}`));
+    this.tracker = new EventTracker(options.device, settings.minEventMs, settings.clearTimeMs);
+    this.tracker.setMinEvent('audio_loss', MIN_SILENCE_MS);
     this.writes = new WriteFailures(options.device, warn, options.logger);
     this.problems = new FrameProblems(options.device, warn, (message) => (options.onInfo ?? warn)(message));
     this.chunks = new ChunkWriter(options.chunksDir, {
-      onCorrupt: (file, aside) => warn(`[${options.device}] corrupt chunk file ${file} set aside as ${path.basename(aside)}`),
+      onCorrupt: (file, aside, reason) =>
+        warn(`[${options.device}] corrupt chunk file ${file}${reason === undefined ? '' : ` (${reason})`} set aside as ${path.basename(aside)}`),
     });
   }
 
@@ -173,25 +151,27 @@ export class DevicePipeline {
 
   async frame(frame: PipelineFrame): Promise<PipelineResult> {
     const late = frame.late === true;
-    const stamp: FrameStamp = { sequence: frame.sequence, timeMs: frame.timeMs };
+    const stamp: FrameStamp = { sequence: frame.sequence, timeMs: frame.timeMs, ...(frame.steplessMs !== undefined ? { steplessMs: frame.steplessMs } : {}) };
     // Step 1-2: load and analyse (a late frame reuses the last analysis).
     const analysis = await this.analyse(frame, late);
     const bad = this.problems.observe(analysis);
     // Step 3-5: audio, event tracker, zaps.
     const audio = this.audioFor(frame.liveDir);
     let frameAudio: FrameAudio = audio.carried();
-    let records: TrackerRecord[] = [];
+    const records: TrackerRecord[] = [];
     if (analysis.analyzed && !late) {
       this.last = analysis;
       this.lastStamp = stamp;
       // A reload (SIGHUP) may have changed the timing: the tracker follows from this frame.
-      const settings = this.options.settings?.current;
-      if (settings) this.tracker.retime(settings.minEventMs, settings.clearTimeMs);
+      const settings = this.options.settings.current;
+      this.tracker.retime(settings.minEventMs, settings.clearTimeMs);
       const heard = this.options.schedule.waitForAudio
         ? await audio.frameAndWait(frame.sequence, stamp.timeMs, analysis.suppressesAudioLoss)
         : audio.frame(frame.sequence, stamp.timeMs, analysis.suppressesAudioLoss);
       frameAudio = heard.audio;
-      records = this.tracker.update(stamp, { ...analysis.verdicts, audio_loss: heard.audioLoss });
+      // The sound's verdicts first, each on its own time (at or before this frame's): its boundaries are the sound's, not the frame's.
+      for (const u of heard.lossUpdates) records.push(...this.tracker.update(u.stamp, { audio_loss: u.loss }));
+      records.push(...this.tracker.update(stamp, analysis.verdicts));
       audio.submitZaps(records);
       for (const record of records) this.options.onRecord?.(record);
     }
@@ -216,7 +196,7 @@ export class DevicePipeline {
   /** Settle the writes in flight, write the pending chunk entries, stop the audio checker. */
   async close(): Promise<void> {
     while (this.inFlight.length > 0) await this.settleOldest();
-    await this.writes.attempt(this.chunks.pendingPath ?? this.options.chunksDir, () => this.chunks.flush());
+    await this.writes.attempt(this.options.chunksDir, this.chunks.pendingPath ?? this.options.chunksDir, () => this.chunks.flush());
     this.problems.flush();
     await this.audio?.close();
   }
@@ -233,7 +213,7 @@ export class DevicePipeline {
 
   private async writeFrameJson(metadataDir: string, record: Record<string, unknown>, sequence: number): Promise<void> {
     const write = this.writes
-      .attempt(path.join(metadataDir, metadataFileName(sequence)), async () => {
+      .attempt(metadataDir, path.join(metadataDir, metadataFileName(sequence)), async () => {
         if (this.metadataReady !== metadataDir) {
           await fs.mkdir(metadataDir, { recursive: true });
           this.metadataReady = metadataDir;
@@ -257,7 +237,7 @@ export class DevicePipeline {
 
   private async writeChunkEntry(record: Record<string, unknown>, timeMs: number): Promise<void> {
     const location = chunkFilePath(this.options.chunksDir, chunkLocation(timeMs));
-    await this.writes.attempt(location, async () => {
+    await this.writes.attempt(this.options.chunksDir, location, async () => {
       const wrote = await this.chunks.add(chunkEntryFromFrameRecord(record), timeMs);
       return this.options.schedule.flushChunksEachFrame ? await this.chunks.flush() : wrote;
     });
@@ -272,7 +252,8 @@ export class DevicePipeline {
       liveDir,
       fps: this.options.fps,
       vnc: this.options.vnc,
-      checkAudio: this.options.checkAudio && this.options.settings?.current.audio !== false,
+      checkAudio: this.options.checkAudio && this.options.settings.current.audio,
+      mode: this.options.schedule.waitForAudio ? 'replay' : 'live',
       zaps: this.options.zaps,
       logger: this.options.logger,
     });

@@ -3,12 +3,12 @@ import { constants as fsc, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { errnoCode } from '../errors.js';
 import { HOT_FOLDER, hasHotFolder } from '../layout/stream-layout.js';
-import { captureName, thumbnailName } from '../live/capture-files.js';
+import { captureFileName, thumbnailFileName } from '../layout/frame-names.js';
 
 /** The kinds of file kept as evidence for each frame: the capture and its thumbnail. */
 const EVIDENCE_FOLDERS = [
-  { folder: 'captures', name: captureName },
-  { folder: 'thumbnails', name: thumbnailName },
+  { folder: 'captures', name: captureFileName },
+  { folder: 'thumbnails', name: thumbnailFileName },
 ] as const;
 
 /**

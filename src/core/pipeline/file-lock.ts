@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { VptError, EXIT, errnoCode } from '../errors.js';
+import { RefusedFileError, readBoundedFile } from '../fs/bounded-read.js';
 
 /**
  * A lock file created with O_EXCL, for files that other tools of the farm
@@ -14,6 +15,8 @@ export const LOCK_STALE_MS = 30_000;
 /** How long to wait for a busy lock before giving up on this write. */
 export const LOCK_WAIT_MS = 10_000;
 const LOCK_RETRY_MS = 20;
+/** A lock file holds one token line ("<pid> <12 hex>"); anything larger is not one of ours. */
+const MAX_LOCK_FILE_BYTES = 256;
 
 export class LockTimeoutError extends VptError {
   constructor(lockPath: string) {
@@ -92,10 +95,12 @@ async function breakIfStale(lockPath: string, staleMs: number, now: () => number
 
 async function release(lockPath: string, token: string): Promise<void> {
   try {
-    const held = (await fs.readFile(lockPath, 'utf8')).trim();
+    const held = (await readBoundedFile(lockPath, MAX_LOCK_FILE_BYTES)).trim();
     // Ours unless it was broken as stale and taken by someone else meanwhile.
     if (held === token) await fs.rm(lockPath, { force: true });
   } catch (err) {
+    // Replaced by something that is not our lock file (a FIFO, a huge file): not ours to remove.
+    if (err instanceof RefusedFileError) return;
     if (errnoCode(err) !== 'ENOENT') throw err;
   }
 }

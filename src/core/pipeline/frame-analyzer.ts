@@ -1,8 +1,8 @@
-import type { SettingsRef } from '../config/device-settings.js';
+import { fixedSettings, type SettingsRef } from '../config/device-settings.js';
 import { detectBlackscreen, detectMacroblocks, detectZap, FreezeRing } from '../detectors/index.js';
-import { DEFAULT_FREEZE_RULE, FreezeJudge, MOTION_MIN_AREA, type FreezeSettings } from '../detectors/freeze-judge.js';
+import { FreezeJudge, type FreezeSettings } from '../detectors/freeze-judge.js';
 import { MaskCache } from '../detectors/mask.js';
-import type { BlackscreenResult, DetectorThresholds, FreezeResult, MacroblockResult, ZapResult } from '../detectors/types.js';
+import type { BlackscreenResult, FreezeResult, MacroblockResult, ZapResult } from '../detectors/types.js';
 import { FrameDecodeError } from '../frames/frame-errors.js';
 import { FullDecodeRefusedError, loadGrayImage } from '../frames/image-loader.js';
 import type { LoadedFrame } from './frame-loader.js';
@@ -19,16 +19,6 @@ export const BACKLOG_SAMPLE_EVERY = 5;
  * macroblocks, said once per device.
  */
 export const MACROBLOCK_SHARP_MAX_PIXELS = 1920 * 1080;
-
-export interface AnalyzerOptions {
-  thresholds?: Partial<DetectorThresholds>;
-  /** --macroblocks: decode the full capture and look for blocking (off by default: costly). */
-  macroblocks?: boolean;
-  /** The device's settings (config file + flags), read on every frame; when given, its thresholds win over `thresholds`. */
-  settings?: SettingsRef;
-  /** Said once: captures are too large to check for macroblocks (MACROBLOCK_SHARP_MAX_PIXELS). */
-  onNotice?: (message: string) => void;
-}
 
 /** Verdicts after priority suppression: what events are built from. */
 export interface FrameVerdicts {
@@ -72,9 +62,8 @@ const NO_VERDICTS: FrameVerdicts = { blackscreen: false, zap: false, freeze: fal
  */
 export class FrameAnalyzer {
   private readonly ring = new FreezeRing();
-  private readonly thresholds: Partial<DetectorThresholds>;
+  /** --macroblocks: decode the full capture and look for blocking (costly); fixed at start, like the device's fps. */
   private readonly macroblocks: boolean;
-  private readonly settings: SettingsRef | undefined;
   private readonly judge = new FreezeJudge();
   private readonly masks = new MaskCache();
   private framesSinceFull = 0;
@@ -82,11 +71,16 @@ export class FrameAnalyzer {
   private readonly onNotice: ((message: string) => void) | undefined;
   private last: { black: BlackscreenResult; zap: ZapResult; freeze: FreezeResult | undefined } | undefined;
 
-  constructor(options: AnalyzerOptions = {}) {
-    this.thresholds = options.thresholds ?? {};
-    this.macroblocks = options.macroblocks === true;
-    this.settings = options.settings;
-    this.onNotice = options.onNotice;
+  /**
+   * `settings`: the device's (config file + flags), read on every frame so that a reload applies from the next one.
+   * `onNotice`: said once, captures are too large to check for macroblocks (MACROBLOCK_SHARP_MAX_PIXELS).
+   */
+  constructor(
+    private readonly settings: SettingsRef = fixedSettings(),
+    onNotice?: (message: string) => void,
+  ) {
+    this.macroblocks = settings.current.macroblocks;
+    this.onNotice = onNotice;
   }
 
   /** `sampling`: the caller is behind (queue > 50); run blackscreen and freeze on every 5th frame only. */
@@ -116,12 +110,7 @@ export class FrameAnalyzer {
     if (reuse && this.last) {
       ({ black, zap, freeze } = this.last);
     } else {
-      const settings: FreezeSettings = this.settings?.current ?? {
-        freezeRule: DEFAULT_FREEZE_RULE,
-        motionMinArea: MOTION_MIN_AREA,
-        masks: [],
-        thresholds: this.thresholds,
-      };
+      const settings: FreezeSettings = this.settings.current;
       const mask = this.masks.for(settings.masks, thumb.width, thumb.height);
       black = detectBlackscreen(thumb, settings.thresholds, mask);
       // Edges are only computed on black frames: a zap is blackscreen + banner.
@@ -168,7 +157,7 @@ export class FrameAnalyzer {
     try {
       return detectMacroblocks(
         await loadGrayImage(capturePath, undefined, undefined, { sharpMaxPixels: MACROBLOCK_SHARP_MAX_PIXELS }),
-        this.settings?.current.thresholds ?? this.thresholds,
+        this.settings.current.thresholds,
       );
     } catch (err) {
       if (err instanceof FullDecodeRefusedError) {

@@ -1,6 +1,6 @@
-import { closeSync, constants as fsc, fstatSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic, writeFileAtomicSyncNoFsync } from '../fs/atomic-write.js';
+import { RefusedFileError, readBoundedFileSync } from '../fs/bounded-read.js';
 import { errnoCode } from '../errors.js';
 import type { OpenSequence } from '../events/event-tracker.js';
 import { SEQUENCE_TYPES } from '../events/event-tracker.js';
@@ -64,8 +64,6 @@ export const FRAME_JSON_KEYS: readonly string[] = [
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-/** O_NONBLOCK: a FIFO under a frame JSON's name reads as empty (then replaced) instead of hanging the process. */
-const READ_FLAGS = fsc.O_RDONLY | fsc.O_NONBLOCK;
 /**
  * An existing frame JSON larger than this is not read (it would be held whole in memory, on every
  * frame): it is replaced as corrupt content is. vpt's record is ~1 KB; other tools add a few keys.
@@ -160,15 +158,11 @@ export function writeFrameJsonSync(metadataDir: string, record: Record<string, u
  */
 function readExisting(target: string): string | undefined {
   try {
-    const fd = openSync(target, READ_FLAGS);
-    try {
-      // Too large to be a frame's JSON: '' does not parse, so it is replaced and said once, as corrupt content.
-      if (fstatSync(fd).size > MAX_FRAME_JSON_BYTES) return '';
-      return readFileSync(fd, 'utf8');
-    } finally {
-      closeSync(fd);
-    }
+    return readBoundedFileSync(target, MAX_FRAME_JSON_BYTES);
   } catch (err) {
+    // Not a frame's JSON (a FIFO, /dev/zero behind a symlink, over the bound): '' does not parse, so
+    // it is replaced (the rename replaces the link or FIFO itself) and said once, as corrupt content.
+    if (err instanceof RefusedFileError) return '';
     // Unreadable for another reason (EACCES): do not clobber what we cannot see.
     if (errnoCode(err) !== 'ENOENT') throw err;
     return undefined;

@@ -76,7 +76,7 @@ export async function loadFrame(files: FrameFiles): Promise<LoadedFrame> {
 const CLOCK_START_PROBES = 64;
 
 /**
- * The replay clock's start (the first frame's mtime, DESIGN.md), taken from
+ * The replay clock's start (the first frame's mtime, docs/design.md), taken from
  * the first of the first CLOCK_START_PROBES frames whose capture or
  * thumbnail has a time, counted back to the first sequence at `fps`: a first
  * frame that is a dangling symlink, a loop or already gone is one bad frame,

@@ -2,7 +2,7 @@ import type { AnyIncidentType, IncidentType } from '../events/types.js';
 import type { EvidenceCopier } from './evidence.js';
 import { IncidentStoreLockedError } from '../incidents/incident-store.js';
 import { MAX_HELD_INCIDENTS, STORE_RETRY_MS, type IncidentRecord, type IncidentTracker, type IncidentTrackerOptions } from '../incidents/incident-tracker.js';
-import type { MonitorEvent } from '../live/monitor-events.js';
+import type { MonitorEvent } from '../events/monitor-event.js';
 import { iso } from '../units.js';
 import type { FrameOutcome } from './frame-outcome.js';
 

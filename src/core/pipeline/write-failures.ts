@@ -7,11 +7,14 @@ import type { Logger } from '../logger.js';
  * loses the file, not the analysis. The first failure of a kind is one
  * warning naming the file, the following ones are counted, and the first
  * success after them is one line saying writes are back. Anything that is not
- * a filesystem refusal is a bug and propagates. Holds three scalars.
+ * a filesystem refusal is a bug and propagates. One such episode per
+ * destination folder (hot metadata, cold metadata): a full cold folder beside
+ * a fine hot one is one line, not a line per frame as the two alternate.
+ * Holds three scalars per destination; a device has at most three (hot and
+ * cold metadata, chunks), so the map needs no other bound.
  */
 export class WriteFailures {
-  private failing: string | undefined;
-  private failed = 0;
+  private readonly destinations = new Map<string, { failing: string | undefined; failed: number }>();
   private total = 0;
 
   constructor(
@@ -25,28 +28,33 @@ export class WriteFailures {
     return this.total;
   }
 
-  /** `write` resolves false when it wrote nothing (a chunk entry left waiting in memory): no sign that writes are back. */
-  async attempt(file: string, write: () => Promise<boolean | void>): Promise<void> {
+  /**
+   * `destination`: the folder whose episode this write belongs to. `write` resolves false when it wrote
+   * nothing (a chunk entry left waiting in memory): no sign that writes are back.
+   */
+  async attempt(destination: string, file: string, write: () => Promise<boolean | void>): Promise<void> {
+    let state = this.destinations.get(destination);
+    if (state === undefined) this.destinations.set(destination, (state = { failing: undefined, failed: 0 }));
     let wrote: boolean | void;
     try {
       wrote = await write();
     } catch (err) {
       const code = errnoCode(err);
       if (code === undefined) throw err;
-      this.failed++;
+      state.failed++;
       this.total++;
-      if (this.failing === code) {
+      if (state.failing === code) {
         this.logger?.debug(`[${this.device}] cannot write ${file}: ${describeFsError(err, code)}`);
         return;
       }
-      this.failing = code;
+      state.failing = code;
       this.warn?.(`[${this.device}] cannot write ${file}: ${describeFsError(err, code)}; analysis goes on without it (reported once until writes succeed)`);
       return;
     }
-    if (this.failing !== undefined && wrote !== false) {
-      this.logger?.info(`[${this.device}] metadata writes succeed again (${this.failed} failed while ${this.failing})`);
-      this.failing = undefined;
-      this.failed = 0;
+    if (state.failing !== undefined && wrote !== false) {
+      this.logger?.info(`[${this.device}] metadata writes succeed again (${state.failed} failed while ${state.failing})`);
+      state.failing = undefined;
+      state.failed = 0;
     }
   }
 }

@@ -3,6 +3,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 /**
  * Reading and parsing the per-process files of /proc. Parsers are pure and
  * tested on literal text; readers take the proc root as a parameter.
+ * (/proc/<pid>/status's parser is memory/proc-status.ts, on the ground
+ * floor: the monitor's own memory line uses it too.)
  */
 
 /** The fields of /proc/<pid>/stat vpt uses (proc(5) numbering in comments). */
@@ -17,15 +19,6 @@ export interface ProcStat {
   stimeTicks: number;
   /** (22) start time after boot in clock ticks: with the pid, it identifies one process for its life. */
   startTicks: number;
-}
-
-export interface ProcStatus {
-  name: string | undefined;
-  /** VmRSS in bytes: undefined for kernel threads, which have none. */
-  rssBytes: number | undefined;
-  /** VmHWM (peak RSS) in bytes, when the kernel reports it. */
-  hwmBytes: number | undefined;
-  uid: number | undefined;
 }
 
 /** USER_HZ: 100 on every Linux architecture vpt runs on (arm, arm64, x86). */
@@ -53,20 +46,6 @@ export function parseProcStat(text: string): ProcStat | undefined {
     startTicks: field(22),
   };
   return [stat.utimeTicks, stat.stimeTicks, stat.startTicks].every(Number.isFinite) ? stat : undefined;
-}
-
-/**
- * Parse /proc/<pid>/status: Name, VmRSS and VmHWM (kB -> bytes), real Uid. The one parser of this
- * file (the probes and the monitor's own memory line both use it). Missing fields are undefined, not 0.
- */
-export function parseProcStatus(text: string): ProcStatus {
-  const name = /^Name:\s*(.*)$/m.exec(text)?.[1];
-  const kb = (field: string): number | undefined => {
-    const value = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(text)?.[1];
-    return value === undefined ? undefined : Number(value) * 1024;
-  };
-  const uid = /^Uid:\s+(\d+)/m.exec(text)?.[1];
-  return { name, rssBytes: kb('VmRSS'), hwmBytes: kb('VmHWM'), uid: uid === undefined ? undefined : Number(uid) };
 }
 
 /** /proc/<pid>/cmdline is NUL-separated with a trailing NUL; empty for kernel threads and zombies. */

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CLOCK_TICKS_PER_SECOND, listPids, parseProcStat, parseProcStatus, readPidFile, splitCmdline } from './proc-pid.js';
+import { parseProcStatus } from '../memory/proc-status.js';
+import { CLOCK_TICKS_PER_SECOND, listPids, parseProcStat, readPidFile, splitCmdline } from './proc-pid.js';
 import { available, type Probe } from './types.js';
 import { redactUrlsIn } from '../webhook/redact-url.js';
 import { monotonicMs } from './monotonic.js';

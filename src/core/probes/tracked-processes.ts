@@ -1,7 +1,8 @@
 import { readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { parseBootTime } from './load.js';
-import { CLOCK_TICKS_PER_SECOND, listPids, parseProcStat, parseProcStatus, readPidFile, readProcOr, splitCmdline } from './proc-pid.js';
+import { parseProcStatus } from '../memory/proc-status.js';
+import { CLOCK_TICKS_PER_SECOND, listPids, parseProcStat, readPidFile, readProcOr, splitCmdline } from './proc-pid.js';
 import { matchTracked } from './tracked-match.js';
 import { available, type Probe } from './types.js';
 

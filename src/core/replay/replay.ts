@@ -1,15 +1,14 @@
 import { promises as fs } from 'node:fs';
 import type { ZapConfirmer } from '../audio/zap-confirmer.js';
 import type { DeviceSettingsSource } from '../config/device-settings.js';
-import type { DetectorThresholds } from '../detectors/types.js';
 import type { TrackerRecord } from '../events/event-tracker.js';
 import { IncidentTracker, type IncidentRecord, type IncidentWriter } from '../incidents/incident-tracker.js';
 import { deviceFps, isVncDevice } from '../layout/device-fps.js';
 import { listFrames } from '../layout/frame-listing.js';
 import { checkStreamRoot, devicePaths, resolveDevices, type DeviceSpec } from '../layout/stream-layout.js';
-import type { MonitorEvent } from '../live/monitor-events.js';
+import type { MonitorEvent } from '../events/monitor-event.js';
 import type { Logger } from '../logger.js';
-import { DevicePipeline, sharedPipelineOptions, REPLAY_SCHEDULE } from '../pipeline/device-pipeline.js';
+import { DevicePipeline, REPLAY_SCHEDULE } from '../pipeline/device-pipeline.js';
 import { DeviceIncidents, incidentEvent, storeFailureLines } from '../pipeline/incident-step.js';
 import { EvidenceCopier } from '../pipeline/evidence.js';
 import { WorkerFrameJsonWriter, type FrameJsonWriter } from '../pipeline/frame-json-writer.js';
@@ -30,12 +29,8 @@ import { removeDeadWritersTempFiles } from '../lifecycle/stale-temp-files.js';
 export interface ReplayOptions {
   streamRoot: string;
   devices?: readonly string[];
-  fps?: number;
-  thresholds?: Partial<DetectorThresholds>;
-  macroblocks?: boolean;
-  minEventMs?: number;
-  /** Per-device settings (config file + flags): they win over fps, thresholds, minEventMs and checkAudio. */
-  settings?: DeviceSettingsSource;
+  /** Per-device settings (config file + flags): detection, timing, fps and the audio switch. */
+  settings: DeviceSettingsSource;
   /** Where incidents are opened and resolved: the --state-dir's store, or one in memory. */
   store: IncidentWriter;
   incidentDelayMs?: number;
@@ -78,7 +73,7 @@ export async function replay(options: ReplayOptions): Promise<ReplaySummary> {
   const summaries = new Map(
     specs.map((spec) => [
       spec.name,
-      new DeviceSummaryBuilder(spec.name, deviceFps(spec.name, spec.quality, options.settings?.forDevice(spec.name).current.fps ?? options.fps)),
+      new DeviceSummaryBuilder(spec.name, deviceFps(spec.name, spec.quality, options.settings.forDevice(spec.name).current.fps)),
     ]),
   );
   // One tracker for the process, as live: --incident-delay on the frame clock.
@@ -126,8 +121,8 @@ async function replayDevice(
   incidents: IncidentTracker,
   options: ReplayOptions & { frameJson: FrameJsonWriter | undefined },
 ): Promise<DeviceSummary> {
-  const settings = options.settings?.forDevice(spec.name);
-  const fps = deviceFps(spec.name, spec.quality, settings?.current.fps ?? options.fps);
+  const settings = options.settings.forDevice(spec.name);
+  const fps = deviceFps(spec.name, spec.quality, settings.current.fps);
   const paths = await devicePaths(options.streamRoot, spec.name);
   try {
     await fs.access(paths.base);
@@ -147,7 +142,11 @@ async function replayDevice(
     chunksDir: paths.cold.metadata,
     schedule: REPLAY_SCHEDULE,
     frameJson: options.frameJson,
-    ...sharedPipelineOptions(options),
+    checkAudio: options.checkAudio === true,
+    zaps: options.zaps,
+    logger: options.logger,
+    onWarning: options.onWarning,
+    onInfo: options.onInfo,
     onRecord: (record) => {
       summary.add(record);
       options.onRecord?.(record);

@@ -1,12 +1,17 @@
 import os from 'node:os';
 import { DeviceCounters, type DeviceStatusExtras } from './device-counters.js';
 import { STATUS_FORMAT, type StatusSnapshot } from './status-snapshot.js';
-import { vptVersion } from './vpt-version.js';
+import { vptVersion } from '../lifecycle/vpt-version.js';
 
 export interface MonitorStatusOptions {
   devices: readonly string[];
   /** Wall clock at the monitor's start. */
   startedMs: number;
+  /**
+   * A clock that never steps (performance.now()): the uptime is its difference, never one of wall
+   * times (a clock moved 22 h forward made a 40 s run "up 22.1h"). Default: the wall clock (tests).
+   */
+  monotonic?: () => number;
   stallAfterMs: number;
   /** Injected by tests; default process.memoryUsage.rss(). */
   rss?: () => number;
@@ -24,9 +29,11 @@ export interface MonitorStatusOptions {
 export class MonitorStatus {
   private readonly options: MonitorStatusOptions;
   private readonly counters = new Map<string, DeviceCounters>();
+  private readonly startedMono: number | undefined;
 
   constructor(options: MonitorStatusOptions) {
     this.options = options;
+    this.startedMono = options.monotonic?.();
     for (const device of options.devices) this.counters.set(device, new DeviceCounters(device, options.startedMs));
   }
 
@@ -45,7 +52,7 @@ export class MonitorStatus {
       host: o.host ?? os.hostname(),
       started_at: new Date(o.startedMs).toISOString(),
       written_at: new Date(nowMs).toISOString(),
-      uptime_ms: Math.max(0, Math.round(nowMs - o.startedMs)),
+      uptime_ms: Math.max(0, Math.round(o.monotonic && this.startedMono !== undefined ? o.monotonic() - this.startedMono : nowMs - o.startedMs)),
       rss_bytes: (o.rss ?? (() => process.memoryUsage.rss()))(),
       ...cpuField(o.cpuPercent?.()),
       stall_after_ms: o.stallAfterMs,

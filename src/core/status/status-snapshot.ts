@@ -3,6 +3,7 @@ import { EXIT, VptError, errnoCode } from '../errors.js';
 import { SCHEMA_VERSION } from '../output/schema-versions.js';
 import { UnreadableFileError, readRegularFile } from '../fs/read-regular-file.js';
 import { statusShapeProblem } from './status-shape.js';
+import type { DeviceStates } from '../events/monitor-event.js';
 
 /**
  * What the live monitor knows, written to `<state-dir>/status.json` every
@@ -23,7 +24,7 @@ export const STATUS_FORMAT = SCHEMA_VERSION.statusFile;
 export const STATUS_MAX_BYTES = 1024 * 1024;
 
 /** What the monitor can say about a device's sound right now. */
-export type AudioState = 'ok' | 'lost' | 'stalled' | 'unknown';
+export type { DeviceAudioState as AudioState } from '../events/monitor-event.js';
 
 export interface OpenEventStatus {
   type: string;
@@ -54,7 +55,7 @@ export interface DeviceStatus {
    * them must be this frame's, not the newest received one.
    */
   analysed_sequence: number | null;
-  states: { black: boolean; frozen: boolean; audio: AudioState; stalled: boolean };
+  states: DeviceStates;
   open_events: OpenEventStatus[];
 }
 

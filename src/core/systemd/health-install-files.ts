@@ -16,32 +16,45 @@ export function shellWord(arg: string): string {
   return quoted.replace(/%/g, '\\%');
 }
 
-export function serviceUnit(command: readonly string[]): string {
+/** The words of a timed job's two units: who installed them, and what they do. `vpt setup` writes its own. */
+export interface TimedJobText {
+  header: string;
+  serviceDescription: string;
+  timerDescription: string;
+}
+
+const HEALTH_TEXT: TimedJobText = {
+  header: '# Installed by `vpt investigate --install`; remove with `vpt investigate --uninstall`.',
+  serviceDescription: 'vpt health sample (memory, tmpfs, journal, OOM kills)',
+  timerDescription: 'vpt health sample every 30 s',
+};
+
+export function serviceUnit(command: readonly string[], text: TimedJobText = HEALTH_TEXT): string {
   return [
-    '# Installed by `vpt investigate --install`; remove with `vpt investigate --uninstall`.',
+    text.header,
     '[Unit]',
-    'Description=vpt health sample (memory, tmpfs, journal, OOM kills)',
+    `Description=${text.serviceDescription}`,
     'Documentation=man:systemd.timer(5)',
     '',
     '[Service]',
     'Type=oneshot',
     `ExecStart=${command.map(quoteExecArg).join(' ')}`,
-    // A sample must never compete with the captures it watches.
+    // A sample (or a clean-up) must never compete with the captures it watches.
     'Nice=10',
     'IOSchedulingClass=idle',
     '',
   ].join('\n');
 }
 
-export function timerUnit(): string {
+export function timerUnit(text: TimedJobText = HEALTH_TEXT, interval = SAMPLE_INTERVAL): string {
   return [
-    '# Installed by `vpt investigate --install`; remove with `vpt investigate --uninstall`.',
+    text.header,
     '[Unit]',
-    'Description=vpt health sample every 30 s',
+    `Description=${text.timerDescription}`,
     '',
     '[Timer]',
-    `OnBootSec=${SAMPLE_INTERVAL}`,
-    `OnUnitActiveSec=${SAMPLE_INTERVAL}`,
+    `OnBootSec=${interval}`,
+    `OnUnitActiveSec=${interval}`,
     // The default AccuracySec=1min would merge the 30 s runs into one a minute.
     'AccuracySec=1s',
     '',

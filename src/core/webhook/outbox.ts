@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Incident, OutboxEvent } from '../incidents/incident-store.js';
+import type { Incident, OutboxEvent } from '../incidents/incident.js';
 import { SCHEMA_VERSION } from '../output/schema-versions.js';
 
 /** One notification waiting to be delivered (an `outbox` row). */

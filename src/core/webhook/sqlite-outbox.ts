@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Incident, OutboxEvent } from '../incidents/incident-store.js';
+import type { Incident, OutboxEvent } from '../incidents/incident.js';
 import { DEFAULT_BUSY_TIMEOUT_MS } from '../incidents/incident-store.js';
 import { migrate } from '../incidents/schema.js';
 import type { Outbox, OutboxRow } from './outbox.js';

@@ -5,8 +5,13 @@
  * analyzer stands in for the pipeline. Args: <stream-root> <state-dir>.
  */
 import { runLive } from '../../../src/commands/monitor/live.js';
+import { settingDefaults } from '../../../src/core/config/monitor-settings.js';
+import { monitorConfigWithoutFile } from '../../../src/core/config/monitor-config.js';
+import { runOptionsFrom, type MonitorOptions } from '../../../src/commands/monitor/options.js';
+
+const withSettings = (options: MonitorOptions) => runOptionsFrom(monitorConfigWithoutFile(options as unknown as Record<string, unknown>));
 import { createUi } from '../../../src/ui.js';
-import { scriptedAnalyzer } from '../scripted-analyzer.js';
+import { scriptedPipeline } from '../scripted-pipeline.js';
 
 process.removeAllListeners('SIGTERM');
 const [streamRoot, stateDir] = process.argv.slice(2);
@@ -18,7 +23,8 @@ process.on('SIGUSR2', () => {
 const ui = createUi({ json: true });
 process.stdout.write('ready\n');
 process.exitCode = await runLive(
-  {
+  withSettings({
+    ...settingDefaults(),
     streamRoot: streamRoot!,
     stateDir: stateDir!,
     devices: ['capture1'],
@@ -29,7 +35,7 @@ process.exitCode = await runLive(
     memoryLogInterval: 3_600_000,
     memoryAlert: 1024 ** 3,
     audio: false,
-  },
+  }),
   ui,
-  { createAnalyzer: () => scriptedAnalyzer(), clock: { now: () => Date.now() + offsetMs, monotonic: () => performance.now() } },
+  { createPipeline: () => scriptedPipeline(), clock: { now: () => Date.now() + offsetMs, monotonic: () => performance.now() } },
 );

@@ -1,0 +1,124 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeviceAudio } from '../../src/core/audio/device-audio.js';
+import { MIN_SILENCE_MS } from '../../src/core/audio/silence-runs.js';
+import { EventTracker, type TrackerRecord } from '../../src/core/events/event-tracker.js';
+import { generateSegments, spansSeconds, type AudioSpan } from '../helpers/generate-segments.js';
+import { makeTempDir } from '../helpers/run-vpt.js';
+
+const FPS = 5;
+const FRAME_MS = 1000 / FPS;
+const T0 = Date.parse('2026-12-01T10:00:00Z');
+/** The bound: audio_loss starts and ends within 0.2 s of the sound's own boundaries. */
+const BOUNDARY_TOLERANCE_MS = 200;
+
+/**
+ * Silences of 10 s, 3 s and 2.5 s at different phases against the 1 s
+ * segment grid (starting at .0, .4 and .7 s), a -45 dBFS quiet passage
+ * (sound, not silence), a 1.6 s silence (under --min-silence: no event) and
+ * a 10 ms click inside a silence (which it does not end).
+ */
+const SPANS: AudioSpan[] = [
+  { kind: 'tone', seconds: 3 }, // 0-3
+  { kind: 'silence', seconds: 10 }, // 3-13: on the grid
+  { kind: 'tone', seconds: 3.4 }, // 13-16.4
+  { kind: 'silence', seconds: 3 }, // 16.4-19.4
+  { kind: 'tone', seconds: 2.3 }, // 19.4-21.7
+  { kind: 'silence', seconds: 2.5 }, // 21.7-24.2
+  { kind: 'tone', seconds: 2 }, // 24.2-26.2
+  { kind: 'quiet', seconds: 4 }, // 26.2-30.2: -45 dBFS is sound
+  { kind: 'tone', seconds: 2 }, // 30.2-32.2
+  { kind: 'silence', seconds: 1.6 }, // 32.2-33.8: shorter than --min-silence
+  { kind: 'tone', seconds: 2.2 }, // 33.8-36
+  { kind: 'silence', seconds: 2 }, // 36-38
+  { kind: 'click', seconds: 2 }, // 38-40: a click at 38.0, silence around it
+  { kind: 'tone', seconds: 3 }, // 40-43
+];
+const EXPECTED: [number, number][] = [
+  [3, 13],
+  [16.4, 19.4],
+  [21.7, 24.2],
+  [36, 40],
+];
+
+let root: { dir: string; cleanup: () => Promise<void> };
+let liveDir: string;
+
+beforeAll(async () => {
+  root = await makeTempDir('vpt-audio-timeline-');
+  liveDir = path.join(root.dir, 'capture1');
+  await generateSegments({ dir: path.join(liveDir, 'segments'), audio: SPANS });
+}, 120_000);
+
+afterAll(async () => {
+  await root?.cleanup();
+});
+
+/** Drives DeviceAudio as the pipeline does: frames in order, the loss updates into a real EventTracker. */
+async function run(mode: 'live' | 'replay'): Promise<{ records: TrackerRecord[]; audio: DeviceAudio }> {
+  const audio = new DeviceAudio({ device: 'capture1', liveDir, fps: FPS, vnc: false, checkAudio: true, mode, zaps: undefined });
+  const tracker = new EventTracker('capture1');
+  tracker.setMinEvent('audio_loss', MIN_SILENCE_MS);
+  const records: TrackerRecord[] = [];
+  const frames = spansSeconds(SPANS) * FPS + 3 * FPS; // live: frames run on past the sound so the last segments are fed
+  for (let seq = 0; seq < frames; seq++) {
+    const stamp = { sequence: seq, timeMs: T0 + seq * FRAME_MS };
+    const heard = mode === 'replay' ? await audio.frameAndWait(seq, stamp.timeMs, false) : audio.frame(seq, stamp.timeMs, false);
+    for (const u of heard.lossUpdates) records.push(...tracker.update(u.stamp, { audio_loss: u.loss }));
+    if (mode === 'live') await new Promise((r) => setTimeout(r, 15)); // ffmpeg hears in the background, as it does live
+  }
+  await audio.close();
+  return { records, audio };
+}
+
+function events(records: TrackerRecord[]): [number, number][] {
+  return records
+    .filter((r) => r.kind === 'event_ended' && r.type === 'audio_loss')
+    .map((r) => [((r as { startMs: number }).startMs - T0) / 1000, ((r as { endMs: number }).endMs - T0) / 1000]);
+}
+
+describe('audio heard continuously (real ffmpeg, generated segments)', () => {
+  it('replay: every silence of at least --min-silence is one audio_loss event within 0.2 s of its boundaries, whatever its phase', async () => {
+    const { records, audio } = await run('replay');
+    const found = events(records);
+    expect(found).toHaveLength(EXPECTED.length);
+    for (const [i, [start, end]] of EXPECTED.entries()) {
+      expect(Math.abs(found[i]![0] - start) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+      expect(Math.abs(found[i]![1] - end) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+    }
+    const timeline = audio.heard!;
+    expect(timeline.segmentsFed).toBe(Math.round(spansSeconds(SPANS)));
+    expect(timeline.restarts).toBe(0);
+  }, 60_000);
+
+  it('live: the same events, heard a segment or two behind the frames, with no frame waiting', async () => {
+    const { records, audio } = await run('live');
+    const found = events(records);
+    expect(found).toHaveLength(EXPECTED.length);
+    for (const [i, [start, end]] of EXPECTED.entries()) {
+      expect(Math.abs(found[i]![0] - start) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+      expect(Math.abs(found[i]![1] - end) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+    }
+    // Every segment the frames passed was heard once, in order, by one ffmpeg.
+    expect(audio.heard!.segmentsFed).toBeGreaterThanOrEqual(Math.round(spansSeconds(SPANS)));
+    expect(audio.heard!.restarts).toBe(0);
+  }, 60_000);
+
+  it('a black or frozen picture suppresses audio loss over exactly its own frames', async () => {
+    const audio = new DeviceAudio({ device: 'capture1', liveDir, fps: FPS, vnc: false, checkAudio: true, mode: 'replay', zaps: undefined });
+    const tracker = new EventTracker('capture1');
+    tracker.setMinEvent('audio_loss', MIN_SILENCE_MS);
+    const records: TrackerRecord[] = [];
+    // The picture is black from 2 s to 8 s: the 3-13 s silence is a loss only from 8 s.
+    for (let seq = 0; seq < 15 * FPS; seq++) {
+      const t = T0 + seq * FRAME_MS;
+      const heard = await audio.frameAndWait(seq, t, seq >= 2 * FPS && seq < 8 * FPS);
+      for (const u of heard.lossUpdates) records.push(...tracker.update(u.stamp, { audio_loss: u.loss }));
+    }
+    await audio.close();
+    const [only] = events(records);
+    expect(events(records)).toHaveLength(1);
+    expect(Math.abs(only![0] - 8) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+    expect(Math.abs(only![1] - 13) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+  }, 60_000);
+});
