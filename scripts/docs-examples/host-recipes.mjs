@@ -95,7 +95,10 @@ async function tempLeftovers(ctx) {
 const LEFTOVER_AGE_MS = 3_000;
 
 export const hostRecipes = {
-  'completion-unknown': { run: (ctx) => session(ctx, ['completion', 'tcsh']), volatile: [] },
+  'completion-unknown': {
+    run: async (ctx) => `${await session(ctx, ['completion'])}\n${await session(ctx, ['completion', 'tcsh'])}`,
+    volatile: [],
+  },
   'config-errors': {
     run: async (ctx) => {
       const bad = inRoot(ctx, 'tmp/bad.toml');
@@ -155,7 +158,9 @@ export const hostRecipes = {
   'unit-secret-webhook': {
     run: async (ctx) => {
       const unit = await vpt(ctx, ['monitor', '--print-unit', '--devices', 'capture1', '--webhook', 'http://farm:s3cret@alerts.local/vpt?token=abc&x=1']);
-      return linesOf(unit, /^(# --webhook|# VPT_WEBHOOK|EnvironmentFile=|ExecStart=)/).join('\n');
+      // From the note on the secret down to ExecStart=, as the unit prints them.
+      const lines = unit.split('\n');
+      return lines.slice(lines.findIndex((l) => l.startsWith('# --webhook')), lines.findIndex((l) => l.startsWith('ExecStart=')) + 1).join('\n');
     },
     volatile: [],
   },
