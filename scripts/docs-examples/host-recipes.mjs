@@ -160,7 +160,12 @@ export const hostRecipes = {
       const unit = await vpt(ctx, ['monitor', '--print-unit', '--devices', 'capture1', '--webhook', 'http://farm:s3cret@alerts.local/vpt?token=abc&x=1']);
       // From the note on the secret down to ExecStart=, as the unit prints them.
       const lines = unit.split('\n');
-      return lines.slice(lines.findIndex((l) => l.startsWith('# --webhook')), lines.findIndex((l) => l.startsWith('ExecStart=')) + 1).join('\n');
+      return lines
+        .slice(
+          lines.findIndex((l) => l.startsWith('# --webhook')),
+          lines.findIndex((l) => l.startsWith('ExecStart=')) + 1,
+        )
+        .join('\n');
     },
     volatile: [],
   },
