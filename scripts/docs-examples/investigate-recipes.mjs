@@ -1,6 +1,6 @@
 // Recipes of `vpt investigate`: the health sample (log lines, Nagios line, metrics) on the farm's
 // fixture /proc, and the report's memory trends and diagnosis over fixture health logs.
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { noise, procStat, writeFakeProc, writeHealthLog } from './health-fixture.mjs';
 import { REPO, vpt } from './run.mjs';
@@ -91,14 +91,23 @@ function trendReport(ctx) {
     await writeFakeProc(path.join(dir, 'proc'), [...processes.filter((p) => p.argv), busy], boot, '18.37 17.92 16.80 5/412 7024');
     await mkdir(path.join(dir, 'stream'), { recursive: true });
     await mkdir(path.join(dir, 'tmp'), { recursive: true });
-    // About 40% of one core: 2 ticks (of 100 a second) every 50 ms.
-    let ticks = 600;
-    const compiling = setInterval(() => writeFile(path.join(dir, 'proc', '7024', 'stat'), procStat(busy, boot, (ticks += 2))), 50);
+    // About 40% of one core: 2 ticks (of 100 a second) every 50 ms, each stat file renamed into place
+    // (the report must never read one half-written).
+    const stat = path.join(dir, 'proc', '7024', 'stat');
+    let compiling = true;
+    const compiler = (async () => {
+      for (let ticks = 600; compiling; ticks += 2) {
+        await writeFile(`${stat}.tmp`, procStat(busy, boot, ticks));
+        await rename(`${stat}.tmp`, stat);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
     try {
       const args = ['investigate', '--proc-root', './trends/proc', '--log-dir', './trends/log', '--stream-root', './trends/stream'];
       return await vpt(ctx, args, { env: { TMPDIR: path.join(dir, 'tmp') }, all: false });
     } finally {
-      clearInterval(compiling);
+      compiling = false;
+      await compiler;
     }
   })();
   return ctx.trends;
