@@ -96,7 +96,7 @@ describe('vpt monitor with a config file', () => {
 
       await writeFile(file, '[monitor]\nfreeze_rule = "seed"\n');
       process.kill(monitor.pid, 'SIGHUP');
-      expect(await monitor.waitForStderr(/SIGHUP: reloaded/)).toMatch(new RegExp(`reloaded ${file}: detection settings of 1 device updated`));
+      expect(await monitor.waitForStderr(/SIGHUP: reloaded/)).toMatch(new RegExp(`reloaded ${file}: detection settings of 1 device and actions updated`));
       await feedFrames(source, device, { rate: 10, from: 3, to: 6 });
       expect(await ruleOf(5)).toBe('seed');
 

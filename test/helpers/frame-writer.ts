@@ -32,9 +32,15 @@ export async function writeFrameLikeFfmpeg(
   return target;
 }
 
+/**
+ * A placeholder (a non-empty string) gets the JPEG end marker: the watcher judges a frame only once
+ * its files end with it. An empty string stays a zero-byte file (a fault the tests write on purpose).
+ */
+const JPEG_END = Buffer.from([0xff, 0xd9]);
+
 async function writeRenamed(target: string, content: Uint8Array | string, timeMs: number): Promise<void> {
   const tmp = `${target}.tmp`;
-  await writeFile(tmp, content);
+  await writeFile(tmp, typeof content === 'string' && content !== '' ? Buffer.concat([Buffer.from(content), JPEG_END]) : content);
   await utimes(tmp, timeMs / 1000, timeMs / 1000);
   await rename(tmp, target);
 }

@@ -17,7 +17,12 @@ export function scriptedPipeline(options: { delayMs?: number; analysed?: Capture
     async frame(frame: CapturedFrame, mode: AnalyzeMode): Promise<FrameOutcome> {
       if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
       options.analysed?.push(frame);
-      const shows = (await readFile(frame.path, 'utf8')).trim();
+      // frame-writer.ts ends each placeholder with the JPEG end marker (FF D9): it is not part of the script.
+      const bytes = await readFile(frame.path);
+      const shows = bytes
+        .subarray(0, bytes.at(-2) === 0xff && bytes.at(-1) === 0xd9 ? -2 : undefined)
+        .toString('utf8')
+        .trim();
       const transitions: EventTransition[] = [];
       if (mode.late) return { sequence: frame.sequence, timeMs: frame.mtimeMs, ongoing: [], transitions };
       for (const type of ['blackscreen', 'freeze'] as const) {

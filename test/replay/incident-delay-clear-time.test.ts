@@ -24,11 +24,11 @@ describe('--incident-delay counts detecting frames, not the clear time', () => {
 
   beforeAll(async () => {
     root = await makeTempDir('vpt-incident-delay-');
-    // Held 4.2 s: frozen from its third frame (~3.6 s of frozen frames), under the 4 s delay; its clear
-    // run then keeps the event open to ~4.8 s. Held 6 s: ~5.6 s, an incident.
+    // Held 3.6 s: a freeze dated from its first held frame (as ffmpeg's freezedetect dates it), under
+    // the 4 s delay; its clear run then keeps the event open to ~4.6 s. Held 6 s: an incident.
     await generateCapture(path.join(root.dir, 'stream', 'capture1'), [
       { kind: 'moving', seconds: 2 },
-      { kind: 'held', seconds: 4.2 },
+      { kind: 'held', seconds: 3.6 },
       { kind: 'moving', seconds: 3 },
       { kind: 'held', seconds: 6 },
       { kind: 'moving', seconds: 3 },

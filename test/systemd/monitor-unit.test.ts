@@ -48,7 +48,10 @@ describe('renderMonitorUnit', () => {
   });
 
   it('runs the monitor as a restartable, memory-capped service that stops cleanly', () => {
-    expect(one('Type')).toBe('simple');
+    // systemd/notify.ts: READY=1 once watching, WATCHDOG=1 at half of WatchdogSec, through systemd-notify, a child: all.
+    expect(one('Type')).toBe('notify');
+    expect(one('NotifyAccess')).toBe('all');
+    expect(one('WatchdogSec')).toBe('30');
     expect(one('ExecStart')).toBe('/usr/bin/node /opt/vpt/bin/vpt monitor --devices capture1,capture2 --stream-root "/srv/my stream"');
     expect(one('User')).toBe('vpt');
     expect(one('Restart')).toBe('on-failure');

@@ -62,7 +62,7 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
         ),
       })),
     );
-    printIncidentTimeline({ incident, evidence, deliveries: reader.deliveries(incident.id) }, ui);
+    printIncidentTimeline({ incident, evidence, deliveries: reader.deliveries(incident.id), actions: reader.actions(incident.id) }, ui);
     return EXIT.ok;
   } finally {
     reader.close();

@@ -1,4 +1,4 @@
-import type { Delivery, IncidentView } from '../../core/incidents/incident-reader.js';
+import type { ActionRow, Delivery, IncidentView } from '../../core/incidents/incident-reader.js';
 import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
 import { formatDuration } from '../../core/units.js';
 import { escapeOutside } from '../../core/text/escape-outside.js';
@@ -79,12 +79,13 @@ export interface IncidentDetail {
   incident: IncidentView;
   evidence: { path: string; exists: boolean }[];
   deliveries: Delivery[];
+  actions: ActionRow[];
 }
 
 export function printIncidentTimeline(detail: IncidentDetail, ui: Ui): void {
-  const { incident: i, evidence, deliveries } = detail;
+  const { incident: i, evidence, deliveries, actions } = detail;
   if (ui.json) {
-    ui.out(JSON.stringify({ schema_version: SCHEMA_VERSION.incidentsShow, ...i, evidence, webhook: deliveries }, null, 2));
+    ui.out(JSON.stringify({ schema_version: SCHEMA_VERSION.incidentsShow, ...i, evidence, webhook: deliveries, actions }, null, 2));
     return;
   }
   const since = (iso: string) => formatDuration(Math.max(0, Date.parse(iso) - Date.parse(i.event_start)));
@@ -101,5 +102,16 @@ export function printIncidentTimeline(detail: IncidentDetail, ui: Ui): void {
   for (const d of deliveries) {
     const state = d.sent_at !== null ? `sent ${local(d.sent_at)}` : `pending, next try ${local(d.next_attempt_at)}`;
     ui.out(`  webhook      ${escapeOutside(d.event)}: ${state} (${d.attempts} failed attempts)`);
+  }
+  if (actions.length === 0) ui.out('  actions      none');
+  for (const a of actions) {
+    const how =
+      a.result === 'suppressed' || a.result === 'dry_run' || a.result === 'error'
+        ? a.output
+        : `${a.result}${a.exit_code === null ? '' : `, exit ${a.exit_code}`} in ${formatDuration(a.duration_ms ?? 0)}`;
+    ui.out(`  action       ${local(a.started_at)}  ${escapeOutside(a.command.join(' '))}: ${escapeOutside(how)}`);
+    if (a.result !== 'suppressed' && a.result !== 'dry_run' && a.output !== '') {
+      for (const line of a.output.split('\n')) ui.out(`    | ${escapeOutside(line)}`);
+    }
   }
 }

@@ -62,13 +62,17 @@ export async function run(raw: Record<string, unknown>, ui: Ui): Promise<number>
     const { runDemo } = await import('./demo.js');
     return runDemo(options, ui);
   }
-  const { runOptionsFrom } = await import('./options.js');
+  const [{ runOptionsFrom }, { actionSettingsFrom }] = await Promise.all([import('./options.js'), import('../../core/actions/action-settings.js')]);
+  let current = config;
   const merged = runOptionsFrom(config);
   const settings = merged.settings;
+  // [actions] as loaded now: a SIGHUP swaps them with the detection settings.
+  merged.actions = () => actionSettingsFrom(current.config.actions);
   merged.reloadConfig = async () => {
     const next = await loadConfig(options);
     settings.replace(next.settingsFor);
-    return `reloaded ${next.file ?? 'the settings (no config file)'}: detection settings of ${settings.size} device${settings.size === 1 ? '' : 's'} updated (fps, audio, devices and paths need a restart)`;
+    current = next;
+    return `reloaded ${next.file ?? 'the settings (no config file)'}: detection settings of ${settings.size} device${settings.size === 1 ? '' : 's'} and actions updated (fps, audio, devices and paths need a restart)`;
   };
   if (options.replay) {
     const { runReplay } = await import('./replay.js');

@@ -1,6 +1,7 @@
 import type { MonitorSettingValues } from '../../core/config/monitor-settings.js';
 import type { MonitorConfig } from '../../core/config/monitor-config.js';
 import { SettingsRegistry } from '../../core/config/settings-registry.js';
+import type { ActionSettings } from '../../core/actions/action-settings.js';
 
 /** Options of `vpt monitor` as cli.ts parses them: the settings table's values (durations in ms) and the modes. */
 export type MonitorOptions = MonitorSettingValues & {
@@ -21,6 +22,8 @@ export type MonitorRunOptions = MonitorOptions & {
   settings: SettingsRegistry;
   /** Read the config file again (SIGHUP); resolves to a line to log, rejects with a ConfigError. */
   reloadConfig?: () => Promise<string>;
+  /** `[actions]` of the config file as loaded now (swapped by reloadConfig). */
+  actions?: () => ActionSettings;
 };
 
 /** The one way to the run options: the config's options (flags over the file) and a registry of its per-device settings. */

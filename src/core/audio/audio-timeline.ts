@@ -104,7 +104,6 @@ export class AudioTimeline {
   private lastLoss: boolean | undefined;
   private lastFedMs = Number.NEGATIVE_INFINITY;
   private lastWindowStart = Number.NEGATIVE_INFINITY;
-  private lastWindowSegment: number | undefined;
   /** Wall clock of the first segment fed since the stream last said something (hang detection). */
   private unansweredSinceWall: number | undefined;
   private readonly waiters = new Set<() => void>();
@@ -196,9 +195,10 @@ export class AudioTimeline {
     }
   }
 
-  /** The segment the newest level window came from. */
-  get lastSegmentFile(): string | undefined {
-    return this.lastWindowSegment === undefined ? undefined : segmentFileName(this.lastWindowSegment);
+  /** The segment the sound at this time (frame clock) was heard from; undefined before any was heard. */
+  segmentFileAt(timeMs: number): string | undefined {
+    if (this.ref === undefined || this.history.size === 0) return undefined;
+    return segmentFileName(segmentIndexForFrame(this.sequenceAt(timeMs - 1), this.options.fps, this.options.segmentSeconds));
   }
 
   async close(): Promise<void> {
@@ -342,7 +342,6 @@ export class AudioTimeline {
     // The frame clock of a live capture is its files' mtimes, which jitter by a few ms: windows stay in order.
     const start = Math.max(this.segmentStartMs(this.streamFirstSegment) + window.ptsMs, this.lastWindowStart + 1);
     this.lastWindowStart = start;
-    this.lastWindowSegment = this.streamFirstSegment + Math.floor(window.ptsMs / (this.options.segmentSeconds * 1000));
     this.history.push(start, window.db);
     const change: SoundChange | undefined = this.runs.window(start, LEVEL_WINDOW_MS, window.db);
     if (change) this.push({ timeMs: change.timeMs, kind: 'sound', on: change.silent });

@@ -144,7 +144,7 @@ export class DeviceAudio {
     const now = timeline.levels.meanDb(until - FRAME_STATE_SPAN_MS, until);
     if (mean === undefined || now === undefined) return UNKNOWN;
     const audio: FrameAudio = { audio: now >= timeline.silenceDb, meanVolumeDb: mean, checkTimestamp: isoLocal(until) };
-    const segment = timeline.lastSegmentFile;
+    const segment = timeline.segmentFileAt(until);
     if (segment !== undefined) audio.segmentFile = segment;
     return audio;
   }

@@ -3,6 +3,8 @@ import { deviceNameProblem } from '../layout/device-name.js';
 import { CAPTURE_SIZE } from '../frames/frame-size.js';
 import { parseDuration, parseSize } from '../units.js';
 import { spanProblem, TOML_ROWS, type SettingRow, type SpanRow } from './monitor-settings.js';
+import { actionsSection } from '../actions/action-schema.js';
+import type { ActionsInput } from '../actions/action-settings.js';
 
 /**
  * The schema of vpt.toml. Keys are the monitor's flags in snake_case
@@ -92,6 +94,8 @@ const deviceSection = z.strictObject(shapeOf(TOML_ROWS.filter((row) => row.scope
 
 export const configSchema = z.strictObject({
   monitor: monitorSection.optional(),
+  /** Commands run when incidents open (actions/action-schema.ts). */
+  actions: actionsSection.optional(),
   // Names are checked on the parsed TOML itself: zod's record drops a `__proto__` key without a word.
   devices: z
     .preprocess(
@@ -112,4 +116,6 @@ export const configSchema = z.strictObject({
 export interface ConfigFile {
   monitor?: Record<string, unknown>;
   devices?: Record<string, Record<string, unknown>>;
+  /** `[actions]` (actions/action-schema.ts), read by actions/action-settings.ts. */
+  actions?: ActionsInput;
 }

@@ -191,6 +191,36 @@ export class EventTracker {
     return k === 0 ? stamp : this.recent[this.recent.length - k]!;
   }
 
+  /**
+   * The capture stopped after `last` (a stall; ffmpeg may be restarted): every open sequence ends
+   * there, or at the first frame of its clear run if one was in progress. Confirmed events get their
+   * `event_ended`; blips and zap runs are dropped (no audio can confirm a zap across a stall). The
+   * frames after the stall start afresh, so a freeze in progress never spans the stall.
+   */
+  interrupt(last: FrameStamp): TrackerRecord[] {
+    const out: TrackerRecord[] = [];
+    for (const [type, state] of this.open) {
+      if (type === 'zap' || !state.confirmed) continue;
+      const end = state.clearFrom ?? last;
+      const durationMs = stepless(end) - state.startStepless;
+      out.push({
+        kind: 'event_ended',
+        type,
+        device: this.device,
+        startSequence: state.startSequence,
+        startMs: state.startMs,
+        lastSequence: state.lastSequence,
+        endSequence: end.sequence,
+        endMs: state.startMs + durationMs,
+        durationMs,
+      });
+    }
+    this.open.clear();
+    // Nothing after the stall is dated back across it.
+    this.recent.length = 0;
+    return out;
+  }
+
   /** The open sequence of a type at this frame (for `<type>_event_start` / `_duration_ms`). */
   ongoing(type: SequenceType, now: FrameStamp): OpenSequence | undefined {
     const state = this.open.get(type);
@@ -246,7 +276,7 @@ export class EventTracker {
       out.push({ kind: 'zap', ...span });
       return;
     }
-    if (!state.confirmed && span.durationMs >= this.minEventMs) {
+    if (!state.confirmed && span.durationMs >= (this.minByType.get(type) ?? this.minEventMs)) {
       // Long enough only counting up to the clear frame: it is an event after all.
       out.push({
         kind: 'event_started',

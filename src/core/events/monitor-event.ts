@@ -48,6 +48,8 @@ export type MonitorEvent =
   | { event: 'stall_started'; ts: string; device: string; type: StallType; start: string; last_sequence: number | null; stall_after_ms: number }
   | { event: 'stall_ended'; ts: string; device: string; type: StallType; start: string; duration_ms: number }
   | { event: 'clock_jump'; ts: string; jump_ms: number }
+  /** ffmpeg restarted and rewound its frame counter: frames from `sequence` on are a new run, analysed in order. */
+  | { event: 'capture_restarted'; ts: string; device: string; sequence: number; run: number }
   | {
       event: 'heartbeat';
       ts: string;
@@ -58,6 +60,19 @@ export type MonitorEvent =
       bad: number;
       last_frame_age_ms: number | null;
       states: DeviceStates;
+    }
+  /** An `[actions]` command for an incident (or the memory alert): run, dry run, or suppressed by the rate limit. */
+  | {
+      event: 'action';
+      ts: string;
+      device: string;
+      type: string;
+      incident_id: number | null;
+      command: string[];
+      result: string;
+      exit_code: number | null;
+      duration_ms: number | null;
+      output: string;
     }
   | { event: 'dropped'; ts: string; device: string; count: number; first_sequence: number; last_sequence: number; total: number }
   | ZapEvent;

@@ -1,5 +1,5 @@
 import type { Incident } from '../incidents/incident.js';
-import type { IncidentReader } from '../incidents/incident-reader.js';
+import type { ActionRow, IncidentReader } from '../incidents/incident-reader.js';
 import { evidenceThumbnails } from './image-files.js';
 import { SCHEMA_VERSION } from '../output/schema-versions.js';
 import type { DeviceStatus, StatusSnapshot } from '../status/status-snapshot.js';
@@ -8,7 +8,7 @@ import type { DeviceStatus, StatusSnapshot } from '../status/status-snapshot.js'
 export interface StatusSources {
   /** The live monitor's snapshot now (the same shape as status.json). */
   snapshot: () => StatusSnapshot;
-  incidents: Pick<IncidentReader, 'openIncidents' | 'recentResolved'>;
+  incidents: Pick<IncidentReader, 'openIncidents' | 'recentResolved'> & { actions?(id: number): ActionRow[] };
 }
 
 interface DeviceJson extends DeviceStatus {
@@ -36,6 +36,8 @@ export interface IncidentJson {
   resolve_reason: string | null;
   evidence: string[];
   thumbnails: { sequence: number; url: string }[];
+  /** What `[actions]` did for it (in /api/incidents; `vpt incidents show` lists the same). */
+  actions?: ActionRow[];
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -73,9 +75,10 @@ function incidentJson(i: Incident, nowMs = Date.now()): IncidentJson {
 
 export function incidentsJson(s: StatusSources): { schema_version: typeof SCHEMA_VERSION.apiIncidents; open: IncidentJson[]; resolved: IncidentJson[] } {
   const now = Date.now();
+  const withActions = (i: Incident): IncidentJson => ({ ...incidentJson(i, now), actions: s.incidents.actions?.(i.id) ?? [] });
   return {
     schema_version: SCHEMA_VERSION.apiIncidents,
-    open: s.incidents.openIncidents().map((i) => incidentJson(i, now)),
-    resolved: s.incidents.recentResolved().map((i) => incidentJson(i, now)),
+    open: s.incidents.openIncidents().map(withActions),
+    resolved: s.incidents.recentResolved().map(withActions),
   };
 }

@@ -44,6 +44,22 @@ export interface IncidentFilter {
   limit?: number;
 }
 
+/** Actions listed per incident at most (the rate limit keeps it to a few). */
+export const ACTIONS_SHOWN = 100;
+/** The schema version that added incident_actions. */
+const ACTIONS_SCHEMA = 3;
+
+/** One `[actions]` run recorded for an incident (incident_actions). */
+export interface ActionRow {
+  trigger: string;
+  command: string[];
+  result: string;
+  exit_code: number | null;
+  duration_ms: number | null;
+  output: string;
+  started_at: string;
+}
+
 export interface Delivery {
   event: string;
   attempts: number;
@@ -84,11 +100,14 @@ export class IncidentReader {
   readonly file: string;
   private readonly db: Database.Database;
   private readonly startExpr: string;
+  /** Schema 3 or later: the incident_actions table exists. */
+  private readonly hasActions: boolean;
 
   private constructor(file: string, db: Database.Database) {
     this.file = file;
     this.db = db;
     const version = db.pragma('user_version', { simple: true }) as number;
+    this.hasActions = version >= ACTIONS_SCHEMA;
     this.startExpr =
       version >= SCHEMA_VERSION ? 'event_start' : `coalesce(CASE WHEN json_valid(metadata) THEN json_extract(metadata, '$.event_start') END, opened_at)`;
   }
@@ -152,6 +171,17 @@ export class IncidentReader {
       )
       .get(id);
     return row ? toRow(row, nowMs) : undefined;
+  }
+
+  /** What `[actions]` did for one incident, oldest first (none before schema 3, or when nothing was configured). */
+  actions(id: number): ActionRow[] {
+    if (!this.hasActions) return [];
+    return this.db
+      .prepare<[number, number], Omit<ActionRow, 'command'> & { command: string }>(
+        `SELECT trigger, command, result, exit_code, duration_ms, output, started_at FROM incident_actions WHERE incident_id = ? ORDER BY id LIMIT ?`,
+      )
+      .all(id, ACTIONS_SHOWN)
+      .map((r) => ({ ...r, command: parseJson<string[]>(r.command, []) }));
   }
 
   /** The webhook notifications of one incident (none when no webhook was configured). */

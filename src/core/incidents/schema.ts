@@ -69,6 +69,25 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX incidents_opened_at ON incidents (opened_at);
   CREATE INDEX incidents_event_start ON incidents (event_start);
   `,
+  // 2 -> 3 (issue 21): what the actions configured in vpt.toml did for each incident: a run
+  // (command, exit code, duration, the last lines of its output), a dry run, or a suppression by
+  // the rate limit. incident_id is NULL for the monitor's own memory alert. Pruning an incident
+  // takes its actions with it.
+  `
+  CREATE TABLE incident_actions (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    incident_id INTEGER REFERENCES incidents (id) ON DELETE CASCADE,
+    device      TEXT    NOT NULL,
+    trigger     TEXT    NOT NULL,
+    command     TEXT    NOT NULL,
+    result      TEXT    NOT NULL CHECK (result IN ('ok', 'failed', 'timeout', 'error', 'dry_run', 'suppressed')),
+    exit_code   INTEGER,
+    duration_ms INTEGER,
+    output      TEXT    NOT NULL DEFAULT '',
+    started_at  TEXT    NOT NULL
+  );
+  CREATE INDEX incident_actions_incident ON incident_actions (incident_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

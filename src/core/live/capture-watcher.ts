@@ -1,9 +1,10 @@
 import { watch, promises as fs, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { captureFileName, parseFrameSequence } from '../layout/frame-names.js';
+import { captureFileName, parseFrameSequence, thumbnailFileName } from '../layout/frame-names.js';
 import { liveFolders } from '../layout/live-folders.js';
 import { listCaptures } from './capture-listing.js';
 import { FrameDedupe } from './frame-dedupe.js';
+import { INCOMPLETE_FRAME_MAX_WAIT_MS, waitUntilComplete, type CompletenessClock } from './frame-completeness.js';
 
 export { RECENT_SEQUENCES_CAP } from './frame-dedupe.js';
 
@@ -25,13 +26,19 @@ export interface CapturedFrame {
   steplessMs?: number;
   /** The live folder is `hot/` (tmpfs): evidence must be copied to cold storage. */
   hot: boolean;
+  /** Numbering restarts seen before this frame: frames of one capture run share it (a rewind starts a new run). */
+  run?: number;
+  /** Still without its JPEG end marker after INCOMPLETE_FRAME_MAX_WAIT_MS (a writer killed mid-file): judged as it is. */
+  incomplete?: boolean;
 }
 
 export type WatcherRecord =
   | { kind: 'waiting'; device: string; dir: string }
   | { kind: 'watching'; device: string; dir: string; hot: boolean }
   | { kind: 'watch_error'; device: string; dir: string; message: string }
-  | { kind: 'rescan_found'; device: string; count: number };
+  | { kind: 'rescan_found'; device: string; count: number }
+  | { kind: 'incomplete'; device: string; sequence: number; waitedMs: number }
+  | { kind: 'numbering_restart'; device: string; sequence: number; run: number };
 
 export interface CaptureWatcherOptions {
   device: string;
@@ -47,6 +54,10 @@ export interface CaptureWatcherOptions {
   rescanIntervalMs?: number;
   /** Report frames already on disk at start (default: only new ones; old frames are stale live). */
   includeExisting?: boolean;
+  /** How long a frame written in place may stay without its end marker (default INCOMPLETE_FRAME_MAX_WAIT_MS). */
+  incompleteMaxWaitMs?: number;
+  /** The completeness wait's clock (tests). */
+  completenessClock?: CompletenessClock;
 }
 
 /**
@@ -77,6 +88,12 @@ export class CaptureWatcher {
   /** inotify events that arrive during a rescan wait here, so they are reported after the rescan's older finds. */
   private readonly heldEvents = new Map<number, { dir: string; hot: boolean }>();
   private holding = false;
+  /**
+   * The last frame had its thumbnail: a missing one is waited for (ffmpeg writes it next to the
+   * capture). Once one never came, frames stop waiting for thumbnails until one is seen again, so a
+   * capture without a thumbnail output is not held INCOMPLETE_FRAME_MAX_WAIT_MS per frame.
+   */
+  private thumbnailsFlowing = true;
 
   constructor(options: CaptureWatcherOptions) {
     this.device = options.device;
@@ -170,9 +187,11 @@ export class CaptureWatcher {
   private openWatcher(dir: string, ino: number, hot: boolean): void {
     this.closeWatcher();
     try {
-      const watcher = watch(dir, { persistent: false }, (event, filename) => {
-        // A frame appears by a rename (or create); a 'change' is a write to a name already there.
-        const sequence = event === 'rename' && filename ? parseFrameSequence(filename.toString()) : undefined;
+      const watcher = watch(dir, { persistent: false }, (_event, filename) => {
+        // A frame appears by a rename (atomic writer) or a create (in-place writer); a 'change' is a write,
+        // which after a numbering restart may be ffmpeg rewriting an old name in place. The claim's mtime
+        // check drops the writes of a frame already handed out.
+        const sequence = filename ? parseFrameSequence(filename.toString()) : undefined;
         // No pre-filter on `recent`: a known name with a newer mtime is a numbering restart.
         if (sequence === undefined) return;
         // Deletions (hot rotation) are events too: only a name above every frame handed out is news.
@@ -222,12 +241,38 @@ export class CaptureWatcher {
     return claimed;
   }
 
-  /** Stat (the event may be a deletion, or the frame already rotated away), decide, report once. */
+  /**
+   * Stat (the event may be a deletion, or the frame already rotated away), wait until the frame's
+   * files are whole (frame-completeness.ts), decide on the final mtime, report once.
+   */
   private async claim(dir: string, sequence: number, hot: boolean): Promise<boolean> {
     const file = path.join(dir, captureFileName(sequence));
+    const firstMtimeMs = await mtimeOf(file);
+    if (firstMtimeMs === undefined || this.stopped || !this.dedupe.wouldAccept(sequence, firstMtimeMs)) return false;
+    const thumbnails = path.join(path.dirname(dir), 'thumbnails');
+    const whole = await waitUntilComplete(
+      [
+        { path: file, waitIfMissing: false, next: path.join(dir, captureFileName(sequence + 1)) },
+        {
+          path: path.join(thumbnails, thumbnailFileName(sequence)),
+          waitIfMissing: this.thumbnailsFlowing,
+          next: path.join(thumbnails, thumbnailFileName(sequence + 1)),
+        },
+      ],
+      this.options.incompleteMaxWaitMs ?? INCOMPLETE_FRAME_MAX_WAIT_MS,
+      this.options.completenessClock,
+      () => this.stopped,
+    );
+    this.thumbnailsFlowing = whole.states[1] !== 'missing';
+    // Written in place, the mtime moved while we waited: the frame's time is its last write.
     const mtimeMs = await mtimeOf(file);
-    if (mtimeMs === undefined || this.stopped || !this.dedupe.accept(sequence, mtimeMs)) return false;
-    this.options.onFrame({ device: this.device, sequence, path: file, mtimeMs, hot });
+    if (mtimeMs === undefined || this.stopped) return false;
+    const restartsBefore = this.dedupe.restarts;
+    if (!this.dedupe.accept(sequence, mtimeMs)) return false;
+    const run = this.dedupe.restarts;
+    if (run !== restartsBefore) this.onRecord({ kind: 'numbering_restart', device: this.device, sequence, run });
+    if (!whole.complete) this.onRecord({ kind: 'incomplete', device: this.device, sequence, waitedMs: Math.round(whole.waitedMs) });
+    this.options.onFrame({ device: this.device, sequence, path: file, mtimeMs, hot, run, ...(whole.complete ? {} : { incomplete: true }) });
     return true;
   }
 }

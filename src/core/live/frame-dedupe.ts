@@ -22,9 +22,16 @@ export class FrameDedupe {
   private highestMtime = 0;
   /** After a numbering restart, files older than the restart are the old run's leftovers. */
   private staleBeforeMtime = 0;
+  /** Numbering restarts seen (ffmpeg restarted and rewound its counter): the frames' run number. */
+  private restartCount = 0;
 
   get size(): number {
     return this.recent.size;
+  }
+
+  /** How many numbering restarts were seen: frames of one run share it. */
+  get restarts(): number {
+    return this.restartCount;
   }
 
   get highest(): number {
@@ -42,6 +49,12 @@ export class FrameDedupe {
     return !this.belowTracked(sequence) && !this.recent.has(sequence);
   }
 
+  /** What accept() would answer, without remembering anything (before waiting for a file to be complete). */
+  wouldAccept(sequence: number, mtimeMs: number): boolean {
+    if (this.recent.has(sequence) || this.belowTracked(sequence)) return mtimeMs > this.highestMtime;
+    return mtimeMs >= this.staleBeforeMtime;
+  }
+
   /** Given the file's mtime: is it new? If so it is remembered as handed out. */
   accept(sequence: number, mtimeMs: number): boolean {
     if (this.recent.has(sequence) || this.belowTracked(sequence)) {
@@ -53,6 +66,7 @@ export class FrameDedupe {
       this.evictedFloor = -1;
       this.highestSeen = -1;
       this.staleBeforeMtime = mtimeMs;
+      this.restartCount++;
     } else if (mtimeMs < this.staleBeforeMtime) {
       return false; // left over from before a numbering restart
     }

@@ -65,6 +65,10 @@ interface DeviceState {
   newest: number;
   /** Durations across wall-clock steps (frame-clock.ts). */
   frameClock: SteplessFrameClock;
+  /** The capture run of the newest frame (CapturedFrame.run): a new run's low numbers are not late. */
+  run: number;
+  /** The capture stalled: its open freeze/black episodes end at the last frame before the next frame is judged. */
+  interruptPending: boolean;
 }
 
 /**
@@ -150,6 +154,8 @@ export class LiveMonitor {
         segments: new SegmentActivity(dir),
         newest: -1,
         frameClock: new SteplessFrameClock(),
+        run: 0,
+        interruptPending: false,
       };
       this.devices.set(device, state);
       this.sweepers.register({ name: 'event-evidence', device, sweep: () => ({ freedEntries: this.sweepEvidence(state) }) });
@@ -267,10 +273,17 @@ export class LiveMonitor {
   /** One device's worker: newest frame first, one at a time, until the queue is empty. */
   private async work(state: DeviceState): Promise<void> {
     while (!this.stopping) {
+      if (state.interruptPending) await this.interrupt(state);
       const sample = state.queue.backlog;
       const frame = state.queue.pop();
       if (!frame) return;
-      const late = frame.sequence < state.newest;
+      const run = frame.run ?? 0;
+      if (run > state.run) {
+        // A numbering restart: the new run's frame 1 is no late frame of the old run.
+        state.run = run;
+        state.newest = -1;
+      }
+      const late = run < state.run || frame.sequence < state.newest;
       if (!late) state.newest = frame.sequence;
       try {
         const outcome = await state.pipeline.frame(frame, { sample, late });
@@ -292,6 +305,17 @@ export class LiveMonitor {
         this.options.logger.warn(`[${state.device}] frame ${frame.sequence}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
+  }
+
+  /**
+   * The capture stalled: episodes open on its last frame end there (their incidents resolve), so a
+   * freeze in progress when ffmpeg stopped never runs on through the stall and a restart into a
+   * fake long freeze. Runs in the device's worker, between two frames.
+   */
+  private async interrupt(state: DeviceState): Promise<void> {
+    state.interruptPending = false;
+    const outcome = state.pipeline.interrupt?.();
+    if (outcome) await state.incidents.apply(outcome, () => false);
   }
 
   /** Every STALL_CHECK_INTERVAL_MS: new audio segments, new stalls, and the incidents of stalls still open. */
@@ -323,6 +347,10 @@ export class LiveMonitor {
         const last = r.type === 'capture_stalled' && state.newest >= 0 ? state.newest : null;
         // The last picture before the capture stopped is what a person wants to see.
         state.incidents.hold(r.type, r.type === 'capture_stalled' && last !== null ? await state.incidents.keep([last]) : []);
+        if (r.type === 'capture_stalled') {
+          state.interruptPending = true;
+          state.running ??= this.work(state).finally(() => (state.running = undefined));
+        }
         const stallAfterMs = this.stallAfterOf(r.device);
         this.options.onEvent({
           event: 'stall_started',
@@ -422,6 +450,9 @@ export class LiveMonitor {
     if (r.kind === 'waiting') logger.warn(`[${r.device}] ${r.dir} does not exist yet; waiting for it`);
     else if (r.kind === 'watching') logger.info(`[${r.device}] watching ${r.dir}${r.hot ? ' (hot, RAM mode)' : ''}`);
     else if (r.kind === 'watch_error') logger.warn(`[${r.device}] watcher error on ${r.dir}: ${r.message}; the rescan takes over`);
+    else if (r.kind === 'incomplete') logger.warn(`[${r.device}] frame ${r.sequence} still incomplete after ${r.waitedMs} ms: judged as it is`);
+    else if (r.kind === 'numbering_restart')
+      this.options.onEvent({ event: 'capture_restarted', ts: iso(this.now()), device: r.device, sequence: r.sequence, run: r.run });
     else logger.debug(`[${r.device}] rescan found ${r.count} frames the watcher missed`);
   }
 }

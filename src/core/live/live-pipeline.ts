@@ -31,6 +31,8 @@ export interface AnalyzeMode {
 
 export interface LivePipeline {
   frame(frame: CapturedFrame, mode: AnalyzeMode): Promise<FrameOutcome>;
+  /** The capture stalled: end the episodes open on the last frame (their transitions), start afresh after. */
+  interrupt?(): FrameOutcome | undefined;
   close?(): Promise<void> | void;
 }
 
@@ -85,6 +87,7 @@ export function livePipelineFactory(options: LivePipelineOptions): LivePipelineF
         const picture = analysis.analyzed && !mode.late ? { black: analysis.verdicts.blackscreen, frozen: analysis.verdicts.freeze } : undefined;
         return { ...outcome, bad, ...(picture ? { picture } : {}) };
       },
+      interrupt: () => pipeline.interrupt(),
       close: () => pipeline.close(),
     };
   };

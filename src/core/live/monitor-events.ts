@@ -41,8 +41,17 @@ export function describeEvent(e: MonitorEvent): string | undefined {
         `last frame ${e.last_frame_age_ms === null ? 'never' : `${formatDuration(e.last_frame_age_ms)} ago`}; ${states.length === 0 ? 'ok' : states.join(', ')}`
       );
     }
+    case 'capture_restarted':
+      return `[${e.device}] capture restarted: frame numbers start again at ${e.sequence} (run ${e.run})`;
     case 'clock_jump':
       return `the wall clock jumped ${e.jump_ms > 0 ? 'forward' : 'back'} ${formatDuration(Math.abs(e.jump_ms))} (suspend, NTP step): stall timers restarted`;
+    case 'action':
+      return (
+        `[${e.device}] action for ${e.type}${e.incident_id === null ? '' : ` (incident #${e.incident_id})`}: ${e.command.join(' ')}: ` +
+        (e.result === 'suppressed' || e.result === 'dry_run' || e.result === 'error'
+          ? e.output
+          : `${e.result}${e.exit_code === null ? '' : `, exit ${e.exit_code}`} after ${formatDuration(e.duration_ms ?? 0)}`)
+      );
     case 'dropped':
       return `[${e.device}] dropped ${e.count} frames (${e.first_sequence}..${e.last_sequence}) the analysis could not keep up with; ${e.total} in total`;
   }

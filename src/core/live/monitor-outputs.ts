@@ -1,5 +1,8 @@
 import type { MonitorHttp, MonitorHttpOptions } from '../http/monitor-http.js';
 import type { Logger } from '../logger.js';
+import type { ActionSettings } from '../actions/action-settings.js';
+import type { MonitorEvent } from '../events/monitor-event.js';
+import type { NotifyEnv } from '../systemd/notify.js';
 import { redactUrl } from '../webhook/redact-url.js';
 
 /*
@@ -47,4 +50,26 @@ export async function startAlertmanager(dbFile: string, url: URL, pageUrl: strin
 export async function startWebSide(options: MonitorHttpOptions): Promise<MonitorHttp> {
   const { startMonitorHttp } = await import('../http/monitor-http.js');
   return startMonitorHttp(options);
+}
+
+/** `[actions]`: the runner, recording into incidents.db through its own connection (none configured: it runs nothing). */
+export async function startActions(dbFile: string, settings: () => ActionSettings, onEvent: (event: MonitorEvent) => void, logger: Logger) {
+  const [{ ActionLog }, { ActionRunner }] = await Promise.all([import('../actions/action-log.js'), import('../actions/action-runner.js')]);
+  const log = new ActionLog(dbFile);
+  const runner = new ActionRunner({ settings, record: (r) => log.record(r), onEvent, logger });
+  const configured = Object.keys(settings().actions);
+  if (configured.length > 0) logger.info(`actions for ${configured.join(', ')}${settings().dryRun ? ' (dry run: logged, not run)' : ''}`);
+  return { runner, log };
+}
+
+/**
+ * systemd's notify variables, taken out of the environment: the commands the monitor runs (ffmpeg,
+ * [actions]) must not inherit a socket that, under NotifyAccess=all, speaks for the monitor.
+ */
+export function takeNotifyEnv(): NotifyEnv {
+  const { NOTIFY_SOCKET, WATCHDOG_USEC, WATCHDOG_PID } = process.env;
+  delete process.env.NOTIFY_SOCKET;
+  delete process.env.WATCHDOG_USEC;
+  delete process.env.WATCHDOG_PID;
+  return { NOTIFY_SOCKET, WATCHDOG_USEC, WATCHDOG_PID };
 }

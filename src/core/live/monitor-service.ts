@@ -19,7 +19,9 @@ import type { LivePipelineFactory } from './live-pipeline.js';
 import { EventStream } from './event-stream.js';
 import { LiveMonitor } from './live-monitor.js';
 import { logResources, openMonitorResources, resolvedAtStartEvents, type MonitorResources } from './monitor-resources.js';
-import { startAlertmanager, startWebhookSender, startWebSide } from './monitor-outputs.js';
+import { startActions, startAlertmanager, startWebhookSender, startWebSide, takeNotifyEnv } from './monitor-outputs.js';
+import { ServiceNotifier, serviceStatusLine } from '../systemd/notify.js';
+import type { ActionSettings } from '../actions/action-settings.js';
 
 /** SIGTERM to exit: the frame in flight gets this long; with cli.ts's 2 s exit grace the whole stop stays under the 5 s the design promises. */
 const DRAIN_DEADLINE_MS = 2_500;
@@ -31,7 +33,13 @@ const DRAIN_DEADLINE_MS = 2_500;
 const WEBHOOK_EXIT_DEADLINE_MS = 4_500;
 
 /** What the service runs with: the settings table's values (flags over the file) and every device's settings. */
-export type MonitorServiceInput = MonitorSettingValues & { settings: DeviceSettingsSource; replace?: boolean; resetIncidents?: boolean };
+export type MonitorServiceInput = MonitorSettingValues & {
+  settings: DeviceSettingsSource;
+  replace?: boolean;
+  resetIncidents?: boolean;
+  /** `[actions]` as loaded now (a SIGHUP swaps them); none: nothing runs when incidents open. */
+  actions?: () => ActionSettings;
+};
 
 /** A test's stand-ins: the per-device pipeline, and a wall clock that steps while the monotonic one does not. */
 export interface MonitorServiceSeams {
@@ -52,6 +60,7 @@ export interface StopReport {
 
 type WebhookOutput = Awaited<ReturnType<typeof startWebhookSender>>;
 type AlertmanagerOutput = Awaited<ReturnType<typeof startAlertmanager>>;
+type ActionsOutput = Awaited<ReturnType<typeof startActions>>;
 
 /**
  * `vpt monitor` as a service, in core: it owns the watchers and pipelines
@@ -66,6 +75,7 @@ export class MonitorService {
   private web: MonitorHttp | undefined;
   private alertmanager: AlertmanagerOutput | undefined;
   private monitor!: LiveMonitor;
+  private notifier: ServiceNotifier | undefined;
 
   private constructor(
     readonly events: EventStream<MonitorEvent>,
@@ -76,8 +86,11 @@ export class MonitorService {
     private readonly resources: MonitorResources,
     private readonly webhook: WebhookOutput | undefined,
     private readonly zaps: ZapConfirmer,
+    private readonly actions: ActionsOutput | undefined,
   ) {
     this.events.subscribe((e) => {
+      if (e.event === 'incident_opened') void this.actions?.runner.incidentOpened(e.device, e.type, e.incident_id);
+      if (e.event === 'memory' && e.alert) void this.actions?.runner.memoryAlert();
       if (e.event === 'incident_opened') this.counted.opened++;
       else if (e.event === 'incident_resolved') this.counted.resolved++;
       if (e.event === 'incident_opened' || e.event === 'incident_resolved') {
@@ -124,7 +137,9 @@ export class MonitorService {
       const events = new EventStream<MonitorEvent>();
       // One pool per process: zap checks run off the frame queue, judged from each device's level stream.
       const zaps = new ZapConfirmer({ onZap: (event) => events.emit(event), logger });
-      const service = new MonitorService(events, input, logger, stateDir, devices, resources, webhook, zaps);
+      // [actions] of vpt.toml: a command when an incident opens (none configured: nothing runs).
+      const actions = input.actions ? await startActions(resources.store.file, input.actions, (e) => events.emit(e), logger) : undefined;
+      const service = new MonitorService(events, input, logger, stateDir, devices, resources, webhook, zaps, actions);
       const createPipeline =
         seams.createPipeline ??
         livePipelineFactory({
@@ -166,10 +181,18 @@ export class MonitorService {
       this.alertmanager = await startAlertmanager(this.resources.store.file, alertmanagerEndpoint(this.input.alertmanager), this.web?.linkUrl, this.logger);
     }
     await this.monitor.start();
+    // Under systemd (Type=notify): READY=1 now, then the watchdog pings; nothing without NOTIFY_SOCKET.
+    this.notifier = await ServiceNotifier.start({
+      env: takeNotifyEnv(),
+      logger: this.logger,
+      status: () => serviceStatusLine(this.monitor.statusSnapshot()),
+    });
   }
 
   /** Finish the frames in flight, deliver what the webhook can before its deadline; what happened, for the command to print. */
   async stop(): Promise<StopReport> {
+    await this.notifier?.stopping();
+    this.notifier = undefined;
     const started = Date.now();
     const { drained, abandoned } = await this.monitor.stop(DRAIN_DEADLINE_MS);
     const webhook = this.webhook ? await this.webhook.sender.flush(started + WEBHOOK_EXIT_DEADLINE_MS) : undefined;
@@ -178,8 +201,10 @@ export class MonitorService {
 
   /** Release everything (also after a failed start): zap pool, senders, page, database, temp folder, lock. */
   async close(): Promise<void> {
-    // Before resources.close(): a running merge's temp files live in the folder that removes.
+    await this.notifier?.stopping();
     await this.zaps.close();
+    await this.actions?.runner.drain();
+    this.actions?.log.close();
     await this.webhook?.sender.stop();
     await this.web?.close();
     await this.alertmanager?.stop();

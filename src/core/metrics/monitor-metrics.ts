@@ -32,6 +32,7 @@ export class MonitorMetrics {
   private readonly analysisSeconds: Histogram<'device'>;
   private readonly incidentsOpened: Counter<'device' | 'type'>;
   private readonly zapChecks: Counter<'device' | 'result'>;
+  private readonly actions: Counter<'device' | 'type' | 'result'>;
 
   private constructor(prom: PromClient, sources: MetricsSources, devices: readonly string[]) {
     const devicesNow = () => sources.snapshot().devices;
@@ -110,6 +111,12 @@ export class MonitorMetrics {
       labelNames: ['device', 'result'],
       registers,
     });
+    this.actions = new prom.Counter({
+      name: 'vpt_actions_total',
+      help: 'Actions of [actions] by result: ok, failed, timeout, error, dry_run, suppressed.',
+      labelNames: ['device', 'type', 'result'],
+      registers,
+    });
     if (sources.outbox) {
       const outbox = sources.outbox;
       let last = { pending: 0, failed: 0 };
@@ -164,6 +171,9 @@ export class MonitorMetrics {
         break;
       case 'incident_opened':
         this.incidentsOpened.inc({ device: event.device, type: event.type });
+        break;
+      case 'action':
+        this.actions.inc({ device: event.device, type: event.type, result: event.result });
         break;
       case 'zap':
         this.zapChecks.inc({ device: event.device, result: event.zapping_detected ? 'confirmed' : 'not_confirmed' });

@@ -193,6 +193,19 @@ export class DevicePipeline {
     return { outcome, analysis, bad };
   }
 
+  /**
+   * The capture stalled after the last frame: open episodes end on it (EventTracker.interrupt) and
+   * the next frame is not compared with the frames before the stall. Undefined before any frame.
+   */
+  interrupt(): FrameOutcome | undefined {
+    const stamp = this.lastStamp;
+    if (!stamp) return undefined;
+    const records = this.tracker.interrupt(stamp);
+    for (const record of records) this.options.onRecord?.(record);
+    this.analyzer.resetReference();
+    return { sequence: stamp.sequence, timeMs: stamp.timeMs, ongoing: [], transitions: transitionsOf(records) };
+  }
+
   /** Settle the writes in flight, write the pending chunk entries, stop the audio checker. */
   async close(): Promise<void> {
     while (this.inFlight.length > 0) await this.settleOldest();

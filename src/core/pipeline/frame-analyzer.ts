@@ -148,6 +148,12 @@ export class FrameAnalyzer {
     };
   }
 
+  /** The capture stopped: frames after it are not compared with the ones before (a restart is no freeze). */
+  resetReference(): void {
+    this.ring.clear();
+    this.last = undefined;
+  }
+
   /** Thumbnails held for freeze comparison: bounded by the ring. */
   get heldThumbnails(): number {
     return this.ring.size;

@@ -6,6 +6,12 @@ import { escapeOutside } from '../text/escape-outside.js';
 
 /** The last resort if a leak slips through every bound: systemd kills and restarts us long before the OOM killer picks a victim. */
 export const DEFAULT_UNIT_MEMORY_MAX = 300 * 1024 * 1024;
+/**
+ * WatchdogSec=: the monitor pings at half of it from its event loop (systemd/notify.ts), so
+ * systemd restarts it after 30 s of a hung loop; the longest legitimate block measured is far
+ * shorter (a frame's analysis is tens of ms, SQLite writes a few ms).
+ */
+export const DEFAULT_WATCHDOG_SEC = 30;
 /** Reclaim pressure starts here, well under MemoryMax, so the kernel squeezes page cache before killing. */
 const MEMORY_HIGH_RATIO = 0.8;
 
@@ -48,7 +54,11 @@ export function renderMonitorUnit(options: MonitorUnitOptions): string {
     'StartLimitBurst=10',
     '',
     '[Service]',
-    'Type=simple',
+    // READY=1 once the captures are watched; WATCHDOG=1 from the event loop; STATUS= in `systemctl status`.
+    'Type=notify',
+    // all, not main: the messages come from a systemd-notify child (systemd/notify.ts).
+    'NotifyAccess=all',
+    `WatchdogSec=${DEFAULT_WATCHDOG_SEC}`,
     ...(options.environmentFile ? [...options.environmentFile.comment.map((c) => `# ${c}`), `EnvironmentFile=${options.environmentFile.path}`] : []),
     `ExecStart=${exec}`,
     // `systemctl reload vpt-monitor`: the monitor reads its config file again on SIGHUP.
