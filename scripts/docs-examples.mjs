@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { hostRecipes } from './docs-examples/host-recipes.mjs';
 import { investigateRecipes } from './docs-examples/investigate-recipes.mjs';
 import { monitorRecipes } from './docs-examples/monitor-recipes.mjs';
+import { restartRecipes, restartScenario } from './docs-examples/restart-recipes.mjs';
 import { REPO } from './docs-examples/run.mjs';
 import { statusRecipes, statusScenario } from './docs-examples/status-recipes.mjs';
 
@@ -26,7 +27,7 @@ const MARKER = /^<!-- example: ([a-z0-9-]+) -->$/;
  * compares lines as a set, `aligned` lets table columns change width. Recipes run one after another in this order (a later one may read what an
  * earlier one left, as incidents-prune after incidents-show).
  */
-const RECIPES = { ...monitorRecipes, ...statusRecipes, ...investigateRecipes, ...hostRecipes };
+const RECIPES = { ...monitorRecipes, ...statusRecipes, ...restartRecipes, ...investigateRecipes, ...hostRecipes };
 
 /** Every recipe's id: each must be used by a block (a lost marker otherwise goes unnoticed). */
 export const recipeIds = () => Object.keys(RECIPES);
@@ -75,9 +76,12 @@ async function produce(ids) {
   const dir = await mkdtemp(path.join(tmpdir(), 'vpt-docs-'));
   const ctx = { dir };
   try {
-    // The monitor-status scenario mostly waits on the wall clock (stalls, heartbeats): it runs beside the others.
-    const background = [...ids].some((id) => id in statusRecipes) ? statusScenario(ctx) : undefined;
-    background?.catch(() => {});
+    // The live scenarios on the wall clock mostly wait (stalls, heartbeats): they run beside the others.
+    const background = [
+      [statusRecipes, statusScenario],
+      [restartRecipes, restartScenario],
+    ].map(([recipes, scenario]) => ([...ids].some((id) => id in recipes) ? scenario(ctx) : undefined));
+    for (const b of background) b?.catch(() => {});
     const out = new Map();
     for (const id of Object.keys(RECIPES)) {
       if (!ids.has(id)) continue;
@@ -86,7 +90,7 @@ async function produce(ids) {
       if (text === '' || /^undefined$/m.test(text)) throw new Error(`docs example "${id}": its recipe printed ${JSON.stringify(text)}`);
       out.set(id, text);
     }
-    await background;
+    await Promise.all(background);
     return out;
   } finally {
     // A monitor that failed mid-run may still be finishing its last writes: rm retries.

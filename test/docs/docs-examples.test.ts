@@ -24,6 +24,7 @@ describe('docs/ example outputs', () => {
         'docs/completion.md',
         'docs/config.md',
         'docs/design.md',
+        'docs/farm-ffmpeg.md',
         'docs/fleet.md',
         'docs/investigate.md',
         'docs/journald.md',
