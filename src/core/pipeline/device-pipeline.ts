@@ -173,7 +173,9 @@ export class DevicePipeline {
       // The sound's verdicts first, each on its own time (at or before this frame's): its boundaries are the sound's, not the frame's.
       for (const u of heard.lossUpdates) records.push(...this.tracker.update(u.stamp, { audio_loss: u.loss }));
       records.push(...this.tracker.update(stamp, analysis.verdicts));
-      audio.submitZaps(records);
+      // Replay: the zap's result goes into the frames right after it, whatever the machine's speed.
+      const zapsChecked = audio.submitZaps(records);
+      if (this.options.schedule.waitForAudio) await zapsChecked;
       for (const record of records) this.options.onRecord?.(record);
     }
     const open = late ? [] : this.tracker.openSequences(stamp);
