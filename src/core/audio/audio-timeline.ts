@@ -97,7 +97,6 @@ export class AudioTimeline {
   private backoffMs = RESTART_MIN_MS;
   private lastReason: string | undefined;
   private replayLast: number | undefined;
-  private replayListed = false;
   private endedByUs = false;
   private closed = false;
   private soundSilent: boolean | undefined;
@@ -109,6 +108,7 @@ export class AudioTimeline {
   /** Wall clock of the first segment fed since the stream last said something (hang detection). */
   private unansweredSinceWall: number | undefined;
   private readonly waiters = new Set<() => void>();
+  private readonly prestart: Promise<void> | undefined;
   state: AudioStreamState = 'starting';
   /** Counters (status, tests): segments fed, segments that were gone or refused, streams restarted. */
   segmentsFed = 0;
@@ -119,6 +119,15 @@ export class AudioTimeline {
     this.logger = options.logger ?? silentLogger;
     this.level = options.silenceDb ?? SILENCE_DB;
     this.runs = new SilenceRuns(this.level);
+    // Replay: list the segments and start ffmpeg while the first frame is decoded; the first frame
+    // waited ~100 ms for it otherwise (the process start, ffmpeg's own start).
+    if (options.mode === 'replay') {
+      this.prestart = this.listReplaySegments()
+        .then(async () => {
+          if (this.next !== undefined && !this.closed) await this.ensureStream(this.next);
+        })
+        .catch((err: unknown) => this.logOnce(`audio of segments failed: ${err instanceof Error ? err.message : String(err)}`));
+    }
   }
 
   /** A settings reload. */
@@ -266,7 +275,7 @@ export class AudioTimeline {
   }
 
   private async feed(): Promise<void> {
-    if (this.options.mode === 'replay' && !this.replayListed) await this.listReplaySegments();
+    await this.prestart;
     while (!this.closed && this.next !== undefined && this.next <= this.target) {
       if (this.options.mode === 'replay' && this.next > this.replayLast!) break;
       const n = this.next;
@@ -293,7 +302,6 @@ export class AudioTimeline {
   }
 
   private async listReplaySegments(): Promise<void> {
-    this.replayListed = true;
     let first: number | undefined;
     let last: number | undefined;
     try {

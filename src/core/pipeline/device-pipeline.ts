@@ -152,10 +152,11 @@ export class DevicePipeline {
     const late = frame.late === true;
     const stamp: FrameStamp = { sequence: frame.sequence, timeMs: frame.timeMs, ...(frame.steplessMs !== undefined ? { steplessMs: frame.steplessMs } : {}) };
     // Step 1-2: load and analyse (a late frame reuses the last analysis).
+    // The device's audio first: a replay's ffmpeg starts while this frame is decoded.
+    const audio = this.audioFor(frame.liveDir);
     const analysis = await this.analyse(frame, late);
     const bad = this.problems.observe(analysis);
     // Step 3-5: audio, event tracker, zaps.
-    const audio = this.audioFor(frame.liveDir);
     let frameAudio: FrameAudio = audio.carried();
     const records: TrackerRecord[] = [];
     if (analysis.analyzed && !late) {
