@@ -5,6 +5,9 @@ import { MonitorStatus } from '../../src/core/status/monitor-status.js';
 import { STATUS_MAX_BYTES, statusFilePath, type StatusSnapshot } from '../../src/core/status/status-snapshot.js';
 import { makeTempDir, runVpt } from '../helpers/run-vpt.js';
 
+/** A monitor whose watcher saw no frame (the frame account's watcher half). */
+const NO_FRAMES = { seen: 0, superseded: 0 };
+
 /**
  * `vpt status` on a status.json it cannot trust (issue 27, item 2): every case
  * is Nagios unknown (3) with one `VPT UNKNOWN - ...` line, in well under the
@@ -19,7 +22,7 @@ function snapshot(writtenMs: number): StatusSnapshot {
   const status = new MonitorStatus({ devices: ['capture1'], startedMs: writtenMs - 60_000, stallAfterMs: 10_000 });
   status.device('capture1').frameReceived(3, writtenMs - 100);
   return {
-    ...status.snapshot(writtenMs, () => ({ dropped: 0, queued: 0, behind: false, audioChecked: true, openEvents: [] })),
+    ...status.snapshot(writtenMs, () => ({ dropped: 0, watcher: NO_FRAMES, queued: 0, behind: false, audioChecked: true, openEvents: [] })),
     pid: process.pid,
   };
 }
