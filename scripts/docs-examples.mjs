@@ -185,6 +185,7 @@ const LIVE_VOLATILE = [
   /[\d.]+MB/g,
   /(stopped in )\d+ms/g,
   /(summary: up )[^;]+/g,
+  /(frames: capture1 )of [^;]+/g,
   /("event":"memory","ts":")[^"]+/g,
   /("(rss|hwm)_bytes":)\d+/g,
 ];
