@@ -82,7 +82,13 @@ it('frames written faster than they are analysed: seen = analysed + failed + dro
 
     // /metrics: the same account, one outcome label each, plus the pending gauge.
     const metrics = await api('/metrics');
-    const value = (line: string) => Number(metrics.split('\n').find((l) => l.startsWith(line))?.split(' ')[1]);
+    const value = (line: string) =>
+      Number(
+        metrics
+          .split('\n')
+          .find((l) => l.startsWith(line))
+          ?.split(' ')[1],
+      );
     expect(value('vpt_frames_seen_total{device="capture1"}')).toBe(WRITTEN);
     expect(value('vpt_frames_pending{device="capture1"}')).toBe(0);
     const outcomes = Object.fromEntries(
@@ -99,10 +105,11 @@ it('frames written faster than they are analysed: seen = analysed + failed + dro
 
     // The heartbeat line says where the frames went, and its figures add up.
     await until(async () => /of 400 frames seen: .* 0 not yet handled/.test(stderr), 'a heartbeat after the drain', 10_000);
-    const beat = /\[capture1\] (\d+) frames analysed.*of (\d+) frames seen: (\d+) analysed, (\d+) sampled, (\d+) superseded, (\d+) dropped, (\d+) failed, (\d+) not yet handled/
-      .exec(stderr.split('\n').findLast((l) => l.includes('frames seen')) ?? '')!
-      .slice(1)
-      .map(Number);
+    const beat =
+      /\[capture1\] (\d+) frames analysed.*of (\d+) frames seen: (\d+) analysed, (\d+) sampled, (\d+) superseded, (\d+) dropped, (\d+) failed, (\d+) not yet handled/
+        .exec(stderr.split('\n').findLast((l) => l.includes('frames seen')) ?? '')!
+        .slice(1)
+        .map(Number);
     expect(beat[0]).toBe(beat[2]! + beat[3]!);
     expect(beat[1]).toBe(beat.slice(2).reduce((a, b) => a + b, 0));
 

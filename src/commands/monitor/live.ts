@@ -93,7 +93,13 @@ function printStop(r: StopReport, ui: Ui): void {
     `frames: ` +
       r.snapshot.devices
         .map((d) => {
-          const f = { sampled: d.frames_sampled, failed: d.frames_failed, dropped: d.frames_dropped, superseded: d.frames_superseded, pending: d.frames_pending };
+          const f = {
+            sampled: d.frames_sampled,
+            failed: d.frames_failed,
+            dropped: d.frames_dropped,
+            superseded: d.frames_superseded,
+            pending: d.frames_pending,
+          };
           return `${d.device} ${frameAccount(d.frames_seen, d.frames_analysed, f, 'never handled')}`;
         })
         .join('; '),
