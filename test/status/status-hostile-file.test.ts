@@ -60,6 +60,12 @@ describe('vpt status on a hostile status.json', () => {
     s.devices[0] = { ...s.devices[0], states: { black: false, frozen: false, stalled: 'no', audio: 'ok' } };
     await writeFile(statusFilePath(dir), JSON.stringify(s));
     expectUnknownLine(await status(), /devices\[0\]: states\.stalled has the wrong type/);
+    // The frame account's fields came later in the same schema_version: absent is sound, a wrong type is not.
+    const { frames_seen: _seen, ...withoutAccount } = { ...s.devices[0], states: { black: false, frozen: false, stalled: false, audio: 'ok' } };
+    await writeFile(statusFilePath(dir), JSON.stringify({ ...s, devices: [withoutAccount] }));
+    expect((await status()).stdout).not.toMatch(/UNKNOWN/);
+    await writeFile(statusFilePath(dir), JSON.stringify({ ...s, devices: [{ ...withoutAccount, frames_pending: -1 }] }));
+    expectUnknownLine(await status(), /devices\[0\]: frames_pending has the wrong type/);
     await writeFile(statusFilePath(dir), JSON.stringify({ ...s, devices: [null] }));
     const j = await status('--json');
     expect(j.exitCode).toBe(3);
