@@ -77,7 +77,7 @@ export function frameAccount(
   pending = 'not yet handled',
 ): string {
   return (
-    `of ${seen} frames seen: ${analysed - f.sampled} analysed, ${f.sampled} sampled, ${f.superseded} superseded, ` +
+    `of ${seen} frames seen: ${analysed} analysed (${f.sampled} sampled), ${f.superseded} superseded, ` +
     `${f.dropped} dropped, ${f.failed} failed, ${f.pending} ${pending}`
   );
 }
