@@ -61,7 +61,8 @@ describe('vpt status on a hostile status.json', () => {
     await writeFile(statusFilePath(dir), JSON.stringify(s));
     expectUnknownLine(await status(), /devices\[0\]: states\.stalled has the wrong type/);
     // The frame account's fields came later in the same schema_version: absent is sound, a wrong type is not.
-    const { frames_seen: _seen, ...withoutAccount } = { ...s.devices[0], states: { black: false, frozen: false, stalled: false, audio: 'ok' } };
+    const withoutAccount: Record<string, unknown> = { ...s.devices[0], states: { black: false, frozen: false, stalled: false, audio: 'ok' } };
+    delete withoutAccount.frames_seen;
     await writeFile(statusFilePath(dir), JSON.stringify({ ...s, devices: [withoutAccount] }));
     expect((await status()).stdout).not.toMatch(/UNKNOWN/);
     await writeFile(statusFilePath(dir), JSON.stringify({ ...s, devices: [{ ...withoutAccount, frames_pending: -1 }] }));
