@@ -30,7 +30,7 @@ const NODE_GLOBALS = Object.fromEntries(
 
 export default tseslint.config(
   // vitest writes a short-lived vitest.config.ts.timestamp-*.mjs while it runs.
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.timestamp-*.mjs'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/out/**', '**/*.timestamp-*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

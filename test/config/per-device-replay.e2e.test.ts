@@ -19,6 +19,10 @@ const VALUES: Record<string, [string, string, string?]> = {
   audio: ['true', 'false'],
   macroblocks: ['true', 'false'],
   min_event: ['"1s"', '"1h"'],
+  // The segments are silent throughout: an audio_loss event under "1s", none under "1h".
+  min_silence: ['"1s"', '"1h"'],
+  // Digital silence reads -120 dBFS: silence under -50, sound under -120 (nothing is quieter).
+  silence_db: ['-50', '-120'],
   clear_time: ['"0s"', '"5s"'],
   black_threshold: ['85', '100'],
   dark_luma: ['10', '255'],

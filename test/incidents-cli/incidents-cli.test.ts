@@ -141,7 +141,7 @@ describe('vpt incidents (real monitor database)', () => {
     expect((JSON.parse(listed.stdout) as { incidents: unknown[] }).incidents).toHaveLength(2);
     const pruned = await runVpt(['incidents', 'prune', '--older-than', '0s', '--state-dir', copy]);
     expect(pruned.exitCode, pruned.stderr).toBe(0);
-    expect(pruned.stdout).toMatch(/^removed 1 incidents resolved before/);
+    expect(pruned.stdout).toMatch(/^removed 1 incident resolved before/);
     const after = JSON.parse((await runVpt(['incidents', '--json', '--state-dir', copy])).stdout) as { incidents: { id: number }[] };
     expect(after.incidents.map((i) => i.id)).toEqual([2]);
     const missing = await runVpt(['incidents', 'show', '99', '--state-dir', copy]);

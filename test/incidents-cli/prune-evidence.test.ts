@@ -96,7 +96,7 @@ describe('vpt incidents prune deletes evidence with its incident', () => {
     db.close();
     const text = await runVpt(['incidents', 'prune', '--older-than', '0s', '--state-dir', state]);
     expect(text.exitCode, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(/^removed 1 incidents resolved before .*; evidence: 1 files deleted \(1000B freed\), 1 already gone$/);
+    expect(text.stdout).toMatch(/^removed 1 incident resolved before .*; evidence: 1 files deleted \(1000B freed\), 1 already gone$/);
     expect(await exists(c1!)).toBe(false);
   });
 });

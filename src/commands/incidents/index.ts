@@ -126,7 +126,7 @@ async function prune(options: IncidentsOptions, ui: Ui): Promise<number> {
       );
     } else if (!ui.quiet || report.incidents > 0) {
       ui.out(
-        `removed ${report.incidents} incidents resolved before ${new Date(cutoff).toISOString()} from ${file} (open incidents are kept); ` +
+        `removed ${report.incidents} incident${report.incidents === 1 ? '' : 's'} resolved before ${new Date(cutoff).toISOString()} from ${file} (open incidents are kept); ` +
           `evidence: ${evidence.files} files deleted (${formatSize(evidence.bytes)} freed), ${evidence.missing} already gone`,
       );
     }

@@ -13,12 +13,13 @@ import { SILENCE_DB, SilenceRuns, type SoundChange } from './silence-runs.js';
 
 /**
  * Replay: segments fed ahead of the frame being analysed, so ffmpeg's
- * decoding never holds a frame back. 3 kept the replay at 1.05x of
- * --no-audio on a quiet machine but 1.7x with the CPU contended (ffmpeg got
- * too little of it to stay ahead); 10 s of sound lets it catch up in bursts.
- * The levels it hears ahead wait in the 2-minute history.
+ * decoding never holds a frame back. 3 kept up on a quiet machine but not
+ * with the CPU contended (ffmpeg, the frame JSON thread and the analysis on
+ * 2 cores); 20 s of sound lets it catch up in bursts. What it hears ahead
+ * waits in the 2-minute history; 20 s of changes stay far under
+ * MAX_PENDING_CHANGES (a change needs 150 ms of sound after a silence).
  */
-export const REPLAY_LOOKAHEAD_SEGMENTS = 10;
+export const REPLAY_LOOKAHEAD_SEGMENTS = 20;
 /** A level stream that stopped on its own is started again after this (wall clock), doubling up to RESTART_MAX_MS. */
 export const RESTART_MIN_MS = 1_000;
 export const RESTART_MAX_MS = 60_000;
@@ -81,6 +82,7 @@ export class AudioTimeline {
   private readonly logger: Logger;
   private readonly history = new LevelHistory();
   private readonly runs: SilenceRuns;
+  private level: number;
   private readonly pending: Change[] = [];
   private ref: FrameStamp | undefined;
   private stream: LevelStream | undefined;
@@ -115,16 +117,18 @@ export class AudioTimeline {
 
   constructor(private readonly options: AudioTimelineOptions) {
     this.logger = options.logger ?? silentLogger;
-    this.runs = new SilenceRuns(options.silenceDb ?? SILENCE_DB);
+    this.level = options.silenceDb ?? SILENCE_DB;
+    this.runs = new SilenceRuns(this.level);
   }
 
   /** A settings reload. */
   setSilenceDb(db: number): void {
+    this.level = db;
     this.runs.setThreshold(db);
   }
 
   get silenceDb(): number {
-    return this.options.silenceDb ?? SILENCE_DB;
+    return this.level;
   }
 
   /** End of the audio analysed so far (frame clock). */

@@ -102,25 +102,32 @@ export class DeviceAudio {
     return this.fields(undefined);
   }
 
-  /** After the tracker's records of a frame: submit a zap check per candidate (all records first: see BannerMemory). */
-  submitZaps(records: readonly TrackerRecord[]): void {
+  /**
+   * After the tracker's records of a frame: submit a zap check per candidate (all records first: see
+   * BannerMemory). Settles when those checks are over: a replay awaits it, live never does.
+   */
+  async submitZaps(records: readonly TrackerRecord[]): Promise<void> {
     const zaps = this.options.zaps;
     if (!zaps) return;
+    const checks: Promise<void>[] = [];
     const { liveDir } = this.options;
     const timeline = this.timeline;
     const waitMs = this.options.mode === 'replay' ? REPLAY_AUDIO_WAIT_MS : ZAP_AUDIO_WAIT_MS;
     for (const { candidate, bannerSeen } of this.banners.take(records)) {
       const evidence = [candidate.startSequence, candidate.endSequence].map((s) => path.join(liveDir, 'captures', captureFileName(s)));
       const startMs = candidate.endMs - candidate.durationMs;
-      zaps.submit(
-        zapJobFor(candidate, {
-          metadataDir: path.join(liveDir, 'metadata'),
-          bannerSeen,
-          evidence,
-          listen: timeline ? (signal) => listenAroundGap(timeline, startMs, candidate.endMs, waitMs, signal) : undefined,
-        }),
+      checks.push(
+        zaps.submit(
+          zapJobFor(candidate, {
+            metadataDir: path.join(liveDir, 'metadata'),
+            bannerSeen,
+            evidence,
+            listen: timeline ? (signal) => listenAroundGap(timeline, startMs, candidate.endMs, waitMs, signal) : undefined,
+          }),
+        ),
       );
     }
+    await Promise.all(checks);
   }
 
   /** The zap data for this device's next frame JSON (the few frames after a result). */

@@ -43,26 +43,36 @@ export class LevelHistory {
     return this.count === 0 ? undefined : this.starts[this.index(0)];
   }
 
-  /** Windows that start in [fromMs, toMs), oldest first. */
+  /** Windows that start in [fromMs, toMs), oldest first (a zap check: at most a dozen seconds of them). */
   between(fromMs: number, toMs: number): { startMs: number; db: number }[] {
     const out: { startMs: number; db: number }[] = [];
-    for (let i = 0; i < this.count; i++) {
-      const at = this.index(i);
-      const start = this.starts[at]!;
-      if (start >= fromMs && start < toMs) out.push({ startMs: start, db: this.levels[at]! });
-    }
-    return out;
+    this.scan(fromMs, toMs, (startMs, db) => out.push({ startMs, db }));
+    return out.reverse();
   }
 
   /** Mean level (dB of the mean power) of the windows in [fromMs, toMs), like volumedetect's mean_volume; undefined when none. */
   meanDb(fromMs: number, toMs: number): number | undefined {
     let power = 0;
     let n = 0;
-    for (const w of this.between(fromMs, toMs)) {
-      power += 10 ** (w.db / 10);
+    this.scan(fromMs, toMs, (_startMs, db) => {
+      power += 10 ** (db / 10);
       n++;
-    }
+    });
     return n === 0 ? undefined : 10 * Math.log10(power / n);
+  }
+
+  /**
+   * The windows in [fromMs, toMs), newest first: the ring is in time order, so the scan stops at the
+   * first window older than fromMs. A frame asks for its last second (20 windows); scanning the whole
+   * ring (2,400) for each frame cost a replay ~0.2 ms a frame.
+   */
+  private scan(fromMs: number, toMs: number, visit: (startMs: number, db: number) => void): void {
+    for (let i = this.count - 1; i >= 0; i--) {
+      const at = this.index(i);
+      const start = this.starts[at]!;
+      if (start < fromMs) return;
+      if (start < toMs) visit(start, this.levels[at]!);
+    }
   }
 
   private index(i: number): number {

@@ -78,6 +78,8 @@ export class ZapConfirmer {
   private readonly options: ZapConfirmerOptions;
   private readonly logger: Logger;
   private readonly queue: ZapJob[] = [];
+  /** Who waits for each queued or running job (replay); settled when the job ends, is dropped or the pool closes. */
+  private readonly done = new WeakMap<ZapJob, () => void>();
   private readonly busy = new Set<string>(); // devices with a check running: at most `workers` entries
   private readonly running = new Set<Promise<void>>(); // likewise
   private readonly fields = new Map<string, { fields: ZapFrameFields; remaining: number }>();
@@ -90,17 +92,24 @@ export class ZapConfirmer {
     this.logger = options.logger ?? silentLogger;
   }
 
-  /** Never waits: queue the check and return. */
-  submit(job: ZapJob): void {
-    if (this.abort.signal.aborted) return;
+  /**
+   * Queue the check and return at once; the promise settles when the check
+   * is over (or dropped). Live never awaits it; a replay does, so that the
+   * result lands on the same frames whatever the machine's speed.
+   */
+  submit(job: ZapJob): Promise<void> {
+    if (this.abort.signal.aborted) return Promise.resolve();
     const limit = this.options.queueLimit ?? ZAP_QUEUE_LIMIT;
     if (this.queue.length >= limit) {
       const old = this.queue.shift()!;
       this.dropped++;
       this.logger.warn(`[${old.device}] zap check of ${old.endFrame} dropped: ${limit} checks already waiting`);
+      this.settle(old);
     }
+    const over = new Promise<void>((resolve) => this.done.set(job, resolve));
     this.queue.push(job);
     this.pump();
+    return over;
   }
 
   /** The zap data for this device's next frame, for ZAP_FRAMES_WITH_DATA frames after a result. */
@@ -127,8 +136,13 @@ export class ZapConfirmer {
   /** Shutdown: forget the queue, kill running checks (their temp files go in finally) and mark them aborted. */
   async close(): Promise<void> {
     this.abort.abort();
-    this.queue.length = 0;
+    for (const job of this.queue.splice(0)) this.settle(job);
     await this.idle();
+  }
+
+  private settle(job: ZapJob): void {
+    this.done.get(job)?.();
+    this.done.delete(job);
   }
 
   private pump(): void {
@@ -141,6 +155,7 @@ export class ZapConfirmer {
       const run: Promise<void> = this.run(job!).finally(() => {
         this.busy.delete(job!.device);
         this.running.delete(run);
+        this.settle(job!);
         this.pump();
       });
       this.running.add(run);

@@ -1,5 +1,6 @@
 import { DEFAULT_FREEZE_RULE, MOTION_MIN_AREA, type FreezeSettings } from '../detectors/freeze-judge.js';
 import { CLEAR_TIME_MS, MIN_EVENT_MS } from '../events/event-tracker.js';
+import { MIN_SILENCE_MS, SILENCE_DB } from '../audio/silence-runs.js';
 
 /**
  * Everything one device is judged with: the detector thresholds, the freeze
@@ -14,6 +15,9 @@ export interface DeviceSettings extends FreezeSettings {
   macroblocks: boolean;
   minEventMs: number;
   clearTimeMs: number;
+  /** audio_loss's own minimum (--min-silence) and the level under which sound is silence (--silence-db). */
+  minSilenceMs: number;
+  silenceDb: number;
   /** The stall feature's setting (no frame for this long); passed through for it, undefined when not set. */
   stallAfterMs: number | undefined;
 }
@@ -37,6 +41,8 @@ export const DEFAULT_DEVICE_SETTINGS: Readonly<DeviceSettings> = Object.freeze({
   macroblocks: false,
   minEventMs: MIN_EVENT_MS,
   clearTimeMs: CLEAR_TIME_MS,
+  minSilenceMs: MIN_SILENCE_MS,
+  silenceDb: SILENCE_DB,
   stallAfterMs: undefined,
 });
 

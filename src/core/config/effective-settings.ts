@@ -58,6 +58,8 @@ export function deviceSettings(merged: FlatOptions, explicit: ReadonlySet<string
     macroblocks: o.macroblocks === true,
     minEventMs: (o.minEvent as number | undefined) ?? d.minEventMs,
     clearTimeMs: (o.clearTime as number | undefined) ?? d.clearTimeMs,
+    minSilenceMs: (o.minSilence as number | undefined) ?? d.minSilenceMs,
+    silenceDb: (o.silenceDb as number | undefined) ?? d.silenceDb,
     stallAfterMs: o.stallAfter as number | undefined,
   };
 }

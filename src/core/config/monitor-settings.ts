@@ -2,6 +2,7 @@ import { DEFAULT_SWEEP_INTERVAL_MS } from '../cache/sweeper-registry.js';
 import { DEFAULT_FREEZE_RULE, MOTION_MIN_AREA } from '../detectors/freeze-judge.js';
 import { DEFAULT_THRESHOLDS } from '../detectors/thresholds.js';
 import { CLEAR_TIME_MS, MIN_EVENT_MS } from '../events/event-tracker.js';
+import { MIN_SILENCE_MS, SILENCE_DB } from '../audio/silence-runs.js';
 import { CAPTURE_SIZE } from '../frames/frame-size.js';
 import { DEFAULT_INCIDENT_DELAY_MS, DEFAULT_KEEP_INCIDENTS_MS } from '../incidents/incident-delay.js';
 import { DEFAULT_STREAM_ROOT } from '../layout/stream-root.js';
@@ -50,6 +51,8 @@ export const EVENT_SPAN_CEILING_MS = DAY;
 export const STALL_AFTER_FLOOR_MS = SECOND;
 /** No frame for a week is long past any stall a person would want to be told about. */
 export const STALL_AFTER_CEILING_MS = 7 * DAY;
+/** A silence shorter than a level window (50 ms) cannot be measured. */
+export const SILENCE_FLOOR_MS = 50;
 /** Retention under an hour would prune incidents still being looked at. */
 export const KEEP_INCIDENTS_FLOOR_MS = HOUR;
 /** Ten years: beyond it the cutoff is before any incident this tool wrote. */
@@ -179,6 +182,30 @@ export const MONITOR_SETTINGS = [
     floor: 0,
     ceiling: EVENT_SPAN_CEILING_MS,
     help: 'events shorter than this are ignored',
+    scope: 'device',
+    unit: true,
+  },
+  {
+    key: 'minSilence',
+    flag: '--min-silence <time>',
+    toml: 'min_silence',
+    kind: 'span',
+    default: MIN_SILENCE_MS,
+    floor: SILENCE_FLOOR_MS,
+    ceiling: EVENT_SPAN_CEILING_MS,
+    help: 'an audio_loss event needs silence this long (its --min-event; ffmpeg silencedetect defaults to 2s too)',
+    scope: 'device',
+    unit: true,
+  },
+  {
+    key: 'silenceDb',
+    flag: '--silence-db <dB>',
+    toml: 'silence_db',
+    kind: 'number',
+    default: SILENCE_DB,
+    min: -120,
+    max: 0,
+    help: 'sound under this level (dBFS, RMS over 50 ms) is silence (ffmpeg silencedetect: -60)',
     scope: 'device',
     unit: true,
   },

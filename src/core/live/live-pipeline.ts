@@ -76,7 +76,7 @@ export function livePipelineFactory(options: LivePipelineOptions): LivePipelineF
         const { outcome, analysis, bad } = await pipeline.frame({
           sequence: frame.sequence,
           timeMs: frameClockMs(frame.mtimeMs),
-          ...(frame.steplessMs !== undefined ? { steplessMs: frame.steplessMs } : {}),
+          ...(frame.steplessMs !== undefined ? { steplessMs: frameClockMs(frame.steplessMs) } : {}),
           liveDir,
           capturePath: frame.path,
           thumbnailPath: path.join(liveDir, 'thumbnails', thumbnailFileName(frame.sequence)),

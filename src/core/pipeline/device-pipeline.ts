@@ -1,7 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DeviceAudio } from '../audio/device-audio.js';
-import { MIN_SILENCE_MS } from '../audio/silence-runs.js';
 import type { ZapConfirmer } from '../audio/zap-confirmer.js';
 import type { SettingsRef } from '../config/device-settings.js';
 import { EventTracker, type FrameStamp, type OpenSequence, type TrackerRecord } from '../events/event-tracker.js';
@@ -121,7 +120,7 @@ export class DevicePipeline {
     const settings = options.settings.current;
     this.analyzer = new FrameAnalyzer(options.settings, (message) => warn(`[${options.device}] ${message}`));
     this.tracker = new EventTracker(options.device, settings.minEventMs, settings.clearTimeMs);
-    this.tracker.setMinEvent('audio_loss', MIN_SILENCE_MS);
+    this.tracker.setMinEvent('audio_loss', settings.minSilenceMs);
     this.writes = new WriteFailures(options.device, warn, options.logger);
     this.problems = new FrameProblems(options.device, warn, (message) => (options.onInfo ?? warn)(message));
     this.chunks = new ChunkWriter(options.chunksDir, {
@@ -165,6 +164,8 @@ export class DevicePipeline {
       // A reload (SIGHUP) may have changed the timing: the tracker follows from this frame.
       const settings = this.options.settings.current;
       this.tracker.retime(settings.minEventMs, settings.clearTimeMs);
+      this.tracker.setMinEvent('audio_loss', settings.minSilenceMs);
+      audio.setSilenceDb(settings.silenceDb);
       const heard = this.options.schedule.waitForAudio
         ? await audio.frameAndWait(frame.sequence, stamp.timeMs, analysis.suppressesAudioLoss)
         : audio.frame(frame.sequence, stamp.timeMs, analysis.suppressesAudioLoss);
@@ -172,7 +173,9 @@ export class DevicePipeline {
       // The sound's verdicts first, each on its own time (at or before this frame's): its boundaries are the sound's, not the frame's.
       for (const u of heard.lossUpdates) records.push(...this.tracker.update(u.stamp, { audio_loss: u.loss }));
       records.push(...this.tracker.update(stamp, analysis.verdicts));
-      audio.submitZaps(records);
+      // Replay: the zap's result goes into the frames right after it, whatever the machine's speed.
+      const zapsChecked = audio.submitZaps(records);
+      if (this.options.schedule.waitForAudio) await zapsChecked;
       for (const record of records) this.options.onRecord?.(record);
     }
     const open = late ? [] : this.tracker.openSequences(stamp);
@@ -267,6 +270,7 @@ export class DevicePipeline {
       vnc: this.options.vnc,
       checkAudio: this.options.checkAudio && this.options.settings.current.audio,
       mode: this.options.schedule.waitForAudio ? 'replay' : 'live',
+      silenceDb: this.options.settings.current.silenceDb,
       zaps: this.options.zaps,
       logger: this.options.logger,
     });
