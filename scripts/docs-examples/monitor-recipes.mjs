@@ -52,6 +52,7 @@ const LIVE_VOLATILE = [
   /[\d.]+MB/g,
   /(stopped in )\d+ms/g,
   /(summary: up )[^;]+/g,
+  /(of )\d+ frames seen: [^;]+/g,
   /("event":"memory","ts":")[^"]+/g,
   /("(rss|hwm)_bytes":)\d+/g,
 ];

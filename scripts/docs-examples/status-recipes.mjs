@@ -147,10 +147,12 @@ const STATUS_VOLATILE = [
   /^(capture1 +)\d+ +\S+ +[\d.]+ +\d+/gm,
   /(last )\d+( at)/g,
   /\d+ frames analysed/g,
+  // The frame account moves with the frames analysed: its figures, not its words, vary.
+  /(of )\d+ frames seen: [^;]+/g,
   /\b[\d.]+ fps\b/g,
   /(duration_ms=)\d+/g,
   /,\d+,(?=cleared|,)/g,
-  /("(pid|uptime_ms|rss_bytes|last_frame_age_ms|cpu_percent|fps|last_sequence|analysed_sequence|frames_analysed)": )[\d.]+/g,
+  /("(pid|uptime_ms|rss_bytes|last_frame_age_ms|cpu_percent|fps|last_sequence|analysed_sequence|frames_analysed|frames_seen|frames_sampled|frames_pending)": )[\d.]+/g,
   /("host": )"[^"]*"/g,
 ];
 
@@ -180,7 +182,7 @@ export const statusRecipes = {
       const log = (await statusScenario(ctx)).log.split('\n');
       return log.slice(log.findIndex((l) => l.startsWith('SIGTERM'))).join('\n');
     },
-    volatile: [/(up )[^;]+/g, /\d+ frames analysed/g, /(stopped in )\d+ms/g],
+    volatile: [/(up )[^;]+/g, /\d+ frames analysed/g, /(of )\d+ frames seen: [^;]+/g, /(stopped in )\d+ms/g],
   },
   'monitor-lock': pick('lock', [/(pid )\d+/g]),
   'incidents-prune': {

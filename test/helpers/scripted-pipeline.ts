@@ -24,7 +24,8 @@ export function scriptedPipeline(options: { delayMs?: number; analysed?: Capture
         .toString('utf8')
         .trim();
       const transitions: EventTransition[] = [];
-      if (mode.late) return { sequence: frame.sequence, timeMs: frame.mtimeMs, ongoing: [], transitions };
+      // Like the real pipeline's: a late frame reuses the last analysis, and so does a sampled one here (every one, not 4 of 5).
+      if (mode.late) return { sequence: frame.sequence, timeMs: frame.mtimeMs, ongoing: [], transitions, reused: true };
       for (const type of ['blackscreen', 'freeze'] as const) {
         const current = open.get(type);
         if (shows === type && !current) {
@@ -48,7 +49,7 @@ export function scriptedPipeline(options: { delayMs?: number; analysed?: Capture
       }
       const ongoing = [...open].map(([type, e]) => ({ type, startMs: e.startMs, lastMs: e.lastMs }));
       const picture = { black: shows === 'blackscreen', frozen: shows === 'freeze' };
-      return { sequence: frame.sequence, timeMs: frame.mtimeMs, ongoing, transitions, picture };
+      return { sequence: frame.sequence, timeMs: frame.mtimeMs, ongoing, transitions, picture, ...(mode.sample ? { reused: true } : {}) };
     },
   };
 }

@@ -12,6 +12,9 @@ import { MonitorMetrics } from '../../src/core/metrics/monitor-metrics.js';
 import { MAX_CLIPS_IN_FLIGHT, route, type RouteContext } from '../../src/core/http/status-routes.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 
+/** A monitor whose watcher saw no frame (the frame account's watcher half). */
+const NO_FRAMES = { seen: 0, superseded: 0 };
+
 /**
  * The status server on a real socket, over a real stream root and a real
  * incidents.db: what it serves, and what it refuses. A file outside the
@@ -73,7 +76,7 @@ beforeAll(async () => {
   thumbsDir = thumbs;
   status.device('capture1').frameReceived(40, Date.now());
   status.device('capture1').frameAnalysed(false, { sequence: 40, black: false, frozen: false });
-  const snapshot = () => status.snapshot(Date.now(), () => ({ dropped: 0, queued: 0, behind: false, audioChecked: false, openEvents: [] }));
+  const snapshot = () => status.snapshot(Date.now(), () => ({ dropped: 0, watcher: NO_FRAMES, queued: 0, behind: false, audioChecked: false, openEvents: [] }));
   const metrics = await MonitorMetrics.create({ snapshot, openIncidents: () => reader.openIncidents(), version: 'test' }, ['capture1']);
   metrics.observe({ event: 'frame', ts: '2026-11-30T10:03:00.000Z', device: 'capture1', sequence: 40, sampled: false, late: false, performance_ms: 3 });
   errors = [];

@@ -157,6 +157,12 @@ describe('LiveMonitor (scripted analyzer standing in for the pipeline)', () => {
     expect(peak.evidence).toBeLessThanOrEqual(INCIDENT_TYPES.length);
     expect(new Set(analysed.map((f) => f.sequence)).size).toBe(analysed.length);
     expect(analysed.length + s.dropped).toBe(10_000);
+    // The frame account (issue 29 item 7): all 10,000 seen, each in one outcome, none left pending.
+    const d = m.statusSnapshot().devices[0]!;
+    expect(d.frames_seen).toBe(10_000);
+    expect(d.frames_analysed + d.frames_failed + d.frames_dropped + d.frames_superseded).toBe(10_000);
+    expect(d.frames_pending).toBe(0);
+    expect(d.frames_analysed).toBe(analysed.length);
     const dropped = of('dropped').reduce((sum, e) => sum + e.count, 0);
     expect(dropped).toBe(s.dropped);
     // One warning per burst, not per frame.

@@ -26,6 +26,7 @@ beforeAll(async () => {
   const snapshot = () =>
     status.snapshot(Date.now(), (device) => ({
       dropped: device === 'capture1' ? 4 : 0,
+      watcher: device === 'capture1' ? { seen: 20, superseded: 5 } : { seen: 3, superseded: 0 },
       queued: 1,
       behind: false,
       audioChecked: true,
@@ -48,6 +49,17 @@ describe('/metrics', () => {
     expect(sample('vpt_frames_analysed_total')).toEqual(['vpt_frames_analysed_total{device="capture1"} 1', 'vpt_frames_analysed_total{device="capture2"} 0']);
     expect(sample('vpt_frames_dropped_total')).toContain('vpt_frames_dropped_total{device="capture1"} 4');
     expect(sample('vpt_frames_bad_total')).toContain('vpt_frames_bad_total{device="capture2"} 1');
+    // The frame account: 20 seen = 1 analysed + 4 dropped + 5 superseded + 10 pending; 3 = 1 failed + 2 pending.
+    expect(sample('vpt_frames_seen_total')).toEqual(['vpt_frames_seen_total{device="capture1"} 20', 'vpt_frames_seen_total{device="capture2"} 3']);
+    expect(sample('vpt_frames_total').filter((l) => l.includes('"capture1"'))).toEqual([
+      'vpt_frames_total{device="capture1",outcome="analysed"} 1',
+      'vpt_frames_total{device="capture1",outcome="sampled"} 0',
+      'vpt_frames_total{device="capture1",outcome="failed"} 0',
+      'vpt_frames_total{device="capture1",outcome="superseded"} 5',
+      'vpt_frames_total{device="capture1",outcome="dropped"} 4',
+    ]);
+    expect(sample('vpt_frames_total')).toContain('vpt_frames_total{device="capture2",outcome="failed"} 1');
+    expect(sample('vpt_frames_pending')).toEqual(['vpt_frames_pending{device="capture1"} 10', 'vpt_frames_pending{device="capture2"} 2']);
     expect(sample('vpt_frame_analysis_seconds_count')).toEqual(['vpt_frame_analysis_seconds_count{device="capture1"} 1']);
     // The picture states are the newest analysed frame's verdicts: capture1's frame 7 is black; capture2 has analysed none.
     expect(sample('vpt_device_state')).toContain('vpt_device_state{device="capture1",state="black"} 1');

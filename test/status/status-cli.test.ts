@@ -26,6 +26,7 @@ async function writeSnapshot(options: { ageMs?: number; pid?: number; events?: O
   const snapshot = (): StatusSnapshot => {
     const s = status.snapshot(now, () => ({
       dropped: 0,
+      watcher: { seen: 1, superseded: 0 },
       queued: options.behind ? 80 : 0,
       behind: options.behind ?? false,
       audioChecked: true,

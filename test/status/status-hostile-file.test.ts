@@ -5,6 +5,9 @@ import { MonitorStatus } from '../../src/core/status/monitor-status.js';
 import { STATUS_MAX_BYTES, statusFilePath, type StatusSnapshot } from '../../src/core/status/status-snapshot.js';
 import { makeTempDir, runVpt } from '../helpers/run-vpt.js';
 
+/** A monitor whose watcher saw no frame (the frame account's watcher half). */
+const NO_FRAMES = { seen: 0, superseded: 0 };
+
 /**
  * `vpt status` on a status.json it cannot trust (issue 27, item 2): every case
  * is Nagios unknown (3) with one `VPT UNKNOWN - ...` line, in well under the
@@ -19,7 +22,7 @@ function snapshot(writtenMs: number): StatusSnapshot {
   const status = new MonitorStatus({ devices: ['capture1'], startedMs: writtenMs - 60_000, stallAfterMs: 10_000 });
   status.device('capture1').frameReceived(3, writtenMs - 100);
   return {
-    ...status.snapshot(writtenMs, () => ({ dropped: 0, queued: 0, behind: false, audioChecked: true, openEvents: [] })),
+    ...status.snapshot(writtenMs, () => ({ dropped: 0, watcher: NO_FRAMES, queued: 0, behind: false, audioChecked: true, openEvents: [] })),
     pid: process.pid,
   };
 }
@@ -57,6 +60,13 @@ describe('vpt status on a hostile status.json', () => {
     s.devices[0] = { ...s.devices[0], states: { black: false, frozen: false, stalled: 'no', audio: 'ok' } };
     await writeFile(statusFilePath(dir), JSON.stringify(s));
     expectUnknownLine(await status(), /devices\[0\]: states\.stalled has the wrong type/);
+    // The frame account's fields came later in the same schema_version: absent is sound, a wrong type is not.
+    const withoutAccount: Record<string, unknown> = { ...s.devices[0], states: { black: false, frozen: false, stalled: false, audio: 'ok' } };
+    delete withoutAccount.frames_seen;
+    await writeFile(statusFilePath(dir), JSON.stringify({ ...s, devices: [withoutAccount] }));
+    expect((await status()).stdout).not.toMatch(/UNKNOWN/);
+    await writeFile(statusFilePath(dir), JSON.stringify({ ...s, devices: [{ ...withoutAccount, frames_pending: -1 }] }));
+    expectUnknownLine(await status(), /devices\[0\]: frames_pending has the wrong type/);
     await writeFile(statusFilePath(dir), JSON.stringify({ ...s, devices: [null] }));
     const j = await status('--json');
     expect(j.exitCode).toBe(3);

@@ -8,6 +8,9 @@ import { StatusSnapshotError, parseStatusSnapshot, readStatusSnapshot, statusFil
 import { StatusWriter } from '../../src/core/status/status-writer.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 
+/** A monitor whose watcher saw no frame (the frame account's watcher half). */
+const NO_FRAMES = { seen: 0, superseded: 0 };
+
 const T0 = Date.parse('2026-11-30T10:00:00.000Z');
 
 describe('FpsWindow', () => {
@@ -35,7 +38,7 @@ describe('FpsWindow', () => {
 describe('DeviceCounters', () => {
   it('takes black and frozen from the newest analysed frame, and says which frame that is', () => {
     const c = new DeviceCounters('capture1', T0);
-    const extras = { dropped: 0, queued: 0, behind: false, audioChecked: false, openEvents: [] };
+    const extras = { dropped: 0, watcher: NO_FRAMES, queued: 0, behind: false, audioChecked: false, openEvents: [] };
     expect(c.toStatus(T0, extras)).toMatchObject({ analysed_sequence: null, states: { black: false, frozen: false } });
     c.frameReceived(9, T0 + 100);
     c.frameAnalysed(false, { sequence: 8, black: false, frozen: true });
@@ -50,7 +53,7 @@ describe('DeviceCounters', () => {
 
   it("reports last frame, age, counters, the analysed frame's states and audio from the open events", () => {
     const c = new DeviceCounters('capture1', T0);
-    expect(c.toStatus(T0 + 1000, { dropped: 0, queued: 0, behind: false, audioChecked: false, openEvents: [] })).toMatchObject({
+    expect(c.toStatus(T0 + 1000, { dropped: 0, watcher: NO_FRAMES, queued: 0, behind: false, audioChecked: false, openEvents: [] })).toMatchObject({
       last_sequence: null,
       last_frame_at: null,
       last_frame_age_ms: null,
@@ -59,10 +62,11 @@ describe('DeviceCounters', () => {
     c.frameReceived(7, T0 + 2000);
     c.frameReceived(5, T0 + 2100); // late arrival never moves the sequence back
     c.frameAnalysed(false, { sequence: 7, black: true, frozen: false });
-    c.frameAnalysed(true);
+    c.frameAnalysed(true, undefined, true);
     c.frameFailed();
     const s = c.toStatus(T0 + 5000, {
       dropped: 3,
+      watcher: { seen: 12, superseded: 2 },
       queued: 1,
       behind: false,
       audioChecked: true,
@@ -78,6 +82,12 @@ describe('DeviceCounters', () => {
       frames_analysed: 2,
       frames_bad: 2,
       frames_dropped: 3,
+      // 12 seen = 2 analysed (1 of them sampled) + 1 failed + 3 dropped + 2 superseded + 4 not handled yet.
+      frames_seen: 12,
+      frames_sampled: 1,
+      frames_failed: 1,
+      frames_superseded: 2,
+      frames_pending: 4,
       states: { black: true, frozen: false, audio: 'stalled', stalled: false },
     });
   });
@@ -98,7 +108,7 @@ describe('status.json', () => {
       intervalMs: 20,
       snapshot: () => {
         writes++;
-        return status.snapshot(Date.now(), () => ({ dropped: 0, queued: 0, behind: false, audioChecked: true, openEvents: [] }));
+        return status.snapshot(Date.now(), () => ({ dropped: 0, watcher: NO_FRAMES, queued: 0, behind: false, audioChecked: true, openEvents: [] }));
       },
     });
     await writer.start();

@@ -1,6 +1,6 @@
 import type { MonitorEvent } from '../../core/events/monitor-event.js';
 import type { MonitorServiceSeams, StopReport } from '../../core/live/monitor-service.js';
-import { describeEvent } from '../../core/live/monitor-events.js';
+import { describeEvent, frameAccount } from '../../core/live/monitor-events.js';
 import { formatDuration } from '../../core/units.js';
 import { SCHEMA_VERSION } from '../../core/output/schema-versions.js';
 import type { Ui } from '../../ui.js';
@@ -87,6 +87,22 @@ function printStop(r: StopReport, ui: Ui): void {
   log.info(
     `summary: up ${formatDuration(r.snapshot.uptime_ms)}; incidents opened ${r.opened}, resolved ${r.resolved}; ` +
       r.snapshot.devices.map((d) => `${d.device} ${d.frames_analysed} frames analysed, ${d.frames_dropped} dropped, ${d.frames_bad} bad`).join('; '),
+  );
+  // Every frame seen on disk, and what became of it: the ones never analysed are counted, not left out.
+  log.info(
+    `frames: ` +
+      r.snapshot.devices
+        .map((d) => {
+          const f = {
+            sampled: d.frames_sampled,
+            failed: d.frames_failed,
+            dropped: d.frames_dropped,
+            superseded: d.frames_superseded,
+            pending: d.frames_pending,
+          };
+          return `${d.device} ${frameAccount(d.frames_seen, d.frames_analysed, f, 'never handled')}`;
+        })
+        .join('; '),
   );
   log.info(
     `stopped in ${formatDuration(r.stoppedInMs)}${r.drained ? '' : ' (a frame was still in flight at the deadline)'}` +

@@ -58,6 +58,12 @@ export type MonitorEvent =
       fps: number;
       dropped: number;
       bad: number;
+      /** The frame account (status.json's frames_*): seen = frames_analysed + failed + dropped + superseded + pending. */
+      frames_seen: number;
+      sampled: number;
+      failed: number;
+      superseded: number;
+      pending: number;
       last_frame_age_ms: number | null;
       states: DeviceStates;
     }

@@ -4,6 +4,7 @@ import { captureFileName, parseFrameSequence, thumbnailFileName } from '../layou
 import { liveFolders } from '../layout/live-folders.js';
 import { listCaptures } from './capture-listing.js';
 import { FrameDedupe } from './frame-dedupe.js';
+import { WatcherAccount, type WatcherFigures } from './frame-account.js';
 import { INCOMPLETE_FRAME_MAX_WAIT_MS, waitUntilComplete, type CompletenessClock } from './frame-completeness.js';
 
 export { RECENT_SEQUENCES_CAP } from './frame-dedupe.js';
@@ -80,6 +81,8 @@ export class CaptureWatcher {
   /** The folder has been seen once (the start baseline is taken then). */
   private started = false;
   private readonly dedupe = new FrameDedupe();
+  /** Frames seen on disk and passed over (frame-account.ts): a few numbers. */
+  private readonly account = new WatcherAccount();
   /** Sequences queued on the claim chain (bounded by MAX_QUEUED_CLAIMS). */
   private readonly inFlight = new Set<number>();
   /** Claims run one at a time, so frames are reported in the order they were found. */
@@ -118,6 +121,11 @@ export class CaptureWatcher {
     const interval = this.options.rescanIntervalMs ?? DEFAULT_RESCAN_INTERVAL_MS;
     const next = this.watched ? interval : Math.min(interval, WAITING_POLL_MS);
     this.timer = setTimeout(() => void this.rescan(false).finally(() => this.scheduleRescan()), next);
+  }
+
+  /** Frames seen on disk since the start, and those passed over for newer ones (never handed out). */
+  get figures(): WatcherFigures {
+    return this.account.figures(this.dedupe.sealed);
   }
 
   /** How many sequences the dedupe set holds (bounded by RECENT_SEQUENCES_CAP). */
@@ -167,13 +175,16 @@ export class CaptureWatcher {
       if (baseline && listing.newest !== undefined) {
         // Frames already there at start are stale for a live monitor: start after them.
         const last = listing.newest;
+        this.account.start(last);
         this.dedupe.startAfter(last, (await mtimeOf(path.join(folders.captures, captureFileName(last)))) ?? 0);
         return;
       }
+      this.account.start();
     }
     let found = 0;
     // Everything on disk is below what we handed out: ffmpeg may have restarted its numbering.
     const newest = listing.newest;
+    if (newest !== undefined) this.account.seen(newest);
     if (newest !== undefined && newest > this.dedupe.highest) this.options.onSeen?.();
     if (newest !== undefined && newest < this.dedupe.highest && (await this.queueClaim(folders.captures, newest, folders.hot, true))) found++;
     for (const sequence of listing.found) {
@@ -195,7 +206,10 @@ export class CaptureWatcher {
         // No pre-filter on `recent`: a known name with a newer mtime is a numbering restart.
         if (sequence === undefined) return;
         // Deletions (hot rotation) are events too: only a name above every frame handed out is news.
-        if (this.started && sequence > this.dedupe.highest) this.options.onSeen?.();
+        if (this.started && sequence > this.dedupe.highest) {
+          this.account.seen(sequence);
+          this.options.onSeen?.();
+        }
         // Before the first listing has set the baseline (the watcher opens just before it, inside the
         // rescan), an event is held like any during a rescan, not dropped: a frame renamed between the
         // listing's readdir and its result would otherwise wait for the next rescan and come out late.
@@ -270,7 +284,11 @@ export class CaptureWatcher {
     const restartsBefore = this.dedupe.restarts;
     if (!this.dedupe.accept(sequence, mtimeMs)) return false;
     const run = this.dedupe.restarts;
-    if (run !== restartsBefore) this.onRecord({ kind: 'numbering_restart', device: this.device, sequence, run });
+    if (run !== restartsBefore) {
+      this.account.restarted(sequence);
+      this.onRecord({ kind: 'numbering_restart', device: this.device, sequence, run });
+    }
+    this.account.handed(sequence);
     if (!whole.complete) this.onRecord({ kind: 'incomplete', device: this.device, sequence, waitedMs: Math.round(whole.waitedMs) });
     this.options.onFrame({ device: this.device, sequence, path: file, mtimeMs, hot, run, ...(whole.complete ? {} : { incomplete: true }) });
     return true;

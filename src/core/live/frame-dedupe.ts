@@ -24,6 +24,8 @@ export class FrameDedupe {
   private staleBeforeMtime = 0;
   /** Numbering restarts seen (ffmpeg restarted and rewound its counter): the frames' run number. */
   private restartCount = 0;
+  /** Frames handed out in this run that the set let go of (the start baseline is none): the frame account's sealed half. */
+  private evictedHanded = 0;
 
   get size(): number {
     return this.recent.size;
@@ -36,6 +38,15 @@ export class FrameDedupe {
 
   get highest(): number {
     return this.highestSeen;
+  }
+
+  /**
+   * This run's sealed part: no frame at or below `floor` can be handed out any more (the start baseline,
+   * or below the lowest sequence the set let go of), and `handed` of those above the start baseline were.
+   * The rest of them were passed over for newer frames (frame-account.ts: superseded).
+   */
+  get sealed(): { floor: number; handed: number } {
+    return { floor: Math.max(this.floor, this.evictedFloor), handed: this.evictedHanded };
   }
 
   /** At start: the frames already on disk (up to `sequence`) are stale for a live monitor. */
@@ -67,6 +78,7 @@ export class FrameDedupe {
       this.highestSeen = -1;
       this.staleBeforeMtime = mtimeMs;
       this.restartCount++;
+      this.evictedHanded = 0;
     } else if (mtimeMs < this.staleBeforeMtime) {
       return false; // left over from before a numbering restart
     }
@@ -86,6 +98,7 @@ export class FrameDedupe {
       let lowest = Infinity;
       for (const s of this.recent) if (s < lowest) lowest = s;
       this.recent.delete(lowest);
+      if (lowest > this.floor) this.evictedHanded++;
       this.evictedFloor = Math.max(this.evictedFloor, lowest);
     }
     if (sequence > this.highestSeen) this.highestSeen = sequence;

@@ -233,6 +233,7 @@ export class LiveMonitor {
       }));
       return {
         dropped: state?.queue.dropped ?? 0,
+        watcher: state?.watcher.figures ?? { seen: 0, superseded: 0 },
         queued: state?.queue.size ?? 0,
         behind: state?.queue.backlog ?? false,
         audioChecked: this.options.audioChecked ?? true,
@@ -252,6 +253,11 @@ export class LiveMonitor {
         fps: d.fps,
         dropped: d.frames_dropped,
         bad: d.frames_bad,
+        frames_seen: d.frames_seen,
+        sampled: d.frames_sampled,
+        failed: d.frames_failed,
+        superseded: d.frames_superseded,
+        pending: d.frames_pending,
         last_frame_age_ms: d.last_frame_age_ms,
         states: d.states,
       });
@@ -287,7 +293,9 @@ export class LiveMonitor {
       if (!late) state.newest = frame.sequence;
       try {
         const outcome = await state.pipeline.frame(frame, { sample, late });
-        this.status.device(state.device).frameAnalysed(outcome.bad === true, outcome.picture && { sequence: frame.sequence, ...outcome.picture });
+        this.status
+          .device(state.device)
+          .frameAnalysed(outcome.bad === true, outcome.picture && { sequence: frame.sequence, ...outcome.picture }, outcome.reused === true);
         this.options.onEvent({
           event: 'frame',
           ts: iso(outcome.timeMs),

@@ -85,7 +85,7 @@ export function livePipelineFactory(options: LivePipelineOptions): LivePipelineF
         });
         // The picture's verdicts, for the status snapshot's badges (issue 23: never beside another frame's picture).
         const picture = analysis.analyzed && !mode.late ? { black: analysis.verdicts.blackscreen, frozen: analysis.verdicts.freeze } : undefined;
-        return { ...outcome, bad, ...(picture ? { picture } : {}) };
+        return { ...outcome, bad, ...(picture ? { picture } : {}), ...(analysis.sampled ? { reused: true } : {}) };
       },
       interrupt: () => pipeline.interrupt(),
       close: () => pipeline.close(),

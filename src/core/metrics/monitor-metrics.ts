@@ -18,6 +18,17 @@ interface MetricsSources {
 
 type PromClient = typeof import('prom-client');
 
+/** vpt_frames_total's outcomes, disjoint: with vpt_frames_pending they add up to vpt_frames_seen_total. */
+function frameOutcomes(d: StatusSnapshot['devices'][number]): Record<string, number> {
+  return {
+    analysed: d.frames_analysed - d.frames_sampled,
+    sampled: d.frames_sampled,
+    failed: d.frames_failed,
+    superseded: d.frames_superseded,
+    dropped: d.frames_dropped,
+  };
+}
+
 const NON_COUNTER_TOTALS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
 /**
@@ -58,6 +69,29 @@ export class MonitorMetrics {
     fromSnapshot('vpt_frames_analysed_total', 'Frames the monitor analysed.', (d) => d.frames_analysed);
     fromSnapshot('vpt_frames_dropped_total', 'Frames dropped from the queue because the analysis could not keep up.', (d) => d.frames_dropped);
     fromSnapshot('vpt_frames_bad_total', 'Frames that could not be analysed (truncated, unreadable, vanished).', (d) => d.frames_bad);
+    // The frame account: every frame seen on disk ends in one outcome, or is still pending (vpt_frames_pending).
+    fromSnapshot('vpt_frames_seen_total', 'Frames that appeared on disk since the start.', (d) => d.frames_seen);
+    new prom.Counter({
+      name: 'vpt_frames_total',
+      help: 'What became of the frames seen on disk: analysed, sampled (an earlier analysis reused under backlog), failed, superseded (passed over for newer ones), dropped (queue full).',
+      labelNames: ['device', 'outcome'],
+      registers,
+      collect() {
+        this.reset();
+        for (const d of devicesNow()) {
+          for (const [outcome, n] of Object.entries(frameOutcomes(d))) this.inc({ device: d.device, outcome }, n);
+        }
+      },
+    });
+    new prom.Gauge({
+      name: 'vpt_frames_pending',
+      help: 'Frames seen on disk and not handled yet (waiting for the watcher or in the queue).',
+      labelNames: ['device'],
+      registers,
+      collect() {
+        for (const d of devicesNow()) this.set({ device: d.device }, d.frames_pending);
+      },
+    });
     this.analysisSeconds = new prom.Histogram({
       name: 'vpt_frame_analysis_seconds',
       help: 'Time to analyse one frame.',

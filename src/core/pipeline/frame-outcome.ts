@@ -33,6 +33,8 @@ export interface FrameOutcome {
   bad?: boolean;
   /** This frame's own picture verdicts (absent when it was not analysed itself: late, or undecodable), for the status snapshot. */
   picture?: { black: boolean; frozen: boolean };
+  /** Judged by reusing an earlier analysis (sampled under backlog, or late): counted as sampled in the frame account. */
+  reused?: boolean;
 }
 
 const isIncidentType = (t: string): t is IncidentType => (INCIDENT_TYPES as readonly string[]).includes(t);

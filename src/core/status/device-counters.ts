@@ -1,9 +1,12 @@
 import { FpsWindow } from './fps-window.js';
+import type { WatcherFigures } from '../live/frame-account.js';
 import type { AudioState, DeviceStatus, OpenEventStatus } from './status-snapshot.js';
 
 /** What the live monitor knows about a device beyond these counters, when a snapshot is taken. */
 export interface DeviceStatusExtras {
   dropped: number;
+  /** The watcher's half of the frame account: frames seen on disk, and those passed over for newer ones. */
+  watcher: WatcherFigures;
   queued: number;
   behind: boolean;
   /** Whether audio is analysed at all (false: --no-audio or no ffmpeg). */
@@ -31,6 +34,8 @@ export class DeviceCounters {
   private lastFrameAt: number | null = null;
   private analysed = 0;
   private bad = 0;
+  private sampled = 0;
+  private failed = 0;
   private picture: PictureVerdict | undefined;
 
   constructor(device: string, startedMs: number) {
@@ -45,9 +50,13 @@ export class DeviceCounters {
     this.lastFrameAt = atMs;
   }
 
-  /** `picture`: the frame's own verdicts (absent for a frame that reused an earlier analysis or could not be decoded). */
-  frameAnalysed(bad: boolean, picture?: PictureVerdict): void {
+  /**
+   * `picture`: the frame's own verdicts (absent for a frame that reused an earlier analysis or could not be decoded);
+   * `reused`: judged by an earlier frame's analysis (sampled under backlog, or late).
+   */
+  frameAnalysed(bad: boolean, picture?: PictureVerdict, reused = false): void {
     this.analysed++;
+    if (reused) this.sampled++;
     if (bad) this.bad++;
     if (picture && (this.picture === undefined || picture.sequence > this.picture.sequence)) this.picture = { ...picture };
   }
@@ -55,6 +64,7 @@ export class DeviceCounters {
   /** A frame that failed outside the analysis (the analyzer threw). */
   frameFailed(): void {
     this.bad++;
+    this.failed++;
   }
 
   get framesAnalysed(): number {
@@ -84,6 +94,12 @@ export class DeviceCounters {
       frames_analysed: this.analysed,
       frames_dropped: extras.dropped,
       frames_bad: this.bad,
+      frames_seen: extras.watcher.seen,
+      frames_sampled: this.sampled,
+      frames_failed: this.failed,
+      frames_superseded: extras.watcher.superseded,
+      // The rest of what was seen: waiting for the watcher or in the queue (at exit: never handled).
+      frames_pending: Math.max(0, extras.watcher.seen - this.analysed - this.failed - extras.dropped - extras.watcher.superseded),
       queued: extras.queued,
       behind: extras.behind,
       analysed_sequence: this.picture?.sequence ?? null,

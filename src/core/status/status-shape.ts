@@ -45,6 +45,8 @@ function deviceProblem(value: unknown): string | undefined {
     open_events: Array.isArray,
   });
   if (bad) return bad;
+  // The frame account came later in the same schema_version: a file without it is sound, a wrong one is not.
+  for (const key of FRAME_ACCOUNT_FIELDS) if (d[key] !== undefined && !isCount(d[key])) return `${key} has the wrong type`;
   const states = firstBad(d.states as Record<string, unknown>, {
     black: isBoolean,
     frozen: isBoolean,
@@ -53,6 +55,8 @@ function deviceProblem(value: unknown): string | undefined {
   });
   return states ? `states.${states}` : undefined;
 }
+
+const FRAME_ACCOUNT_FIELDS = ['frames_seen', 'frames_sampled', 'frames_failed', 'frames_superseded', 'frames_pending'];
 
 type Check = (value: unknown) => boolean;
 

@@ -43,9 +43,23 @@ export interface DeviceStatus {
   last_frame_age_ms: number | null;
   /** Frames received per second over the last FPS_WINDOW_SECONDS (fewer right after start). */
   fps: number;
+  /** Frames judged by the analysis (frames_sampled of them by reusing an earlier frame's analysis under backlog). */
   frames_analysed: number;
+  /** Frames dropped from a full queue (the oldest waiting, past --queue-limit). */
   frames_dropped: number;
   frames_bad: number;
+  /**
+   * The frame account (docs/monitor-status.md): frames_seen = frames_analysed + frames_failed +
+   * frames_dropped + frames_superseded + frames_pending, every frame that appeared on disk since the start.
+   */
+  frames_seen: number;
+  frames_sampled: number;
+  /** The analysis threw on them (counted in frames_bad too). */
+  frames_failed: number;
+  /** Never handed out: passed over for newer frames. */
+  frames_superseded: number;
+  /** Seen but not handled yet (waiting for the watcher or in the queue); at exit, never handled. */
+  frames_pending: number;
   /** Frames waiting for analysis now, and whether the queue is in backlog (sampling) mode. */
   queued: number;
   behind: boolean;
