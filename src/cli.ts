@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from './core/errors.js';
 import { runToExit } from './exit.js';
-import { deviceList, monitorSettingOptions } from './monitor-flags.js';
+import { deviceList, monitorSettingOptions, splitList } from './monitor-flags.js';
 import { fdWriter, mayBeTerminal } from './fd-output.js';
 import { formatSizeExact, formatTimeSpan, parseDuration, parseInteger, parseSize } from './core/units.js';
 import { DEFAULT_STREAM_ROOT } from './core/layout/stream-root.js';
@@ -55,13 +55,6 @@ const integer =
 function parsed<T>(flags: string, description: string, parse: (v: string) => T, value: T, shown: string): Option {
   return new Option(flags, description).argParser(parse).default(value, shown);
 }
-const list = (value: string, previous: string[] = []) => [
-  ...previous,
-  ...value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-];
 const repeat = (value: string, previous: string[] = []) => [...previous, value];
 function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
@@ -201,7 +194,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--health', 'take one health sample, append it to the health log, exit by the Nagios convention')
     .addOption(new Option('--log-dir <dir>', 'where reports and health logs go (default ~/crash_monitoring)').env('VPT_LOG_DIR'))
     .addOption(new Option('--stream-root <dir>', 'folder holding the capture*/hot tmpfs folders').env('VPT_STREAM_ROOT').default(DEFAULT_STREAM_ROOT))
-    .option('--processes <list>', 'process patterns to track (comma-separated)', list)
+    .option('--processes <list>', 'process patterns to track (comma-separated)', splitList)
     .addOption(
       parsed(
         '--memory-alert <size>',
@@ -216,7 +209,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
       '--prom [file]',
       'also write the sample as Prometheus text metrics (node_exporter textfile collector; no file: vpt.prom in /var/lib/prometheus/node-exporter, else /var/lib/node_exporter/textfile_collector)',
     )
-    .option('--cache-dirs <list>', "cache folders or globs whose growth --health follows (default: the tracked scripts' __pycache__)", list)
+    .option('--cache-dirs <list>', "cache folders or globs whose growth --health follows (default: the tracked scripts' __pycache__)", splitList)
     .option('--install', 'install health sampling every 30 s (systemd timer, or --cron)')
     .option('--uninstall', 'remove the installed health sampling')
     .option('--cron', 'with --install/--uninstall: use crontab lines instead of a systemd timer')

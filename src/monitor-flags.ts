@@ -11,7 +11,8 @@ import { escapeOutside } from './core/text/escape-outside.js';
  * it) and environment variable.
  */
 
-const splitList = (value: string, previous: string[] = []) => [
+/** A comma-separated flag, repeatable: every item, trimmed, empty ones left out. */
+export const splitList = (value: string, previous: string[] = []) => [
   ...previous,
   ...value
     .split(',')

@@ -9,6 +9,7 @@ import { removeDeadProcessTempDirs } from '../lifecycle/process-temp-dir.js';
 import { removeStaleZapMarker } from '../lifecycle/zap-marker-cleanup.js';
 import { removeDeadWritersTempFiles } from '../lifecycle/stale-temp-files.js';
 import { liveFolders } from '../layout/live-folders.js';
+import { incidentEvent } from '../pipeline/incident-step.js';
 import path from 'node:path';
 
 export interface MonitorResourcesOptions {
@@ -93,14 +94,5 @@ export function logResources(resources: MonitorResources, logger: Logger): void 
 
 /** The incidents a previous run left open, resolved at open, as the events a live resolution would be. */
 export function resolvedAtStartEvents(resources: MonitorResources): MonitorEvent[] {
-  return resources.resolvedAtStart.map((i) => ({
-    event: 'incident_resolved',
-    ts: new Date(i.resolvedAt!).toISOString(),
-    device: i.device,
-    type: i.type,
-    incident_id: i.id,
-    duration_ms: i.durationMs!,
-    resolve_reason: i.resolveReason!,
-    evidence: i.evidence,
-  }));
+  return resources.resolvedAtStart.map((incident) => incidentEvent({ kind: 'incident_resolved', incident }));
 }
