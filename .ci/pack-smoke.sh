@@ -35,7 +35,7 @@ smoke() { # prefix -> runs the smoke set with the vpt installed there
     # A replay decodes frames (sharp) and writes incidents.db (better-sqlite3): both native modules.
     for i in $(seq -w 1 40); do cp "$repo/test/fixtures/real/android_tv_blackscreen.jpg" "stream/capture1/captures/capture_0000000$i.jpg"; done
     "$vpt" monitor --replay --stream-root "$tmp/stream" --state-dir "$tmp/state" --json >replay.json
-    node -e 'const r = require(process.argv[1]); if (r.devices[0].analyzed !== 40) throw new Error(JSON.stringify(r.devices[0]))' "$tmp/replay.json"
+    node -e 'const r = require(process.argv[1]); if (r.devices[0].analysed !== 40) throw new Error(JSON.stringify(r.devices[0]))' "$tmp/replay.json"
     "$vpt" incidents --state-dir "$tmp/state" --json | grep -q '"incidents"'
     mkdir image && "$vpt" setup --root "$tmp/image" --devices capture1 >/dev/null
     "$vpt" setup --root "$tmp/image" --devices capture1 | grep -q "nothing changed"
