@@ -1,9 +1,8 @@
 import { execa } from 'execa';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../helpers/run-vpt.js';
-import { FaultRig, makeGoodFrames, type GoodFrames } from './fault-rig.js';
+import { describe, expect, it } from 'vitest';
+import { useFaultRigs } from './fault-rig.js';
 
 /**
  * Issue 29 item 9, on the real binary in RAM mode: the cold metadata folder (chunk files) on a full
@@ -12,26 +11,14 @@ import { FaultRig, makeGoodFrames, type GoodFrames } from './fault-rig.js';
  * 28 recoveries in 30 s). One episode per destination: one line while full, one when space returns.
  */
 const isRoot = process.getuid?.() === 0;
-let good: GoodFrames;
-let cleanupGood: () => Promise<void>;
-const rigs: FaultRig[] = [];
 const mounts: string[] = [];
-beforeAll(async () => {
-  const dir = await makeTempDir('vpt-cold-full-good-');
-  cleanupGood = dir.cleanup;
-  good = await makeGoodFrames(path.join(dir.dir, 'src'));
-}, 120_000);
-afterAll(async () => cleanupGood?.());
-afterEach(async () => {
-  for (const rig of rigs) await rig.kill();
+const rigs = useFaultRigs('vpt-cold-full-', async () => {
   for (const dir of mounts.splice(0)) await execa('umount', [dir], { reject: false });
-  for (const rig of rigs.splice(0)) await rig.cleanup();
 });
 
 describe.skipIf(!isRoot)('vpt monitor, live: cold metadata full, hot fine', () => {
   it('one warning for the cold folder while full, one line when it recovers, the hot frame JSONs unaffected', async () => {
-    const rig = await FaultRig.create('vpt-cold-full-', good, { hot: true });
-    rigs.push(rig);
+    const rig = await rigs.create({ hot: true });
     const cold = path.join(rig.deviceDir, 'metadata');
     await mkdir(cold, { recursive: true });
     await execa('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'vpt-cold-full', cold]);

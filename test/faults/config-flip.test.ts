@@ -1,9 +1,8 @@
 import { execa } from 'execa';
 import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { makeTempDir } from '../helpers/run-vpt.js';
-import { FaultRig, makeGoodFrames, type GoodFrames } from './fault-rig.js';
+import { expect, it } from 'vitest';
+import { useFaultRigs } from './fault-rig.js';
 
 /**
  * Issue 29 item 6, on the real binary: SIGHUP every 20 ms while the config file is, in turn, a regular
@@ -26,23 +25,10 @@ for (let i = 0; ; i++) {
 /** Design: SIGTERM ends the monitor within 5 s; generous for a loaded CI machine. */
 const STOP_MS = 10_000;
 
-let good: GoodFrames;
-let cleanupGood: () => Promise<void>;
-const rigs: FaultRig[] = [];
-beforeAll(async () => {
-  const dir = await makeTempDir('vpt-flip-good-');
-  cleanupGood = dir.cleanup;
-  good = await makeGoodFrames(path.join(dir.dir, 'src'));
-}, 120_000);
-afterAll(async () => cleanupGood?.());
-afterEach(async () => {
-  for (const rig of rigs) await rig.kill();
-  for (const rig of rigs.splice(0)) await rig.cleanup();
-});
+const rigs = useFaultRigs('vpt-flip-');
 
 it('SIGHUP while the config flips between a regular file and a FIFO: analysing goes on, SIGTERM honoured', async () => {
-  const rig = await FaultRig.create('vpt-flip-', good);
-  rigs.push(rig);
+  const rig = await rigs.create();
   const config = path.join(rig.root, 'vpt.toml');
   const regular = path.join(rig.root, 'side.toml');
   const fifo = path.join(rig.root, 'side.fifo');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { FRAME_INTERVAL_MS, writeFrameLikeFfmpeg } from '../helpers/frame-writer.js';
 import { generateCapture } from '../helpers/generate-capture.js';
 import { startMonitor, type MonitorProcess } from '../helpers/live-monitor-process.js';
@@ -26,6 +26,35 @@ export async function makeGoodFrames(dir: string, seconds = 4): Promise<GoodFram
     thumbnails.push(await readFile(path.join(dir, 'thumbnails', `${stem(i)}_thumbnail.jpg`)));
   }
   return { captures, thumbnails };
+}
+
+/**
+ * A test file's (or describe's) rigs: the good frames made once, and after each test every rig's
+ * monitor killed, `afterEachTest` run (unmounts), and the rigs' folders removed. Call it at the top
+ * of the file or of a describe; `rigs.create()` in a test.
+ */
+export function useFaultRigs(prefix: string, afterEachTest?: () => Promise<void>): { create(options?: { hot?: boolean }): Promise<FaultRig> } {
+  let good: GoodFrames;
+  let cleanupGood: (() => Promise<void>) | undefined;
+  const rigs: FaultRig[] = [];
+  beforeAll(async () => {
+    const dir = await makeTempDir(`${prefix}good-`);
+    cleanupGood = dir.cleanup;
+    good = await makeGoodFrames(path.join(dir.dir, 'src'));
+  }, 120_000);
+  afterAll(async () => cleanupGood?.());
+  afterEach(async () => {
+    for (const rig of rigs) await rig.kill();
+    await afterEachTest?.();
+    for (const rig of rigs.splice(0)) await rig.cleanup();
+  });
+  return {
+    async create(options = {}) {
+      const rig = await FaultRig.create(prefix, good, options);
+      rigs.push(rig);
+      return rig;
+    },
+  };
 }
 
 /**

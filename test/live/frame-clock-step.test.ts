@@ -1,10 +1,8 @@
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventTracker } from '../../src/core/events/event-tracker.js';
 import { FRAME_CLOCK_STEP_MS, SteplessFrameClock } from '../../src/core/live/frame-clock.js';
-import { FaultRig, makeGoodFrames, T0, type GoodFrames } from '../faults/fault-rig.js';
+import { T0, useFaultRigs } from '../faults/fault-rig.js';
 import { FRAME_INTERVAL_MS, writeFrameLikeFfmpeg } from '../helpers/frame-writer.js';
-import { makeTempDir } from '../helpers/run-vpt.js';
 
 /**
  * Issue 29 item 8: live, a frame's time is its mtime, written on the wall clock. Moved back 2 h during a
@@ -45,34 +43,21 @@ describe('SteplessFrameClock', () => {
 });
 
 describe('vpt monitor (live): the wall clock steps back 2 h during a freeze', () => {
-  let good: GoodFrames;
-  let cleanupGood: () => Promise<void>;
-  const rigs: FaultRig[] = [];
-  beforeAll(async () => {
-    const dir = await makeTempDir('vpt-step-good-');
-    cleanupGood = dir.cleanup;
-    good = await makeGoodFrames(path.join(dir.dir, 'src'));
-  }, 120_000);
-  afterAll(async () => cleanupGood?.());
-  afterEach(async () => {
-    for (const rig of rigs) await rig.kill();
-    for (const rig of rigs.splice(0)) await rig.cleanup();
-  });
+  const rigs = useFaultRigs('vpt-step-');
 
   it('the event lasts its frames, not minus two hours; the incident resolves no earlier than it opened', async () => {
-    const rig = await FaultRig.create('vpt-step-', good);
-    rigs.push(rig);
+    const rig = await rigs.create();
     await rig.start(['--min-event', '1s', '--incident-delay', '2s']);
     // The frames' mtimes: the capture clock, 2 h behind from frame 20 on (the step).
     const mtime = (s: number) => T0 + s * FRAME_INTERVAL_MS - (s >= 20 ? 2 * H : 0);
     const write = async (s: number, picture: number) => {
-      await writeFrameLikeFfmpeg(rig.live, s, mtime(s), good.captures[picture]!, good.thumbnails[picture]!);
+      await writeFrameLikeFfmpeg(rig.live, s, mtime(s), rig.good.captures[picture]!, rig.good.thumbnails[picture]!);
       await rig.waitForFrame(s);
     };
-    for (let s = 1; s <= 5; s++) await write(s, s % good.captures.length);
+    for (let s = 1; s <= 5; s++) await write(s, s % rig.good.captures.length);
     // 25 frames of one picture (a 5 s freeze on the frame clock), then moving again.
     for (let s = 6; s <= 30; s++) await write(s, 6);
-    for (let s = 31; s <= 42; s++) await write(s, s % good.captures.length);
+    for (let s = 31; s <= 42; s++) await write(s, s % rig.good.captures.length);
     const ended = await rig.monitor.waitForEvent((e) => e.event === 'event_ended' && e.type === 'freeze', 'the freeze ended');
     expect(ended.duration_ms as number).toBeGreaterThan(0);
     expect(ended.duration_ms as number).toBeLessThan(60_000);

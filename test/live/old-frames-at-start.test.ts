@@ -1,8 +1,8 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCaptures } from '../../src/core/live/capture-listing.js';
-import { FaultRig, makeGoodFrames, stem, type GoodFrames } from '../faults/fault-rig.js';
+import { stem, useFaultRigs } from '../faults/fault-rig.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 import { watchRss } from '../helpers/rss-watch.js';
 
@@ -47,23 +47,10 @@ describe('listCaptures', () => {
 });
 
 describe('vpt monitor with 200,000 old frames in the capture folder', () => {
-  let good: GoodFrames;
-  let cleanupGood: () => Promise<void>;
-  const rigs: FaultRig[] = [];
-  beforeAll(async () => {
-    const dir = await makeTempDir('vpt-old-frames-good-');
-    cleanupGood = dir.cleanup;
-    good = await makeGoodFrames(path.join(dir.dir, 'src'));
-  }, 120_000);
-  afterAll(async () => cleanupGood?.());
-  afterEach(async () => {
-    for (const rig of rigs) await rig.kill();
-    for (const rig of rigs.splice(0)) await rig.cleanup();
-  });
+  const rigs = useFaultRigs('vpt-old-frames-');
 
   it('analyses the new frames, never the old ones, and its peak stays under 150 MB across rescans', async () => {
-    const rig = await FaultRig.create('vpt-old-frames-', good);
-    rigs.push(rig);
+    const rig = await rigs.create();
     oldFrames(path.join(rig.live, 'captures'), OLD_FRAMES);
     const monitor = await rig.start();
     const rss = watchRss(monitor.pid, 1024 * MB);
