@@ -132,6 +132,14 @@ describe('ZapConfirmer on the level stream (real segments and ffmpeg)', () => {
     await confirmer.close();
     expect(await marker(metadataDir)).toMatchObject({ status: 'aborted' });
   }, 30_000);
+
+  it('a zap check that hears nothing leaves no waiter behind (a week of them with no sound must not pile up)', async () => {
+    // Live, frames up to 2 s: nothing is fed past the gap, so the check polls until its deadline.
+    const audio = await hear('zap', 10, 'live');
+    const result = await listenAroundGap(audio.heard!, T0 + 20_000, T0 + 21_000, 600);
+    expect(result.continuousAudio).toBeNull();
+    expect(audio.heard!.waiting).toBe(0);
+  }, 30_000);
 });
 
 describe('ZapConfirmer bounds', () => {

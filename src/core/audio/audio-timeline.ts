@@ -404,17 +404,26 @@ export class AudioTimeline {
     return path.join(this.options.segmentsDir, segmentFileName(index));
   }
 
+  /**
+   * Resolves at the next level window or after waitMs. A waiter that times out leaves the set at
+   * once: with no sound coming (a hung stream, a device without audio), every zap check would
+   * otherwise leave its ~30 polls behind until the next window, for weeks.
+   */
   private nextWindow(waitMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, Math.max(1, waitMs));
-      function done() {
+      const waiter = (): void => {
         clearTimeout(timer);
+        this.waiters.delete(waiter);
         resolve();
-      }
-      this.waiters.add(() => {
-        done();
-      });
+      };
+      const timer = setTimeout(waiter, Math.max(1, waitMs));
+      this.waiters.add(waiter);
     });
+  }
+
+  /** Waits in progress (tests: the set holds only live waiters). */
+  get waiting(): number {
+    return this.waiters.size;
   }
 
   private wake(): void {
