@@ -261,6 +261,8 @@ export class AudioTimeline {
 
   private restartAt(segment: number): void {
     this.next = segment;
+    // The old stream's end is ours, not a failure: its callbacks no longer count (no restart warning, no back-off).
+    this.streamRun++;
     void this.stream?.stop();
     this.stream = undefined;
   }
