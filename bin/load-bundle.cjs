@@ -22,6 +22,12 @@ const DIST = path.join(__dirname, '..', 'dist');
 const CACHE_MARK = '//# vpt-code-cache=';
 /** The bundle's `import("x")` of a package left outside it, or of a file beside it, rewritten by the build. */
 const IMPORT_PARAM = '__vptImport';
+/**
+ * Packages the build bundled into dist/ as files of their own (ES-only packages of many modules,
+ * scripts/bundle.mjs): the bundles' import() of one loads that file, once. Should the file be
+ * unreadable, the package itself is imported: the same code, only slower to load.
+ */
+const BUNDLED_PACKAGES = { execa: 'execa.cjs' };
 /** First word of a cache file's header line (bumped when the header's layout changes). */
 const HEADER_MAGIC = 'vpt-code-cache-1';
 /** Bound on the header line: its fields are short, so a file without a newline this early is not ours. */
@@ -73,7 +79,10 @@ function loadBundle(name) {
   const mod = new Module(file, module);
   mod.filename = file;
   require.cache[file] = mod;
-  const importer = (specifier) => import(specifier.startsWith('.') ? pathToFileURL(path.join(DIST, specifier)).href : specifier);
+  const importer = (specifier) =>
+    Object.hasOwn(BUNDLED_PACKAGES, specifier)
+      ? new Promise((resolve) => resolve(bundledPackage(BUNDLED_PACKAGES[specifier]))).catch(() => import(specifier))
+      : import(specifier.startsWith('.') ? pathToFileURL(path.join(DIST, specifier)).href : specifier);
   // This file's own require: bin/ and dist/ resolve packages from the same node_modules, and the
   // bundles require nothing relative (esbuild inlined it); createRequire() cost a few ms of `--help`.
   script.runInThisContext()(mod.exports, require, mod, file, DIST, importer);
@@ -92,6 +101,12 @@ function loadBundle(name) {
       renameSync(`${target}.tmp-${process.pid}`, target);
     },
   };
+}
+
+/** The exports of a package's bundle, loaded on first use (require.cache holds it from then on). */
+function bundledPackage(name) {
+  const loaded = require.cache[path.join(DIST, name)];
+  return loaded?.loaded ? loaded.exports : loadBundle(name).exports;
 }
 
 module.exports = { loadBundle, readCache, CACHE_MARK, IMPORT_PARAM };

@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTempDir, REPO_ROOT } from '../helpers/run-vpt.js';
 
 /**
- * bin/load-bundle.cjs runs dist/cli.cjs and dist/health.cjs with the V8 code cache the build wrote
- * (scripts/bundle.mjs). The cache must be taken when it fits, and must never change what runs when
+ * bin/load-bundle.cjs runs dist/cli.cjs and dist/health.cjs, and execa from dist/execa.cjs, with the
+ * V8 code cache the build wrote (scripts/bundle.mjs). The cache must be taken when it fits, and must never change what runs when
  * it does not: missing, damaged, or from another build or another Node, which must never reach V8.
  */
 describe('the bundles and their code cache', () => {
@@ -22,8 +22,10 @@ describe('the bundles and their code cache', () => {
     return run.stdout === 'true';
   };
 
+  const BUNDLES = ['cli.cjs', 'health.cjs', 'execa.cjs'];
+
   it('the build made a cache for each bundle, named in the bundle, and this Node takes it', async () => {
-    for (const bundle of ['cli.cjs', 'health.cjs']) {
+    for (const bundle of BUNDLES) {
       const source = await readFile(path.join(REPO_ROOT, 'dist', bundle), 'latin1');
       const name = /\/\/# vpt-code-cache=(\S+)\n$/.exec(source)?.[1];
       expect(name, bundle).toMatch(new RegExp(`^${bundle.replace('.', '\\.')}\\.[0-9a-f]{16}\\.cache$`));
@@ -31,11 +33,11 @@ describe('the bundles and their code cache', () => {
       expect(await cacheUsed(REPO_ROOT, bundle), bundle).toBe(true);
     }
     // Only the current build's caches are left in dist/.
-    expect((await readdir(path.join(REPO_ROOT, 'dist'))).filter((f) => f.endsWith('.cache'))).toHaveLength(2);
+    expect((await readdir(path.join(REPO_ROOT, 'dist'))).filter((f) => f.endsWith('.cache'))).toHaveLength(BUNDLES.length);
   });
 
   it('the bundles are ASCII (the loader reads them as latin1)', async () => {
-    for (const bundle of ['cli.cjs', 'health.cjs']) {
+    for (const bundle of BUNDLES) {
       const bytes = await readFile(path.join(REPO_ROOT, 'dist', bundle));
       expect(
         bytes.findIndex((b) => b > 0x7f),
@@ -71,19 +73,26 @@ describe('the bundles and their code cache', () => {
     return Buffer.from(good.toString('latin1').replace(` ${process.version} `, ' v19.0.0 '), 'latin1');
   }
 
-  /** A copy of the launcher and both bundles, their caches spoilt as `damage` says. */
+  /**
+   * A copy of the launcher and the bundles, their caches spoilt as `damage` says (each bundle's
+   * "foreign" cache is the next bundle's). Its node_modules has every package but execa: the CLI must
+   * take execa from dist/execa.cjs.
+   */
   async function copyInstall(damage: Damage): Promise<string> {
     const root = path.join(tmp.dir, damage);
     await mkdir(path.join(root, 'bin'), { recursive: true });
     await mkdir(path.join(root, 'dist'));
-    for (const file of ['bin/vpt', 'bin/load-bundle.cjs', 'bin/build-checkout.cjs', 'bin/package.json', 'package.json', 'dist/cli.cjs', 'dist/health.cjs']) {
+    await mkdir(path.join(root, 'node_modules'));
+    for (const file of ['bin/vpt', 'bin/load-bundle.cjs', 'bin/build-checkout.cjs', 'bin/package.json', 'package.json', ...BUNDLES.map((b) => `dist/${b}`)]) {
       await copyFile(path.join(REPO_ROOT, file), path.join(root, file));
     }
-    await symlink(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'));
-    const names = [cacheOf(await readFile(path.join(root, 'dist/cli.cjs'), 'latin1')), cacheOf(await readFile(path.join(root, 'dist/health.cjs'), 'latin1'))];
+    for (const name of await readdir(path.join(REPO_ROOT, 'node_modules'))) {
+      if (name !== 'execa') await symlink(path.join(REPO_ROOT, 'node_modules', name), path.join(root, 'node_modules', name));
+    }
+    const names = await Promise.all(BUNDLES.map(async (b) => cacheOf(await readFile(path.join(root, 'dist', b), 'latin1'))));
     const caches = await Promise.all(names.map((name) => readFile(path.join(REPO_ROOT, 'dist', name))));
     for (const [i, name] of names.entries()) {
-      const bytes = spoil(caches[i], caches[1 - i], damage);
+      const bytes = spoil(caches[i], caches[(i + 1) % caches.length], damage);
       if (bytes !== undefined) await writeFile(path.join(root, 'dist', name), bytes);
     }
     return root;
@@ -112,20 +121,24 @@ describe('the bundles and their code cache', () => {
       '--processes',
       'vpt-code-cache-test-none',
     ]);
+    // A replay asks ffmpeg whether it is there through execa: from the bundle, as node_modules has none.
+    const replay = await vpt(['monitor', '--replay', '--stream-root', path.join(work, 'stream')]);
+    expect(replay.stderr, damage).not.toContain('audio checks off');
+    expect(replay.stderr, damage).toContain('no devices under');
     expect([help.exitCode, status.exitCode], `${damage}: ${help.stderr}${status.stderr}`).toEqual([0, 3]);
     // 0, 1 or 2 by the machine's load and memory (Nagios); 3 or a signal would be a sample that did not run.
     expect([0, 1, 2], `${damage}: ${health.stderr}`).toContain(health.exitCode);
     expect(help.stderr + health.stderr, damage).toBe('');
     // A sample's figures (load, memory) move between runs; its checks and their order do not.
     const healthShape = health.stdout.replace(/^VPT HEALTH \w+/, 'VPT HEALTH').replace(/\d+(\.\d+)?[A-Za-z%]*/g, 'N');
-    return [help.stdout, status.stdout, status.stderr, healthShape];
+    return [help.stdout, status.stdout, status.stderr, healthShape, replay.stdout.replace(/\d+ms/, 'Nms'), replay.stderr];
   }
 
   it('runs the same with its cache, without it, and with one damaged, cut short or made for other code or another Node', async () => {
     const outputs = new Map<Damage, string[]>();
     for (const damage of DAMAGES) {
       const root = await copyInstall(damage);
-      for (const bundle of ['cli.cjs', 'health.cjs']) expect(await cacheUsed(root, bundle), `${damage} ${bundle}`).toBe(damage === 'kept');
+      for (const bundle of BUNDLES) expect(await cacheUsed(root, bundle), `${damage} ${bundle}`).toBe(damage === 'kept');
       outputs.set(damage, await runAll(root, damage));
     }
     const kept = outputs.get('kept')!;
