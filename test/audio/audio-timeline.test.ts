@@ -1,8 +1,11 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPLAY_EARLY_SEGMENTS } from '../../src/core/audio/audio-timeline.js';
 import { DeviceAudio } from '../../src/core/audio/device-audio.js';
+import { LEVEL_WINDOW_MS } from '../../src/core/audio/level-history.js';
 import { MIN_SILENCE_MS } from '../../src/core/audio/silence-runs.js';
 import { EventTracker, type TrackerRecord } from '../../src/core/events/event-tracker.js';
+import type { FrameAudio } from '../../src/core/pipeline/frame-json.js';
 import { generateSegments, spansSeconds, type AudioSpan } from '../helpers/generate-segments.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
 
@@ -54,21 +57,34 @@ afterAll(async () => {
   await root?.cleanup();
 });
 
-/** Drives DeviceAudio as the pipeline does: frames in order, the loss updates into a real EventTracker. */
-async function run(mode: 'live' | 'replay'): Promise<{ records: TrackerRecord[]; audio: DeviceAudio }> {
+/** Windows of the early segments but the last, which ffmpeg holds until more input comes (its last packets). */
+const EARLY_WINDOWS = ((REPLAY_EARLY_SEGMENTS - 1) * 1000) / LEVEL_WINDOW_MS;
+
+/**
+ * Drives DeviceAudio as the pipeline does: frames in order, the loss updates into a real EventTracker.
+ * `firstFrameLate`: replay's ffmpeg hears its first segments before the first frame comes (as it
+ * does while a replay lists and decodes its frames).
+ */
+async function run(mode: 'live' | 'replay', firstFrameLate = false): Promise<{ records: TrackerRecord[]; audio: DeviceAudio; fields: FrameAudio[] }> {
   const audio = new DeviceAudio({ device: 'capture1', liveDir, fps: FPS, vnc: false, checkAudio: true, mode, zaps: undefined });
+  if (firstFrameLate) {
+    const deadline = Date.now() + 20_000;
+    while (audio.heard!.windowsBeforeFirstFrame < EARLY_WINDOWS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
   const tracker = new EventTracker('capture1');
   tracker.setMinEvent('audio_loss', MIN_SILENCE_MS);
   const records: TrackerRecord[] = [];
+  const fields: FrameAudio[] = [];
   const frames = spansSeconds(SPANS) * FPS + 3 * FPS; // live: frames run on past the sound so the last segments are fed
   for (let seq = 0; seq < frames; seq++) {
     const stamp = { sequence: seq, timeMs: T0 + seq * FRAME_MS };
     const heard = mode === 'replay' ? await audio.frameAndWait(seq, stamp.timeMs, false) : audio.frame(seq, stamp.timeMs, false);
     for (const u of heard.lossUpdates) records.push(...tracker.update(u.stamp, { audio_loss: u.loss }));
+    fields.push(heard.audio);
     if (mode === 'live') await new Promise((r) => setTimeout(r, 15)); // ffmpeg hears in the background, as it does live
   }
   await audio.close();
-  return { records, audio };
+  return { records, audio, fields };
 }
 
 function events(records: TrackerRecord[]): [number, number][] {
@@ -89,6 +105,17 @@ describe('audio heard continuously (real ffmpeg, generated segments)', () => {
     const timeline = audio.heard!;
     expect(timeline.segmentsFed).toBe(Math.round(spansSeconds(SPANS)));
     expect(timeline.restarts).toBe(0);
+  }, 60_000);
+
+  it('replay: the sound heard before the first frame comes (ffmpeg started early) lands where it would have', async () => {
+    const atOnce = await run('replay');
+    const late = await run('replay', true);
+    // The early segments were heard before the first frame...
+    expect(late.audio.heard!.windowsBeforeFirstFrame).toBeGreaterThanOrEqual(EARLY_WINDOWS);
+    // ...and placed on the same clock: the same events and the same audio fields on every frame.
+    expect(late.records).toEqual(atOnce.records);
+    expect(late.fields).toEqual(atOnce.fields);
+    expect(late.fields[2 * FPS]).toMatchObject({ audio: true });
   }, 60_000);
 
   it('live: the same events, heard a segment or two behind the frames, with no frame waiting', async () => {

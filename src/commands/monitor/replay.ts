@@ -26,11 +26,12 @@ const EXIT_INTERRUPTED = 130;
  */
 export async function runReplay(options: MonitorRunOptions, ui: Ui): Promise<number> {
   // sharp and SQLite are heavy: loaded only when frames are analysed.
-  const [{ replay }, { ZapConfirmer }, { describeEvent }, { ffmpegPresent }, storage] = await Promise.all([
+  // Is ffmpeg there? Asked while the rest loads: the answer (~100 ms: execa's import, ffmpeg's start) used to hold the first frame.
+  const [{ replay }, { ZapConfirmer }, { describeEvent }, checkAudio, storage] = await Promise.all([
     import('../../core/replay/replay.js'),
     import('../../core/audio/zap-confirmer.js'),
     import('../../core/live/monitor-events.js'),
-    import('../../core/audio/ffmpeg-check.js'),
+    options.audio !== false && import('../../core/audio/ffmpeg-check.js').then(({ ffmpegPresent }) => ffmpegPresent(ui.logger)),
     openReplayStorage(options),
   ]);
   if (storage.stateDir) ui.logger.info(`incidents go to ${storage.stateDir}/incidents.db`);
@@ -52,7 +53,6 @@ export async function runReplay(options: MonitorRunOptions, ui: Ui): Promise<num
   };
   const warn = (message: string) => above(() => ui.logger.warn(message));
   const info = (message: string) => above(() => ui.logger.info(message));
-  const checkAudio = options.audio !== false && (await ffmpegPresent(ui.logger));
   const zapEvents: ZapEvent[] = [];
   let zapsNotKept = 0;
   const zaps = new ZapConfirmer({

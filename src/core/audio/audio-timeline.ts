@@ -7,7 +7,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import { LEVEL_WINDOW_MS, LevelHistory } from './level-history.js';
 import type { LevelWindow } from './level-parser.js';
 import { LevelStream, type LevelStreamEnd } from './level-stream.js';
-import { readSegmentBytes } from './segment-bytes.js';
+import { readSegmentBytes, readSegmentBytesNow } from './segment-bytes.js';
 import { parseSegmentIndex, segmentFileName, segmentIndexForFrame } from './segment-files.js';
 import { SILENCE_DB, SilenceRuns, type SoundChange } from './silence-runs.js';
 
@@ -20,6 +20,15 @@ import { SILENCE_DB, SilenceRuns, type SoundChange } from './silence-runs.js';
  * MAX_PENDING_CHANGES (a change needs 150 ms of sound after a silence).
  */
 export const REPLAY_LOOKAHEAD_SEGMENTS = 20;
+/**
+ * Replay: segments fed before the first frame is there (the timeline is
+ * made while the frames are listed), so that ffmpeg has started and probed
+ * its input by then: its start is ~50 ms, which the first frame waited.
+ * Their windows wait for the first frame's time (EARLY_WINDOWS_MAX).
+ */
+export const REPLAY_EARLY_SEGMENTS = 3;
+/** Windows heard before the first frame: REPLAY_EARLY_SEGMENTS of VNC's 4 s segments are 240. */
+const EARLY_WINDOWS_MAX = 256;
 /** A level stream that stopped on its own is started again after this (wall clock), doubling up to RESTART_MAX_MS. */
 export const RESTART_MIN_MS = 1_000;
 export const RESTART_MAX_MS = 60_000;
@@ -108,12 +117,16 @@ export class AudioTimeline {
   /** Wall clock of the first segment fed since the stream last said something (hang detection). */
   private unansweredSinceWall: number | undefined;
   private readonly waiters = new Set<() => void>();
+  /** Replay: windows heard before the first frame, placed on the frame clock when it comes. */
+  private early: LevelWindow[] | undefined;
   private readonly prestart: Promise<void> | undefined;
   state: AudioStreamState = 'starting';
   /** Counters (status, tests): segments fed, segments that were gone or refused, streams restarted. */
   segmentsFed = 0;
   segmentsMissed = 0;
   restarts = 0;
+  /** Replay: level windows heard before the first frame came (placed on its clock then). */
+  windowsBeforeFirstFrame = 0;
 
   constructor(private readonly options: AudioTimelineOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -122,9 +135,13 @@ export class AudioTimeline {
     // Replay: list the segments and start ffmpeg while the first frame is decoded; the first frame
     // waited ~100 ms for it otherwise (the process start, ffmpeg's own start).
     if (options.mode === 'replay') {
+      this.early = [];
       this.prestart = this.listReplaySegments()
         .then(async () => {
-          if (this.next !== undefined && !this.closed) await this.ensureStream(this.next);
+          if (this.next === undefined || this.closed) return;
+          await this.ensureStream(this.next);
+          if (this.ref === undefined) this.target = this.next + REPLAY_EARLY_SEGMENTS - 1;
+          this.pump();
         })
         .catch((err: unknown) => this.logOnce(`audio of segments failed: ${err instanceof Error ? err.message : String(err)}`));
     }
@@ -157,6 +174,11 @@ export class AudioTimeline {
   /** A frame was analysed: where the capture is, and whether its picture suppresses audio loss (black or frozen). */
   frame(stamp: FrameStamp, suppressed: boolean): void {
     this.ref = stamp;
+    if (this.early) {
+      const heard = this.early;
+      this.early = undefined;
+      for (const window of heard) this.onWindow(window);
+    }
     if (suppressed !== this.lastPictureSuppressed) {
       this.lastPictureSuppressed = suppressed;
       this.push({ timeMs: stamp.timeMs, kind: 'picture', on: suppressed });
@@ -191,10 +213,15 @@ export class AudioTimeline {
     return out;
   }
 
-  /** Replay: resolves once the audio at this time is known (or will never be). */
+  /**
+   * Replay: resolves once the audio at this time is known (or will never be). Known means settled
+   * past it, not up to it: a sound coming back exactly at a frame's time is settled only 150 ms
+   * later, and a frame that went on at horizon == its time got the silence or the sound by how far
+   * ffmpeg happened to be (an event's last frame one off between two runs of the same replay).
+   */
   async waitFor(timeMs: number): Promise<void> {
     const deadline = Date.now() + REPLAY_AUDIO_WAIT_MS;
-    while (!this.exhausted && (this.horizon() ?? Number.NEGATIVE_INFINITY) < timeMs && Date.now() < deadline) {
+    while (!this.exhausted && (this.horizon() ?? Number.NEGATIVE_INFINITY) <= timeMs && Date.now() < deadline) {
       if (!this.feeding && !this.stream) break; // nothing running that could bring it (no segment for that time)
       await this.nextWindow(deadline - Date.now());
     }
@@ -283,7 +310,7 @@ export class AudioTimeline {
       const n = this.next;
       // Live: the newest segment the frames have passed may still be written until the muxer starts the next one.
       if (this.options.mode === 'live' && n >= this.ownIndex - 1 && !(await pathExists(this.segmentPath(n + 1)))) return;
-      const read = await readSegmentBytes(this.segmentPath(n));
+      const read = this.options.mode === 'replay' ? readSegmentBytesNow(this.segmentPath(n)) : await readSegmentBytes(this.segmentPath(n));
       if ('missing' in read || 'refused' in read) {
         if ('refused' in read) this.logOnce(`audio segment skipped: ${read.refused}`);
         this.segmentsMissed++;
@@ -352,7 +379,13 @@ export class AudioTimeline {
   }
 
   private onWindow(window: LevelWindow): void {
-    if (!this.ref) return;
+    if (!this.ref) {
+      if (this.early && this.early.length < EARLY_WINDOWS_MAX) {
+        this.early.push(window);
+        this.windowsBeforeFirstFrame++;
+      }
+      return;
+    }
     // The frame clock of a live capture is its files' mtimes, which jitter by a few ms: windows stay in order.
     const start = Math.max(this.segmentStartMs(this.streamFirstSegment) + window.ptsMs, this.lastWindowStart + 1);
     this.lastWindowStart = start;

@@ -93,9 +93,11 @@ export class ZapConfirmer {
   }
 
   /**
-   * Queue the check and return at once; the promise settles when the check
-   * is over (or dropped). Live never awaits it; a replay does, so that the
-   * result lands on the same frames whatever the machine's speed.
+   * Queue the check and return at once; the promise settles when the check's
+   * result is known (its `done` marker may still be on its way to the disk:
+   * idle() waits for that) or when it is dropped. Live never awaits it; a
+   * replay does, so that the result lands on the same frames whatever the
+   * machine's speed.
    */
   submit(job: ZapJob): Promise<void> {
     if (this.abort.signal.aborted) return Promise.resolve();
@@ -183,10 +185,12 @@ export class ZapConfirmer {
         audio_check: audio.state,
         banner_seen: job.bannerSeen,
       };
-      await writeFileAtomic(marker, `${JSON.stringify({ status: 'done', ...base, ...result, checked_at: new Date().toISOString() })}\n`);
       this.checked++;
       this.remember(job.device, result);
       this.options.onZap({ event: 'zap', ts: new Date(job.endMs).toISOString(), device: job.device, ...result, evidence: job.evidence });
+      // The result is in the next frames' JSON from here: a replay's frames go on while the marker is written (fsync).
+      this.settle(job);
+      await writeFileAtomic(marker, `${JSON.stringify({ status: 'done', ...base, ...result, checked_at: new Date().toISOString() })}\n`);
     } catch (err) {
       // A check that fails (metadata folder gone, disk full) is logged; it must not stop the pool.
       this.logger.warn(`[${job.device}] zap check of ${job.endFrame} failed: ${err instanceof Error ? err.message : String(err)}`);

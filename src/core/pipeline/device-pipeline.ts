@@ -210,6 +210,11 @@ export class DevicePipeline {
     return { sequence: stamp.sequence, timeMs: stamp.timeMs, ongoing: [], transitions: transitionsOf(records) };
   }
 
+  /** Replay: the device's sound starts being heard now (ffmpeg's start), not with the first frame. */
+  startAudio(liveDir: string): void {
+    this.audioFor(liveDir);
+  }
+
   /** Settle the writes in flight, write the pending chunk entries, stop the audio checker. */
   async close(): Promise<void> {
     while (this.inFlight.length > 0) await this.settleOldest();

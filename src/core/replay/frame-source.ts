@@ -14,6 +14,11 @@ const PREFETCH_FRAMES = 2;
 
 type Settled = { ok: true; frame: LoadedFrame } | { ok: false; error: unknown };
 
+/** The folder ffmpeg writes the device's captures, segments and per-frame JSON under (`<device>` or `<device>/hot`). */
+export function liveDirOf(paths: DevicePaths): string {
+  return path.dirname(paths.live.captures);
+}
+
 /**
  * The frames of one device on disk, in sequence order, as the pipeline takes
  * them: on the replay clock (the first frame's mtime, then sequence / fps),
@@ -23,7 +28,7 @@ type Settled = { ok: true; frame: LoadedFrame } | { ok: false; error: unknown };
  */
 export async function* replayFrames(paths: DevicePaths, index: FrameIndex, fps: number): AsyncGenerator<PipelineFrame> {
   if (index.length === 0) return;
-  const liveDir = path.dirname(paths.live.captures);
+  const liveDir = liveDirOf(paths);
   const filesAt = (i: number) => {
     const sequence = index.sequences[i]!;
     const side = index.inLive[i] === 1 ? paths.live : paths.cold;

@@ -12,7 +12,7 @@ import { DevicePipeline, REPLAY_SCHEDULE } from '../pipeline/device-pipeline.js'
 import { DeviceIncidents, incidentEvent, storeFailureLines } from '../pipeline/incident-step.js';
 import { EvidenceCopier } from '../pipeline/evidence.js';
 import { WorkerFrameJsonWriter, type FrameJsonWriter } from '../pipeline/frame-json-writer.js';
-import { replayFrames } from './frame-source.js';
+import { liveDirOf, replayFrames } from './frame-source.js';
 import { DeviceSummaryBuilder, type DeviceSummary } from './replay-summary.js';
 import { removeDeadWritersTempFiles } from '../lifecycle/stale-temp-files.js';
 
@@ -130,10 +130,6 @@ async function replayDevice(
     options.onWarning?.(`[${spec.name}] device folder ${paths.base} does not exist: skipped`);
     return summary.missing();
   }
-  const index = await listFrames(paths);
-  if (index.length === 0) return summary.finish([], 0, 0);
-  // A replay killed mid-write left .capture_N.json.tmp-<pid>-* files that nothing else removes.
-  await removeDeadWritersTempFiles(paths.live.metadata);
   const pipeline = new DevicePipeline({
     device: spec.name,
     fps,
@@ -162,8 +158,14 @@ async function replayDevice(
     ),
     (event) => options.onEvent?.(event),
   );
-  let done = 0;
   try {
+    // ffmpeg starts while the frames are listed and the first one decoded (audio-timeline.ts REPLAY_EARLY_SEGMENTS).
+    pipeline.startAudio(liveDirOf(paths));
+    const index = await listFrames(paths);
+    if (index.length === 0) return summary.finish([], 0, 0);
+    // A replay killed mid-write left .capture_N.json.tmp-<pid>-* files that nothing else removes.
+    await removeDeadWritersTempFiles(paths.live.metadata);
+    let done = 0;
     for await (const frame of replayFrames(paths, index, fps)) {
       const { outcome, analysis, bad } = await pipeline.frame(frame);
       if (bad) summary.frameError();
