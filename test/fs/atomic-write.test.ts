@@ -1,8 +1,11 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { execa } from 'execa';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../src/core/fs/atomic-write.js';
+import { REPO_ROOT } from '../helpers/run-vpt.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -51,13 +54,28 @@ describe('writeFileAtomic', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  // Root ignores folder permissions: as root the ENOENT case above covers the failure path.
-  it.skipIf(process.getuid?.() === 0)('fails without touching the target in a folder it cannot write (not as root)', async () => {
+  /**
+   * Root ignores folder permissions: as root (CI) the write runs in a child as nobody (65534),
+   * through setpriv and the built module, in a folder nobody owns but may not write.
+   */
+  it('fails without touching the target in a folder it cannot write', async () => {
     const target = path.join(dir, 'locked.json');
     await writeFile(target, 'old');
-    await chmod(dir, 0o500);
-    await expect(writeFileAtomic(target, 'new')).rejects.toThrow();
-    await chmod(dir, 0o700);
+    if (process.getuid?.() !== 0) {
+      await chmod(dir, 0o500);
+      await expect(writeFileAtomic(target, 'new')).rejects.toThrow(/EACCES/);
+      await chmod(dir, 0o700);
+    } else {
+      await chmod(dir, 0o555); // readable and traversable by nobody, writable by no one but root
+      await chmod(target, 0o644);
+      const script = `import(${JSON.stringify(pathToFileURL(path.join(REPO_ROOT, 'dist/core/fs/atomic-write.js')).href)}).then(({ writeFileAtomic }) => writeFileAtomic(process.argv[1], 'new')).then(() => console.log('written'), (err) => console.log(err.code))`;
+      const run = await execa('setpriv', ['--reuid', '65534', '--regid', '65534', '--clear-groups', process.execPath, '-e', script, target], {
+        reject: false,
+        timeout: 20_000,
+      });
+      expect(run.stdout, run.stderr).toBe('EACCES');
+    }
     expect(await readFile(target, 'utf8')).toBe('old');
+    expect(await readdir(dir)).toEqual(['locked.json']);
   });
 });
