@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPLAY_EARLY_SEGMENTS } from '../../src/core/audio/audio-timeline.js';
+import { REPLAY_EARLY_SEGMENTS } from '../../src/core/audio/segment-feeder.js';
 import { DeviceAudio } from '../../src/core/audio/device-audio.js';
 import { LEVEL_WINDOW_MS } from '../../src/core/audio/level-history.js';
 import { MIN_SILENCE_MS } from '../../src/core/audio/silence-runs.js';

@@ -3,7 +3,7 @@ import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import sharp from 'sharp';
-import { STREAM_HUNG_MS } from '../../src/core/audio/audio-timeline.js';
+import { STREAM_HUNG_MS } from '../../src/core/audio/segment-feeder.js';
 import { ZAP_AUDIO_WAIT_MS } from '../../src/core/audio/zap-listen.js';
 import { MAX_HELD_INCIDENTS, STORE_RETRY_MS } from '../../src/core/incidents/incident-tracker.js';
 import { DEFAULT_QUEUE_LIMIT } from '../../src/core/live/frame-queue.js';
