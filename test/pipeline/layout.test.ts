@@ -105,8 +105,8 @@ describe('device resolution and hot/cold', () => {
     await writeFile(path.join(root.dir, 'active_captures.conf'), '/x/capture2,1,vnc\n/x/capture9,2,hd\n/x/capture2,1,vnc\n');
     expect(await resolveDevices(root.dir)).toEqual([{ name: 'capture2', quality: 'vnc', source: 'active_captures' }]);
     expect(await resolveDevices(root.dir, ['capture9', 'capture1', 'capture9'])).toEqual([
-      { name: 'capture9', source: 'flag' },
-      { name: 'capture1', source: 'flag' },
+      { name: 'capture9', source: 'named' },
+      { name: 'capture1', source: 'named' },
     ]);
     await expect(resolveDevices(root.dir, ['ok', '../x'])).rejects.toThrow(UsageError);
   });

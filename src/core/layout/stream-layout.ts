@@ -12,7 +12,8 @@ const ACTIVE_CAPTURES_MAX_BYTES = 1024 * 1024;
 /** Discovery fallback: every folder under the stream root whose name starts with this. */
 export const DEVICE_PREFIX = 'capture';
 
-export type DeviceSource = 'flag' | 'active_captures' | 'discovery';
+/** named: --devices, VPT_DEVICES or vpt.toml's `devices`; active_captures: the stream root's list; discovery: every capture* folder. */
+export type DeviceSource = 'named' | 'active_captures' | 'discovery';
 
 export interface DeviceSpec {
   name: string;
@@ -85,7 +86,7 @@ export async function resolveDevices(
 ): Promise<DeviceSpec[]> {
   if (explicit && explicit.length > 0) {
     const names = [...new Set(explicit.map(validateDeviceName))];
-    return names.map((name) => ({ name, source: 'flag' as const }));
+    return names.map((name) => ({ name, source: 'named' as const }));
   }
   const fromConf = await devicesFromActiveCaptures(streamRoot, onRefused);
   if (fromConf.length > 0) return fromConf;
