@@ -2,7 +2,7 @@
 // fixture /proc, and the report's memory trends and diagnosis over fixture health logs.
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { noise, procStat, writeFakeProc, writeHealthLog } from './health-fixture.mjs';
+import { noise, procStat, writeFakeProc, writeHealthLog } from '../../test/investigate/health-fixture.mjs';
 import { REPO, vpt } from './run.mjs';
 
 const MIN = 60_000;

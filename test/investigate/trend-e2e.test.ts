@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/core/investigate/report-types.js';
 import { makeTempDir, runVpt } from '../helpers/run-vpt.js';
-import { noise, writeFakeProc, writeHealthLog, type FixtureProcess } from './health-fixture.js';
+import { noise, writeFakeProc, writeHealthLog, type FixtureProcess } from './health-fixture.mjs';
 
 /**
  * Tier 3 for issue 24: `bin/vpt investigate` over a fake /proc (--proc-root) and two hours of

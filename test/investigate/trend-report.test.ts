@@ -7,7 +7,7 @@ import type { Report } from '../../src/core/investigate/report-types.js';
 import { DEFAULT_TREND_RULES } from '../../src/core/investigate/trend-rules.js';
 import { createProbeContext } from '../../src/core/probes/index.js';
 import { makeTempDir } from '../helpers/run-vpt.js';
-import { noise, sawtooth, writeFakeProc, writeHealthLog, type FixtureProcess } from './health-fixture.js';
+import { noise, sawtooth, writeFakeProc, writeHealthLog, type FixtureProcess } from './health-fixture.mjs';
 
 /**
  * Issue 24: the trend rules on two hours of health logs, read by the real report at a fixed
