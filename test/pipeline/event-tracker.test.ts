@@ -137,6 +137,20 @@ describe('EventTracker --clear-time', () => {
     ]);
   });
 
+  it('audio_loss ends where the sound comes back, whatever --clear-time: 0.8 s of sound splits two silences', () => {
+    const tracker = new EventTracker('capture1', MIN_EVENT_MS, 2_000);
+    tracker.setMinEvent('audio_loss', 2_000);
+    // 3 s of silence, 0.8 s of sound, 3 s of silence, then sound (frames of 200 ms).
+    const records = feed(tracker, 'audio_loss', `${'1'.repeat(15)}${'0'.repeat(4)}${'1'.repeat(15)}${'0'.repeat(3)}`);
+    expect(records.filter((r) => r.kind === 'event_ended').map((r) => [r.startSequence, 'endSequence' in r ? r.endSequence : undefined])).toEqual([
+      [0, 15],
+      [19, 34],
+    ]);
+    // The picture's events keep the clear time: the same pattern is one freeze.
+    const picture = feed(new EventTracker('capture1', MIN_EVENT_MS, 2_000), 'freeze', `${'1'.repeat(15)}${'0'.repeat(4)}${'1'.repeat(15)}${'0'.repeat(11)}`);
+    expect(picture.filter((r) => r.kind === 'event_ended').map((r) => [r.startSequence, 'endSequence' in r ? r.endSequence : undefined])).toEqual([[0, 34]]);
+  });
+
   it('retime() changes the clear time of an open sequence', () => {
     const tracker = new EventTracker('capture1');
     feed(tracker, 'freeze', '1'.repeat(30));

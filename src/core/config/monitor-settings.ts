@@ -408,7 +408,7 @@ export const MONITOR_SETTINGS = [
     default: CLEAR_TIME_MS,
     floor: 0,
     ceiling: EVENT_SPAN_CEILING_MS,
-    help: 'an event ends once the picture has been clear this long',
+    help: 'a picture event ends once the picture has been clear this long',
     scope: 'device',
     unit: true,
   },

@@ -119,6 +119,17 @@ export type Detections = Partial<Record<SequenceType, boolean | undefined>> & { 
 /** Stamps of the latest analysed frames kept to date a freeze back: the freeze ring's length, the farthest a verdict looks. */
 export const BACKDATE_FRAMES = FREEZE_RING_SIZE;
 
+/**
+ * Types that end on their first clear update instead of after --clear-time (the picture's
+ * flicker guard). A zap is one channel change, not an incident. audio_loss has its hysteresis in
+ * the silence rule (silence-runs.ts: sound is back after 150 ms of it) and its updates come at the
+ * sound's own change times: with the clear time on top, a silence, 0.9 s of sound and another
+ * silence were one event ending 8 s after the first silence did (ffmpeg's silencedetect: two).
+ */
+function endsWhenClear(type: SequenceType): boolean {
+  return type === 'zap' || type === 'audio_loss';
+}
+
 export class EventTracker {
   private readonly open = new Map<SequenceType, OpenState>();
   /** The last BACKDATE_FRAMES stamps before the current frame, oldest first. */
@@ -173,8 +184,7 @@ export class EventTracker {
         }
       } else if (state) {
         state.clearFrom ??= stamp;
-        // A zap is one channel change, not an incident: it ends on its first clear frame.
-        if (type === 'zap' || stepless(stamp) - stepless(state.clearFrom) >= this.clearTimeMs) {
+        if (endsWhenClear(type) || stepless(stamp) - stepless(state.clearFrom) >= this.clearTimeMs) {
           this.open.delete(type);
           this.end(type, state, state.clearFrom, out);
         }
