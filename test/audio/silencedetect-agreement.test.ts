@@ -52,7 +52,10 @@ describe('audio_loss against ffmpeg silencedetect on the same segments', () => {
     expect(run.exitCode, run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout) as { devices: { first_time: string; events: { type: string; start: string; end: string | null }[] }[] };
     const first = Date.parse(summary.devices[0]!.first_time);
-    fromVpt = summary.devices[0]!.events.filter((e) => e.type === 'audio_loss').map((e) => [(Date.parse(e.start) - first) / 1000, (Date.parse(e.end!) - first) / 1000]);
+    fromVpt = summary.devices[0]!.events.filter((e) => e.type === 'audio_loss').map((e) => [
+      (Date.parse(e.start) - first) / 1000,
+      (Date.parse(e.end!) - first) / 1000,
+    ]);
   }, 240_000);
   afterAll(() => root?.cleanup());
 
