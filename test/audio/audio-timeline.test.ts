@@ -149,3 +149,52 @@ describe('audio heard continuously (real ffmpeg, generated segments)', () => {
     expect(Math.abs(only![1] - 13) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
   }, 60_000);
 });
+
+describe('audio heard continuously: a VNC device (4 s segments, 2 fps)', () => {
+  const VNC_FPS = 2;
+  const VNC_SPANS: AudioSpan[] = [
+    { kind: 'tone', seconds: 5.3 },
+    { kind: 'silence', seconds: 6.2 }, // 5.3-11.5: across two 4 s segments
+    { kind: 'tone', seconds: 2.9 },
+    { kind: 'silence', seconds: 2.6 }, // 14.4-17
+    { kind: 'tone', seconds: 7 },
+  ];
+  let vncRoot: { dir: string; cleanup: () => Promise<void> };
+  beforeAll(async () => {
+    vncRoot = await makeTempDir('vpt-audio-vnc-');
+    await generateSegments({ dir: path.join(vncRoot.dir, 'vnc1', 'segments'), audio: VNC_SPANS, segmentSeconds: 4, fps: VNC_FPS });
+  }, 120_000);
+  afterAll(() => vncRoot?.cleanup());
+
+  it('replay: each silence is one audio_loss event within 0.2 s of its boundaries', async () => {
+    const audio = new DeviceAudio({
+      device: 'vnc1',
+      liveDir: path.join(vncRoot.dir, 'vnc1'),
+      fps: VNC_FPS,
+      vnc: true,
+      checkAudio: true,
+      mode: 'replay',
+      zaps: undefined,
+    });
+    const tracker = new EventTracker('vnc1');
+    tracker.setMinEvent('audio_loss', MIN_SILENCE_MS);
+    const records: TrackerRecord[] = [];
+    for (let seq = 0; seq < spansSeconds(VNC_SPANS) * VNC_FPS; seq++) {
+      const t = T0 + (seq * 1000) / VNC_FPS;
+      const heard = await audio.frameAndWait(seq, t, false);
+      for (const u of heard.lossUpdates) records.push(...tracker.update(u.stamp, { audio_loss: u.loss }));
+    }
+    await audio.close();
+    const found = events(records);
+    const expected = [
+      [5.3, 11.5],
+      [14.4, 17],
+    ];
+    expect(found, JSON.stringify(found)).toHaveLength(expected.length);
+    for (const [i, [start, end]] of expected.entries()) {
+      expect(Math.abs(found[i]![0] - start!) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+      expect(Math.abs(found[i]![1] - end!) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+    }
+    expect(audio.heard!.segmentsFed).toBe(Math.ceil(spansSeconds(VNC_SPANS) / 4));
+  }, 60_000);
+});
