@@ -3,11 +3,13 @@ import { chmod, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import sharp from 'sharp';
+import { REPLAY_AUDIO_WAIT_MS } from '../../src/core/audio/audio-timeline.js';
 import { STREAM_HUNG_MS } from '../../src/core/audio/segment-feeder.js';
 import { ZAP_AUDIO_WAIT_MS } from '../../src/core/audio/zap-listen.js';
 import { MAX_HELD_INCIDENTS, STORE_RETRY_MS } from '../../src/core/incidents/incident-tracker.js';
 import { DEFAULT_QUEUE_LIMIT } from '../../src/core/live/frame-queue.js';
-import { makeTempDir, REPO_ROOT } from '../helpers/run-vpt.js';
+import { generateCapture } from '../helpers/generate-capture.js';
+import { makeTempDir, REPO_ROOT, runVpt } from '../helpers/run-vpt.js';
 import { expectNoPartialFiles, FaultRig, makeGoodFrames, type GoodFrames } from './fault-rig.js';
 
 /**
@@ -70,6 +72,44 @@ async function burst(rig: FaultRig, from: number, count: number): Promise<void> 
 }
 
 describe('vpt monitor, live: processes around it', () => {
+  it('--replay with a hanging ffmpeg: the first frame that waits its whole REPLAY_AUDIO_WAIT_MS gives the audio up, once, and the replay finishes', async () => {
+    const root = await makeTempDir('vpt-faults-replay-hang-');
+    try {
+      const bin = path.join(root.dir, 'bin');
+      const runs = path.join(root.dir, 'ffmpeg.runs');
+      await mkdir(bin);
+      await writeFile(
+        path.join(bin, 'ffmpeg'),
+        `#!/bin/sh\ncase "$*" in *-version*) echo "ffmpeg version stand-in"; exit 0;; esac\necho "$$" >> '${runs}'\ntrap '' TERM\nexec sleep 600\n`,
+      );
+      await chmod(path.join(bin, 'ffmpeg'), 0o755);
+      const device = path.join(root.dir, 'stream', 'capture1');
+      await generateCapture(device, [{ kind: 'moving', seconds: 4 }]);
+      await mkdir(path.join(device, 'segments'));
+      for (let i = 0; i < 4; i++) await writeFile(path.join(device, 'segments', `segment_${String(i).padStart(9, '0')}.ts`), Buffer.alloc(200_000));
+      const started = Date.now();
+      const run = await runVpt(['monitor', '--replay', '--stream-root', path.join(root.dir, 'stream'), '--json'], {
+        env: { PATH: `${bin}:${process.env.PATH}` },
+        timeoutMs: REPLAY_AUDIO_WAIT_MS * 3,
+      });
+      const tookMs = Date.now() - started;
+      expect(run.exitCode, run.stderr).toBe(0);
+      // One wait of the bound, not one per frame (20 frames) or per zap check.
+      expect(tookMs).toBeGreaterThanOrEqual(REPLAY_AUDIO_WAIT_MS);
+      expect(tookMs).toBeLessThan(REPLAY_AUDIO_WAIT_MS * 2);
+      expect(run.stderr.split('\n').filter((l) => l.startsWith('warning:'))).toEqual([
+        `warning: [capture1] audio level stream answered nothing for ${REPLAY_AUDIO_WAIT_MS / 1000}s: stopped; the rest of this replay has no audio`,
+      ]);
+      expect((JSON.parse(run.stdout) as { frames: number }).frames).toBe(20);
+      // The stand-in ignored SIGTERM: it was killed, not left behind.
+      const pids = (await readFile(runs, 'utf8')).split('\n').filter(Boolean).map(Number);
+      expect(pids.length).toBeGreaterThan(0);
+      for (const pid of pids) expect(() => process.kill(pid, 0), `stand-in ffmpeg ${pid} left running`).toThrow();
+    } finally {
+      await root.cleanup();
+    }
+  }, 120_000);
+
   it('a hanging ffmpeg (ignoring SIGTERM, reading nothing): frames go on, the zap is judged with audio unknown, the hung stream is replaced, and the monitor stops cleanly', async () => {
     const rig = await newRig();
     // A stand-in ffmpeg first on the monitor's PATH: answers the start-up probe, hangs on anything else.

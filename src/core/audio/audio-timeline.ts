@@ -173,8 +173,12 @@ export class AudioTimeline {
    */
   async waitFor(timeMs: number): Promise<void> {
     const deadline = Date.now() + REPLAY_AUDIO_WAIT_MS;
-    while (!this.exhausted && (this.horizon() ?? Number.NEGATIVE_INFINITY) <= timeMs && Date.now() < deadline) {
-      if (!this.feeder.active) break; // nothing running that could bring it (no segment for that time)
+    while (!this.exhausted && (this.horizon() ?? Number.NEGATIVE_INFINITY) <= timeMs) {
+      if (!this.feeder.active) return; // nothing running that could bring it (no segment for that time)
+      if (Date.now() >= deadline) {
+        this.feeder.abandon(REPLAY_AUDIO_WAIT_MS);
+        return;
+      }
       await this.nextWindow(deadline - Date.now());
     }
   }

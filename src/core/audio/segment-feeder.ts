@@ -80,6 +80,8 @@ export class SegmentFeeder {
   private replayLast: number | undefined;
   private endedByUs = false;
   private closed = false;
+  /** Replay: the stream let a frame wait too long (abandon): nothing more is heard. */
+  private abandoned = false;
   /** Wall clock of the first segment fed since the stream last said something (hang detection). */
   private unansweredSinceWall: number | undefined;
   private readonly prestart: Promise<void> | undefined;
@@ -129,6 +131,23 @@ export class SegmentFeeder {
     this.pump();
   }
 
+  /**
+   * Replay: the stream let a frame wait its whole REPLAY_AUDIO_WAIT_MS (a hung ffmpeg, a dead
+   * disk): it is stopped, nothing more is fed or heard, and the frames go on with what was heard.
+   * Without this each frame waited the full time again (a 10-frame replay took 5 minutes).
+   */
+  abandon(waitedMs: number): void {
+    if (this.closed || this.abandoned || this.options.mode !== 'replay') return;
+    this.abandoned = true;
+    this.logOnce(`audio level stream answered nothing for ${waitedMs / 1000}s: stopped; the rest of this replay has no audio`);
+    this.state = 'stopped';
+    // Its end is ours: no restart, no second warning.
+    this.streamRun++;
+    void this.stream?.stop();
+    this.stream = undefined;
+    this.options.onStateChange();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.stream?.stop();
@@ -144,7 +163,7 @@ export class SegmentFeeder {
   }
 
   private pump(): void {
-    if (this.feeding || this.closed) return;
+    if (this.feeding || this.closed || this.abandoned) return;
     this.feeding = this.feed()
       .catch((err: unknown) => this.logOnce(`audio of segments failed: ${err instanceof Error ? err.message : String(err)}`))
       .finally(() => {
@@ -202,7 +221,7 @@ export class SegmentFeeder {
 
   private async ensureStream(segment: number): Promise<LevelStream | undefined> {
     if (this.stream && !this.stream.finished) return this.stream;
-    if (this.state === 'unavailable' || this.closed) return undefined;
+    if (this.state === 'unavailable' || this.closed || this.abandoned) return undefined;
     if (this.options.mode === 'live' && Date.now() < this.restartAtWall) return undefined;
     if (this.options.mode === 'replay' && this.state === 'no_audio_stream') return undefined;
     const run = ++this.streamRun;
