@@ -198,3 +198,44 @@ describe('audio heard continuously: a VNC device (4 s segments, 2 fps)', () => {
     expect(audio.heard!.segmentsFed).toBe(Math.ceil(spansSeconds(VNC_SPANS) / 4));
   }, 60_000);
 });
+
+describe('audio heard continuously: other codecs and layouts than stereo AAC', () => {
+  const SOUND: AudioSpan[] = [
+    { kind: 'tone', seconds: 2.4 },
+    { kind: 'silence', seconds: 3.3 }, // 2.4-5.7
+    { kind: 'tone', seconds: 2.3 },
+  ];
+  const CODECS: [string, string[]][] = [
+    ['MP2, mono, 44.1 kHz', ['-c:a', 'mp2', '-ac', '1', '-ar', '44100']],
+    ['AC-3, 5.1', ['-c:a', 'ac3', '-ac', '6']],
+    ['AAC, mono, 32 kHz', ['-c:a', 'aac', '-ac', '1', '-ar', '32000']],
+  ];
+  let codecRoot: { dir: string; cleanup: () => Promise<void> };
+  beforeAll(async () => {
+    codecRoot = await makeTempDir('vpt-audio-codecs-');
+  });
+  afterAll(() => codecRoot?.cleanup());
+
+  it.each(CODECS)(
+    '%s: the silence is one audio_loss event within 0.2 s of its boundaries',
+    async (name, audioCodec) => {
+      const dir = path.join(codecRoot.dir, name.replace(/\W+/g, '-'));
+      await generateSegments({ dir: path.join(dir, 'segments'), audio: SOUND, audioCodec });
+      const audio = new DeviceAudio({ device: 'capture1', liveDir: dir, fps: FPS, vnc: false, checkAudio: true, mode: 'replay', zaps: undefined });
+      const tracker = new EventTracker('capture1');
+      tracker.setMinEvent('audio_loss', MIN_SILENCE_MS);
+      const records: TrackerRecord[] = [];
+      for (let seq = 0; seq < spansSeconds(SOUND) * FPS; seq++) {
+        const t = T0 + seq * FRAME_MS;
+        const heard = await audio.frameAndWait(seq, t, false);
+        for (const u of heard.lossUpdates) records.push(...tracker.update(u.stamp, { audio_loss: u.loss }));
+      }
+      await audio.close();
+      const found = events(records);
+      expect(found, JSON.stringify(found)).toHaveLength(1);
+      expect(Math.abs(found[0]![0] - 2.4) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+      expect(Math.abs(found[0]![1] - 5.7) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+    },
+    60_000,
+  );
+});

@@ -19,6 +19,8 @@ export interface SegmentSpec {
   segmentSeconds?: number;
   fps?: number;
   frequency?: number;
+  /** The audio encoder and its layout (default AAC, stereo, 48 kHz: the farm's grabbers). */
+  audioCodec?: readonly string[];
 }
 
 const SAMPLE_RATE = 48_000;
@@ -60,7 +62,7 @@ export async function generateSegments(spec: SegmentSpec): Promise<string[]> {
   args.push('-f', 'lavfi', '-i', `testsrc2=size=320x180:rate=${fps}:duration=${seconds}`);
   if (spec.audio !== 'none') args.push('-f', 'lavfi', '-i', audioGraph(spec.audio, spec.frequency));
   args.push('-map', '0:v');
-  if (spec.audio !== 'none') args.push('-map', '1:a', '-c:a', 'aac', '-shortest');
+  if (spec.audio !== 'none') args.push('-map', '1:a', ...(spec.audioCodec ?? ['-c:a', 'aac']), '-shortest');
   args.push(
     '-c:v',
     'mpeg2video',
