@@ -1,8 +1,10 @@
+import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPLAY_EARLY_SEGMENTS } from '../../src/core/audio/segment-feeder.js';
 import { DeviceAudio } from '../../src/core/audio/device-audio.js';
 import { LEVEL_WINDOW_MS } from '../../src/core/audio/level-history.js';
+import { segmentFileName } from '../../src/core/audio/segment-files.js';
 import { MIN_SILENCE_MS } from '../../src/core/audio/silence-runs.js';
 import { EventTracker, type TrackerRecord } from '../../src/core/events/event-tracker.js';
 import type { FrameAudio } from '../../src/core/pipeline/frame-json.js';
@@ -238,4 +240,51 @@ describe('audio heard continuously: other codecs and layouts than stereo AAC', (
     },
     60_000,
   );
+});
+
+describe('audio heard continuously: the capture restarted, its segments numbered on but their clock from zero again', () => {
+  let restartRoot: { dir: string; cleanup: () => Promise<void> };
+  beforeAll(async () => {
+    restartRoot = await makeTempDir('vpt-audio-restart-');
+  });
+  afterAll(() => restartRoot?.cleanup());
+
+  it('replay: the silence after the restart is where the segment grid puts it, within 0.2 s', async () => {
+    const segments = path.join(restartRoot.dir, 'capture1', 'segments');
+    // Run 1: segments 0-3 (tone). Run 2, as a restarted ffmpeg writes them: segments 4-9 with
+    // timestamps from the start again, a tone then a silence from its 2.3 s (4 + 2.3 = 6.3 s) to 4.6 s.
+    await generateSegments({ dir: path.join(restartRoot.dir, 'run1'), audio: [{ kind: 'tone', seconds: 4 }] });
+    await generateSegments({
+      dir: path.join(restartRoot.dir, 'run2'),
+      audio: [
+        { kind: 'tone', seconds: 2.3 },
+        { kind: 'silence', seconds: 2.3 },
+        { kind: 'tone', seconds: 1.4 },
+      ],
+    });
+    await mkdir(segments, { recursive: true });
+    for (let i = 0; i < 4; i++) await rename(path.join(restartRoot.dir, 'run1', segmentFileName(i)), path.join(segments, segmentFileName(i)));
+    for (let i = 0; i < 6; i++) await rename(path.join(restartRoot.dir, 'run2', segmentFileName(i)), path.join(segments, segmentFileName(4 + i)));
+    const audio = new DeviceAudio({
+      device: 'capture1',
+      liveDir: path.dirname(segments),
+      fps: FPS,
+      vnc: false,
+      checkAudio: true,
+      mode: 'replay',
+      zaps: undefined,
+    });
+    const tracker = new EventTracker('capture1');
+    tracker.setMinEvent('audio_loss', MIN_SILENCE_MS);
+    const records: TrackerRecord[] = [];
+    for (let seq = 0; seq < 10 * FPS; seq++) {
+      const heard = await audio.frameAndWait(seq, T0 + seq * FRAME_MS, false);
+      for (const u of heard.lossUpdates) records.push(...tracker.update(u.stamp, { audio_loss: u.loss }));
+    }
+    await audio.close();
+    const found = events(records);
+    expect(found, JSON.stringify(found)).toHaveLength(1);
+    expect(Math.abs(found[0]![0] - 6.3) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+    expect(Math.abs(found[0]![1] - 8.6) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+  }, 60_000);
 });
