@@ -1,6 +1,7 @@
-import { mkdir, rename } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPLAY_AUDIO_WAIT_MS } from '../../src/core/audio/audio-timeline.js';
 import { REPLAY_EARLY_SEGMENTS } from '../../src/core/audio/segment-feeder.js';
 import { DeviceAudio } from '../../src/core/audio/device-audio.js';
 import { LEVEL_WINDOW_MS } from '../../src/core/audio/level-history.js';
@@ -286,5 +287,56 @@ describe('audio heard continuously: the capture restarted, its segments numbered
     expect(found, JSON.stringify(found)).toHaveLength(1);
     expect(Math.abs(found[0]![0] - 6.3) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
     expect(Math.abs(found[0]![1] - 8.6) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+  }, 60_000);
+});
+
+describe('audio heard continuously: a replay over a long hole in the segments', () => {
+  let holeRoot: { dir: string; cleanup: () => Promise<void> };
+  beforeAll(async () => {
+    holeRoot = await makeTempDir('vpt-audio-hole-');
+  });
+  afterAll(() => holeRoot?.cleanup());
+
+  it('frames over the hole go on at once, the sound after it is heard on its clock, and the replay gives nothing up', async () => {
+    const segments = path.join(holeRoot.dir, 'capture1', 'segments');
+    // 50 s of sound, a silence from 42.5 s to 46 s; segments 6-39 gone (34 s, more than the replay's lookahead).
+    await generateSegments({
+      dir: segments,
+      audio: [
+        { kind: 'tone', seconds: 42.5 },
+        { kind: 'silence', seconds: 3.5 },
+        { kind: 'tone', seconds: 4 },
+      ],
+    });
+    for (let i = 6; i < 40; i++) await rm(path.join(segments, segmentFileName(i)));
+    const audio = new DeviceAudio({
+      device: 'capture1',
+      liveDir: path.dirname(segments),
+      fps: FPS,
+      vnc: false,
+      checkAudio: true,
+      mode: 'replay',
+      zaps: undefined,
+    });
+    const tracker = new EventTracker('capture1');
+    tracker.setMinEvent('audio_loss', MIN_SILENCE_MS);
+    const records: TrackerRecord[] = [];
+    const fields: FrameAudio[] = [];
+    const started = Date.now();
+    for (let seq = 0; seq < 50 * FPS; seq++) {
+      const heard = await audio.frameAndWait(seq, T0 + seq * FRAME_MS, false);
+      for (const u of heard.lossUpdates) records.push(...tracker.update(u.stamp, { audio_loss: u.loss }));
+      fields.push(heard.audio);
+    }
+    const tookMs = Date.now() - started;
+    await audio.close();
+    expect(tookMs, 'a frame waited for sound that could not come').toBeLessThan(REPLAY_AUDIO_WAIT_MS);
+    const found = events(records);
+    expect(found, JSON.stringify(found)).toHaveLength(1);
+    expect(Math.abs(found[0]![0] - 42.5) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+    expect(Math.abs(found[0]![1] - 46) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+    expect(fields[48 * FPS]).toMatchObject({ audio: true, segmentFile: segmentFileName(47) });
+    expect(audio.heard!.segmentsMissed).toBe(34);
+    expect(audio.heard!.restarts).toBe(0);
   }, 60_000);
 });

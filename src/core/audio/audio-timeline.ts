@@ -56,8 +56,9 @@ export class AudioTimeline {
   private level: number;
   private readonly pending: Change[] = [];
   private ref: FrameStamp | undefined;
-  /** The segment whose start is pts 0 of the current stream. */
+  /** The segment the current stream started with; its windows count from that segment's start less the sound's lead. */
   private streamFirstSegment = 0;
+  private streamLeadMs = 0;
   private soundSilent: boolean | undefined;
   private pictureSuppressed = false;
   private lastPictureSuppressed = false;
@@ -77,12 +78,14 @@ export class AudioTimeline {
     this.feeder = new SegmentFeeder({
       device: options.device,
       segmentsDir: options.segmentsDir,
+      segmentSeconds: options.segmentSeconds,
       mode: options.mode,
       logger: options.logger ?? silentLogger,
       ffmpeg: options.ffmpeg,
       onUnavailable: options.onUnavailable,
-      onStreamStart: (segment) => {
+      onStreamStart: (segment, leadMs) => {
         this.streamFirstSegment = segment;
+        this.streamLeadMs = leadMs;
         this.runs.reset();
       },
       onWindow: (window) => this.onWindow(window),
@@ -174,7 +177,9 @@ export class AudioTimeline {
   async waitFor(timeMs: number): Promise<void> {
     const deadline = Date.now() + REPLAY_AUDIO_WAIT_MS;
     while (!this.exhausted && (this.horizon() ?? Number.NEGATIVE_INFINITY) <= timeMs) {
-      if (!this.feeder.active) return; // nothing running that could bring it (no segment for that time)
+      if (!this.feeder.active) return; // nothing running that could bring it
+      // No sound will come for this time (its segment is missing or was refused): what was heard before it is all there is.
+      if (this.ref && this.feeder.settledThrough(this.segmentIndexAt(timeMs))) return;
       if (Date.now() >= deadline) {
         this.feeder.abandon(REPLAY_AUDIO_WAIT_MS);
         return;
@@ -194,7 +199,7 @@ export class AudioTimeline {
   /** The segment the sound at this time (frame clock) was heard from; undefined before any was heard. */
   segmentFileAt(timeMs: number): string | undefined {
     if (this.ref === undefined || this.history.size === 0) return undefined;
-    return segmentFileName(segmentIndexForFrame(this.sequenceAt(timeMs - 1), this.options.fps, this.options.segmentSeconds));
+    return segmentFileName(this.segmentIndexAt(timeMs - 1));
   }
 
   async close(): Promise<void> {
@@ -215,6 +220,13 @@ export class AudioTimeline {
   /** How far the sound's state is settled: a silence that may be ending is settled only up to where the sound came back. */
   private horizon(): number | undefined {
     return this.runs.pendingSince ?? this.history.coveredUntil();
+  }
+
+  /** The segment whose time span holds this time (frame clock): the frame at or before it, not the nearest. */
+  private segmentIndexAt(timeMs: number): number {
+    const ref = this.ref!;
+    const sequence = Math.max(0, ref.sequence + Math.floor(((timeMs - ref.timeMs) * this.options.fps) / 1000));
+    return segmentIndexForFrame(sequence, this.options.fps, this.options.segmentSeconds);
   }
 
   private sequenceAt(timeMs: number): number {
@@ -249,7 +261,7 @@ export class AudioTimeline {
       return;
     }
     // The frame clock of a live capture is its files' mtimes, which jitter by a few ms: windows stay in order.
-    const start = Math.max(this.segmentStartMs(this.streamFirstSegment) + window.ptsMs, this.lastWindowStart + 1);
+    const start = Math.max(this.segmentStartMs(this.streamFirstSegment) - this.streamLeadMs + window.ptsMs, this.lastWindowStart + 1);
     this.lastWindowStart = start;
     this.history.push(start, window.db);
     const change: SoundChange | undefined = this.runs.window(start, LEVEL_WINDOW_MS, window.db);

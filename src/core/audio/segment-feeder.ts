@@ -7,6 +7,7 @@ import type { LevelWindow } from './level-parser.js';
 import { LevelStream, type LevelStreamEnd } from './level-stream.js';
 import { readSegmentBytes, readSegmentBytesNow } from './segment-bytes.js';
 import { parseSegmentIndex, segmentFileName } from './segment-files.js';
+import { audioLeadMs } from './ts-first-pts.js';
 
 /**
  * Replay: segments fed ahead of the frame being analysed, so ffmpeg's
@@ -36,12 +37,22 @@ export const NO_AUDIO_RETRY_MS = 60_000;
  */
 export const STREAM_HUNG_MS = 20_000;
 
+/**
+ * Segments missing for this long in a row end the stream at the gap, and the next segment starts a
+ * new one (placed by its own index and lead). ffmpeg joins the timestamps across a jump of over
+ * 10 s (its dts_delta_threshold), which would put the sound after a long hole early by the hole's
+ * length; a replay's frames in the hole would also wait for the sound ffmpeg holds back until more
+ * input comes. Shorter gaps keep the stream (no restart per missing segment).
+ */
+export const GAP_RESTART_MS = 5_000;
+
 export type AudioStreamState = 'starting' | 'running' | 'no_audio_stream' | 'unavailable' | 'stopped';
 
 export interface SegmentFeederOptions {
   device: string;
   /** The device's live `segments/` folder. */
   segmentsDir: string;
+  segmentSeconds: number;
   /**
    * live: a segment is fed once the frames have moved past it and the next
    * segment exists (the muxer has finished it); replay: the folder is
@@ -52,8 +63,11 @@ export interface SegmentFeederOptions {
   logger: Logger;
   ffmpeg?: string;
   onUnavailable?: (err: MissingProgramError) => void;
-  /** A stream starts with this segment: its windows' times count from that segment's start. */
-  onStreamStart: (firstSegment: number) => void;
+  /**
+   * A stream is fed its first segment: its windows' times count from that segment's start, less
+   * `leadMs`, how long before the segment's first picture its sound starts (ts-first-pts.ts).
+   */
+  onStreamStart: (firstSegment: number, leadMs: number) => void;
   onWindow: (window: LevelWindow) => void;
   /** The state changed (a stream ended, ffmpeg is missing, no segments): whoever waits for sound looks again. */
   onStateChange: () => void;
@@ -82,6 +96,13 @@ export class SegmentFeeder {
   private closed = false;
   /** Replay: the stream let a frame wait too long (abandon): nothing more is heard. */
   private abandoned = false;
+  /** Replay: the stream is being ended at a gap in the segments (its last windows flushed), not for good. */
+  private endingAtGap = false;
+  /** The first segment of the current stream, and how many it was fed. */
+  private streamFirst = 0;
+  private fedThisStream = 0;
+  /** Segments missing in a row (GAP_RESTART_MS). */
+  private missingRun = 0;
   /** Wall clock of the first segment fed since the stream last said something (hang detection). */
   private unansweredSinceWall: number | undefined;
   private readonly prestart: Promise<void> | undefined;
@@ -113,6 +134,14 @@ export class SegmentFeeder {
   /** Something is running that could still bring sound (false: no segment for that time). */
   get active(): boolean {
     return this.feeding !== undefined || this.stream !== undefined;
+  }
+
+  /**
+   * Replay: nothing more will be heard up to the end of segment `index`: every segment up to it
+   * was fed or skipped, and no running stream holds sound of it (a gap ended the stream that did).
+   */
+  settledThrough(index: number): boolean {
+    return this.next !== undefined && this.next > index && (this.stream === undefined || this.streamFirst > index);
   }
 
   /** The frames reached segment `own` (segment-files.ts segmentIndexForFrame). */
@@ -182,14 +211,26 @@ export class SegmentFeeder {
       if ('missing' in read || 'refused' in read) {
         if ('refused' in read) this.logOnce(`audio segment skipped: ${read.refused}`);
         this.segmentsMissed++;
+        this.missingRun++;
         this.next = n + 1;
+        // A long gap ends the stream (ffmpeg gives out the sound it holds back); the next segment starts a new one.
+        if (this.missingRun * this.options.segmentSeconds * 1000 >= GAP_RESTART_MS && this.stream && !this.stream.finished && this.fedThisStream > 0) {
+          this.endingAtGap = true;
+          await this.stream.end();
+        }
         continue;
       }
       const stream = await this.ensureStream(n);
       if (!stream) return;
+      this.missingRun = 0;
+      if (this.fedThisStream === 0) {
+        this.streamFirst = n;
+        this.options.onStreamStart(n, audioLeadMs(read.bytes));
+      }
       this.unansweredSinceWall ??= Date.now();
       if (!(await stream.write(read.bytes))) return; // it stopped: onEnd plans the restart
       this.segmentsFed++;
+      this.fedThisStream++;
       this.next = n + 1;
     }
     if (this.options.mode === 'replay' && this.next !== undefined && this.next > this.replayLast! && this.stream && !this.stream.finished) {
@@ -240,7 +281,8 @@ export class SegmentFeeder {
       }
       throw err;
     }
-    this.options.onStreamStart(segment);
+    this.streamFirst = segment;
+    this.fedThisStream = 0;
     this.state = 'running';
     return this.stream;
   }
@@ -264,7 +306,10 @@ export class SegmentFeeder {
     this.stream = undefined;
     this.unansweredSinceWall = undefined;
     if (this.closed) return;
-    if (this.endedByUs) {
+    if (this.endingAtGap) {
+      this.endingAtGap = false;
+      this.state = 'starting';
+    } else if (this.endedByUs) {
       this.state = 'stopped';
     } else if (end.noAudioStream) {
       if (this.state !== 'no_audio_stream') {
