@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -297,8 +298,9 @@ describe('audio heard continuously: a replay over a long hole in the segments', 
   });
   afterAll(() => holeRoot?.cleanup());
 
-  it('frames over the hole go on at once, the sound after it is heard on its clock, and the replay gives nothing up', async () => {
+  const segmentsWithHole = async (): Promise<string> => {
     const segments = path.join(holeRoot.dir, 'capture1', 'segments');
+    if (existsSync(segments)) return segments;
     // 50 s of sound, a silence from 42.5 s to 46 s; segments 6-39 gone (34 s, more than the replay's lookahead).
     await generateSegments({
       dir: segments,
@@ -309,6 +311,11 @@ describe('audio heard continuously: a replay over a long hole in the segments', 
       ],
     });
     for (let i = 6; i < 40; i++) await rm(path.join(segments, segmentFileName(i)));
+    return segments;
+  };
+
+  it('frames over the hole go on at once, the sound after it is heard on its clock, and the replay gives nothing up', async () => {
+    const segments = await segmentsWithHole();
     const audio = new DeviceAudio({
       device: 'capture1',
       liveDir: path.dirname(segments),
@@ -337,6 +344,33 @@ describe('audio heard continuously: a replay over a long hole in the segments', 
     expect(Math.abs(found[0]![1] - 46) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
     expect(fields[48 * FPS]).toMatchObject({ audio: true, segmentFile: segmentFileName(47) });
     expect(audio.heard!.segmentsMissed).toBe(34);
+    expect(audio.heard!.restarts).toBe(0);
+  }, 60_000);
+
+  it('live: the sound after the hole is heard on its clock (ffmpeg would have joined it to the sound before)', async () => {
+    const segments = await segmentsWithHole();
+    const audio = new DeviceAudio({
+      device: 'capture1',
+      liveDir: path.dirname(segments),
+      fps: FPS,
+      vnc: false,
+      checkAudio: true,
+      mode: 'live',
+      zaps: undefined,
+    });
+    const tracker = new EventTracker('capture1');
+    tracker.setMinEvent('audio_loss', MIN_SILENCE_MS);
+    const records: TrackerRecord[] = [];
+    for (let seq = 0; seq < 50 * FPS; seq++) {
+      const heard = audio.frame(seq, T0 + seq * FRAME_MS, false);
+      for (const u of heard.lossUpdates) records.push(...tracker.update(u.stamp, { audio_loss: u.loss }));
+      await new Promise((r) => setTimeout(r, 15)); // ffmpeg hears in the background, as it does live
+    }
+    await audio.close();
+    const found = events(records);
+    expect(found, JSON.stringify(found)).toHaveLength(1);
+    expect(Math.abs(found[0]![0] - 42.5) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+    expect(Math.abs(found[0]![1] - 46) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
     expect(audio.heard!.restarts).toBe(0);
   }, 60_000);
 });
