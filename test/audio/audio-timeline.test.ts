@@ -64,14 +64,31 @@ afterAll(async () => {
 /** Windows of the early segments but the last, which ffmpeg holds until more input comes (its last packets). */
 const EARLY_WINDOWS = ((REPLAY_EARLY_SEGMENTS - 1) * 1000) / LEVEL_WINDOW_MS;
 
-/**
- * Drives DeviceAudio as the pipeline does: frames in order, the loss updates into a real EventTracker.
- * `firstFrameLate`: replay's ffmpeg hears its first segments before the first frame comes (as it
- * does while a replay lists and decodes its frames).
- */
-async function run(mode: 'live' | 'replay', firstFrameLate = false): Promise<{ records: TrackerRecord[]; audio: DeviceAudio; fields: FrameAudio[] }> {
-  const audio = new DeviceAudio({ device: 'capture1', liveDir, fps: FPS, vnc: false, checkAudio: true, mode, zaps: undefined });
-  if (firstFrameLate) {
+interface Drive {
+  mode: 'live' | 'replay';
+  /** The device folder (its segments/ under it); default: the main capture's. */
+  dir?: string;
+  frames?: number;
+  fps?: number;
+  vnc?: boolean;
+  /** Replay: ffmpeg hears its first segments before the first frame comes (as while a replay lists its frames). */
+  firstFrameLate?: boolean;
+}
+
+/** Drives DeviceAudio as the pipeline does: frames in order, the loss updates into a real EventTracker. */
+async function drive(options: Drive): Promise<{ records: TrackerRecord[]; audio: DeviceAudio; fields: FrameAudio[] }> {
+  const fps = options.fps ?? FPS;
+  const { mode } = options;
+  const audio = new DeviceAudio({
+    device: 'capture1',
+    liveDir: options.dir ?? liveDir,
+    fps,
+    vnc: options.vnc === true,
+    checkAudio: true,
+    mode,
+    zaps: undefined,
+  });
+  if (options.firstFrameLate) {
     const deadline = Date.now() + 20_000;
     while (audio.heard!.windowsBeforeFirstFrame < EARLY_WINDOWS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   }
@@ -79,16 +96,29 @@ async function run(mode: 'live' | 'replay', firstFrameLate = false): Promise<{ r
   tracker.setMinEvent('audio_loss', MIN_SILENCE_MS);
   const records: TrackerRecord[] = [];
   const fields: FrameAudio[] = [];
-  const frames = spansSeconds(SPANS) * FPS + 3 * FPS; // live: frames run on past the sound so the last segments are fed
+  // Live: frames run on past the sound so the last segments are fed.
+  const frames = options.frames ?? spansSeconds(SPANS) * fps + 3 * fps;
   for (let seq = 0; seq < frames; seq++) {
-    const stamp = { sequence: seq, timeMs: T0 + seq * FRAME_MS };
-    const heard = mode === 'replay' ? await audio.frameAndWait(seq, stamp.timeMs, false) : audio.frame(seq, stamp.timeMs, false);
+    const timeMs = T0 + (seq * 1000) / fps;
+    const heard = mode === 'replay' ? await audio.frameAndWait(seq, timeMs, false) : audio.frame(seq, timeMs, false);
     for (const u of heard.lossUpdates) records.push(...tracker.update(u.stamp, { audio_loss: u.loss }));
     fields.push(heard.audio);
     if (mode === 'live') await new Promise((r) => setTimeout(r, 15)); // ffmpeg hears in the background, as it does live
   }
   await audio.close();
   return { records, audio, fields };
+}
+
+const run = (mode: 'live' | 'replay', firstFrameLate = false) => drive({ mode, firstFrameLate });
+
+/** Exactly these audio_loss events (seconds from the first frame), each boundary within BOUNDARY_TOLERANCE_MS. */
+function expectSilences(records: TrackerRecord[], expected: readonly (readonly [number, number])[]): void {
+  const found = events(records);
+  expect(found, JSON.stringify(found)).toHaveLength(expected.length);
+  for (const [i, [start, end]] of expected.entries()) {
+    expect(Math.abs(found[i]![0] - start) * 1000, `silence ${i} start`).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+    expect(Math.abs(found[i]![1] - end) * 1000, `silence ${i} end`).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+  }
 }
 
 function events(records: TrackerRecord[]): [number, number][] {
@@ -100,12 +130,7 @@ function events(records: TrackerRecord[]): [number, number][] {
 describe('audio heard continuously (real ffmpeg, generated segments)', () => {
   it('replay: every silence of at least --min-silence is one audio_loss event within 0.2 s of its boundaries, whatever its phase', async () => {
     const { records, audio } = await run('replay');
-    const found = events(records);
-    expect(found).toHaveLength(EXPECTED.length);
-    for (const [i, [start, end]] of EXPECTED.entries()) {
-      expect(Math.abs(found[i]![0] - start) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
-      expect(Math.abs(found[i]![1] - end) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
-    }
+    expectSilences(records, EXPECTED);
     const timeline = audio.heard!;
     expect(timeline.segmentsFed).toBe(Math.round(spansSeconds(SPANS)));
     expect(timeline.restarts).toBe(0);
@@ -124,12 +149,7 @@ describe('audio heard continuously (real ffmpeg, generated segments)', () => {
 
   it('live: the same events, heard a segment or two behind the frames, with no frame waiting', async () => {
     const { records, audio } = await run('live');
-    const found = events(records);
-    expect(found).toHaveLength(EXPECTED.length);
-    for (const [i, [start, end]] of EXPECTED.entries()) {
-      expect(Math.abs(found[i]![0] - start) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
-      expect(Math.abs(found[i]![1] - end) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
-    }
+    expectSilences(records, EXPECTED);
     // Every segment the frames passed was heard once, in order, by one ffmpeg.
     expect(audio.heard!.segmentsFed).toBeGreaterThanOrEqual(Math.round(spansSeconds(SPANS)));
     expect(audio.heard!.restarts).toBe(0);
@@ -171,34 +191,17 @@ describe('audio heard continuously: a VNC device (4 s segments, 2 fps)', () => {
   afterAll(() => vncRoot?.cleanup());
 
   it('replay: each silence is one audio_loss event within 0.2 s of its boundaries', async () => {
-    const audio = new DeviceAudio({
-      device: 'vnc1',
-      liveDir: path.join(vncRoot.dir, 'vnc1'),
+    const { records, audio } = await drive({
+      mode: 'replay',
+      dir: path.join(vncRoot.dir, 'vnc1'),
       fps: VNC_FPS,
       vnc: true,
-      checkAudio: true,
-      mode: 'replay',
-      zaps: undefined,
+      frames: spansSeconds(VNC_SPANS) * VNC_FPS,
     });
-    const tracker = new EventTracker('vnc1');
-    tracker.setMinEvent('audio_loss', MIN_SILENCE_MS);
-    const records: TrackerRecord[] = [];
-    for (let seq = 0; seq < spansSeconds(VNC_SPANS) * VNC_FPS; seq++) {
-      const t = T0 + (seq * 1000) / VNC_FPS;
-      const heard = await audio.frameAndWait(seq, t, false);
-      for (const u of heard.lossUpdates) records.push(...tracker.update(u.stamp, { audio_loss: u.loss }));
-    }
-    await audio.close();
-    const found = events(records);
-    const expected = [
+    expectSilences(records, [
       [5.3, 11.5],
       [14.4, 17],
-    ];
-    expect(found, JSON.stringify(found)).toHaveLength(expected.length);
-    for (const [i, [start, end]] of expected.entries()) {
-      expect(Math.abs(found[i]![0] - start!) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
-      expect(Math.abs(found[i]![1] - end!) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
-    }
+    ]);
     expect(audio.heard!.segmentsFed).toBe(Math.ceil(spansSeconds(VNC_SPANS) / 4));
   }, 60_000);
 });
@@ -225,20 +228,8 @@ describe('audio heard continuously: other codecs and layouts than stereo AAC', (
     async (name, audioCodec) => {
       const dir = path.join(codecRoot.dir, name.replace(/\W+/g, '-'));
       await generateSegments({ dir: path.join(dir, 'segments'), audio: SOUND, audioCodec });
-      const audio = new DeviceAudio({ device: 'capture1', liveDir: dir, fps: FPS, vnc: false, checkAudio: true, mode: 'replay', zaps: undefined });
-      const tracker = new EventTracker('capture1');
-      tracker.setMinEvent('audio_loss', MIN_SILENCE_MS);
-      const records: TrackerRecord[] = [];
-      for (let seq = 0; seq < spansSeconds(SOUND) * FPS; seq++) {
-        const t = T0 + seq * FRAME_MS;
-        const heard = await audio.frameAndWait(seq, t, false);
-        for (const u of heard.lossUpdates) records.push(...tracker.update(u.stamp, { audio_loss: u.loss }));
-      }
-      await audio.close();
-      const found = events(records);
-      expect(found, JSON.stringify(found)).toHaveLength(1);
-      expect(Math.abs(found[0]![0] - 2.4) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
-      expect(Math.abs(found[0]![1] - 5.7) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+      const { records } = await drive({ mode: 'replay', dir, frames: spansSeconds(SOUND) * FPS });
+      expectSilences(records, [[2.4, 5.7]]);
     },
     60_000,
   );
@@ -267,27 +258,8 @@ describe('audio heard continuously: the capture restarted, its segments numbered
     await mkdir(segments, { recursive: true });
     for (let i = 0; i < 4; i++) await rename(path.join(restartRoot.dir, 'run1', segmentFileName(i)), path.join(segments, segmentFileName(i)));
     for (let i = 0; i < 6; i++) await rename(path.join(restartRoot.dir, 'run2', segmentFileName(i)), path.join(segments, segmentFileName(4 + i)));
-    const audio = new DeviceAudio({
-      device: 'capture1',
-      liveDir: path.dirname(segments),
-      fps: FPS,
-      vnc: false,
-      checkAudio: true,
-      mode: 'replay',
-      zaps: undefined,
-    });
-    const tracker = new EventTracker('capture1');
-    tracker.setMinEvent('audio_loss', MIN_SILENCE_MS);
-    const records: TrackerRecord[] = [];
-    for (let seq = 0; seq < 10 * FPS; seq++) {
-      const heard = await audio.frameAndWait(seq, T0 + seq * FRAME_MS, false);
-      for (const u of heard.lossUpdates) records.push(...tracker.update(u.stamp, { audio_loss: u.loss }));
-    }
-    await audio.close();
-    const found = events(records);
-    expect(found, JSON.stringify(found)).toHaveLength(1);
-    expect(Math.abs(found[0]![0] - 6.3) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
-    expect(Math.abs(found[0]![1] - 8.6) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+    const { records } = await drive({ mode: 'replay', dir: path.dirname(segments), frames: 10 * FPS });
+    expectSilences(records, [[6.3, 8.6]]);
   }, 60_000);
 });
 
@@ -316,32 +288,10 @@ describe('audio heard continuously: a replay over a long hole in the segments', 
 
   it('frames over the hole go on at once, the sound after it is heard on its clock, and the replay gives nothing up', async () => {
     const segments = await segmentsWithHole();
-    const audio = new DeviceAudio({
-      device: 'capture1',
-      liveDir: path.dirname(segments),
-      fps: FPS,
-      vnc: false,
-      checkAudio: true,
-      mode: 'replay',
-      zaps: undefined,
-    });
-    const tracker = new EventTracker('capture1');
-    tracker.setMinEvent('audio_loss', MIN_SILENCE_MS);
-    const records: TrackerRecord[] = [];
-    const fields: FrameAudio[] = [];
     const started = Date.now();
-    for (let seq = 0; seq < 50 * FPS; seq++) {
-      const heard = await audio.frameAndWait(seq, T0 + seq * FRAME_MS, false);
-      for (const u of heard.lossUpdates) records.push(...tracker.update(u.stamp, { audio_loss: u.loss }));
-      fields.push(heard.audio);
-    }
-    const tookMs = Date.now() - started;
-    await audio.close();
-    expect(tookMs, 'a frame waited for sound that could not come').toBeLessThan(REPLAY_AUDIO_WAIT_MS);
-    const found = events(records);
-    expect(found, JSON.stringify(found)).toHaveLength(1);
-    expect(Math.abs(found[0]![0] - 42.5) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
-    expect(Math.abs(found[0]![1] - 46) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+    const { records, fields, audio } = await drive({ mode: 'replay', dir: path.dirname(segments), frames: 50 * FPS });
+    expect(Date.now() - started, 'a frame waited for sound that could not come').toBeLessThan(REPLAY_AUDIO_WAIT_MS);
+    expectSilences(records, [[42.5, 46]]);
     expect(fields[48 * FPS]).toMatchObject({ audio: true, segmentFile: segmentFileName(47) });
     expect(audio.heard!.segmentsMissed).toBe(34);
     expect(audio.heard!.restarts).toBe(0);
@@ -349,28 +299,8 @@ describe('audio heard continuously: a replay over a long hole in the segments', 
 
   it('live: the sound after the hole is heard on its clock (ffmpeg would have joined it to the sound before)', async () => {
     const segments = await segmentsWithHole();
-    const audio = new DeviceAudio({
-      device: 'capture1',
-      liveDir: path.dirname(segments),
-      fps: FPS,
-      vnc: false,
-      checkAudio: true,
-      mode: 'live',
-      zaps: undefined,
-    });
-    const tracker = new EventTracker('capture1');
-    tracker.setMinEvent('audio_loss', MIN_SILENCE_MS);
-    const records: TrackerRecord[] = [];
-    for (let seq = 0; seq < 50 * FPS; seq++) {
-      const heard = audio.frame(seq, T0 + seq * FRAME_MS, false);
-      for (const u of heard.lossUpdates) records.push(...tracker.update(u.stamp, { audio_loss: u.loss }));
-      await new Promise((r) => setTimeout(r, 15)); // ffmpeg hears in the background, as it does live
-    }
-    await audio.close();
-    const found = events(records);
-    expect(found, JSON.stringify(found)).toHaveLength(1);
-    expect(Math.abs(found[0]![0] - 42.5) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
-    expect(Math.abs(found[0]![1] - 46) * 1000).toBeLessThanOrEqual(BOUNDARY_TOLERANCE_MS);
+    const { records, audio } = await drive({ mode: 'live', dir: path.dirname(segments), frames: 50 * FPS });
+    expectSilences(records, [[42.5, 46]]);
     expect(audio.heard!.restarts).toBe(0);
   }, 60_000);
 });
