@@ -36,6 +36,22 @@ afterEach(async () => {
   for (const rig of rigs.splice(0)) await rig.cleanup();
 });
 
+/**
+ * A stand-in ffmpeg in `<dir>/bin`, to put first on the monitor's PATH: answers the start-up probe,
+ * and otherwise logs "<pid> <args>" to `runs`, ignores SIGTERM and reads nothing.
+ */
+async function hangingFfmpeg(dir: string): Promise<{ bin: string; runs: string }> {
+  const bin = path.join(dir, 'bin');
+  const runs = path.join(dir, 'ffmpeg.runs');
+  await mkdir(bin);
+  await writeFile(
+    path.join(bin, 'ffmpeg'),
+    `#!/bin/sh\ncase "$*" in *-version*) echo "ffmpeg version stand-in"; exit 0;; esac\necho "$$ $*" >> '${runs}'\ntrap '' TERM\nexec sleep 600\n`,
+  );
+  await chmod(path.join(bin, 'ffmpeg'), 0o755);
+  return { bin, runs };
+}
+
 async function newRig(): Promise<FaultRig> {
   const rig = await FaultRig.create('vpt-faults-proc-', good);
   rigs.push(rig);
@@ -75,14 +91,7 @@ describe('vpt monitor, live: processes around it', () => {
   it('--replay with a hanging ffmpeg: the first frame that waits its whole REPLAY_AUDIO_WAIT_MS gives the audio up, once, and the replay finishes', async () => {
     const root = await makeTempDir('vpt-faults-replay-hang-');
     try {
-      const bin = path.join(root.dir, 'bin');
-      const runs = path.join(root.dir, 'ffmpeg.runs');
-      await mkdir(bin);
-      await writeFile(
-        path.join(bin, 'ffmpeg'),
-        `#!/bin/sh\ncase "$*" in *-version*) echo "ffmpeg version stand-in"; exit 0;; esac\necho "$$" >> '${runs}'\ntrap '' TERM\nexec sleep 600\n`,
-      );
-      await chmod(path.join(bin, 'ffmpeg'), 0o755);
+      const { bin, runs } = await hangingFfmpeg(root.dir);
       const device = path.join(root.dir, 'stream', 'capture1');
       await generateCapture(device, [{ kind: 'moving', seconds: 4 }]);
       await mkdir(path.join(device, 'segments'));
@@ -102,7 +111,10 @@ describe('vpt monitor, live: processes around it', () => {
       ]);
       expect((JSON.parse(run.stdout) as { frames: number }).frames).toBe(20);
       // The stand-in ignored SIGTERM: it was killed, not left behind.
-      const pids = (await readFile(runs, 'utf8')).split('\n').filter(Boolean).map(Number);
+      const pids = (await readFile(runs, 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => Number(line.split(' ')[0]));
       expect(pids.length).toBeGreaterThan(0);
       for (const pid of pids) expect(() => process.kill(pid, 0), `stand-in ffmpeg ${pid} left running`).toThrow();
     } finally {
@@ -112,15 +124,7 @@ describe('vpt monitor, live: processes around it', () => {
 
   it('a hanging ffmpeg (ignoring SIGTERM, reading nothing): frames go on, the zap is judged with audio unknown, the hung stream is replaced, and the monitor stops cleanly', async () => {
     const rig = await newRig();
-    // A stand-in ffmpeg first on the monitor's PATH: answers the start-up probe, hangs on anything else.
-    const bin = path.join(rig.root, 'bin');
-    const runs = path.join(rig.root, 'ffmpeg.runs');
-    await mkdir(bin);
-    await writeFile(
-      path.join(bin, 'ffmpeg'),
-      `#!/bin/sh\ncase "$*" in *-version*) echo "ffmpeg version stand-in"; exit 0;; esac\necho "$$ $*" >> '${runs}'\ntrap '' TERM\nexec sleep 600\n`,
-    );
-    await chmod(path.join(bin, 'ffmpeg'), 0o755);
+    const { bin, runs } = await hangingFfmpeg(rig.root);
     await mkdir(path.join(rig.live, 'segments'));
     for (let i = 0; i < 60; i++) await writeFile(path.join(rig.live, 'segments', `segment_${String(i).padStart(9, '0')}.ts`), 'not read by the stand-in');
     await rig.start([], { audio: true, env: { PATH: `${bin}:${process.env.PATH}` } });
